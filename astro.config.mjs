@@ -1,0 +1,22 @@
+// @ts-check
+import sitemap from '@astrojs/sitemap';
+import { defineConfig } from 'astro/config';
+
+export default defineConfig({
+  // Fictional production origin; local runs use http://localhost:8787 (wrangler dev).
+  site: 'https://portal.aldercreek-utility.example',
+  srcDir: './site',
+  publicDir: './site/public',
+  outDir: './dist',
+  trailingSlash: 'always',
+  output: 'static',
+  build: {
+    format: 'directory',
+    // The CSP forbids inline script and style: everything ships as files.
+    inlineStylesheets: 'never',
+  },
+  vite: {
+    build: { assetsInlineLimit: 0 },
+  },
+  integrations: [sitemap({ filter: (page) => !page.includes('/404') })],
+});

@@ -1,0 +1,3 @@
+/** The whole D1 schema, one module per capability; drizzle-kit reads this file. */
+export * from './schema/core';
+export * from './schema/logins';

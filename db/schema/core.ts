@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Timestamps are UTC ISO-8601 strings ("2026-11-25T12:00:00.000Z"); days are utility-local dates. */
+const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+/** The utility (tenant) whose customers use the portal. Its time zone decides what a usage "day" is. */
+export const utilities = sqliteTable('utilities', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  legalName: text('legal_name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  serviceArea: text('service_area').notNull(),
+  contactEmail: text('contact_email').notNull(),
+  contactPhone: text('contact_phone').notNull(),
+  privacyEmail: text('privacy_email').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A utility account as the utility's billing system knows it. The person who holds it is kept
+ * here (as the utility sends it), apart from portal logins: one account may have several logins.
+ */
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    utilityId: text('utility_id').notNull().references(() => utilities.id),
+    accountNumber: text('account_number').notNull(),
+    holderName: text('holder_name').notNull(),
+    emailOnFile: text('email_on_file'),
+    phoneOnFile: text('phone_on_file'),
+    mailingStreet: text('mailing_street'),
+    mailingCity: text('mailing_city'),
+    mailingRegion: text('mailing_region'),
+    mailingPostalCode: text('mailing_postal_code'),
+    status: text('status', { enum: ['active', 'closed'] }).notNull().default('active'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at'),
+  },
+  (t) => [uniqueIndex('accounts_utility_number').on(t.utilityId, t.accountNumber)],
+);
+
+/** A place the utility delivers to; usage stays tied to it even after a customer's data is deleted. */
+export const servicePoints = sqliteTable(
+  'service_points',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    street: text('street').notNull(),
+    city: text('city').notNull(),
+    region: text('region').notNull(),
+    postalCode: text('postal_code').notNull(),
+    serviceArea: text('service_area').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('service_points_account').on(t.accountId)],
+);
+
+export const meterKinds = ['water', 'electric', 'gas'] as const;
+
+/** A meter at a service point, read at its own interval in its own unit. */
+export const meters = sqliteTable(
+  'meters',
+  {
+    id: text('id').primaryKey(),
+    servicePointId: text('service_point_id').notNull().references(() => servicePoints.id),
+    serialNumber: text('serial_number').notNull(),
+    kind: text('kind', { enum: meterKinds }).notNull(),
+    unit: text('unit', { enum: ['gal', 'ccf', 'kWh', 'therm'] }).notNull(),
+    intervalMinutes: integer('interval_minutes').notNull(),
+    installedOn: text('installed_on').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('meters_service_point').on(t.servicePointId), uniqueIndex('meters_serial').on(t.serialNumber)],
+);
+
+/** Bills as the utility issues them; amounts in cents. The last one is also a registration proof. */
+export const bills = sqliteTable(
+  'bills',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    periodStart: text('period_start').notNull(),
+    periodEnd: text('period_end').notNull(),
+    issuedOn: text('issued_on').notNull(),
+    dueOn: text('due_on').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('bills_account_issued').on(t.accountId, t.issuedOn)],
+);

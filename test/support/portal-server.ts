@@ -1,0 +1,81 @@
+/**
+ * Runs the whole portal the way `npm start` does, on its own port and its own local D1 state, so
+ * end-to-end tests and benchmarks never touch the developer's database.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const toolEnv = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_SEND_METRICS: 'false',
+  ASTRO_TELEMETRY_DISABLED: '1',
+  CI: 'true',
+  NO_COLOR: '1',
+};
+
+export type RunningPortal = { origin: string; persistTo: string; stop: () => Promise<void> };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(command: string, args: string[]) {
+  const result = spawnSync(command, args, { env: toolEnv, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function waitForHealth(origin: string, child: ChildProcess, log: () => string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`);
+    try {
+      const res = await fetch(`${origin}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the portal did not become healthy within ${timeoutMs} ms:\n${log()}`);
+}
+
+/** Migrates a fresh local D1, loads the demo data, starts `wrangler dev` and waits until it is healthy. Needs `dist/` built. */
+export async function startPortal(options: { port?: number } = {}): Promise<RunningPortal> {
+  const persistTo = mkdtempSync(join(tmpdir(), 'portal-d1-'));
+  run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+  run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo]);
+  const port = options.port ?? (await freePort());
+  const origin = `http://localhost:${port}`;
+  const child = spawn(
+    'npx',
+    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--var', `PORTAL_ORIGIN:${origin}`, '--show-interactive-dev-session=false'],
+    { env: toolEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  await waitForHealth(origin, child, () => output);
+  return {
+    origin,
+    persistTo,
+    stop: async () => {
+      if (child.exitCode === null && child.pid) {
+        process.kill(-child.pid, 'SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}

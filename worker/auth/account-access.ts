@@ -1,0 +1,28 @@
+import { and, eq } from 'drizzle-orm';
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import { accountAccess } from '../../db/schema';
+import { ApiError } from '../http/errors';
+
+export type AccountRight = 'usage' | 'billing' | 'manage';
+
+const rightColumn = { usage: 'canViewUsage', billing: 'canViewBilling', manage: 'canManage' } as const;
+
+/**
+ * Throws 404 unless the login may exercise `right` on the account. 404 rather than 403, so that a
+ * caller cannot tell someone else's account from one that does not exist.
+ */
+export async function assertAccountRight(db: DrizzleD1Database, loginId: string, accountId: string, right: AccountRight) {
+  const [grant] = await db
+    .select()
+    .from(accountAccess)
+    .where(and(eq(accountAccess.loginId, loginId), eq(accountAccess.accountId, accountId)))
+    .limit(1);
+  const allowed = grant && (grant.relationship === 'holder' || grant[rightColumn[right]]);
+  if (!allowed) throw new ApiError(404, 'not_found', 'No such account.');
+  return grant;
+}
+
+/** Every account the login may see, with its relationship and rights. */
+export function accessibleAccounts(db: DrizzleD1Database, loginId: string) {
+  return db.select().from(accountAccess).where(eq(accountAccess.loginId, loginId));
+}

@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
+import { findRegisteredCookie, type CookieCategory } from '../shared/cookie-registry';
+
+export class UnregisteredCookieError extends Error {}
+export class UnconsentedCookieError extends Error {}
+
+/**
+ * The only way the worker sets a cookie. Refuses a name missing from the registry, and a
+ * non-necessary cookie unless its category is among `allowed` (the visitor's consent).
+ * Attributes are fixed here: Secure, Path=/, SameSite=Lax, HttpOnly as registered.
+ */
+export function setRegisteredCookie(
+  c: Context,
+  name: string,
+  value: string,
+  options: { allowed: readonly CookieCategory[]; persistent?: boolean; maxAgeSeconds?: number },
+) {
+  const entry = findRegisteredCookie(name);
+  if (!entry) throw new UnregisteredCookieError(`Cookie "${name}" is not in the cookie registry.`);
+  if (entry.category !== 'necessary' && !options.allowed.includes(entry.category)) {
+    throw new UnconsentedCookieError(`Cookie "${name}" is in category "${entry.category}", which the visitor has not allowed.`);
+  }
+  const attributes: CookieOptions = { path: '/', secure: true, httpOnly: entry.httpOnly, sameSite: 'Lax' };
+  const maxAge = options.maxAgeSeconds ?? (options.persistent === false ? null : entry.maxAgeSeconds);
+  if (maxAge !== null && maxAge !== undefined) attributes.maxAge = maxAge;
+  // Registry names carry their own `__Host-` prefix; these attributes (Secure, Path=/, no Domain) satisfy it.
+  setCookie(c, name, value, attributes);
+}
+
+export function clearRegisteredCookie(c: Context, name: string) {
+  if (!findRegisteredCookie(name)) throw new UnregisteredCookieError(`Cookie "${name}" is not in the cookie registry.`);
+  deleteCookie(c, name, { path: '/', secure: true });
+}
