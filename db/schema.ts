@@ -1,3 +1,4 @@
 /** The whole D1 schema, one module per capability; drizzle-kit reads this file. */
 export * from './schema/core';
 export * from './schema/logins';
+export * from './schema/messaging';

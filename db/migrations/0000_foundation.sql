@@ -29,6 +29,17 @@ CREATE TABLE `bills` (
 );
 --> statement-breakpoint
 CREATE INDEX `bills_account_issued` ON `bills` (`account_id`,`issued_on`);--> statement-breakpoint
+CREATE TABLE `household_profiles` (
+	`account_id` text PRIMARY KEY NOT NULL,
+	`occupants` integer,
+	`landscape_sq_ft` integer,
+	`landscape_type` text,
+	`has_pool` integer,
+	`fixtures` text,
+	`updated_at` text,
+	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `meters` (
 	`id` text PRIMARY KEY NOT NULL,
 	`service_point_id` text NOT NULL,
@@ -107,4 +118,28 @@ CREATE TABLE `sessions` (
 	FOREIGN KEY (`login_id`) REFERENCES `logins`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `sessions_login` ON `sessions` (`login_id`);
+CREATE INDEX `sessions_login` ON `sessions` (`login_id`);--> statement-breakpoint
+CREATE TABLE `audit_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`event` text NOT NULL,
+	`actor_login_id` text,
+	`subject_login_id` text,
+	`subject_account_id` text,
+	`detail` text
+);
+--> statement-breakpoint
+CREATE INDEX `audit_subject_login` ON `audit_events` (`subject_login_id`,`at`);--> statement-breakpoint
+CREATE INDEX `audit_event` ON `audit_events` (`event`,`at`);--> statement-breakpoint
+CREATE TABLE `outbox_emails` (
+	`id` text PRIMARY KEY NOT NULL,
+	`to_address` text NOT NULL,
+	`subject` text NOT NULL,
+	`body_text` text NOT NULL,
+	`kind` text NOT NULL,
+	`status` text DEFAULT 'queued' NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`sent_at` text
+);
+--> statement-breakpoint
+CREATE INDEX `outbox_status` ON `outbox_emails` (`status`,`created_at`);

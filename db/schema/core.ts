@@ -90,3 +90,15 @@ export const bills = sqliteTable(
   },
   (t) => [index('bills_account_issued').on(t.accountId, t.issuedOn)],
 );
+
+/** What the customer tells us about the household (all optional): sizes "similar homes" comparisons. */
+export const householdProfiles = sqliteTable('household_profiles', {
+  accountId: text('account_id').primaryKey().references(() => accounts.id),
+  occupants: integer('occupants'),
+  landscapeSqFt: integer('landscape_sq_ft'),
+  landscapeType: text('landscape_type', { enum: ['none', 'lawn', 'mixed', 'drought_tolerant'] }),
+  hasPool: integer('has_pool', { mode: 'boolean' }),
+  /** Fixture counts and kinds, e.g. {"toilets":2,"highEfficiencyWasher":true}. */
+  fixtures: text('fixtures', { mode: 'json' }).$type<Record<string, number | boolean>>(),
+  updatedAt: text('updated_at'),
+});
