@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { generateDevSecrets } from './db/demo/dev-secrets';
 
 /**
  * Three projects, one command:
@@ -15,7 +16,7 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations('./db/migrations') },
+              bindings: { ...(await generateDevSecrets()), TEST_MIGRATIONS: await readD1Migrations('./db/migrations') },
             },
           })),
         ],

@@ -3,10 +3,11 @@
  * end-to-end tests and benchmarks never touch the developer's database.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateDevSecrets, toEnvFile } from '../../db/demo/dev-secrets';
 
 export const toolEnv = {
   ...process.env,
@@ -56,11 +57,13 @@ export async function startPortal(options: { port?: number } = {}): Promise<Runn
   const persistTo = mkdtempSync(join(tmpdir(), 'portal-d1-'));
   run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
   run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo]);
+  const envFile = join(persistTo, 'secrets.env');
+  writeFileSync(envFile, toEnvFile(await generateDevSecrets()));
   const port = options.port ?? (await freePort());
   const origin = `http://localhost:${port}`;
   const child = spawn(
     'npx',
-    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--var', `PORTAL_ORIGIN:${origin}`, '--show-interactive-dev-session=false'],
+    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--env-file', envFile, '--var', `PORTAL_ORIGIN:${origin}`, '--show-interactive-dev-session=false'],
     { env: toolEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
