@@ -13,6 +13,7 @@ import {
   startTags,
   type BuiltPage,
 } from './built-site';
+import { HTML_CSS_GZIP_BUDGET, measurePages } from '../bench/site';
 
 /** The site's production origin (astro.config.mjs `site`): links to it are internal links. */
 const SITE_ORIGIN = 'https://portal.aldercreek-utility.example';
@@ -128,6 +129,13 @@ describe('the built site', () => {
     expect(duplicates).toEqual([]);
   });
 
+  it('keeps a space between words and links in prose', () => {
+    const glued = pages.flatMap(({ url, html }) =>
+      [...html.matchAll(/[A-Za-z0-9,;:]<a\s[^>]*>[^<]*<\/a>|<\/a>[A-Za-z(]/g)].map((m) => `${url}: ${m[0]}`),
+    );
+    expect(glued).toEqual([]);
+  });
+
   it('has no inline script, inline style or event-handler attribute the CSP would block', () => {
     const problems: string[] = [];
     for (const { url, html } of pages) {
@@ -140,6 +148,11 @@ describe('the built site', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it(`keeps the HTML and CSS of every public page under ${HTML_CSS_GZIP_BUDGET / 1024} KB gzipped`, () => {
+    const over = measurePages().filter((p) => p.htmlCssGzipBytes > HTML_CSS_GZIP_BUDGET);
+    expect(over).toEqual([]);
   });
 
   it('ships no JavaScript on pages that need none', () => {
