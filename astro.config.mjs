@@ -10,6 +10,9 @@ export default defineConfig({
   outDir: './dist',
   trailingSlash: 'always',
   output: 'static',
+  // Lossless whitespace compression. Astro 7's default ('jsx') drops a line break between text
+  // and an element, which glues words to links in prose ("see<a>…</a>").
+  compressHTML: true,
   build: {
     format: 'directory',
     // The CSP forbids inline script and style: everything ships as files.

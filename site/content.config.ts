@@ -1,0 +1,46 @@
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { z } from 'astro/zod';
+
+/**
+ * Content collections of the public site. Owned by the site; other capabilities ask for a new
+ * collection rather than editing this file.
+ */
+
+/** Rebates and programs the utility offers; one Markdown file each, rendered at /programs/<id>/. */
+const programs = defineCollection({
+  loader: glob({ pattern: '*.md', base: './site/content/programs' }),
+  schema: z.object({
+    title: z.string().min(3),
+    /** One sentence for the list page and the meta description. */
+    summary: z.string().min(10).max(200),
+    kind: z.enum(['rebate', 'program']),
+    /** What the customer gets, in words ("Up to $150", "Free"). */
+    amount: z.string().min(1),
+    eligibility: z.array(z.string().min(3)).min(1),
+    howToApply: z.array(z.string().min(3)).min(1),
+    /** Position on the list page, lowest first. */
+    order: z.number().int(),
+  }),
+});
+
+/**
+ * Every version of the privacy notice ever published. Exactly one is `current`; the others stay
+ * online as `archived` at /privacy/versions/<slug>/. The body is the full notice; its `##`
+ * headings are the sections the table of contents and the version diff are built from.
+ */
+const noticeVersions = defineCollection({
+  loader: glob({ pattern: '*.md', base: './site/content/notice' }),
+  schema: z.object({
+    version: z.string().regex(/^\d+\.\d+$/, 'a version looks like "2.0"'),
+    effective: z.coerce.date(),
+    title: z.string().min(3),
+    /** The plain-language summary shown above the notice. */
+    summary: z.array(z.string().min(10)).min(2),
+    /** What changed compared with the previous version (empty for the first one). */
+    changes: z.array(z.string().min(10)),
+    status: z.enum(['current', 'archived']),
+  }),
+});
+
+export const collections = { programs, noticeVersions };

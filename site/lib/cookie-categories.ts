@@ -1,0 +1,22 @@
+import type { CookieCategory } from '../../worker/shared/cookie-registry';
+
+/** How the site names and explains each cookie category (the registry holds the cookies). */
+export const cookieCategoryText: Record<CookieCategory, { title: string; description: string; needsConsent: boolean }> = {
+  necessary: {
+    title: 'Strictly necessary',
+    description:
+      'Needed for the portal to work: signing in, keeping you signed in, protecting forms against forgery and remembering your cookie choices. They are set without asking, because the portal cannot work without them, and they are never used to track you.',
+    needsConsent: false,
+  },
+  preferences: {
+    title: 'Preferences',
+    description: 'Remember settings you choose, such as the units or date range of your usage charts. Set only if you allow them.',
+    needsConsent: true,
+  },
+  analytics: {
+    title: 'Analytics',
+    description:
+      'Help us count visits and see which pages are used, as totals on our own servers. No outside analytics company receives them. Set only if you allow them.',
+    needsConsent: true,
+  },
+};

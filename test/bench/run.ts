@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: runs every benchmark module in turn and prints what each measured.
+ * A capability adds its module to `benches` (each exports `async function bench()`).
+ */
+import * as site from './site';
+
+type BenchModule = { bench: () => Promise<Record<string, unknown>> };
+
+const benches: [name: string, module: BenchModule][] = [['site', site]];
+
+const results: Record<string, unknown> = {};
+let failed = false;
+for (const [name, module] of benches) {
+  const started = performance.now();
+  try {
+    results[name] = await module.bench();
+  } catch (error) {
+    failed = true;
+    results[name] = { error: error instanceof Error ? error.message : String(error) };
+    console.error(`bench ${name} failed:`, error);
+  }
+  console.log(`bench ${name}: ${Math.round(performance.now() - started)} ms`);
+}
+
+console.log('\nSummary');
+console.table(
+  Object.entries(results).flatMap(([name, figures]) =>
+    Object.entries(figures as Record<string, unknown>)
+      .map(([figure, value]) => ({ bench: name, figure, value: typeof value === 'object' && value !== null ? JSON.stringify(value) : value }))
+      .filter((row) => String(row.value).length <= 120),
+  ),
+);
+if (failed) process.exitCode = 1;

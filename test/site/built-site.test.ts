@@ -1,0 +1,215 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cookieRegistry } from '../../worker/shared/cookie-registry';
+import { utility } from '../../worker/shared/utility';
+import {
+  builtPages,
+  DIST,
+  elementTexts,
+  fileOfUrl,
+  scriptSources,
+  sitemapPaths,
+  startTags,
+  type BuiltPage,
+} from './built-site';
+import { HTML_CSS_GZIP_BUDGET, measurePages } from '../bench/site';
+
+/** The site's production origin (astro.config.mjs `site`): links to it are internal links. */
+const SITE_ORIGIN = 'https://portal.aldercreek-utility.example';
+
+/**
+ * Paths the worker answers rather than dist/ (worker/well-known/routes.ts, /api/ sub-apps).
+ * A link to one of these is not a broken link even though no file exists for it.
+ */
+const WORKER_PATHS = ['/.well-known/security.txt', '/.well-known/gpc.json', '/.well-known/jwks.json'];
+const WORKER_PREFIXES = ['/api/'];
+
+/**
+ * Pages allowed to load JavaScript, with the reason. Every other page must ship none.
+ * A capability that needs a script on a page adds the page here in the same change.
+ */
+const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {};
+
+let pages: BuiltPage[];
+let sitemap: string[];
+
+beforeAll(() => {
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ is not built: run `npm run build` first');
+  pages = builtPages();
+  sitemap = sitemapPaths();
+});
+
+/** ids and <a name> targets of a page, for #anchor checks. */
+function anchorsOf(html: string): Set<string> {
+  const set = new Set<string>();
+  for (const t of startTags(html)) {
+    const id = t.attrs.get('id');
+    if (id) set.add(id);
+    if (t.name === 'a' && t.attrs.get('name')) set.add(t.attrs.get('name')!);
+  }
+  return set;
+}
+
+describe('the built site', () => {
+  it('builds a file for every URL in the sitemap', () => {
+    expect(sitemap.length).toBeGreaterThan(10);
+    const missing = sitemap.filter((path) => !fileOfUrl(path));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists every built page in the sitemap except the 404 page', () => {
+    const listed = new Set(sitemap);
+    const unlisted = pages.map((p) => p.url).filter((url) => url !== '/404.html' && !listed.has(url));
+    expect(unlisted).toEqual([]);
+  });
+
+  it('has no broken internal link or #anchor in any HTML file', () => {
+    const anchorCache = new Map<string, Set<string>>();
+    const anchors = (file: string) => {
+      if (!anchorCache.has(file)) anchorCache.set(file, anchorsOf(readFileSync(file, 'utf8')));
+      return anchorCache.get(file)!;
+    };
+    const broken: string[] = [];
+    let checked = 0;
+    for (const page of pages) {
+      const base = new URL(page.url, SITE_ORIGIN);
+      for (const tag of startTags(page.html)) {
+        const attr = tag.name === 'a' || tag.name === 'link' ? 'href' : ['img', 'script', 'source'].includes(tag.name) ? 'src' : tag.name === 'form' ? 'action' : null;
+        const raw = attr ? tag.attrs.get(attr) : undefined;
+        if (raw === undefined || /^(mailto|tel|data):/i.test(raw)) continue;
+        const target = new URL(raw, base);
+        if (target.origin !== SITE_ORIGIN) continue; // external: not ours to check
+        checked++;
+        const where = `${page.url}: <${tag.name} ${attr}="${raw}">`;
+        if (WORKER_PATHS.includes(target.pathname) || WORKER_PREFIXES.some((p) => target.pathname.startsWith(p))) continue;
+        if (!target.pathname.endsWith('/') && !/\.[a-z0-9]+$/i.test(target.pathname)) {
+          broken.push(`${where} (page links need a trailing slash)`);
+          continue;
+        }
+        const file = fileOfUrl(target.pathname);
+        if (!file) {
+          broken.push(`${where} (no such file)`);
+          continue;
+        }
+        if (target.hash) {
+          const id = decodeURIComponent(target.hash.slice(1));
+          if (!file.endsWith('.html') || !anchors(file).has(id)) broken.push(`${where} (no element with id "${id}")`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(broken).toEqual([]);
+  });
+
+  it('gives every page one h1, a lang, a title and a description', () => {
+    const problems: string[] = [];
+    for (const { url, html } of pages) {
+      const tags = startTags(html);
+      const h1s = tags.filter((t) => t.name === 'h1').length;
+      if (h1s !== 1) problems.push(`${url}: ${h1s} h1 elements`);
+      const lang = tags.find((t) => t.name === 'html')?.attrs.get('lang');
+      if (!lang?.trim()) problems.push(`${url}: no <html lang>`);
+      const titles = elementTexts(html, 'title');
+      if (titles.length !== 1 || !titles[0]) problems.push(`${url}: title ${JSON.stringify(titles)}`);
+      const descriptions = tags.filter((t) => t.name === 'meta' && t.attrs.get('name') === 'description');
+      if (descriptions.length !== 1 || !descriptions[0]!.attrs.get('content')?.trim()) problems.push(`${url}: no single meta description`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every page distinct titles and ids', () => {
+    const titles = pages.map((p) => elementTexts(p.html, 'title')[0]);
+    expect(new Set(titles).size).toBe(titles.length);
+    const duplicates: string[] = [];
+    for (const { url, html } of pages) {
+      const ids = startTags(html).flatMap((t) => (t.attrs.has('id') ? [t.attrs.get('id')!] : []));
+      for (const id of new Set(ids)) if (ids.filter((x) => x === id).length > 1) duplicates.push(`${url}#${id}`);
+    }
+    expect(duplicates).toEqual([]);
+  });
+
+  it('keeps a space between words and links in prose', () => {
+    const glued = pages.flatMap(({ url, html }) =>
+      [...html.matchAll(/[A-Za-z0-9,;:]<a\s[^>]*>[^<]*<\/a>|<\/a>[A-Za-z(]/g)].map((m) => `${url}: ${m[0]}`),
+    );
+    expect(glued).toEqual([]);
+  });
+
+  it('has no inline script, inline style or event-handler attribute the CSP would block', () => {
+    const problems: string[] = [];
+    for (const { url, html } of pages) {
+      for (const t of startTags(html)) {
+        if (t.name === 'script' && !t.attrs.has('src') && t.attrs.get('type') !== 'application/ld+json') problems.push(`${url}: inline <script>`);
+        if (t.name === 'style') problems.push(`${url}: <style> element`);
+        if (t.attrs.has('style')) problems.push(`${url}: style= on <${t.name}>`);
+        for (const name of t.attrs.keys()) if (/^on[a-z]+$/.test(name)) problems.push(`${url}: ${name}= on <${t.name}>`);
+        if (t.name === 'a' && /^\s*javascript:/i.test(t.attrs.get('href') ?? '')) problems.push(`${url}: javascript: link`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it(`keeps the HTML and CSS of every public page under ${HTML_CSS_GZIP_BUDGET / 1024} KB gzipped`, () => {
+    const over = measurePages().filter((p) => p.htmlCssGzipBytes > HTML_CSS_GZIP_BUDGET);
+    expect(over).toEqual([]);
+  });
+
+  it('ships no JavaScript on pages that need none', () => {
+    const withScripts = pages
+      .filter((p) => !(p.url in PAGES_ALLOWED_SCRIPTS))
+      .flatMap((p) => scriptSources(p.html).map((src) => `${p.url}: ${src}`));
+    expect(withScripts).toEqual([]);
+  });
+});
+
+describe('the privacy pages', () => {
+  const page = (url: string) => {
+    const found = pages.find((p) => p.url === url);
+    if (!found) throw new Error(`${url} was not built`);
+    return found.html;
+  };
+
+  it('shows the current notice with its version, effective date, summary and contents', () => {
+    const html = page('/privacy/');
+    expect(html).toMatch(/Version 2\.0, effective <time datetime="2026-10-01">October 1, 2026<\/time>/);
+    expect(elementTexts(html, 'h2')).toEqual(expect.arrayContaining(['In short', 'Contents', 'How long we keep information', 'Your privacy rights']));
+    expect(html).not.toContain('Archived version');
+  });
+
+  it('keeps the notice contact details in step with the utility record', () => {
+    const html = page('/privacy/');
+    expect(html).toContain(utility.emails.privacy);
+    expect(html).toContain(utility.phoneDisplay);
+    expect(html).toContain(utility.address.street);
+  });
+
+  it('lists every version in the history and marks old versions as archived', () => {
+    const history = page('/privacy/history/');
+    expect(history).toContain('href="/privacy/versions/1-0/"');
+    expect(history).toContain('href="/privacy/versions/2-0/"');
+    expect(history).toContain('href="/privacy/changes/1-0-to-2-0/"');
+    const old = page('/privacy/versions/1-0/');
+    expect(old).toContain('Archived version, not current.');
+    expect(old).toContain('href="/privacy/"');
+  });
+
+  it('shows the changes between consecutive versions with marked insertions and deletions', () => {
+    const diff = page('/privacy/changes/1-0-to-2-0/');
+    expect(diff).toMatch(/<del><span class="visually-hidden">\[removed: <\/span>90<span class="visually-hidden">\]<\/span><\/del>/);
+    expect(diff).toMatch(/<ins><span class="visually-hidden">\[added: <\/span>30<span class="visually-hidden">\]<\/span><\/ins>/);
+    expect(elementTexts(diff, 'h2')).toContain('Comparing your usage with similar homes');
+  });
+
+  it('lists every registered cookie on the cookie policy', () => {
+    const html = page('/cookies/');
+    for (const cookie of cookieRegistry) expect(html).toContain(`<code>${cookie.name}</code>`);
+    expect(html).toContain('Only strictly necessary cookies are set without your consent.');
+  });
+
+  it('gives the privacy choices page a cookie section the footer links to', () => {
+    const html = page('/privacy/choices/');
+    expect(startTags(html).some((t) => t.attrs.get('id') === 'cookies')).toBe(true);
+    expect(page('/').includes('href="/privacy/choices/#cookies"')).toBe(true);
+  });
+});
