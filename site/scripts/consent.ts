@@ -6,7 +6,7 @@
 import type { ConsentJson, ConsentResponse } from '../../worker/shared/consent-schema';
 
 const root = document.documentElement;
-const $ = <T extends Element>(selector: string, scope: ParentNode = document) => scope.querySelector<T>(selector);
+const $ = <T extends Element>(selector: string) => document.querySelector<T>(selector);
 const $$ = <T extends Element>(selector: string) => document.querySelectorAll<T>(selector);
 const navigatorGpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
 const gpc = root.dataset.gpc === '1' || navigatorGpc;
@@ -20,7 +20,7 @@ function say(text: string) {
 
 function post(body: ConsentJson): Promise<ConsentResponse | null> {
   return fetch('/api/consent', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
-    .then((r) => (r.ok ? r.json() : null))
+    .then((r) => (r.ok ? (r.json() as Promise<ConsentResponse>) : null))
     .catch(() => null);
 }
 
@@ -68,8 +68,8 @@ if (navigatorGpc && root.dataset.gpc !== '1') {
 
 // ---- The banner: choose without a reload, manage focus, Escape never accepts. ----
 if (banner) {
-  const form = $<HTMLFormElement>('form', banner)!;
-  const custom = $<HTMLDetailsElement>('[data-cc-custom]', banner)!;
+  const form = banner.querySelector<HTMLFormElement>('form')!;
+  const custom = banner.querySelector<HTMLDetailsElement>('[data-cc-custom]')!;
 
   const close = (message: string) => {
     banner.hidden = true;
@@ -107,7 +107,7 @@ if (banner) {
     event.preventDefault();
     if (custom.open) {
       custom.open = false;
-      $<HTMLElement>('summary', custom)!.focus();
+      custom.querySelector<HTMLElement>('summary')!.focus();
     } else {
       // Closing is not consenting: nothing is recorded and only necessary cookies stay in use.
       close('Cookie banner closed without a choice. Only strictly necessary cookies are used.');
