@@ -12,7 +12,8 @@ import { setRegisteredCookie, UnconsentedCookieError, UnregisteredCookieError } 
 import { handleError } from '../../worker/http/errors';
 import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION } from '../../worker/shared/cookie-registry';
 import { utility } from '../../worker/shared/utility';
-import { localDay } from '../../worker/visits/aggregate';
+import { viewConsent } from '../../worker/consent/state';
+import { localDay, pagesBucket, parseVisitCookie, secondsToLocalMidnight, timeBucket } from '../../worker/visits/aggregate';
 
 const ORIGIN = 'https://portal.test';
 const db = () => drizzle(env.DB);
@@ -550,5 +551,33 @@ describe('POST /api/visits', () => {
       'visit_daily_totals.timed_views',
       'visit_daily_totals.visits',
     ]);
+  });
+});
+
+describe('domain rules, alone', () => {
+  const base: ConsentState = { consentId: 'x'.repeat(24), policyVersion: COOKIE_POLICY_VERSION, preferences: true, analytics: true, gpc: false, method: 'banner', givenAt: 1_800_000_000 };
+
+  it('a consent counts for exactly 12 months and only for the current policy version', () => {
+    expect(viewConsent(base, { gpcSignal: false, nowSeconds: base.givenAt + CONSENT_MAX_AGE_SECONDS }).current).toBe(true);
+    expect(viewConsent(base, { gpcSignal: false, nowSeconds: base.givenAt + CONSENT_MAX_AGE_SECONDS + 1 }).staleBecause).toBe('expired');
+    expect(viewConsent({ ...base, policyVersion: 'old' }, { gpcSignal: false, nowSeconds: base.givenAt }).staleBecause).toBe('policy_version');
+  });
+
+  it('a GPC signal turns analytics off whatever was chosen, and a GPC-only record still asks', () => {
+    expect(viewConsent(base, { gpcSignal: true, nowSeconds: base.givenAt }).allowed).toEqual({ necessary: true, preferences: true, analytics: false });
+    expect(viewConsent({ ...base, method: 'gpc', analytics: false, gpc: true }, { gpcSignal: false, nowSeconds: base.givenAt }).chosen).toBe(false);
+  });
+
+  it('visit days follow the utility time zone, and the visit cookie never outlives the local day', () => {
+    expect(localDay(new Date('2026-11-25T07:59:00Z'), 'America/Los_Angeles')).toBe('2026-11-24');
+    expect(localDay(new Date('2026-11-25T08:00:00Z'), 'America/Los_Angeles')).toBe('2026-11-25');
+    expect(secondsToLocalMidnight(new Date('2026-11-25T07:50:00Z'), 'America/Los_Angeles')).toBe(600);
+    expect(parseVisitCookie('2026-11-24.3')).toEqual({ day: '2026-11-24', pages: 3 });
+    for (const bad of ['', '2026-11-24', '2026-11-24.0', 'abc.1', '2026-11-24.1.extra']) expect(parseVisitCookie(bad)).toBeNull();
+  });
+
+  it('buckets pages per visit and time on page', () => {
+    expect([1, 9, 10, 57].map(pagesBucket)).toEqual(['1', '9', '10+', '10+']);
+    expect([0, 9_999, 10_000, 59_999, 60_000, 1_799_999, 1_800_000].map(timeBucket)).toEqual(['0-10s', '0-10s', '10-30s', '30-60s', '1-3m', '10-30m', '30m+']);
   });
 });

@@ -65,7 +65,7 @@ export function consentContext(): MiddlewareHandler<AppEnv> {
     }
     if (!isHtml(c.res)) return;
 
-    if (gpcNeedsRecording(c.get('consent'))) {
+    if (c.req.method === 'GET' && gpcNeedsRecording(c.get('consent'))) {
       const previous = c.get('consent').state;
       await recordChoice(c, {
         action: 'choose',
