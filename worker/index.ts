@@ -2,19 +2,25 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppEnv } from './app-types';
+import { consentContext } from './consent/middleware';
+import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ApiError, handleError } from './http/errors';
 import { portalSecureHeaders } from './http/security-headers';
+import { visits } from './visits/routes';
 import { wellKnown } from './well-known/routes';
 
 const app = new Hono<AppEnv>();
 
 app.use(requestId());
 app.use(portalSecureHeaders());
+app.use(consentContext());
 app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
 
 const routes = app
   .route('/api/health', health)
+  .route('/api/consent', consent)
+  .route('/api/visits', visits)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {

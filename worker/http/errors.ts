@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 
@@ -69,6 +70,6 @@ export function handleError(err: Error, c: Context) {
     return errorResponse(c, status, { code: codeForStatus[status] ?? 'error', message: err.message || 'Request refused.' });
   }
   // Log the kind of failure only: messages can carry request data, which may be personal.
-  console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), route: c.req.routePath, kind: err.name }));
+  console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), route: routePath(c), kind: err.name }));
   return errorResponse(c, 500, { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' });
 }

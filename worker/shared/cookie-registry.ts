@@ -5,6 +5,18 @@
  */
 export const cookieCategories = ['necessary', 'preferences', 'analytics'] as const;
 export type CookieCategory = (typeof cookieCategories)[number];
+/** The categories a visitor chooses; strictly necessary cookies need no choice. */
+export const optionalCookieCategories = ['preferences', 'analytics'] as const;
+export type OptionalCookieCategory = (typeof optionalCookieCategories)[number];
+
+/**
+ * Version of the cookie policy a consent was given for. Change it whenever a cookie is added to
+ * a category or a purpose widens: every visitor whose consent names an older version is asked again.
+ */
+export const COOKIE_POLICY_VERSION = '2026-11-24';
+
+/** A consent older than this is no longer relied on: the visitor is asked again. */
+export const CONSENT_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 export type RegisteredCookie = {
   name: string;
@@ -18,6 +30,25 @@ export type RegisteredCookie = {
   httpOnly: boolean;
 };
 
+/** What each category is for, in the words the banner, the choices page and the cookie policy use. */
+export const cookieCategoryInfo = {
+  necessary: {
+    label: 'Strictly necessary',
+    description:
+      'Needed for the site to work and to keep your account secure: signing in, and remembering the cookie choices you make here. They are always on and are never used to track you.',
+  },
+  preferences: {
+    label: 'Preferences',
+    description:
+      'Would remember settings you choose for how the site looks and behaves. We set no preference cookie today; if we add one, it will be listed here and we will ask you again.',
+  },
+  analytics: {
+    label: 'Analytics (first-party only)',
+    description:
+      'Counts visits, pages viewed, time on a page, which page a visit started on and the domain of the site that linked here, so we can improve the site. Only daily totals are kept, on our own servers: no IP address, no browser fingerprint, nothing shared with anyone and nothing that follows you from one day to the next.',
+  },
+} as const satisfies Record<CookieCategory, { label: string; description: string }>;
+
 export const cookieRegistry = [
   {
     name: '__Host-session',
@@ -28,10 +59,37 @@ export const cookieRegistry = [
     party: 'first',
     httpOnly: true,
   },
+  {
+    name: '__Host-consent',
+    category: 'necessary',
+    purpose:
+      'Remembers your cookie choices (a random consent id, the policy version, what you allowed and when) so we do not ask on every page. The same record is kept on our servers as proof of your choice.',
+    lifetime: '12 months, or until you change your choices',
+    maxAgeSeconds: CONSENT_MAX_AGE_SECONDS,
+    party: 'first',
+    httpOnly: true,
+  },
+  {
+    name: '__Host-visit',
+    category: 'analytics',
+    purpose:
+      'Tells our visit counter that a page view belongs to a visit already counted. It holds only today’s date and how many pages this visit has viewed: no identifier. It ends after 30 minutes without a page view and never carries over to another day.',
+    lifetime: '30 minutes after your last page view, ending at midnight at the latest',
+    maxAgeSeconds: 30 * 60,
+    party: 'first',
+    httpOnly: true,
+  },
 ] as const satisfies readonly RegisteredCookie[];
 
 export type RegisteredCookieName = (typeof cookieRegistry)[number]['name'];
 
+export const CONSENT_COOKIE = '__Host-consent' satisfies RegisteredCookieName;
+export const VISIT_COOKIE = '__Host-visit' satisfies RegisteredCookieName;
+
 export function findRegisteredCookie(name: string): RegisteredCookie | undefined {
   return cookieRegistry.find((c) => c.name === name);
+}
+
+export function cookiesInCategory(category: CookieCategory): readonly RegisteredCookie[] {
+  return cookieRegistry.filter((c) => c.category === category);
 }

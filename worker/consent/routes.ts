@@ -1,0 +1,151 @@
+import { drizzle } from 'drizzle-orm/d1';
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import type { z } from 'zod';
+import type { AppEnv } from '../app-types';
+import { clearRegisteredCookie } from '../http/cookies';
+import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
+import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION, VISIT_COOKIE } from '../shared/cookie-registry';
+import { consentFormSchema, consentJsonSchema, withdrawFormSchema, type ConsentResponse } from '../shared/consent-schema';
+import { gpcSignal, recordChoice } from './middleware';
+import { latestProof } from './record';
+import type { ConsentView } from './state';
+
+/**
+ * Cross-site requests may not change anyone's consent. hono/csrf checks Origin (or Sec-Fetch-Site)
+ * for form and text bodies; this also refuses a foreign Origin on JSON and DELETE requests.
+ */
+export function sameOriginWrites() {
+  const formCheck = csrf();
+  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      const origin = c.req.header('Origin');
+      const site = c.req.header('Sec-Fetch-Site');
+      if ((origin && origin !== new URL(c.req.url).origin) || (!origin && site && site !== 'same-origin')) {
+        throw new ApiError(403, 'cross_origin', 'This request must come from a page of this site.');
+      }
+    }
+    return formCheck(c, next);
+  };
+}
+
+export function consentResponse(view: ConsentView): ConsentResponse {
+  const s = view.state;
+  return {
+    policyVersion: COOKIE_POLICY_VERSION,
+    needsChoice: !view.chosen,
+    staleBecause: view.staleBecause,
+    gpcSignal: view.gpcSignal,
+    allowed: view.allowed,
+    consent: s && {
+      consentId: s.consentId,
+      policyVersion: s.policyVersion,
+      preferences: s.preferences,
+      analytics: s.analytics,
+      gpc: s.gpc,
+      method: s.method,
+      givenAt: new Date(s.givenAt * 1000).toISOString(),
+      expiresAt: new Date((s.givenAt + CONSENT_MAX_AGE_SECONDS) * 1000).toISOString(),
+    },
+  };
+}
+
+type BodyKind = 'json' | 'form';
+
+function bodyKind(c: Context): BodyKind {
+  const type = c.req.header('Content-Type') ?? '';
+  if (/^application\/json\b/i.test(type)) return 'json';
+  if (/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return 'form';
+  throw new ApiError(415, 'unsupported_media_type', 'Send application/json or a form (application/x-www-form-urlencoded).');
+}
+
+async function parseBody<S extends z.ZodType>(c: Context, kind: BodyKind, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  if (kind === 'json') {
+    try {
+      raw = await c.req.json();
+    } catch {
+      throw new ApiError(400, 'bad_request', 'The body is not valid JSON.');
+    }
+  } else {
+    raw = await c.req.parseBody();
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw invalidRequest(fieldsOf(result.error));
+  return result.data;
+}
+
+/** After a form post: back to the page it came from, with a flag the page shows as a message. */
+function backTo(c: Context, path: string | undefined, flash: 'saved' | 'withdrawn', fallback: string) {
+  const target = new URL(path ?? fallback, new URL(c.req.url).origin);
+  target.searchParams.set('consent', flash);
+  if (target.pathname.startsWith('/privacy/choices/')) target.hash = 'cookies';
+  return c.redirect(`${target.pathname}${target.search}${target.hash}`, 303);
+}
+
+/** Analytics no longer allowed: delete the visit cookie if the browser has one. */
+function dropVisitCookie(c: Context) {
+  if (getCookie(c, VISIT_COOKIE) !== undefined) clearRegisteredCookie(c, VISIT_COOKIE);
+}
+
+function noStore(c: Context) {
+  c.header('Cache-Control', 'no-store');
+}
+
+export const consent = new Hono<AppEnv>()
+  .use(sameOriginWrites())
+  /** The consent on file for this browser, and what it allows on this request. */
+  .get('/', async (c) => {
+    noStore(c);
+    const view = c.get('consent');
+    const body = consentResponse(view);
+    if (view.state) {
+      const row = await latestProof(drizzle(c.env.DB), view.state.consentId);
+      body.proof = row && { id: row.id, action: row.action, recordedAt: row.recordedAt };
+    } else {
+      body.proof = null;
+    }
+    return c.json(body);
+  })
+  /** Record a choice: JSON from the banner script, or a form from the banner or the choices page. */
+  .post('/', async (c) => {
+    noStore(c);
+    const kind = bodyKind(c);
+    const gpc = gpcSignal(c);
+    if (kind === 'json') {
+      const body = await parseBody(c, kind, consentJsonSchema);
+      await recordChoice(c, { action: 'choose', method: body.method, preferences: body.preferences, analytics: body.analytics, gpc: gpc || body.gpc === true });
+      if (!c.get('consent').allowed.analytics) dropVisitCookie(c);
+      return c.json(consentResponse(c.get('consent')), 201);
+    }
+    const form = await parseBody(c, kind, consentFormSchema);
+    const all = form.choice === 'accept_all';
+    const custom = form.choice === 'custom';
+    await recordChoice(c, {
+      action: 'choose',
+      method: form.method,
+      preferences: all || (custom && form.preferences === 'on'),
+      analytics: all || (custom && form.analytics === 'on'),
+      gpc,
+    });
+    if (!c.get('consent').allowed.analytics) dropVisitCookie(c);
+    return backTo(c, form.return, 'saved', '/');
+  })
+  /** Withdraw (JSON): every optional category off, the analytics cookie deleted, a proof row appended. */
+  .delete('/', async (c) => {
+    noStore(c);
+    await recordChoice(c, { action: 'withdraw', method: 'settings', preferences: false, analytics: false, gpc: gpcSignal(c) });
+    dropVisitCookie(c);
+    return c.json(consentResponse(c.get('consent')));
+  })
+  /** Withdraw from the plain HTML form of the choices page. */
+  .post('/withdraw', async (c) => {
+    noStore(c);
+    const kind = bodyKind(c);
+    const form = await parseBody(c, kind, withdrawFormSchema);
+    await recordChoice(c, { action: 'withdraw', method: 'settings', preferences: false, analytics: false, gpc: gpcSignal(c) });
+    dropVisitCookie(c);
+    if (kind === 'json') return c.json(consentResponse(c.get('consent')));
+    return backTo(c, form.return, 'withdrawn', '/privacy/choices/');
+  });

@@ -1,0 +1,47 @@
+import { drizzle } from 'drizzle-orm/d1';
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv } from '../app-types';
+import { sameOriginWrites } from '../consent/routes';
+import { setRegisteredCookie } from '../http/cookies';
+import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
+import { VISIT_COOKIE } from '../shared/cookie-registry';
+import { utility } from '../shared/utility';
+import { aggregateBeacon, formatVisitCookie, localDay, parseVisitCookie, secondsToLocalMidnight } from './aggregate';
+import { beaconSchema } from './beacon';
+
+/**
+ * POST /api/visits: the page-view and page-leave beacon. Counted only with analytics consent on
+ * file and no Global Privacy Control signal; otherwise refused with 403 and nothing written.
+ */
+export const visits = new Hono<AppEnv>().use(sameOriginWrites()).post('/', async (c) => {
+  c.header('Cache-Control', 'no-store');
+  const consent = c.get('consent');
+  if (!consent.allowed.analytics) {
+    throw new ApiError(403, 'consent_required', consent.gpcSignal ? 'Your browser sends a Global Privacy Control signal, so visits are not counted.' : 'Visits are counted only after you allow analytics.');
+  }
+  const type = c.req.header('Content-Type') ?? '';
+  if (!/^(text\/plain|application\/json)\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the beacon as JSON (text/plain or application/json).');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await c.req.text());
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The body is not valid JSON.');
+  }
+  const parsed = beaconSchema.safeParse(raw);
+  if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
+
+  const now = new Date();
+  const db = drizzle(c.env.DB);
+  const outcome = aggregateBeacon(db, parsed.data, {
+    day: localDay(now, utility.timeZone),
+    visit: parseVisitCookie(getCookie(c, VISIT_COOKIE)),
+    ownHost: new URL(c.req.url).hostname,
+  });
+  const [first, ...rest] = outcome.statements;
+  await db.batch([first!, ...rest]);
+  if (outcome.visitCookie) {
+    setRegisteredCookie(c, VISIT_COOKIE, formatVisitCookie(outcome.visitCookie), { maxAgeSeconds: Math.min(30 * 60, secondsToLocalMidnight(now, utility.timeZone)) });
+  }
+  return c.body(null, 204);
+});
