@@ -20,7 +20,7 @@ export class FormTokenError extends Error {
 }
 
 export const formTokenMessages: Record<FormTokenProblem, string> = {
-  malformed: 'This form is missing its security token. Please reload the request page and try again.',
+  malformed: 'This form\'s security token is missing or damaged. Please reload the request page and try again.',
   forged: 'This form was not issued by this portal. Please open the request page on our site and try again.',
   expired: 'This form has expired (forms are valid for 30 minutes). Please reload the request page and submit it again.',
   wrong_purpose: 'This form token was issued for a different form. Please reload the request page and try again.',
