@@ -74,7 +74,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       }
 
       // Receipts: signed by the portal's signing code, verified by the Node-crypto verifier against the public JWKS.
-      const secret = (await generateDevSecrets()).RECEIPT_SIGNING_JWKS;
+      const secret = (await generateDevSecrets()).RECEIPT_SIGNING_JWKS!;
       const jwks = { keys: (await signingKeys(secret)).publicKeys };
       const receipts: string[] = [];
       const signStart = performance.now();

@@ -125,7 +125,8 @@ describe('deletion by de-identification', () => {
 
     // The answer lists every retained item with its legal reason, and the requester reads it at the status link.
     for (const entry of personalDataMap) {
-      if (entry.deletion.action === 'retain') expect(answer.retained.some((r) => r.item === entry.label && r.reason === entry.deletion.reason)).toBe(true);
+      const deletion = entry.deletion;
+      if (deletion.action === 'retain') expect(answer.retained.some((r) => r.item === entry.label && r.reason === deletion.reason)).toBe(true);
     }
     const page = await (await portal(deletion.statusPath)).text();
     expect(page).toContain('What we kept, and why');

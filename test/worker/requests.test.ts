@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../worker/auth/passwords';
 import { issueFormToken } from '../../worker/requests/form-token';
