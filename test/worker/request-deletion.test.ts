@@ -5,7 +5,7 @@ import { personalDataMap } from '../../db/personal-data';
 import { demoAccounts } from '../../db/demo/customers';
 import { demoStatements, DEMO_SEED } from '../../db/demo/dataset';
 import { seededRandom } from '../../db/demo/random';
-import { accountAccess, householdProfiles, logins, sessions } from '../../db/schema';
+import { accountAccess, householdProfiles, logins } from '../../db/schema';
 import { hashPassword } from '../../worker/auth/passwords';
 import { startSession, SESSION_COOKIE } from '../../worker/auth/sessions';
 import type { AccessPackage } from '../../worker/staff/access-package';
