@@ -1,6 +1,7 @@
 // @ts-check
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
+import { isPrivatePage } from './site/lib/private-pages.mjs';
 
 export default defineConfig({
   // Fictional production origin; local runs use http://localhost:8787 (wrangler dev).
@@ -21,5 +22,5 @@ export default defineConfig({
   vite: {
     build: { assetsInlineLimit: 0 },
   },
-  integrations: [sitemap({ filter: (page) => !page.includes('/404') })],
+  integrations: [sitemap({ filter: (page) => !page.includes('/404') && !isPrivatePage(new URL(page).pathname) })],
 });

@@ -3,3 +3,4 @@ export * from './schema/core';
 export * from './schema/logins';
 export * from './schema/messaging';
 export * from './schema/consent';
+export * from './schema/requests';

@@ -8,6 +8,11 @@ import { health } from './health/routes';
 import { ApiError, handleError } from './http/errors';
 import { portalSecureHeaders } from './http/security-headers';
 import { visits } from './visits/routes';
+import { requestPages } from './requests/pages';
+import { requests } from './requests/routes';
+import { runDailyMaintenance } from './requests/scheduled';
+import { staffPages } from './staff/pages';
+import { staff } from './staff/routes';
 import { wellKnown } from './well-known/routes';
 
 const app = new Hono<AppEnv>();
@@ -21,6 +26,8 @@ const routes = app
   .route('/api/health', health)
   .route('/api/consent', consent)
   .route('/api/visits', visits)
+  .route('/api/requests', requests)
+  .route('/api/staff', staff)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
@@ -29,6 +36,10 @@ app.all('/api/*', () => {
 app.all('/.well-known/*', () => {
   throw new ApiError(404, 'not_found', 'There is no such well-known resource.');
 });
+
+// Pages the worker completes before serving (form tokens, request status, the staff console).
+app.route('/', requestPages);
+app.route('/', staffPages);
 
 // Everything else is the static site. Assets answer with immutable headers, so copy them
 // into a fresh Response that the security-headers middleware can add to.
@@ -39,5 +50,11 @@ app.all('*', async (c) => {
 
 app.onError(handleError);
 
+/** The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy requests. */
+export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  ctx.waitUntil(runDailyMaintenance(env.DB).then(() => undefined));
+}
+
 export type AppType = typeof routes;
-export default app;
+export { app };
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

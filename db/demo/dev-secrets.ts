@@ -27,8 +27,19 @@ export async function generateDevSecrets(): Promise<Record<string, string>> {
   };
 }
 
+/**
+ * KEY='value' lines. Single quotes: dotenv (wrangler's .dev.vars / --env-file) keeps single-quoted values
+ * literally, whereas in double quotes it does not undo JSON's \" escapes, which broke RECEIPT_SIGNING_JWKS.
+ */
 export function toEnvFile(secrets: Record<string, string>) {
-  return Object.entries(secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n';
+  return (
+    Object.entries(secrets)
+      .map(([k, v]) => {
+        if (v.includes("'") || v.includes('\n')) throw new Error(`Secret ${k} cannot be written to an env file as a literal.`);
+        return `${k}='${v}'`;
+      })
+      .join('\n') + '\n'
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

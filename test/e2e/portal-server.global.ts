@@ -4,6 +4,8 @@ import { startPortal } from '../support/portal-server';
 declare module 'vitest' {
   export interface ProvidedContext {
     portalOrigin: string;
+    /** The portal's local state directory (its D1), for tests that read or seed the database. */
+    portalPersistTo: string;
   }
 }
 
@@ -11,5 +13,6 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const portal = await startPortal();
   project.provide('portalOrigin', portal.origin);
+  project.provide('portalPersistTo', portal.persistTo);
   return () => portal.stop();
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isPrivatePage } from '../../site/lib/private-pages.mjs';
 import { cookieRegistry } from '../../worker/shared/cookie-registry';
 import { utility } from '../../worker/shared/utility';
 import {
@@ -61,10 +62,16 @@ describe('the built site', () => {
     expect(missing).toEqual([]);
   });
 
-  it('lists every built page in the sitemap except the 404 page', () => {
+  it('lists every built page in the sitemap except the 404 page and private pages', () => {
     const listed = new Set(sitemap);
-    const unlisted = pages.map((p) => p.url).filter((url) => url !== '/404.html' && !listed.has(url));
+    const unlisted = pages.map((p) => p.url).filter((url) => url !== '/404.html' && !isPrivatePage(url) && !listed.has(url));
     expect(unlisted).toEqual([]);
+    expect(sitemap.filter(isPrivatePage)).toEqual([]);
+  });
+
+  it('marks every private page noindex', () => {
+    const indexable = pages.filter((p) => isPrivatePage(p.url) && !/<meta name="robots" content="noindex"/.test(p.html));
+    expect(indexable.map((p) => p.url)).toEqual([]);
   });
 
   it('has no broken internal link or #anchor in any HTML file', () => {

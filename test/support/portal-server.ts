@@ -52,13 +52,19 @@ async function waitForHealth(origin: string, child: ChildProcess, log: () => str
   throw new Error(`the portal did not become healthy within ${timeoutMs} ms:\n${log()}`);
 }
 
-/** Migrates a fresh local D1, loads the demo data, starts `wrangler dev` and waits until it is healthy. Needs `dist/` built. */
-export async function startPortal(options: { port?: number } = {}): Promise<RunningPortal> {
-  const persistTo = mkdtempSync(join(tmpdir(), 'portal-d1-'));
-  run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
-  run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo]);
+/**
+ * Migrates a fresh local D1, loads the demo data, starts `wrangler dev` and waits until it is healthy. Needs `dist/` built.
+ * `reuse` restarts on an existing state directory (no migration, no demo load); `secrets` overrides the generated ones
+ * (e.g. to rotate the receipt signing key); `keepState` leaves the directory on stop.
+ */
+export async function startPortal(options: { port?: number; reuse?: string; secrets?: Record<string, string>; keepState?: boolean } = {}): Promise<RunningPortal> {
+  const persistTo = options.reuse ?? mkdtempSync(join(tmpdir(), 'portal-d1-'));
+  if (!options.reuse) {
+    run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo]);
+  }
   const envFile = join(persistTo, 'secrets.env');
-  writeFileSync(envFile, toEnvFile(await generateDevSecrets()));
+  writeFileSync(envFile, toEnvFile({ ...(await generateDevSecrets()), ...(options.secrets ?? {}) }));
   const port = options.port ?? (await freePort());
   const origin = `http://localhost:${port}`;
   const child = spawn(
@@ -78,7 +84,7 @@ export async function startPortal(options: { port?: number } = {}): Promise<Runn
         process.kill(-child.pid, 'SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
-      rmSync(persistTo, { recursive: true, force: true });
+      if (!options.keepState) rmSync(persistTo, { recursive: true, force: true });
     },
   };
 }

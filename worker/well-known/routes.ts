@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
 import { gpcSupportResource, securityTxt } from './documents';
+import { publishedJwks } from './jwks';
 
 /** /.well-known/: machine-readable statements other software looks for at fixed addresses. */
 export const wellKnown = new Hono<AppEnv>()
@@ -12,4 +13,9 @@ export const wellKnown = new Hono<AppEnv>()
   .get('/gpc.json', (c) => {
     c.header('Cache-Control', 'public, max-age=86400');
     return c.json(gpcSupportResource);
+  })
+  .get('/jwks.json', async (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json(await publishedJwks(c.env));
   });

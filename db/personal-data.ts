@@ -1,0 +1,358 @@
+/**
+ * The personal-data map: for EVERY table in the D1 schema, how its rows tie to a customer, which
+ * columns hold personal values, what the access package exports from it, and what a deletion does.
+ *
+ * The access package (worker/staff/access-package.ts) and the deletion (worker/staff/deletion.ts)
+ * iterate this map; there is no other per-table list. `test/worker/personal-data-map.test.ts`
+ * lists every table of the migrated database and fails when one is missing here, so a new table
+ * cannot hold customer data without saying how it is exported and deleted.
+ *
+ * Table and column names are SQL names (not drizzle objects) so that tables from every capability
+ * fit the same shape; the map test checks each named column exists.
+ */
+
+/** Whose data: the utility account, the portal logins that hold it, and the e-mail addresses on file. */
+export type DataSubject = { accountId: string; loginIds: string[]; emails: string[] };
+
+/** A WHERE clause (numbered parameters) selecting the subject's rows in one table. */
+export type RowFilter = { sql: string; params: (string | number)[] };
+
+export type Tie =
+  | { by: 'account' | 'login' | 'email'; describe: string; where: (s: DataSubject) => RowFilter }
+  | { by: 'none'; reason: string };
+
+export type Deletion =
+  /** Delete the subject's rows. */
+  | { action: 'remove' }
+  /** Keep the rows, irreversibly overwrite the personal columns; `reason` says why the row is kept. */
+  | { action: 'replace'; set: Record<string, string | null>; reason: string }
+  /** Keep the rows unchanged: they hold no personal value once the rows above are gone, or the law requires them. */
+  | { action: 'retain'; reason: string }
+  | { action: 'none' };
+
+export type CategoryId =
+  | 'identifiers'
+  | 'contact'
+  | 'customer_records'
+  | 'household'
+  | 'usage'
+  | 'billing'
+  | 'online_activity'
+  | 'communications'
+  | 'privacy_requests'
+  | 'consent';
+
+export type PersonalDataEntry = {
+  table: string;
+  /** What the table is, in a customer's words. */
+  label: string;
+  tie: Tie;
+  /** Columns that hold personal values (what deletion must not leave behind). */
+  personalColumns: string[];
+  category: CategoryId | null;
+  /** Columns the access package shows (secrets such as password and token hashes are never exported). */
+  export: { columns: string[]; orderBy?: string } | { none: string };
+  deletion: Deletion;
+};
+
+/** Categories as the access package names them (CCPA categories, in plain words). */
+export const dataCategories: Record<CategoryId, { name: string; sources: string[]; purposes: string[]; recipients: string[] }> = {
+  identifiers: {
+    name: 'Identifiers (name, account number, portal sign-in)',
+    sources: ['You, when you opened your utility account or registered in the portal', 'The utility billing system'],
+    purposes: ['Providing water and power service', 'Letting you sign in and see your account', 'Security of your account'],
+    recipients: ['Service providers that host the portal and send its e-mail, under contract'],
+  },
+  contact: {
+    name: 'Contact details (e-mail, phone, mailing address)',
+    sources: ['You', 'The utility billing system'],
+    purposes: ['Billing and service notices', 'Alerts you asked for', 'Answering your requests'],
+    recipients: ['Service providers that send e-mail and text messages, under contract'],
+  },
+  customer_records: {
+    name: 'Customer records (service address, meters, account status)',
+    sources: ['The utility billing and metering systems'],
+    purposes: ['Providing, metering and billing service'],
+    recipients: ['None outside the utility, except as required by law'],
+  },
+  household: {
+    name: 'Household characteristics you told us (occupants, landscape, fixtures)',
+    sources: ['You'],
+    purposes: ['Comparing your use with similar homes', 'Conservation advice and programs'],
+    recipients: ['None; comparisons use de-identified averages only'],
+  },
+  usage: {
+    name: 'Utility usage (meter reads)',
+    sources: ['The utility metering system'],
+    purposes: ['Billing', 'Showing your usage', 'Leak and high-use alerts'],
+    recipients: ['Third parties only when you authorise a release'],
+  },
+  billing: {
+    name: 'Commercial information (bills, amounts, payment history)',
+    sources: ['The utility billing system'],
+    purposes: ['Billing and collections', 'Showing your bills'],
+    recipients: ['Payment processor (payments only), under contract'],
+  },
+  online_activity: {
+    name: 'Internet activity on the portal (sign-ins, sessions, security events)',
+    sources: ['Your use of the portal'],
+    purposes: ['Keeping you signed in', 'Detecting and preventing fraud and misuse'],
+    recipients: ['Hosting provider, under contract'],
+  },
+  communications: {
+    name: 'Messages we sent you',
+    sources: ['The portal'],
+    purposes: ['Service notices and answers to your requests'],
+    recipients: ['E-mail delivery provider, under contract'],
+  },
+  privacy_requests: {
+    name: 'Your privacy requests and our answers',
+    sources: ['You, through the privacy request form'],
+    purposes: ['Answering your requests', 'Keeping the records the law requires (24 months)'],
+    recipients: ['None outside the utility, except regulators on request'],
+  },
+  consent: {
+    name: 'Your privacy and cookie choices',
+    sources: ['You'],
+    purposes: ['Honouring your choices', 'Proving consent where the law requires it'],
+    recipients: ['None'],
+  },
+};
+
+const byAccount = (column: string): Tie => ({
+  by: 'account',
+  describe: `${column} = the utility account`,
+  where: (s) => ({ sql: `"${column}" = ?1`, params: [s.accountId] }),
+});
+const byLogin = (column: string): Tie => ({
+  by: 'login',
+  describe: `${column} = a portal login that holds the account`,
+  where: (s) => ({ sql: `"${column}" IN (SELECT value FROM json_each(?1))`, params: [JSON.stringify(s.loginIds)] }),
+});
+const byEmail = (column: string): Tie => ({
+  by: 'email',
+  describe: `${column} = an e-mail address on file for the account or its logins`,
+  where: (s) => ({ sql: `lower("${column}") IN (SELECT lower(value) FROM json_each(?1))`, params: [JSON.stringify(s.emails)] }),
+});
+
+const DE_IDENTIFIED = '[de-identified]';
+
+export const personalDataMap: PersonalDataEntry[] = [
+  {
+    table: 'utilities',
+    label: 'The utility itself',
+    tie: { by: 'none', reason: "The utility's own business name and contact details; no customer's data." },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Not customer data.' },
+    deletion: { action: 'none' },
+  },
+  {
+    table: 'accounts',
+    label: 'Your utility account',
+    tie: byAccount('id'),
+    personalColumns: ['holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code'],
+    category: 'identifiers',
+    export: { columns: ['account_number', 'holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code', 'status', 'created_at', 'updated_at'] },
+    deletion: {
+      action: 'replace',
+      set: { holder_name: DE_IDENTIFIED, email_on_file: null, phone_on_file: null, mailing_street: null, mailing_city: null, mailing_region: null, mailing_postal_code: null },
+      reason: 'The utility account and its number stay, without the holder\'s name or contact details, so that service, metering and billing records of the premises remain complete (completing the service relationship; legal obligations on utility records).',
+    },
+  },
+  {
+    table: 'service_points',
+    label: 'Service address',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'customer_records',
+    export: { columns: ['street', 'city', 'region', 'postal_code', 'service_area', 'created_at'] },
+    deletion: { action: 'retain', reason: 'The service address is where the utility delivers water and power; usage and billing stay tied to the premises, not to you, after de-identification.' },
+  },
+  {
+    table: 'meters',
+    label: 'Meters at your service address',
+    tie: {
+      by: 'account',
+      describe: 'service_point_id belongs to the account',
+      where: (s) => ({ sql: 'service_point_id IN (SELECT id FROM service_points WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'customer_records',
+    export: { columns: ['serial_number', 'kind', 'unit', 'interval_minutes', 'installed_on'] },
+    deletion: { action: 'retain', reason: 'Meters belong to the premises and the utility network.' },
+  },
+  {
+    table: 'bills',
+    label: 'Bills',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['period_start', 'period_end', 'issued_on', 'due_on', 'amount_cents'], orderBy: 'issued_on' },
+    deletion: { action: 'retain', reason: 'Financial records the utility must keep (tax and public-records retention); they stay tied to the utility account, not to your name.' },
+  },
+  {
+    table: 'household_profiles',
+    label: 'Household profile',
+    tie: byAccount('account_id'),
+    personalColumns: ['occupants', 'landscape_sq_ft', 'landscape_type', 'has_pool', 'fixtures'],
+    category: 'household',
+    export: { columns: ['occupants', 'landscape_sq_ft', 'landscape_type', 'has_pool', 'fixtures', 'updated_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'logins',
+    label: 'Portal sign-in',
+    tie: byLogin('id'),
+    personalColumns: ['email', 'display_name', 'password_hash'],
+    category: 'identifiers',
+    export: { columns: ['email', 'email_verified_at', 'display_name', 'role', 'status', 'created_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'account_access',
+    label: 'Who may see the account',
+    tie: {
+      by: 'account',
+      describe: 'account_id is the account, or login_id a login that holds it (its access to other accounts goes with the login)',
+      where: (s) => ({ sql: 'account_id = ?1 OR login_id IN (SELECT value FROM json_each(?2))', params: [s.accountId, JSON.stringify(s.loginIds)] }),
+    },
+    personalColumns: [],
+    category: 'identifiers',
+    // login_id is left out: a delegate's login is another person's identifier.
+    export: { columns: ['relationship', 'can_view_usage', 'can_view_billing', 'can_manage', 'granted_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'sessions',
+    label: 'Portal sessions',
+    tie: byLogin('login_id'),
+    personalColumns: ['client_label'],
+    category: 'online_activity',
+    export: { columns: ['created_at', 'last_seen_at', 'expires_at', 'revoked_at', 'persistent', 'client_label'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'outbox_emails',
+    label: 'E-mail we sent you',
+    tie: byEmail('to_address'),
+    personalColumns: ['to_address', 'body_text'],
+    category: 'communications',
+    // Bodies are left out: they can hold single-use links. Kind, subject and time say what was sent.
+    export: { columns: ['kind', 'subject', 'status', 'created_at', 'sent_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'audit_events',
+    label: 'Security and privacy log',
+    tie: {
+      by: 'account',
+      describe: 'subject_account_id is the account, or subject_login_id a login that holds it',
+      where: (s) => ({ sql: 'subject_account_id = ?1 OR subject_login_id IN (SELECT value FROM json_each(?2))', params: [s.accountId, JSON.stringify(s.loginIds)] }),
+    },
+    personalColumns: [],
+    category: 'online_activity',
+    export: { columns: ['at', 'event', 'detail'], orderBy: 'at' },
+    deletion: { action: 'retain', reason: 'Security records (detecting security incidents and fraud); they hold ids and outcomes only, never names or contact details.' },
+  },
+  {
+    table: 'privacy_requests',
+    label: 'Privacy requests',
+    tie: byAccount('account_id'),
+    personalColumns: ['requester_name', 'requester_email', 'account_number_given', 'postal_code_given', 'agent_name', 'agent_email', 'agent_permission', 'details', 'declaration_name'],
+    category: 'privacy_requests',
+    export: { columns: ['id', 'type', 'state', 'received_at', 'due_on', 'submitted_by', 'requester_name', 'requester_email', 'agent_name', 'details', 'closed_at', 'answer'], orderBy: 'received_at' },
+    deletion: {
+      action: 'replace',
+      set: {
+        requester_name: DE_IDENTIFIED,
+        requester_email: DE_IDENTIFIED,
+        account_number_given: null,
+        postal_code_given: null,
+        agent_name: null,
+        agent_email: null,
+        agent_permission: null,
+        details: null,
+        declaration_name: DE_IDENTIFIED,
+      },
+      reason: 'The record of each request and its answer is kept 24 months, as the CCPA regulations require (11 CCR § 7101), without your name or contact details.',
+    },
+  },
+  {
+    table: 'privacy_request_history',
+    label: 'Steps taken on your privacy requests',
+    tie: {
+      by: 'account',
+      describe: 'request_id is a request of the account',
+      where: (s) => ({ sql: 'request_id IN (SELECT id FROM privacy_requests WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'privacy_requests',
+    export: { columns: ['request_id', 'at', 'from_state', 'to_state', 'actor_kind'], orderBy: 'at' },
+    deletion: { action: 'retain', reason: 'Part of the 24-month record of requests (11 CCR § 7101); states and times only.' },
+  },
+  {
+    table: 'privacy_choices',
+    label: 'Your opt-out and limit choices',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'consent',
+    export: { columns: ['opt_out_sale_sharing', 'limit_sensitive_use', 'updated_at'] },
+    deletion: { action: 'retain', reason: 'Keeps honouring your opt-out for the premises; flags only, no personal value.' },
+  },
+  {
+    table: 'used_form_tokens',
+    label: 'Used form tokens',
+    tie: { by: 'none', reason: 'Random token ids and their expiry, kept only to refuse a replayed form; nothing ties them to a person.' },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Not personal data.' },
+    deletion: { action: 'none' },
+  },
+  {
+    table: 'consent_records',
+    label: 'Cookie consent records',
+    tie: {
+      by: 'none',
+      reason: "Keyed by a random consent id that only the visitor's browser holds (the __Host-consent cookie); no login, account, IP address or user agent is stored, so no row can be tied to a customer.",
+    },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Not linked to any person; the choices page shows a visitor their own record.' },
+    deletion: { action: 'none' },
+  },
+  {
+    table: 'visit_daily_totals',
+    label: 'Daily visit totals',
+    tie: { by: 'none', reason: 'Counts per day only; no visitor id of any kind.' },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Aggregate statistics, not personal data.' },
+    deletion: { action: 'none' },
+  },
+  {
+    table: 'visit_daily_counts',
+    label: 'Daily visit counts by page, entry page and referring site',
+    tie: { by: 'none', reason: 'Counts per day and page path or referring domain only; no visitor id of any kind.' },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Aggregate statistics, not personal data.' },
+    deletion: { action: 'none' },
+  },
+  {
+    table: 'receipt_signing_keys',
+    label: 'Receipt signing keys',
+    tie: { by: 'none', reason: "The portal's public keys." },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Not personal data.' },
+    deletion: { action: 'none' },
+  },
+];
+
+/** Tables D1 and SQLite keep for themselves. */
+export const systemTables = ['d1_migrations', 'sqlite_sequence', '_cf_KV', '_cf_METADATA'];
+
+export function mapEntry(table: string): PersonalDataEntry | undefined {
+  return personalDataMap.find((e) => e.table === table);
+}

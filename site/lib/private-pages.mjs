@@ -1,0 +1,20 @@
+/**
+ * Pages that are not public documents: shells the worker fills for a signed-in person, and
+ * landing pages of single-use links. They stay out of the sitemap and carry `noindex`; their
+ * own capability's end-to-end tests check them.
+ */
+export const privatePathPrefixes = [
+  '/account/',
+  '/login/second-factor/',
+  '/register/verify/',
+  '/password/reset/',
+  '/privacy/request/status/',
+  '/privacy/request/verify/',
+  '/staff/',
+  '/dev/',
+];
+
+/** @param {string} pathname */
+export function isPrivatePage(pathname) {
+  return privatePathPrefixes.some((prefix) => pathname.startsWith(prefix));
+}

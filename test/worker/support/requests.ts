@@ -1,0 +1,77 @@
+import { env, exports } from 'cloudflare:workers';
+import type { FiledRequest } from '../../../worker/requests/filing';
+
+export const ORIGIN = 'https://portal.test';
+
+export const portal = (path: string, init: RequestInit = {}) =>
+  exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers: { Origin: ORIGIN, ...(init.headers ?? {}) } }));
+
+export async function formToken(): Promise<string> {
+  const res = await portal('/api/requests/form');
+  return (await res.json<{ formToken: string }>()).formToken;
+}
+
+export function postJson(path: string, body: unknown, cookie?: string) {
+  return portal(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) } });
+}
+
+export function postForm(path: string, fields: Record<string, string>, cookie?: string) {
+  return portal(path, {
+    method: 'POST',
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+  });
+}
+
+export type RequestFields = Record<string, unknown>;
+
+export function requestBody(overrides: RequestFields = {}): RequestFields {
+  const fullName = (overrides.fullName as string) ?? 'Test Holder';
+  return {
+    type: 'know',
+    submittedBy: 'self',
+    fullName,
+    email: 'requester@test.example',
+    accountNumber: '0000000000',
+    postalCode: '95990',
+    declarationName: fullName,
+    declarationTrue: true,
+    ...overrides,
+  };
+}
+
+export async function fileRequest(overrides: RequestFields = {}, cookie?: string): Promise<FiledRequest> {
+  const res = await postJson('/api/requests', { formToken: await formToken(), ...requestBody(overrides) }, cookie);
+  if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${await res.text()}`);
+  return res.json<FiledRequest>();
+}
+
+/** The newest outbox e-mail of a kind to an address. */
+export async function latestEmail(kind: string, to?: string) {
+  const row = await env.DB.prepare(`SELECT to_address, subject, body_text FROM outbox_emails WHERE kind = ?1 ${to ? 'AND to_address = ?2' : ''} ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+    .bind(...(to ? [kind, to] : [kind]))
+    .first<{ to_address: string; subject: string; body_text: string }>();
+  return row;
+}
+
+export function verifyFieldsFrom(body: string): Record<string, string> {
+  const match = /\/privacy\/request\/verify\/\?(\S+)/.exec(body);
+  if (!match) throw new Error('no verification link in the e-mail');
+  return Object.fromEntries(new URLSearchParams(match[1]!));
+}
+
+export async function verifyByEmail(to: string) {
+  const mail = await latestEmail('privacy-request-verify', to);
+  if (!mail) throw new Error('no verification e-mail');
+  const res = await postJson('/api/requests/verify', verifyFieldsFrom(mail.body_text));
+  if (res.status !== 200) throw new Error(`verification failed: ${res.status} ${await res.text()}`);
+}
+
+export function staffPost(path: string, cookie: string, body: unknown = {}) {
+  return postJson(`/api/staff${path}`, body, cookie);
+}
+
+export async function requestState(id: string) {
+  return (await env.DB.prepare('SELECT state FROM privacy_requests WHERE id = ?1').bind(id).first<{ state: string }>())?.state;
+}

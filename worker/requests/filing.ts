@@ -1,0 +1,251 @@
+/**
+ * Filing a privacy request: check the form token, verify the requester (session, or a signed
+ * single-use link to the e-mail on file), compute the deadlines, sign the receipt, and write it
+ * all in one D1 batch. The answer is the same whether or not an account matched.
+ */
+import { and, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import { accountAccess, accounts, logins, privacyRequests, receiptSigningKeys, servicePoints, usedFormTokens, type PrivacyRequestState } from '../../db/schema';
+import { auditInsert } from '../audit/log';
+import { verifyPassword } from '../auth/passwords';
+import { sha256Hex } from '../auth/tokens';
+import { ApiError } from '../http/errors';
+import { queueEmail } from '../mail/outbox';
+import type { PrivacyRequestInput } from '../shared/request-schemas';
+import { requestTypeLabels } from '../shared/request-schemas';
+import { utility } from '../shared/utility';
+import { deadlinesFor } from './deadlines';
+import { FormTokenError, verifyFormToken } from './form-token';
+import { makeVerifyLink, statusPath, statusToken, verifyPath } from './links';
+import { signReceipt, submissionSha256 } from './receipts';
+import { signingKeys } from './signing-keys';
+import { stmt } from './statements';
+
+export type FilingEnv = Pick<Env, 'DB' | 'LINK_SIGNING_SECRET' | 'RECEIPT_SIGNING_JWKS' | 'PORTAL_ORIGIN'>;
+
+export type FiledRequest = {
+  id: string;
+  type: PrivacyRequestInput['type'];
+  state: PrivacyRequestState;
+  receivedAt: string;
+  acknowledgeBy: string;
+  dueOn: string;
+  receipt: string;
+  statusPath: string;
+  /** Always the same sentence for link-verified requests, matched or not. */
+  nextStep: string;
+};
+
+export const LINK_SENT_MESSAGE =
+  'If the details you gave match an account we hold, we have sent a verification link to the e-mail address on file for that account. Follow it within 72 hours to confirm the request.';
+
+const normaliseNumber = (n: string) => n.replace(/[^0-9]/g, '');
+const normaliseName = (n: string) => n.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** The utility account these details point to: account number plus the holder's name or a ZIP code on file. */
+async function matchAccount(env: FilingEnv, input: PrivacyRequestInput): Promise<{ id: string; emailOnFile: string | null } | null> {
+  const db = drizzle(env.DB);
+  // Always run the same query, even without an account number, so both paths cost about the same.
+  const number = input.accountNumber ? normaliseNumber(input.accountNumber) : '';
+  const rows = await db
+    .select({ id: accounts.id, holderName: accounts.holderName, emailOnFile: accounts.emailOnFile, mailingPostalCode: accounts.mailingPostalCode, servicePostalCode: servicePoints.postalCode, status: accounts.status })
+    .from(accounts)
+    .leftJoin(servicePoints, eq(servicePoints.accountId, accounts.id))
+    .where(eq(accounts.accountNumber, number));
+  const match = rows.find(
+    (r) =>
+      normaliseName(r.holderName) === normaliseName(input.fullName) ||
+      (!!input.postalCode && (r.mailingPostalCode === input.postalCode.slice(0, 5) || r.servicePostalCode === input.postalCode.slice(0, 5))),
+  );
+  return match ? { id: match.id, emailOnFile: match.emailOnFile } : null;
+}
+
+/** A signed-in customer filing for themselves: the account they hold (the one named, else their first). */
+async function sessionAccount(env: FilingEnv, loginId: string, input: PrivacyRequestInput) {
+  const db = drizzle(env.DB);
+  const held = await db
+    .select({ accountId: accounts.id, accountNumber: accounts.accountNumber, passwordHash: logins.passwordHash, loginEmail: logins.email })
+    .from(accountAccess)
+    .innerJoin(accounts, eq(accounts.id, accountAccess.accountId))
+    .innerJoin(logins, eq(logins.id, accountAccess.loginId))
+    .where(and(eq(accountAccess.loginId, loginId), eq(accountAccess.relationship, 'holder')));
+  if (held.length === 0) return null;
+  const named = input.accountNumber ? held.find((h) => normaliseNumber(h.accountNumber) === normaliseNumber(input.accountNumber!)) : undefined;
+  return named ?? (input.accountNumber ? null : held[0]!);
+}
+
+/** What the receipt's hash covers: everything submitted except the form token and the password. */
+export function canonicalSubmission(input: PrivacyRequestInput) {
+  const { formToken: _t, password: _p, ...rest } = input;
+  return rest;
+}
+
+export async function fileRequest(
+  env: FilingEnv,
+  input: PrivacyRequestInput,
+  options: { now?: Date; signedIn?: { id: string; role: string } | null } = {},
+): Promise<FiledRequest> {
+  const now = options.now ?? new Date();
+  const issuer = env.PORTAL_ORIGIN;
+  let token;
+  try {
+    token = await verifyFormToken(env.RECEIPT_SIGNING_JWKS, input.formToken, { issuer, now });
+  } catch (e) {
+    if (e instanceof FormTokenError) throw new ApiError(e.problem === 'replayed' ? 409 : 400, `form_token_${e.problem}`, e.message, [{ field: 'formToken', message: e.message }]);
+    throw e;
+  }
+  const db = drizzle(env.DB);
+  const [used] = await db.select().from(usedFormTokens).where(eq(usedFormTokens.jti, token.jti)).limit(1);
+  if (used) throw new ApiError(409, 'form_token_replayed', 'This form has already been submitted. Please reload the request page to file another request.', [{ field: 'formToken', message: 'Already used.' }]);
+
+  const id = `req-${crypto.randomUUID()}`;
+  const receivedAt = now.toISOString();
+  const deadlines = deadlinesFor(input.type, now, utility.timeZone);
+
+  // Verification.
+  let accountId: string | null = null;
+  let state: PrivacyRequestState = 'verifying';
+  let method: 'session' | 'email_link' | 'not_required' = 'email_link';
+  let verifyEmailTo: string | null = null;
+  let filedByLoginId: string | null = null;
+  const session = options.signedIn && options.signedIn.role === 'customer' && input.submittedBy === 'self' ? await sessionAccount(env, options.signedIn.id, input) : null;
+  if (session) {
+    if (input.type === 'delete') {
+      const ok = input.password ? await verifyPassword(session.passwordHash, input.password) : false;
+      if (!ok) throw new ApiError(422, 'invalid_request', 'To delete your data, re-enter your password.', [{ field: 'password', message: 'Re-enter your current password to confirm a deletion.' }]);
+    }
+    accountId = session.accountId;
+    state = 'verified';
+    method = 'session';
+    filedByLoginId = options.signedIn!.id;
+  } else {
+    const match = await matchAccount(env, input);
+    accountId = match?.id ?? null;
+    if (input.type === 'opt_out') {
+      // An opt-out need not be a verifiable request (11 CCR § 7026(d)); the details only find the account.
+      state = 'verified';
+      method = 'not_required';
+    } else {
+      verifyEmailTo = match?.emailOnFile ?? null;
+    }
+  }
+
+  // The link is made whether or not anyone will receive it, so both paths do the same work.
+  const link = await makeVerifyLink(env.LINK_SIGNING_SECRET, id, now);
+  const nonceHash = await sha256Hex(link.nonce);
+  const submission = canonicalSubmission(input);
+  const sha256 = await submissionSha256(submission);
+  const receipt = await signReceipt(env.RECEIPT_SIGNING_JWKS, { iss: issuer, rid: id, type: input.type, received: receivedAt, due: deadlines.dueOn, sha256 });
+  const keys = await signingKeys(env.RECEIPT_SIGNING_JWKS);
+  const status = statusPath(id, await statusToken(env.LINK_SIGNING_SECRET, id));
+
+  const raw = env.DB;
+  const history = (from: PrivacyRequestState | null, to: PrivacyRequestState, kind: 'requester' | 'system', note: string | null) =>
+    raw
+      .prepare('INSERT INTO privacy_request_history (id, request_id, at, from_state, to_state, actor_kind, actor_login_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)')
+      .bind(crypto.randomUUID(), id, receivedAt, from, to, kind, kind === 'requester' ? filedByLoginId : null, note);
+
+  const statements: D1PreparedStatement[] = [
+    stmt(raw, db.insert(usedFormTokens).values({ jti: token.jti, expiresAt: token.expiresAt.toISOString() })),
+    stmt(raw, db.insert(receiptSigningKeys).values({ kid: keys.current.kid, publicJwk: keys.current.publicJwk, firstUsedAt: receivedAt }).onConflictDoNothing()),
+    stmt(
+      raw,
+      db.insert(privacyRequests).values({
+        id,
+        type: input.type,
+        state,
+        receivedAt,
+        acknowledgeBy: deadlines.acknowledgeBy,
+        dueOn: deadlines.dueOn,
+        acknowledgedAt: receivedAt,
+        submittedBy: input.submittedBy,
+        requesterName: input.fullName,
+        requesterEmail: input.email,
+        accountNumberGiven: input.accountNumber ?? null,
+        postalCodeGiven: input.postalCode ?? null,
+        agentName: input.submittedBy === 'agent' ? (input.agentName ?? null) : null,
+        agentEmail: input.submittedBy === 'agent' ? (input.agentEmail ?? null) : null,
+        agentPermission: input.submittedBy === 'agent' ? (input.agentPermission ?? null) : null,
+        details: {
+          ...(input.type === 'correct' ? { correctionField: input.correctionField ?? null, correctionValue: input.correctionValue ?? null } : {}),
+          ...(input.type === 'opt_out' ? { optOutSaleSharing: input.optOutSaleSharing, limitSensitiveUse: input.limitSensitiveUse } : {}),
+        },
+        declarationName: input.declarationName,
+        submissionSha256: sha256,
+        receiptJws: receipt.jws,
+        accountId,
+        filedByLoginId,
+        verificationMethod: state === 'verified' ? method : null,
+        verifiedAt: state === 'verified' ? receivedAt : null,
+        verifyNonceHash: state === 'verifying' ? nonceHash : null,
+        verifyExpiresAt: state === 'verifying' ? new Date(link.expires * 1000).toISOString() : null,
+      }),
+    ),
+    history(null, 'received', 'requester', null),
+    history('received', state, 'system', method === 'session' ? 'Verified by the signed-in session' : method === 'not_required' ? 'Opt-out requests need no identity verification' : 'Verification link sent if the details match an account'),
+    stmt(
+      raw,
+      queueEmail(db, {
+        to: input.email,
+        subject: `We received your privacy request (${id.slice(4, 12)})`,
+        kind: 'privacy-request-received',
+        text: [
+          'Hello,',
+          '',
+          `We received your request: ${requestTypeLabels[input.type]}.`,
+          `We will answer by ${deadlines.dueOn}. See its status at any time: ${env.PORTAL_ORIGIN}${status}`,
+          '',
+          'Your signed receipt (verify it with the keys at /.well-known/jwks.json):',
+          receipt.jws,
+          '',
+          `${utility.name} privacy office`,
+        ].join('\n'),
+      }),
+    ),
+    stmt(raw, auditInsert(db, { event: 'privacy_request.filed', subjectAccountId: accountId, subjectLoginId: filedByLoginId, detail: { requestId: id, type: input.type, verification: method } })),
+  ];
+  if (verifyEmailTo) {
+    statements.push(
+      stmt(
+        raw,
+        queueEmail(db, {
+          to: verifyEmailTo,
+          subject: 'Confirm a privacy request about your utility account',
+          kind: 'privacy-request-verify',
+          text: [
+            'Hello,',
+            '',
+            `Someone asked ${utility.name} to act on the personal information of the account this address is on file for: ${requestTypeLabels[input.type]}.`,
+            input.submittedBy === 'agent' ? 'The request was made by an agent who says they act with your signed permission.' : '',
+            'If it was you (or you authorised it), confirm it within 72 hours by opening this link:',
+            `${env.PORTAL_ORIGIN}${verifyPath(id, link)}`,
+            '',
+            'If you did not ask for this, ignore this message: nothing will happen.',
+          ]
+            .filter((l, i, all) => l !== '' || all[i - 1] !== '')
+            .join('\n'),
+        }),
+      ),
+    );
+  }
+  try {
+    await raw.batch(statements);
+  } catch (e) {
+    if (String((e as Error).message).includes('used_form_tokens')) {
+      throw new ApiError(409, 'form_token_replayed', 'This form has already been submitted. Please reload the request page to file another request.', [{ field: 'formToken', message: 'Already used.' }]);
+    }
+    throw e;
+  }
+  return {
+    id,
+    type: input.type,
+    state,
+    receivedAt,
+    acknowledgeBy: deadlines.acknowledgeBy,
+    dueOn: deadlines.dueOn,
+    receipt: receipt.jws,
+    statusPath: status,
+    nextStep: state === 'verified' ? 'Your request is verified. We will work on it and answer by the due date.' : LINK_SENT_MESSAGE,
+  };
+}
+

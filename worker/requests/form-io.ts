@@ -1,0 +1,39 @@
+/**
+ * Plain HTML forms and JSON clients share each route: a form post gets a 303 back to a page with a
+ * message (so everything works without JavaScript), a JSON post gets JSON.
+ */
+import type { Context } from 'hono';
+import type { ZodType, z } from 'zod';
+import { ApiError, fieldsOf, invalidRequest, type FieldProblem } from '../http/errors';
+
+export function isFormPost(c: Context): boolean {
+  const type = c.req.header('content-type') ?? '';
+  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+}
+
+export async function readBody(c: Context): Promise<Record<string, unknown>> {
+  if (isFormPost(c)) {
+    const form = await c.req.parseBody();
+    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string'));
+  }
+  try {
+    const body = await c.req.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The body must be JSON or a form.');
+  }
+}
+
+/** Parsed body, or a 422 naming the fields at fault (a `FormError` for form posts). */
+export async function parseBody<T extends ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  const result = schema.safeParse(await readBody(c));
+  if (!result.success) throw invalidRequest(fieldsOf(result.error));
+  return result.data;
+}
+
+/** Query string for a redirect back to a form page: an error code and field problems, never the values typed. */
+export function problemQuery(code: string, message: string, fields: FieldProblem[] = []) {
+  const q = new URLSearchParams({ error: code, message });
+  for (const f of fields) q.append('field', `${f.field}:${f.message}`);
+  return q.toString();
+}

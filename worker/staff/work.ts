@@ -1,0 +1,266 @@
+/**
+ * The privacy officer's actions on a request. Each is one D1 batch: a guard that the request is
+ * still in the state the officer saw, the history row, the update, and every side effect (the
+ * notice to the requester, the deletion, the correction, the audit event).
+ */
+import { eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import { accounts, privacyChoices, privacyRequests, type PrivacyRequestState, type RequestAnswer } from '../../db/schema';
+import { auditInsert } from '../audit/log';
+import { ApiError } from '../http/errors';
+import { queueEmail } from '../mail/outbox';
+import { correctableFields, requestTypeLabels, type CorrectableField } from '../shared/request-schemas';
+import { utility } from '../shared/utility';
+import { extendedDueOn, localDate } from '../requests/deadlines';
+import { makePackageLink, statusPath, statusToken } from '../requests/links';
+import { closedStates, assertTransition, TransitionError } from '../requests/state-machine';
+import { stmt, transitionStatements } from '../requests/statements';
+import { planDeletion } from './deletion';
+import { dataSubject } from './subject';
+
+export type WorkEnv = Pick<Env, 'DB' | 'LINK_SIGNING_SECRET' | 'PORTAL_ORIGIN'>;
+export type PrivacyRequestRow = typeof privacyRequests.$inferSelect;
+
+export async function loadRequest(raw: D1Database, id: string): Promise<PrivacyRequestRow> {
+  const [row] = await drizzle(raw).select().from(privacyRequests).where(eq(privacyRequests.id, id)).limit(1);
+  if (!row) throw new ApiError(404, 'not_found', 'No such request.');
+  return row;
+}
+
+/** Fails the whole batch (malformed JSON error) unless the request is in `state` — the optimistic-concurrency guard. */
+function guard(raw: D1Database, requestId: string, state: PrivacyRequestState) {
+  return raw
+    .prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM privacy_requests WHERE id = ?1 AND state = ?2) THEN 1 ELSE json('request-state-changed') END")
+    .bind(requestId, state);
+}
+
+async function runBatch(raw: D1Database, statements: D1PreparedStatement[]) {
+  try {
+    return await raw.batch(statements);
+  } catch (e) {
+    if (/malformed JSON/i.test(String((e as Error).message))) {
+      throw new ApiError(409, 'conflict', 'Someone else changed this request a moment ago. Reload it and try again.');
+    }
+    throw e;
+  }
+}
+
+function check(row: PrivacyRequestRow, to: PrivacyRequestState) {
+  try {
+    assertTransition(row.state, to, { alreadyExtended: row.extendedAt !== null });
+  } catch (e) {
+    if (e instanceof TransitionError) throw new ApiError(409, 'invalid_transition', e.message);
+    throw e;
+  }
+}
+
+/** Where notices go: the agent who filed, else the requester's address. */
+export const noticeAddress = (row: PrivacyRequestRow) => (row.submittedBy === 'agent' && row.agentEmail ? row.agentEmail : row.requesterEmail);
+
+async function statusUrl(env: WorkEnv, id: string) {
+  return `${env.PORTAL_ORIGIN}${statusPath(id, await statusToken(env.LINK_SIGNING_SECRET, id))}`;
+}
+
+type Staff = { loginId: string };
+
+/** verified → in_progress, extended → in_progress. */
+export async function startWork(env: WorkEnv, id: string, staff: Staff, note: string | null, now = new Date()) {
+  const row = await loadRequest(env.DB, id);
+  check(row, 'in_progress');
+  const raw = env.DB;
+  await runBatch(raw, [
+    guard(raw, id, row.state),
+    ...transitionStatements(raw, { requestId: id, from: row.state, to: 'in_progress', actor: { kind: 'staff', loginId: staff.loginId }, note, at: now.toISOString() }),
+    stmt(raw, auditInsert(drizzle(raw), { event: 'privacy_request.in_progress', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id } })),
+  ]);
+}
+
+/** One extension of up to 45 days, with the reason sent to the requester. */
+export async function extendRequest(env: WorkEnv, id: string, staff: Staff, days: number, reason: string, now = new Date()) {
+  const row = await loadRequest(env.DB, id);
+  check(row, 'extended');
+  const dueOn = extendedDueOn(row.dueOn, days);
+  const raw = env.DB;
+  const db = drizzle(raw);
+  await runBatch(raw, [
+    guard(raw, id, row.state),
+    ...transitionStatements(raw, {
+      requestId: id,
+      from: row.state,
+      to: 'extended',
+      actor: { kind: 'staff', loginId: staff.loginId },
+      note: `Extended by ${days} days`,
+      at: now.toISOString(),
+      set: { extended_at: now.toISOString(), extension_reason: reason, due_on: dueOn, overdue_since: null },
+    }),
+    stmt(
+      raw,
+      queueEmail(db, {
+        to: noticeAddress(row),
+        subject: 'We need more time to answer your privacy request',
+        kind: 'privacy-request-extended',
+        text: [
+          'Hello,',
+          '',
+          `We need more time to answer your request (${requestTypeLabels[row.type]}), received ${row.receivedAt.slice(0, 10)}.`,
+          `Why: ${reason}`,
+          `We will answer by ${dueOn} (it was due ${row.dueOn}). The law allows one extension of up to 45 days.`,
+          `Status: ${await statusUrl(env, id)}`,
+          '',
+          `${utility.name} privacy office`,
+        ].join('\n'),
+      }),
+    ),
+    stmt(raw, auditInsert(db, { event: 'privacy_request.extended', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id, days } })),
+  ]);
+  return { dueOn };
+}
+
+export async function refuseRequest(env: WorkEnv, id: string, staff: Staff, reason: string, now = new Date()) {
+  const row = await loadRequest(env.DB, id);
+  check(row, 'refused');
+  const raw = env.DB;
+  const db = drizzle(raw);
+  const answer: RequestAnswer = { summary: `We could not act on this request. ${reason}` };
+  await runBatch(raw, [
+    guard(raw, id, row.state),
+    ...transitionStatements(raw, {
+      requestId: id,
+      from: row.state,
+      to: 'refused',
+      actor: { kind: 'staff', loginId: staff.loginId },
+      note: 'Refused with a reason',
+      at: now.toISOString(),
+      set: { refusal_reason: reason, closed_at: now.toISOString(), answer: JSON.stringify(answer), verify_nonce_hash: null },
+    }),
+    stmt(
+      raw,
+      queueEmail(db, {
+        to: noticeAddress(row),
+        subject: 'Our answer to your privacy request',
+        kind: 'privacy-request-refused',
+        text: ['Hello,', '', `We could not act on your request (${requestTypeLabels[row.type]}).`, `Why: ${reason}`, `Status: ${await statusUrl(env, id)}`, '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`].join('\n'),
+      }),
+    ),
+    stmt(raw, auditInsert(db, { event: 'privacy_request.refused', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id } })),
+  ]);
+}
+
+/** For a correction: the value on file now and the value asked for. */
+export async function correctionView(raw: D1Database, row: PrivacyRequestRow) {
+  const field = row.details?.correctionField as CorrectableField | undefined;
+  if (row.type !== 'correct' || !field || !(field in correctableFields)) return null;
+  let current: string | null = null;
+  if (row.accountId) {
+    const result = await raw.prepare(`SELECT "${field}" AS value FROM accounts WHERE id = ?1`).bind(row.accountId).first<{ value: string | null }>();
+    current = result?.value ?? null;
+  }
+  return { field, label: correctableFields[field], current, requested: (row.details?.correctionValue as string | null) ?? null };
+}
+
+/**
+ * Fulfils an in-progress (or extended) request according to its type:
+ * know → package link to the verified address; delete → de-identification; correct → the change;
+ * opt_out → the choices recorded.
+ */
+export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now = new Date()) {
+  const row = await loadRequest(env.DB, id);
+  check(row, 'fulfilled');
+  const raw = env.DB;
+  const db = drizzle(raw);
+  const at = now.toISOString();
+  const effects: D1PreparedStatement[] = [];
+  let answer: RequestAnswer;
+  const needAccount = () => {
+    if (!row.accountId) throw new ApiError(409, 'no_account', 'No utility account matched this request. Refuse it as unverifiable instead.');
+    return row.accountId;
+  };
+
+  switch (row.type) {
+    case 'know': {
+      const accountId = needAccount();
+      const link = await makePackageLink(env.LINK_SIGNING_SECRET, id, now);
+      const to = await verifiedAddress(raw, row, accountId);
+      answer = { summary: `Your access package is ready. We sent a download link to the verified e-mail address; it works until ${new Date(link.expires * 1000).toISOString().slice(0, 10)}.` };
+      effects.push(
+        stmt(
+          raw,
+          queueEmail(db, {
+            to,
+            subject: 'Your personal information from ' + utility.name,
+            kind: 'privacy-request-package',
+            text: ['Hello,', '', 'Here is the personal information we hold about you.', `Readable (HTML): ${env.PORTAL_ORIGIN}${link.html}`, `Machine-readable (JSON): ${env.PORTAL_ORIGIN}${link.json}`, `The links work for 7 days.`, '', `${utility.name} privacy office`].join('\n'),
+          }),
+        ),
+      );
+      break;
+    }
+    case 'delete': {
+      const subject = await dataSubject(raw, needAccount());
+      const plan = planDeletion(raw, subject);
+      answer = {
+        summary: 'We deleted your personal information by de-identification. Your portal sign-in and your name and contact details are gone; what we kept, and why, is listed here.',
+        removed: plan.answer.removed,
+        retained: plan.answer.retained,
+      };
+      // No e-mail: after de-identification no address of yours may remain. The answer is at your status link.
+      effects.push(...plan.statements);
+      break;
+    }
+    case 'correct': {
+      const accountId = needAccount();
+      const view = await correctionView(raw, row);
+      if (!view || view.requested === null) throw new ApiError(409, 'invalid_request', 'This correction names no field or value.');
+      effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2 WHERE id = ?3`).bind(view.requested, at, accountId));
+      answer = { summary: `We corrected ${view.label.toLowerCase()} as you asked.` };
+      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, `Status: ${await statusUrl(env, id)}`].join('\n') })));
+      break;
+    }
+    case 'opt_out': {
+      const optOut = row.details?.optOutSaleSharing === true;
+      const limit = row.details?.limitSensitiveUse === true;
+      if (row.accountId) {
+        effects.push(
+          stmt(
+            raw,
+            db
+              .insert(privacyChoices)
+              .values({ accountId: row.accountId, optOutSaleSharing: optOut, limitSensitiveUse: limit, sourceRequestId: id, updatedAt: at })
+              .onConflictDoUpdate({ target: privacyChoices.accountId, set: { ...(optOut ? { optOutSaleSharing: true } : {}), ...(limit ? { limitSensitiveUse: true } : {}), sourceRequestId: id, updatedAt: at } }),
+          ),
+        );
+      }
+      answer = { summary: `We recorded your choice${optOut && limit ? 's' : ''}: ${[optOut ? 'no sale or sharing of your personal information' : null, limit ? 'use of sensitive information limited to providing service' : null].filter(Boolean).join('; ')}. ${utility.name} does not sell or share personal information in any case.` };
+      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'Your privacy choices are recorded', kind: 'privacy-request-opt-out', text: ['Hello,', '', answer.summary, `Status: ${await statusUrl(env, id)}`].join('\n') })));
+      break;
+    }
+  }
+
+  await runBatch(raw, [
+    guard(raw, id, row.state),
+    ...transitionStatements(raw, { requestId: id, from: row.state, to: 'fulfilled', actor: { kind: 'staff', loginId: staff.loginId }, note: `Fulfilled (${row.type})`, at, set: { closed_at: at, answer: JSON.stringify(answer) } }),
+    ...effects,
+    stmt(raw, auditInsert(db, { event: `privacy_request.fulfilled`, actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id, type: row.type } })),
+  ]);
+  return answer;
+}
+
+/** Correction refused: the request closes as refused with the reason. */
+export const refuseCorrection = refuseRequest;
+
+/** The address that proved control of the account: the login's for a session, else the e-mail on file. */
+async function verifiedAddress(raw: D1Database, row: PrivacyRequestRow, accountId: string): Promise<string> {
+  if (row.verificationMethod === 'session' && row.filedByLoginId) {
+    const login = await raw.prepare('SELECT email FROM logins WHERE id = ?1').bind(row.filedByLoginId).first<{ email: string }>();
+    if (login) return login.email;
+  }
+  const [account] = await drizzle(raw).select({ email: accounts.emailOnFile }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  if (!account?.email) throw new ApiError(409, 'no_address', 'The account has no e-mail address on file to send the package to.');
+  return account.email;
+}
+
+export function isClosed(state: PrivacyRequestState) {
+  return closedStates.includes(state);
+}
+
+export { localDate };
