@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { accountPages } from './accounts/pages';
+import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
 import { health } from './health/routes';
 import { ApiError, handleError } from './http/errors';
@@ -15,6 +17,9 @@ app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new A
 
 const routes = app
   .route('/api/health', health)
+  .route('/api/accounts', accountsApi)
+  // Account pages: static shells filled per request (messages, link tokens, the customer's data); /dev/outbox/ in development.
+  .route('/', accountPages)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
