@@ -44,7 +44,7 @@ describe('registration', () => {
   it('refuses wrong second factors with one answer that does not say which part was wrong', async () => {
     const account = await givenProvableAccount();
     const answers = [];
-    for (const wrong of [{ serviceZip: '95994' }, { lastBillAmount: '99.99' }, { accountNumber: '4999999999' }]) {
+    for (const wrong of [{ serviceZip: '95994' }, { lastBillAmount: '99.99' }, { accountNumber: '4999999999' }] as Record<string, string>[]) {
       const res = await register(account, wrong, `198.51.100.${Math.floor(Math.random() * 200)}`);
       const body = await res.json<{ error: { code: string; message: string } }>();
       answers.push([res.status, body.error.code, body.error.message]);

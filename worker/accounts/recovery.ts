@@ -10,7 +10,7 @@ import { consumeLink, issueLink } from './links';
 import { loginThrottles } from './login';
 import { accountMails } from './mails';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
-import { clearThrottles, lockedUntil, recordFailure, throttle } from './throttle';
+import { clearLoginThrottles, loginThrottlePrefixes, lockedUntil, recordFailure, throttle } from './throttle';
 
 function refuseWeak(password: string, email: string, field: string) {
   const problem = passwordProblem(password, { email });
@@ -47,11 +47,11 @@ export async function resetPassword(deps: AccountDeps, token: string, password: 
     email = login.email;
     refuseWeak(password, email, 'password');
   });
-  const t = await loginThrottles(deps, email);
+  const prefixes = await loginThrottlePrefixes(deps.secret, email);
   await runBatch(db, [
     db.update(logins).set({ passwordHash: await hashPassword(password), passwordChangedAt: now.toISOString(), updatedAt: now.toISOString() }).where(eq(logins.id, link.loginId)),
     revokeLoginSessionsUpdate(db, link.loginId, now),
-    clearThrottles(db, [t.pair, t.identity]),
+    clearLoginThrottles(db, prefixes),
     queueEmail(db, accountMails.passwordChanged(email, deps.origin)),
     auditInsert(db, { event: 'password.reset', subjectLoginId: link.loginId }),
     auditInsert(db, { event: 'session.revoked', subjectLoginId: link.loginId, detail: { scope: 'all', reason: 'password_reset' } }),

@@ -9,7 +9,7 @@
  * Keys never hold a value in clear: `<kind>:<HMAC-SHA256(secret, kind + value)>`. The client is
  * the CF-Connecting-IP address, which is hashed this way and never stored.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, like, or } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { throttles } from '../../db/schema';
 
@@ -48,7 +48,28 @@ async function hmacHex(secret: string, value: string) {
 
 /** A counter key for `kind` and the values it counts (e.g. a normalised e-mail and a client hash). */
 export async function throttle(secret: string, kind: ThrottleKind, ...values: string[]): Promise<Throttle> {
-  return { key: `${kind}:${await hmacHex(secret, `throttle\n${kind}\n${values.join('\n')}`)}`, kind };
+  // Keys of several values start with the first one's hash, so all counters of one login can be cleared together.
+  const head = await hmacHex(secret, `throttle\n${kind}\n${values[0] ?? ''}`);
+  const key = values.length > 1 ? `${kind}:${head}:${await hmacHex(secret, `throttle\n${kind}\n${values.join('\n')}`)}` : `${kind}:${head}`;
+  return { key, kind };
+}
+
+/** Every counter of `kind` whose first value was `first` (e.g. all (login, client) pairs of one login). */
+export async function throttlePrefix(secret: string, kind: ThrottleKind, first: string) {
+  return `${kind}:${await hmacHex(secret, `throttle\n${kind}\n${first}`)}`;
+}
+
+/** The key prefixes of every counter of one login identity, from every client. */
+export async function loginThrottlePrefixes(secret: string, email: string) {
+  return { pairs: await throttlePrefix(secret, 'loginPair', email), identity: await throttlePrefix(secret, 'loginIdentity', email) };
+}
+
+/**
+ * Forgets those counters (after a password reset by e-mail). Not async on purpose: a drizzle query
+ * is a thenable, so an async function returning one would run it instead of handing it over.
+ */
+export function clearLoginThrottles(db: DrizzleD1Database, prefixes: { pairs: string; identity: string }) {
+  return db.delete(throttles).where(or(like(throttles.key, `${prefixes.pairs}:%`), eq(throttles.key, prefixes.identity)));
 }
 
 /** A keyed hash standing for the client (its IP address), never reversible without the secret. */
