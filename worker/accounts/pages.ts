@@ -199,7 +199,7 @@ async function devOutbox(c: Context<AppEnv>) {
     .join('\n');
   c.header('Cache-Control', 'no-store');
   return c.html(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility.name)}</title><meta name="robots" content="noindex"></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility.name)}</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main><h1>Development outbox</h1>
 <p>Mail the portal queued, newest first. Only a development worker shows this page; nothing here was sent.</p>
 <ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol></main></body></html>`);
