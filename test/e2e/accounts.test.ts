@@ -36,10 +36,10 @@ async function submit(page: Page, formSelector: string, expectedPath: RegExp) {
   await Promise.all([page.waitForURL(expectedPath), page.locator(`${formSelector} button[type="submit"]`).first().click()]);
 }
 
-// Two demo accounts that the demo login does not hold: one registers with JavaScript, one without.
+// Two demo accounts no demo login holds (high numbers, so other suites' picks are unlikely to collide): one registers with JavaScript, one without.
 const modes = [
-  { name: 'with JavaScript', javaScriptEnabled: true, accountId: 'acct-0002' },
-  { name: 'without JavaScript', javaScriptEnabled: false, accountId: 'acct-0003' },
+  { name: 'with JavaScript', javaScriptEnabled: true, accountId: 'acct-0217' },
+  { name: 'without JavaScript', javaScriptEnabled: false, accountId: 'acct-0218' },
 ];
 
 describe('accounts in Chromium', () => {
