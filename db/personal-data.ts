@@ -233,6 +233,27 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'remove' },
   },
   {
+    table: 'link_tokens',
+    label: 'Single-use links we e-mailed you (sign-up, password reset, e-mail change)',
+    tie: byLogin('login_id'),
+    personalColumns: ['new_email'],
+    category: 'identifiers',
+    export: { columns: ['purpose', 'new_email', 'created_at', 'expires_at', 'used_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'throttles',
+    label: 'Failed sign-in and sign-up counters',
+    tie: {
+      by: 'none',
+      reason: 'Keyed by an HMAC of the sign-in e-mail or the client address under a secret key, never the value itself; each counter is forgotten a day after its last failure.',
+    },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Keyed hashes that cannot be linked back to you without the secret key.' },
+    deletion: { action: 'none' },
+  },
+  {
     table: 'outbox_emails',
     label: 'E-mail we sent you',
     tie: byEmail('to_address'),

@@ -4,3 +4,4 @@ export * from './schema/logins';
 export * from './schema/messaging';
 export * from './schema/consent';
 export * from './schema/requests';
+export * from './schema/accounts';

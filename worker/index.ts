@@ -1,12 +1,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { drizzle } from 'drizzle-orm/d1';
+import { purgeStaleAccountRecords } from './accounts/maintenance';
+import { accountPages } from './accounts/pages';
+import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
 import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ApiError, handleError } from './http/errors';
 import { portalSecureHeaders } from './http/security-headers';
+import { deliverQueued } from './mail/deliver';
 import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
@@ -28,6 +33,7 @@ const routes = app
   .route('/api/visits', visits)
   .route('/api/requests', requests)
   .route('/api/staff', staff)
+  .route('/api/accounts', accountsApi)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
@@ -37,7 +43,9 @@ app.all('/.well-known/*', () => {
   throw new ApiError(404, 'not_found', 'There is no such well-known resource.');
 });
 
-// Pages the worker completes before serving (form tokens, request status, the staff console).
+// Static pages the worker completes before serving them: account shells filled with the customer's
+// data and messages (and /dev/outbox/ in development), request forms and status, the staff console.
+app.route('/', accountPages);
 app.route('/', requestPages);
 app.route('/', staffPages);
 
@@ -50,9 +58,13 @@ app.all('*', async (c) => {
 
 app.onError(handleError);
 
-/** The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy requests. */
+/**
+ * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
+ * requests, forgetting stale sign-in counters and used links, and a retry of queued mail.
+ */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-  ctx.waitUntil(runDailyMaintenance(env.DB).then(() => undefined));
+  const db = drizzle(env.DB);
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), deliverQueued(env, db)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
 import { demoStatements } from './dataset';
+import { demoLoginStatements } from './logins';
 
 const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false } } });
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
@@ -25,7 +26,7 @@ try {
     console.log('Demo data already loaded (use --reset to reload).');
   } else {
     const started = performance.now();
-    const statements = demoStatements(db);
+    const statements = [...demoStatements(db), ...(await demoLoginStatements(db))];
     // D1 batches are transactions: each chunk lands whole or not at all.
     for (let i = 0; i < statements.length; i += 200) {
       const chunk = statements.slice(i, i + 200);

@@ -19,6 +19,14 @@ export const logins = sqliteTable(
     role: text('role', { enum: loginRoles }).notNull().default('customer'),
     displayName: text('display_name'),
     status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    /**
+     * Base32 TOTP secret (RFC 6238) when a second factor is enrolled; required for staff roles.
+     * TODO(production): wrap with a KMS or a dedicated secret before real staff use it.
+     */
+    totpSecret: text('totp_secret'),
+    /** The last 30-second step accepted, so the same code is never accepted twice. */
+    totpLastStep: integer('totp_last_step'),
+    passwordChangedAt: text('password_changed_at'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at'),
   },
@@ -48,6 +56,8 @@ export const sessions = sqliteTable(
   'sessions',
   {
     tokenHash: text('token_hash').primaryKey(),
+    /** Random id shown to the customer in "active sessions" (the token hash never leaves the server); always set by startSession. */
+    publicId: text('public_id'),
     loginId: text('login_id').notNull().references(() => logins.id),
     persistent: integer('persistent', { mode: 'boolean' }).notNull().default(false),
     createdAt: text('created_at').notNull(),
@@ -57,6 +67,11 @@ export const sessions = sqliteTable(
     revokedAt: text('revoked_at'),
     /** Coarse client description for "your active sessions" (browser family and OS), never the full user agent. */
     clientLabel: text('client_label'),
+    /**
+     * 'none': no second factor asked; 'pending': password accepted, second factor still owed (the
+     * session grants nothing but the second step); 'passed': second factor verified.
+     */
+    secondFactor: text('second_factor', { enum: ['none', 'pending', 'passed'] }).notNull().default('none'),
   },
-  (t) => [index('sessions_login').on(t.loginId)],
+  (t) => [index('sessions_login').on(t.loginId), uniqueIndex('sessions_public_id').on(t.publicId)],
 );

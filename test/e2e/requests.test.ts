@@ -1,13 +1,11 @@
-import { drizzle } from 'drizzle-orm/d1';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getPlatformProxy } from 'wrangler';
 import { demoAccounts } from '../../db/demo/customers';
 import { DEMO_SEED } from '../../db/demo/dataset';
 import { seededRandom } from '../../db/demo/random';
-import { logins } from '../../db/schema';
-import { SESSION_COOKIE, startSession } from '../../worker/auth/sessions';
 import { launchChromium, openPage, seriousAxeViolations } from './browser';
+import { signInAsDemoStaff } from './sign-in';
 
 const origin = inject('portalOrigin');
 const persistTo = inject('portalPersistTo');
@@ -24,15 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await proxy?.dispose();
 });
-
-/** A privacy officer's login and session, written straight into the portal's D1 (there is no staff sign-up in this branch). */
-async function privacyOfficerCookie() {
-  const db = drizzle(proxy.env.DB);
-  const id = `login-officer-${Date.now()}`;
-  await db.insert(logins).values({ id, email: `${id}@staff.example`, emailVerifiedAt: new Date().toISOString(), passwordHash: 'e2e:no-password', role: 'privacy_officer', displayName: 'Privacy Officer' });
-  const { token } = await startSession(db, id, { persistent: false });
-  return `${SESSION_COOKIE}=${token}`;
-}
 
 describe('a privacy request in Chromium', () => {
   it('is filed by a visitor, verified through the e-mail link, fulfilled by the privacy officer; axe-clean throughout', async () => {
@@ -66,13 +55,8 @@ describe('a privacy request in Chromium', () => {
     await expect(page.locator('[data-state]').textContent()).resolves.toBe('Identity verified');
 
     // The privacy officer works the queue.
-    // DevTools refuses to store a __Host- (Secure) cookie for http://localhost, so the officer's browser receives
-    // it the ordinary way, as a Set-Cookie header, from one intercepted response on the portal's origin.
     const officer = await openPage(browser);
-    const cookie = await privacyOfficerCookie();
-    await officer.page.route(`${origin}/e2e-sign-in`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', headers: { 'Set-Cookie': `${cookie}; Path=/; Secure; HttpOnly; SameSite=Lax` }, body: 'signed in' }));
-    await officer.page.goto(`${origin}/e2e-sign-in`);
-    await officer.page.unroute(`${origin}/e2e-sign-in`);
+    await signInAsDemoStaff(officer.page, origin, 'privacy_officer');
     await officer.page.goto(`${origin}/staff/`);
     expect(await seriousAxeViolations(officer.page)).toEqual([]);
     await officer.page.locator(`a[href="/staff/request/?id=${requestId}"]`).click();

@@ -31,7 +31,19 @@ const WORKER_PREFIXES = ['/api/'];
  * ships only the banner script (the banner itself works without it). A capability that needs a
  * script on a page adds the page here in the same change.
  */
-const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {};
+const accountForms = 'account forms: inline errors, no reload, show-password (every form also works without it)';
+const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
+  '/login/': accountForms,
+  '/login/second-factor/': accountForms,
+  '/register/': accountForms,
+  '/register/verify/': accountForms,
+  '/password/forgot/': accountForms,
+  '/password/reset/': accountForms,
+  '/account/': accountForms,
+  '/account/profile/': accountForms,
+  '/account/security/': accountForms,
+  '/account/email/confirm/': accountForms,
+};
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;
 

@@ -6,7 +6,7 @@ import { demoAccounts } from '../../db/demo/customers';
 import { demoStatements, DEMO_SEED } from '../../db/demo/dataset';
 import { seededRandom } from '../../db/demo/random';
 import { accountAccess, householdProfiles, logins } from '../../db/schema';
-import { hashPassword } from '../../worker/auth/passwords';
+import { currentKdf, hashPassword } from '../../worker/accounts/password';
 import { startSession, SESSION_COOKIE } from '../../worker/auth/sessions';
 import type { AccessPackage } from '../../worker/staff/access-package';
 import { fileRequest, latestEmail, portal, requestBody, staffPost, verifyByEmail } from './support/requests';
@@ -30,7 +30,7 @@ async function demoCustomerWithPortalData(index: number) {
   const a = demo[index]!;
   const db = drizzle(env.DB);
   const loginId = `login-demo-${index}`;
-  await db.insert(logins).values({ id: loginId, email: a.email, emailVerifiedAt: '2026-01-01T00:00:00.000Z', passwordHash: await hashPassword('demo password', 1000), displayName: a.holderName });
+  await db.insert(logins).values({ id: loginId, email: a.email, emailVerifiedAt: '2026-01-01T00:00:00.000Z', passwordHash: await hashPassword('demo password', { ...currentKdf, iterations: 1000 }), displayName: a.holderName });
   await db.insert(accountAccess).values({ loginId, accountId: a.id, relationship: 'holder', canViewUsage: true, canViewBilling: true, canManage: true });
   const delegate = await signedIn({ delegateOf: [{ accountId: a.id, usage: true }] });
   const { token } = await startSession(db, loginId, { persistent: true, clientLabel: 'Firefox on Linux' });

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../../worker/auth/passwords';
+import { currentKdf, hashPassword } from '../../worker/accounts/password';
 import { issueFormToken } from '../../worker/requests/form-token';
 import { db, givenAccount, signedIn } from './support/sign-in';
 import { logins } from '../../db/schema';
@@ -157,7 +157,7 @@ describe('filing and verification', () => {
     const holder = await signedIn({ holderOf: [c.id] });
     const know = await fileRequest(requestBody({ accountNumber: c.number, fullName: c.name, declarationName: c.name }), holder.cookie);
     expect(know.state).toBe('verified');
-    await db().update(logins).set({ passwordHash: await hashPassword('correct horse battery', 1000) }).where(eq(logins.id, holder.loginId));
+    await db().update(logins).set({ passwordHash: await hashPassword('correct horse battery', { ...currentKdf, iterations: 1000 }) }).where(eq(logins.id, holder.loginId));
     const noPassword = await postJson('/api/requests', { ...requestBody({ type: 'delete', accountNumber: c.number, fullName: c.name, declarationName: c.name }), formToken: await formToken() }, holder.cookie);
     expect(noPassword.status).toBe(422);
     expect((await noPassword.json<{ error: { fields: { field: string }[] } }>()).error.fields[0]!.field).toBe('password');

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { logins, sessions, type LoginRole } from '../../db/schema';
 import { randomToken, sha256Hex } from './tokens';
@@ -11,31 +11,72 @@ export const sessionLimits = {
   absolute: { browser: 12 * 3_600_000, remembered: 30 * 24 * 3_600_000 },
 } as const;
 
-export type SignedInLogin = { id: string; role: LoginRole; sessionHash: string };
+/** A session that still owes its second factor lives this long and grants nothing but the second step. */
+export const PENDING_SECOND_FACTOR_MS = 10 * 60_000;
 
-export async function startSession(
-  db: DrizzleD1Database,
-  loginId: string,
-  options: { persistent: boolean; clientLabel?: string | null; now?: Date },
-): Promise<{ token: string; expiresAt: Date }> {
+/** Roles that must pass a second factor before requireRole lets them through. */
+export const staffRoles: readonly LoginRole[] = ['support', 'privacy_officer', 'admin'];
+
+export type SecondFactorState = 'none' | 'pending' | 'passed';
+
+export type SignedInLogin = {
+  id: string;
+  role: LoginRole;
+  /** SHA-256 of the session token: the session's key on the server. */
+  sessionHash: string;
+  /** Whether this session passed a second factor (TOTP). */
+  secondFactor: boolean;
+  persistent: boolean;
+  /** The id the customer sees in "active sessions". */
+  sessionId: string;
+};
+
+type StartOptions = { persistent: boolean; clientLabel?: string | null; now?: Date; secondFactor?: SecondFactorState };
+
+/** The insert for a new session and its token; unexecuted, so it can join a batch (rotation, revocation). */
+export async function newSession(db: DrizzleD1Database, loginId: string, options: StartOptions) {
   const now = options.now ?? new Date();
   const token = randomToken();
+  const tokenHash = await sha256Hex(token);
+  const publicId = randomToken(12);
   const kind = options.persistent ? 'remembered' : 'browser';
-  const expiresAt = new Date(now.getTime() + sessionLimits.absolute[kind]);
-  await db.insert(sessions).values({
-    tokenHash: await sha256Hex(token),
+  const secondFactor = options.secondFactor ?? 'none';
+  const lifetime = secondFactor === 'pending' ? PENDING_SECOND_FACTOR_MS : sessionLimits.absolute[kind];
+  const expiresAt = new Date(now.getTime() + lifetime);
+  const insert = db.insert(sessions).values({
+    tokenHash,
+    publicId,
     loginId,
     persistent: options.persistent,
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     clientLabel: options.clientLabel ?? null,
+    secondFactor,
   });
-  return { token, expiresAt };
+  return { token, tokenHash, publicId, expiresAt, insert };
 }
 
-/** The login a session token stands for, or null when it is unknown, revoked, idle too long or past its end. */
-export async function resolveSession(db: DrizzleD1Database, token: string, now = new Date()): Promise<SignedInLogin | null> {
+export async function startSession(
+  db: DrizzleD1Database,
+  loginId: string,
+  options: StartOptions,
+): Promise<{ token: string; expiresAt: Date; tokenHash: string; publicId: string }> {
+  const { insert, ...session } = await newSession(db, loginId, options);
+  await insert;
+  return session;
+}
+
+/**
+ * The login a session token stands for, or null when it is unknown, revoked, idle too long or past
+ * its end. A session still owing its second factor resolves only with `allowPending`.
+ */
+export async function resolveSession(
+  db: DrizzleD1Database,
+  token: string,
+  now = new Date(),
+  options: { allowPending?: boolean } = {},
+): Promise<SignedInLogin | null> {
   const tokenHash = await sha256Hex(token);
   const [row] = await db
     .select({ session: sessions, role: logins.role, status: logins.status })
@@ -44,6 +85,7 @@ export async function resolveSession(db: DrizzleD1Database, token: string, now =
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
     .limit(1);
   if (!row || row.status !== 'active') return null;
+  if (row.session.secondFactor === 'pending' && !options.allowPending) return null;
   const kind = row.session.persistent ? 'remembered' : 'browser';
   const idleEnds = Date.parse(row.session.lastSeenAt) + sessionLimits.idle[kind];
   if (now.getTime() >= Date.parse(row.session.expiresAt) || now.getTime() >= idleEnds) return null;
@@ -51,5 +93,40 @@ export async function resolveSession(db: DrizzleD1Database, token: string, now =
   if (now.getTime() - Date.parse(row.session.lastSeenAt) > 60_000) {
     await db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.tokenHash, tokenHash));
   }
-  return { id: row.session.loginId, role: row.role, sessionHash: tokenHash };
+  return {
+    id: row.session.loginId,
+    role: row.role,
+    sessionHash: tokenHash,
+    secondFactor: row.session.secondFactor === 'passed',
+    persistent: row.session.persistent,
+    sessionId: row.session.publicId ?? tokenHash.slice(0, 16),
+  };
+}
+
+/** Ends one session (unexecuted update). */
+export function revokeSessionUpdate(db: DrizzleD1Database, tokenHash: string, now = new Date()) {
+  return db.update(sessions).set({ revokedAt: now.toISOString() }).where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
+}
+
+/** Ends every live session of a login, except `keepTokenHash` when given (unexecuted update). */
+export function revokeLoginSessionsUpdate(db: DrizzleD1Database, loginId: string, now = new Date(), keepTokenHash?: string) {
+  const live = and(eq(sessions.loginId, loginId), isNull(sessions.revokedAt));
+  return db
+    .update(sessions)
+    .set({ revokedAt: now.toISOString() })
+    .where(keepTokenHash ? and(live, ne(sessions.tokenHash, keepTokenHash)) : live);
+}
+
+/** Live (not revoked, not past their absolute end, not idle too long) sessions of a login, newest first. */
+export async function liveSessions(db: DrizzleD1Database, loginId: string, now = new Date()) {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.loginId, loginId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now.toISOString())))
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(50);
+  return rows.filter((s) => {
+    const kind = s.persistent ? 'remembered' : 'browser';
+    return s.secondFactor !== 'pending' && Date.parse(s.lastSeenAt) + sessionLimits.idle[kind] > now.getTime();
+  });
 }

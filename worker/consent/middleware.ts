@@ -80,7 +80,8 @@ export function consentContext(): MiddlewareHandler<AppEnv> {
     // The page now depends on the visitor's cookie: never reuse it for someone else or revalidate a stale copy.
     c.header('ETag', undefined);
     c.header('Last-Modified', undefined);
-    c.header('Cache-Control', 'private, no-cache');
+    // A page that already forbids storing (signed-in pages) keeps that; others become private.
+    if (!/\bno-store\b/.test(c.res.headers.get('Cache-Control') ?? '')) c.header('Cache-Control', 'private, no-cache');
     c.header('Vary', 'Cookie, Sec-GPC');
   };
 }

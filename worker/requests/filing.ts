@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { accountAccess, accounts, logins, privacyRequests, receiptSigningKeys, servicePoints, usedFormTokens, type PrivacyRequestState } from '../../db/schema';
 import { auditInsert } from '../audit/log';
-import { verifyPassword } from '../auth/passwords';
+import { verifyPassword } from '../accounts/password';
 import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
@@ -111,7 +111,7 @@ export async function fileRequest(
   const session = options.signedIn && options.signedIn.role === 'customer' && input.submittedBy === 'self' ? await sessionAccount(env, options.signedIn.id, input) : null;
   if (session) {
     if (input.type === 'delete') {
-      const ok = input.password ? await verifyPassword(session.passwordHash, input.password) : false;
+      const ok = input.password ? (await verifyPassword(input.password, session.passwordHash)).ok : false;
       if (!ok) throw new ApiError(422, 'invalid_request', 'To delete your data, re-enter your password.', [{ field: 'password', message: 'Re-enter your current password to confirm a deletion.' }]);
     }
     accountId = session.accountId;

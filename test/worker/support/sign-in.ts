@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { env } from 'cloudflare:workers';
 import { accountAccess, accounts, logins, utilities, type LoginRole } from '../../../db/schema';
-import { startSession, SESSION_COOKIE } from '../../../worker/auth/sessions';
+import { staffRoles, startSession, SESSION_COOKIE } from '../../../worker/auth/sessions';
 
 /**
  * Test data builders that write real rows into the test's D1. Each test makes its own,
@@ -46,6 +46,8 @@ export async function signedIn(options: {
   for (const d of options.delegateOf ?? []) {
     await db().insert(accountAccess).values({ loginId, accountId: d.accountId, relationship: 'delegate', canViewUsage: d.usage ?? false, canViewBilling: d.billing ?? false, canManage: d.manage ?? false });
   }
-  const { token } = await startSession(db(), loginId, { persistent: false });
+  // Staff sessions count as having passed the second factor, as after a real TOTP step.
+  const role = options.role ?? 'customer';
+  const { token } = await startSession(db(), loginId, { persistent: false, secondFactor: staffRoles.includes(role) ? 'passed' : 'none' });
   return { loginId, cookie: `${SESSION_COOKIE}=${token}` };
 }

@@ -1,0 +1,38 @@
+/**
+ * Demo portal logins, for local runs only (`npm start`). Every address is fictional, and the
+ * passwords and TOTP secrets below are published on purpose: never load this into production.
+ *
+ * - Customer: demo@customers.example / "Demo-water-meter-2026", holder of acct-0001.
+ * - Staff (each needs its TOTP code at sign-in; add the secret to any authenticator app, or
+ *   compute the code with `npx tsx db/demo/totp-code.ts <secret>`), password "Staff-demo-portal-2026":
+ *   support-demo@aldercreek-utility.example (support), privacy-demo@aldercreek-utility.example
+ *   (privacy_officer), admin-demo@aldercreek-utility.example (admin).
+ */
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import { accountAccess, logins, type LoginRole } from '../schema';
+import { hashPassword } from '../../worker/accounts/password';
+
+export const DEMO_CUSTOMER = { id: 'login-demo-customer', email: 'demo@customers.example', password: 'Demo-water-meter-2026', accountId: 'acct-0001' } as const;
+
+export const DEMO_STAFF_PASSWORD = 'Staff-demo-portal-2026';
+
+export const DEMO_STAFF: readonly { id: string; email: string; role: LoginRole; displayName: string; totpSecret: string }[] = [
+  { id: 'login-demo-support', email: 'support-demo@aldercreek-utility.example', role: 'support', displayName: 'Demo Support Agent', totpSecret: 'BBGGD3ZLAZ4JXW2V3BWTLUCI55CJPEXE' },
+  { id: 'login-demo-privacy', email: 'privacy-demo@aldercreek-utility.example', role: 'privacy_officer', displayName: 'Demo Privacy Officer', totpSecret: 'BOMLIZM77XPUGS7SXUUYOPBELSQEWUOV' },
+  { id: 'login-demo-admin', email: 'admin-demo@aldercreek-utility.example', role: 'admin', displayName: 'Demo Administrator', totpSecret: '3VKRNXHO45QHWKHBK4KLTS7S4RTF6MSJ' },
+];
+
+/** Inserts for the demo logins (passwords hashed with the portal's own KDF). Load after the demo accounts. */
+export async function demoLoginStatements(db: DrizzleD1Database): Promise<BatchItem<'sqlite'>[]> {
+  const verifiedAt = '2026-01-15T17:00:00.000Z';
+  const statements: BatchItem<'sqlite'>[] = [
+    db.insert(logins).values({ id: DEMO_CUSTOMER.id, email: DEMO_CUSTOMER.email, emailVerifiedAt: verifiedAt, passwordHash: await hashPassword(DEMO_CUSTOMER.password), role: 'customer', displayName: 'Demo Customer', passwordChangedAt: verifiedAt }),
+    db.insert(accountAccess).values({ loginId: DEMO_CUSTOMER.id, accountId: DEMO_CUSTOMER.accountId, relationship: 'holder', canViewUsage: true, canViewBilling: true, canManage: true, grantedAt: verifiedAt }),
+  ];
+  const staffHash = await hashPassword(DEMO_STAFF_PASSWORD);
+  for (const s of DEMO_STAFF) {
+    statements.push(db.insert(logins).values({ id: s.id, email: s.email, emailVerifiedAt: verifiedAt, passwordHash: staffHash, role: s.role, displayName: s.displayName, totpSecret: s.totpSecret, passwordChangedAt: verifiedAt }));
+  }
+  return statements;
+}

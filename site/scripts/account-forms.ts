@@ -1,0 +1,108 @@
+/**
+ * Progressive enhancement of the account forms (they all work without it, by plain POST and
+ * redirect): posts with fetch and asks for JSON, so a refused form keeps what was typed and shows
+ * the problem next to the field; checks password length early; offers "show password"; asks
+ * before ending every session.
+ */
+import { errorMessages, fieldLabels, PASSWORD_MIN } from '../../worker/shared/account-messages';
+
+type ErrorBody = { error?: { code?: string; message?: string; fields?: { field: string; message: string }[] } };
+
+function messageSlot(form: HTMLFormElement) {
+  return form.closest('section')?.querySelector<HTMLElement>('[data-message]') ?? document.querySelector<HTMLElement>('[data-message]');
+}
+
+function show(slot: HTMLElement | null, kind: 'status' | 'error', text: string) {
+  if (!slot) return;
+  slot.hidden = false;
+  slot.className = `message message-${kind}`;
+  slot.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  slot.textContent = text;
+}
+
+function clearFieldErrors(form: HTMLFormElement) {
+  for (const el of form.querySelectorAll<HTMLElement>('[data-field-error]')) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+}
+
+function fieldError(form: HTMLFormElement, field: string, text: string) {
+  const input = form.querySelector<HTMLInputElement>(`[name="${CSS.escape(field)}"]`);
+  const slot = form.querySelector<HTMLElement>(`[data-field-error="${CSS.escape(field)}"]`);
+  if (input) input.setAttribute('aria-invalid', 'true');
+  if (slot) {
+    slot.hidden = false;
+    slot.textContent = text;
+  }
+  return input;
+}
+
+function describeFieldProblem(message: string) {
+  // Password problems arrive as codes; schema problems as sentences.
+  return errorMessages[message] ?? message;
+}
+
+function passwordTooShort(form: HTMLFormElement) {
+  for (const input of form.querySelectorAll<HTMLInputElement>('input[type="password"][autocomplete="new-password"]')) {
+    if ([...input.value].length < PASSWORD_MIN) return input.name;
+  }
+  return null;
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance]')) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const confirmText = form.dataset.confirm;
+    if (confirmText && !window.confirm(confirmText)) return;
+    clearFieldErrors(form);
+    const slot = messageSlot(form);
+    const short = passwordTooShort(form);
+    if (short) {
+      fieldError(form, short, errorMessages.password_too_short!)?.focus();
+      show(slot, 'error', errorMessages.password_too_short!);
+      return;
+    }
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+    if (button) button.disabled = true;
+    try {
+      const res = await fetch(form.action, {
+        method: 'POST',
+        body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+      const body = (await res.json().catch(() => ({}))) as ErrorBody & { redirect?: string };
+      if (res.ok && body.redirect) {
+        window.location.assign(body.redirect);
+        return;
+      }
+      const code = body.error?.code ?? 'invalid_request';
+      let first: HTMLInputElement | null = null;
+      for (const f of body.error?.fields ?? []) {
+        const input = fieldError(form, f.field, describeFieldProblem(f.message));
+        first ??= input;
+      }
+      const labels = (body.error?.fields ?? []).map((f) => fieldLabels[f.field]).filter(Boolean);
+      show(slot, 'error', `${errorMessages[code] ?? body.error?.message ?? errorMessages.invalid_request}${labels.length && code === 'invalid_request' ? ` Check: ${labels.join(', ')}.` : ''}`);
+      first?.focus();
+    } catch {
+      show(slot, 'error', 'The portal could not be reached. Check your connection and try again.');
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+}
+
+for (const toggle of document.querySelectorAll<HTMLButtonElement>('[data-toggle-password]')) {
+  const input = document.getElementById(toggle.dataset.togglePassword ?? '') as HTMLInputElement | null;
+  if (!input) continue;
+  toggle.hidden = false;
+  toggle.addEventListener('click', () => {
+    const showing = input.type === 'text';
+    input.type = showing ? 'password' : 'text';
+    toggle.setAttribute('aria-pressed', String(!showing));
+    toggle.textContent = showing ? 'Show password' : 'Hide password';
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * The account pages are static Astro shells; the worker fills them for each request with
+ * HTMLRewriter: the message of a redirect (`?status=`/`?error=`), the token of a link landing page,
+ * and, on signed-in pages, the customer's data. So they work without JavaScript, keep the one
+ * layout the site builds, and the data never sits in a cached file. Also serves the dev-only
+ * outbox page.
+ */
+import { desc } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { outboxEmails } from '../../db/schema';
+import type { AppEnv } from '../app-types';
+import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
+import { ApiError } from '../http/errors';
+import { messageFor } from '../shared/account-forms';
+import { utility } from '../shared/utility';
+import { accountDeps } from './http';
+import { listSessions, recentSignIns } from './login';
+import { overview, profileAccountId, readProfile } from './profile';
+
+export function escapeHtml(value: unknown) {
+  return String(value ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
+const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
+
+async function shellFor(c: Context<AppEnv>) {
+  const url = new URL(c.req.url);
+  const asset = await c.env.ASSETS.fetch(new Request(new URL(url.pathname, url.origin)));
+  return asset;
+}
+
+/** Fills the message slot (`[data-message]`) from the query's codes. */
+function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter) {
+  const message = messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+  if (!message) return rewriter;
+  return rewriter.on('[data-message]', {
+    element(el) {
+      el.removeAttribute('hidden');
+      el.setAttribute('class', `message message-${message.kind}`);
+      if (message.kind === 'error') el.setAttribute('role', 'alert');
+      el.setInnerContent(message.text);
+    },
+  });
+}
+
+function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
+  const headers = new Headers(asset.headers);
+  headers.set('Cache-Control', 'no-store');
+  headers.delete('ETag');
+  headers.delete('Content-Length');
+  const res = rewriter.transform(new Response(asset.body, { status: asset.status, headers }));
+  return new Response(res.body, res);
+}
+
+/** A public page: only the message slot (and a link token, if `withToken`) is filled. */
+const publicPage = (withToken = false) => async (c: Context<AppEnv>) => {
+  const asset = await shellFor(c);
+  if (!asset.ok) return new Response(asset.body, asset);
+  let rewriter = withMessage(c, new HTMLRewriter());
+  const token = c.req.query('token');
+  if (withToken && token && /^[A-Za-z0-9._-]{1,512}$/.test(token)) {
+    rewriter = rewriter.on('input[name="token"]', { element: (el) => void el.setAttribute('value', token) });
+  }
+  return send(c, asset, rewriter);
+};
+
+type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
+
+/** A signed-in page: anonymous callers go to the sign-in page. */
+const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
+  if (!login) {
+    c.header('Cache-Control', 'no-store');
+    return c.redirect('/login/?error=unauthenticated', 303);
+  }
+  const asset = await shellFor(c);
+  if (!asset.ok) return new Response(asset.body, asset);
+  const filled = await fill(c, login, withMessage(c, new HTMLRewriter()));
+  if (filled instanceof Response) return filled;
+  return send(c, asset, filled);
+};
+
+const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
+const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
+
+const fillDashboard: Filler = async (c, login, rewriter) => {
+  const data = await overview(await accountDeps(c), login.id);
+  const accountsHtml = data.accounts.length
+    ? data.accounts
+        .map(
+          (a) => `<li class="account-card"><h2>Account <span class="account-number">${escapeHtml(a.number)}</span></h2>
+<p>${a.relationship === 'holder' ? 'You hold this account.' : 'You were given access to this account.'}</p>
+${a.servicePoints
+  .map(
+    (p) => `<h3>Service address</h3><p>${escapeHtml(p.address)}</p><h3>Meters</h3><ul>${p.meters
+      .map((m) => `<li>${m.kind === 'water' ? 'Water' : m.kind === 'electric' ? 'Electricity' : 'Gas'} meter ${escapeHtml(m.serial)}, read every ${m.intervalMinutes} minutes (${escapeHtml(m.unit)})</li>`)
+      .join('')}</ul>`,
+  )
+  .join('')}
+${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(a.id)}">Profile and household for this account</a></p>` : ''}</li>`,
+        )
+        .join('')
+    : '<li>No utility account is linked to this login yet.</li>';
+  return rewriter.on('[data-fill="name"]', text(data.login.displayName || data.login.email)).on('[data-fill="accounts"]', html(accountsHtml));
+};
+
+const fillSecurity: Filler = async (c, login, rewriter) => {
+  const deps = await accountDeps(c);
+  const me = (await overview(deps, login.id)).login;
+  const sessions = await listSessions(deps, login);
+  const signIns = await recentSignIns(deps, login.id);
+  const sessionsHtml = sessions
+    .map(
+      (s) => `<li><p><strong>${escapeHtml(s.client ?? 'Unknown browser')}</strong>${s.current ? ' <span class="badge">This session</span>' : ''}<br>
+Signed in ${when(s.startedAt)}; last active ${when(s.lastSeenAt)}; ${s.persistent ? 'kept signed in' : 'ends when the browser closes'}.</p>
+<form method="post" action="/api/accounts/sessions/end" data-enhance><input type="hidden" name="scope" value="one"><input type="hidden" name="session" value="${escapeHtml(s.id)}"><button type="submit">${s.current ? 'Sign out here' : 'End this session'}</button></form></li>`,
+    )
+    .join('');
+  const signInsHtml = signIns.length
+    ? signIns
+        .map((e) => `<li>${when(e.at)}: ${e.outcome === 'success' ? 'signed in' : e.outcome === 'locked' ? 'sign-in locked after failed attempts' : 'failed attempt'}${e.client ? `, ${escapeHtml(e.client)}` : ''}${e.secondFactor ? ', with authenticator code' : ''}</li>`)
+        .join('')
+    : '<li>No sign-ins recorded yet.</li>';
+  return rewriter
+    .on('[data-fill="email"]', text(me.email))
+    .on('[data-fill="sessions"]', html(sessionsHtml))
+    .on('[data-fill="sign-ins"]', html(signInsHtml));
+};
+
+const fillProfile: Filler = async (c, login, rewriter) => {
+  const deps = await accountDeps(c);
+  const accountId = await profileAccountId(deps, login.id, c.req.query('account'));
+  if (!accountId) return c.redirect('/account/?error=not_found', 303);
+  let profile;
+  try {
+    profile = await readProfile(deps, login.id, accountId);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return c.redirect('/account/?error=not_found', 303);
+    throw err;
+  }
+  const values: Record<string, string | number | null> = {
+    account: profile.account,
+    displayName: profile.displayName,
+    phone: profile.phone,
+    mailingStreet: profile.mailingStreet,
+    mailingCity: profile.mailingCity,
+    mailingRegion: profile.mailingRegion,
+    mailingPostalCode: profile.mailingPostalCode,
+    occupants: profile.occupants,
+    landscapeSqFt: profile.landscapeSqFt,
+    toilets: profile.toilets,
+    showers: profile.showers,
+  };
+  const checks: Record<string, boolean> = {
+    hasPool: profile.hasPool === true,
+    highEfficiencyToilets: profile.highEfficiencyToilets,
+    highEfficiencyWasher: profile.highEfficiencyWasher,
+    dishwasher: profile.dishwasher,
+    smartIrrigation: profile.smartIrrigation,
+  };
+  let r = rewriter.on('[data-fill="account-number"]', text(profile.accountNumber)).on('[data-fill="email"]', text(profile.email));
+  for (const [name, value] of Object.entries(values)) {
+    r = r.on(`input[name="${name}"]`, { element: (el) => void (value === null || value === undefined ? el.removeAttribute('value') : el.setAttribute('value', String(value))) });
+  }
+  for (const [name, on] of Object.entries(checks)) {
+    r = r.on(`input[name="${name}"]`, { element: (el) => void (on ? el.setAttribute('checked', '') : el.removeAttribute('checked')) });
+  }
+  return r.on('select[name="landscapeType"] option', {
+    element: (el) => void (el.getAttribute('value') === (profile.landscapeType ?? '') ? el.setAttribute('selected', '') : el.removeAttribute('selected')),
+  });
+};
+
+/** Development only: the outbox, newest first, links clickable. 404 (the site's page) elsewhere. */
+async function devOutbox(c: Context<AppEnv>) {
+  const origin = c.env.PORTAL_ORIGIN;
+  const rows = await drizzle(c.env.DB).select().from(outboxEmails).orderBy(desc(outboxEmails.createdAt)).limit(100);
+  const linkify = (body: string) =>
+    escapeHtml(body).replace(/https?:\/\/[^\s<&]+(?:&#38;[^\s<&]+)*/g, (escaped) => {
+      const raw = escaped.replaceAll('&#38;', '&');
+      let href = raw;
+      try {
+        const url = new URL(raw);
+        if (url.origin === origin) href = `${url.pathname}${url.search}`;
+      } catch {
+        return escaped;
+      }
+      return `<a href="${escapeHtml(href)}">${escaped}</a>`;
+    });
+  const items = rows
+    .map(
+      (m) => `<li class="mail" data-kind="${escapeHtml(m.kind)}"><h2>${escapeHtml(m.subject)}</h2>
+<p>To <span class="to">${escapeHtml(m.toAddress)}</span> · ${escapeHtml(m.kind)} · ${escapeHtml(m.status)} · ${when(m.createdAt)}</p>
+<pre>${linkify(m.bodyText)}</pre></li>`,
+    )
+    .join('\n');
+  c.header('Cache-Control', 'no-store');
+  return c.html(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility.name)}</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
+<body><main><h1>Development outbox</h1>
+<p>Mail the portal queued, newest first. Only a development worker shows this page; nothing here was sent.</p>
+<ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol></main></body></html>`);
+}
+
+export const accountPages = new Hono<AppEnv>()
+  .get('/login/', publicPage())
+  .get('/login/second-factor/', publicPage())
+  .get('/register/', publicPage())
+  .get('/password/forgot/', publicPage())
+  .get('/register/verify/', publicPage(true))
+  .get('/password/reset/', publicPage(true))
+  .get('/account/email/confirm/', publicPage(true))
+  .get('/account/', signedInPage(fillDashboard))
+  .get('/account/profile/', signedInPage(fillProfile))
+  .get('/account/security/', signedInPage(fillSecurity))
+  .get('/dev/outbox/', async (c, next) => {
+    if (c.env.ENVIRONMENT !== 'development') {
+      await next();
+      return;
+    }
+    return devOutbox(c);
+  });

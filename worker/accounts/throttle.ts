@@ -1,0 +1,135 @@
+/**
+ * Rate limits and lockouts, counted in D1 (shared by every Worker instance).
+ *
+ * Each counter has a policy: after `maxFailures` within `windowMs` it locks for `baseLockMs`; each
+ * further lock in a row doubles, up to `maxLockMs`, and the streak resets after a quiet day. Every
+ * lock therefore ends, so an attacker can slow a customer down but never lock them out for good
+ * (and a password reset by e-mail clears the account's counters).
+ *
+ * Keys never hold a value in clear: `<kind>:<HMAC-SHA256(secret, kind + value)>`. The client is
+ * the CF-Connecting-IP address, which is hashed this way and never stored.
+ */
+import { eq, inArray, like, or } from 'drizzle-orm';
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import { throttles } from '../../db/schema';
+
+export type ThrottlePolicy = { maxFailures: number; windowMs: number; baseLockMs: number; maxLockMs: number };
+
+const minute = 60_000;
+const hour = 60 * minute;
+
+export const throttlePolicies = {
+  /** One login identity guessed from one client: the tight limit. */
+  loginPair: { maxFailures: 5, windowMs: 15 * minute, baseLockMs: 1 * minute, maxLockMs: 1 * hour },
+  /** One login identity from every client together (a spread-out attack): looser, short locks. */
+  loginIdentity: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 5 * minute, maxLockMs: 30 * minute },
+  /** One client across every login identity (credential stuffing). */
+  loginClient: { maxFailures: 30, windowMs: 15 * minute, baseLockMs: 5 * minute, maxLockMs: 4 * hour },
+  /** Wrong codes at the second sign-in step, per login. */
+  secondFactor: { maxFailures: 5, windowMs: 15 * minute, baseLockMs: 5 * minute, maxLockMs: 1 * hour },
+  /** Failed account proofs at registration, per account number. */
+  registerAccount: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
+  /** Failed account proofs at registration, per client (account-number guessing). */
+  registerClient: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
+  /** E-mails (reset, verification) asked for one address: every request counts. */
+  mailIdentity: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 1 * hour },
+  /** E-mails asked for from one client. */
+  mailClient: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
+} as const satisfies Record<string, ThrottlePolicy>;
+
+export type ThrottleKind = keyof typeof throttlePolicies;
+export type Throttle = { key: string; kind: ThrottleKind };
+
+async function hmacHex(secret: string, value: string) {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(value)));
+  return [...mac.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A counter key for `kind` and the values it counts (e.g. a normalised e-mail and a client hash). */
+export async function throttle(secret: string, kind: ThrottleKind, ...values: string[]): Promise<Throttle> {
+  // Keys of several values start with the first one's hash, so all counters of one login can be cleared together.
+  const head = await hmacHex(secret, `throttle\n${kind}\n${values[0] ?? ''}`);
+  const key = values.length > 1 ? `${kind}:${head}:${await hmacHex(secret, `throttle\n${kind}\n${values.join('\n')}`)}` : `${kind}:${head}`;
+  return { key, kind };
+}
+
+/** Every counter of `kind` whose first value was `first` (e.g. all (login, client) pairs of one login). */
+export async function throttlePrefix(secret: string, kind: ThrottleKind, first: string) {
+  return `${kind}:${await hmacHex(secret, `throttle\n${kind}\n${first}`)}`;
+}
+
+/** The key prefixes of every counter of one login identity, from every client. */
+export async function loginThrottlePrefixes(secret: string, email: string) {
+  return { pairs: await throttlePrefix(secret, 'loginPair', email), identity: await throttlePrefix(secret, 'loginIdentity', email) };
+}
+
+/**
+ * Forgets those counters (after a password reset by e-mail). Not async on purpose: a drizzle query
+ * is a thenable, so an async function returning one would run it instead of handing it over.
+ */
+export function clearLoginThrottles(db: DrizzleD1Database, prefixes: { pairs: string; identity: string }) {
+  return db.delete(throttles).where(or(like(throttles.key, `${prefixes.pairs}:%`), eq(throttles.key, prefixes.identity)));
+}
+
+/** A keyed hash standing for the client (its IP address), never reversible without the secret. */
+export async function clientHash(secret: string, ip: string | undefined | null) {
+  return hmacHex(secret, `client\n${ip ?? 'unknown'}`);
+}
+
+/** When the latest lock among `list` ends, or null when none is locked at `now`. */
+export async function lockedUntil(db: DrizzleD1Database, list: Throttle[], now = new Date()): Promise<Date | null> {
+  if (!list.length) return null;
+  const rows = await db.select().from(throttles).where(inArray(throttles.key, list.map((t) => t.key)));
+  let latest: number | null = null;
+  for (const row of rows) {
+    const until = row.lockedUntil ? Date.parse(row.lockedUntil) : 0;
+    if (until > now.getTime() && (latest === null || until > latest)) latest = until;
+  }
+  return latest === null ? null : new Date(latest);
+}
+
+/**
+ * Counts one failure on each counter; returns the kinds that became locked by it (for the audit log).
+ */
+export async function recordFailure(db: DrizzleD1Database, list: Throttle[], now = new Date()): Promise<ThrottleKind[]> {
+  if (!list.length) return [];
+  const rows = await db.select().from(throttles).where(inArray(throttles.key, list.map((t) => t.key)));
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const locked: ThrottleKind[] = [];
+  const writes = list.map((t) => {
+    const policy: ThrottlePolicy = throttlePolicies[t.kind];
+    const row = byKey.get(t.key);
+    let failures = row?.failures ?? 0;
+    let windowStartedAt = row ? Date.parse(row.windowStartedAt) : now.getTime();
+    let lockouts = row?.lockouts ?? 0;
+    let lockedUntilAt = row?.lockedUntil ?? null;
+    if (now.getTime() - windowStartedAt > policy.windowMs) {
+      failures = 0;
+      windowStartedAt = now.getTime();
+    }
+    if (row && lockouts > 0 && now.getTime() - Date.parse(row.updatedAt) > 24 * hour) lockouts = 0;
+    failures += 1;
+    if (failures >= policy.maxFailures) {
+      lockouts += 1;
+      const length = Math.min(policy.baseLockMs * 2 ** (lockouts - 1), policy.maxLockMs);
+      lockedUntilAt = new Date(now.getTime() + length).toISOString();
+      failures = 0;
+      windowStartedAt = now.getTime();
+      locked.push(t.kind);
+    }
+    const values = { failures, windowStartedAt: new Date(windowStartedAt).toISOString(), lockedUntil: lockedUntilAt, lockouts, updatedAt: now.toISOString() };
+    return db.insert(throttles).values({ key: t.key, ...values }).onConflictDoUpdate({ target: throttles.key, set: values });
+  });
+  await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
+  return locked;
+}
+
+/** Forgets counters (after a success, or a password reset that proves the owner). */
+export function clearThrottles(db: DrizzleD1Database, list: Throttle[]) {
+  return db.delete(throttles).where(inArray(throttles.key, list.map((t) => t.key)));
+}
+
+export function clearThrottle(db: DrizzleD1Database, t: Throttle) {
+  return db.delete(throttles).where(eq(throttles.key, t.key));
+}

@@ -1,0 +1,79 @@
+/** Messages and limits of the account forms, shared by worker and site scripts (no zod here, so scripts stay small). */
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+/** Messages a page shows after a redirect (`?status=` or `?error=`). Codes only travel in URLs, never text. */
+export const statusMessages: Record<string, string> = {
+  'registered': 'Thank you. We sent a confirmation link to the e-mail address you gave; open it to finish registering. It works for 24 hours.',
+  'email-verified': 'Your e-mail address is confirmed. You can sign in now.',
+  'signed-out': 'You are signed out.',
+  'signed-out-everywhere': 'You are signed out on every device.',
+  'signed-in': 'You are signed in.',
+  'reset-sent': 'If that address belongs to a login, we sent it a link to choose a new password. It works for one hour.',
+  'password-reset': 'Your new password is set and every session was ended. Sign in with it now.',
+  'password-changed': 'Your password is changed. Every other session was ended.',
+  'email-change-sent': 'We sent a confirmation link to the new address, and a notice to the current one. The change happens when you open the link.',
+  'email-changed': 'Your login e-mail is changed.',
+  'session-ended': 'The session is ended.',
+  'sessions-ended': 'Every other session is ended.',
+  'profile-saved': 'Your profile is saved.',
+  'second-factor-needed': 'Enter the 6-digit code from your authenticator app to finish signing in.',
+};
+
+export const errorMessages: Record<string, string> = {
+  invalid_request: 'Some fields are missing or not valid. Please check them and try again.',
+  invalid_credentials: 'That e-mail address and password do not match a login.',
+  too_many_attempts: 'Too many attempts. Please wait a while and try again, or reset your password.',
+  email_not_verified: 'Please confirm your e-mail address first: open the link we sent you.',
+  account_not_proven: 'We could not match those details to a utility account. Check the account number, the service ZIP code and the last bill amount.',
+  already_registered: 'This utility account already has an online login. Sign in, or reset the password.',
+  password_too_short: `The password must be at least ${PASSWORD_MIN} characters long.`,
+  password_too_long: `The password must be at most ${PASSWORD_MAX} characters long.`,
+  password_too_common: 'That password is too common or too easy to guess. Try a few unrelated words.',
+  wrong_password: 'The current password is not right.',
+  invalid_code: 'That code is not right, or it was already used. Wait for the next code and try again.',
+  second_factor_expired: 'The sign-in took too long. Please start again.',
+  second_factor_not_enrolled: 'This login needs an authenticator app, but none is set up. Ask an administrator.',
+  link_invalid: 'This link is not valid. Please use the newest link we sent, or ask for a new one.',
+  link_expired: 'This link has expired. Please ask for a new one.',
+  link_used: 'This link has already been used, or a newer one replaced it.',
+  email_taken: 'That e-mail address cannot be used. Choose another.',
+  unauthenticated: 'Please sign in.',
+  not_found: 'That was not found.',
+  forbidden: 'You are not allowed to do that.',
+};
+
+/** Labels of form fields, for "check this field" messages after a redirect. */
+export const fieldLabels: Record<string, string> = {
+  accountNumber: 'Account number',
+  serviceZip: 'Service ZIP code',
+  lastBillAmount: 'Last bill amount',
+  email: 'E-mail address',
+  password: 'Password',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  newEmail: 'New e-mail address',
+  code: 'Code',
+  token: 'Link',
+  phone: 'Phone',
+  mailingStreet: 'Street',
+  mailingCity: 'City',
+  mailingRegion: 'State',
+  mailingPostalCode: 'ZIP code',
+  occupants: 'People in the household',
+  landscapeSqFt: 'Landscaped area',
+  toilets: 'Toilets',
+  showers: 'Showers',
+};
+
+/** The message for a redirect's query (`status`, `error`, `field`), or null. Never echoes the query itself. */
+export function messageFor(query: { status?: string | null; error?: string | null; field?: string | null }): { kind: 'status' | 'error'; text: string } | null {
+  if (query.error) {
+    const base = errorMessages[query.error] ?? errorMessages.invalid_request!;
+    const label = query.field ? fieldLabels[query.field] : undefined;
+    return { kind: 'error', text: label && query.error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+  }
+  if (query.status && statusMessages[query.status]) return { kind: 'status', text: statusMessages[query.status]! };
+  return null;
+}
