@@ -2,3 +2,4 @@
 export * from './schema/core';
 export * from './schema/logins';
 export * from './schema/messaging';
+export * from './schema/usage';

@@ -3,8 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppEnv } from './app-types';
 import { health } from './health/routes';
+import { ingest } from './ingest/routes';
 import { ApiError, handleError } from './http/errors';
 import { portalSecureHeaders } from './http/security-headers';
+import { usage } from './usage/routes';
 import { wellKnown } from './well-known/routes';
 
 const app = new Hono<AppEnv>();
@@ -15,6 +17,8 @@ app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new A
 
 const routes = app
   .route('/api/health', health)
+  .route('/api/usage', usage)
+  .route('/api/ingest', ingest)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
