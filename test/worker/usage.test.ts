@@ -269,6 +269,9 @@ describe('exports', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom" xmlns:espi="http:\/\/naesb.org\/espi">/);
     for (const element of ['UsagePoint', 'MeterReading', 'ReadingType', 'LocalTimeParameters']) expect(xml.match(new RegExp(`<espi:${element}[ />]`, 'g'))).toHaveLength(1);
     expect(xml.match(/<espi:IntervalBlock>/g)).toHaveLength(2);
+    expect(xml.match(/<entry>/g)).toHaveLength(4 + 2);
+    // Atom (as the ESPI feed schema has it) wants rel, href and a Green Button type on every link.
+    expect(xml.match(/<link (?![^>]*type="espi-(entry|feed)\/\w+")/g)).toBeNull();
     expect(xml).toContain('<espi:uom>72</espi:uom>');
     expect(xml).toContain('<espi:powerOfTenMultiplier>0</espi:powerOfTenMultiplier>');
     expect(xml).toContain('<espi:intervalLength>900</espi:intervalLength>');

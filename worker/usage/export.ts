@@ -107,8 +107,11 @@ export async function greenButtonFeed(options: { meter: MeterContext; days: Stor
   const ltpHref = `${base}/LocalTimeParameters/${pointId}`;
   const offsets = zoneOffsets(meter.timeZone, Number(options.from.slice(0, 4)));
 
+  // Green Button link types: an entry is "espi-entry/<Resource>", a collection "espi-feed/<Resource>".
+  const resourceOf = (href: string) => href.replace(/\/\d{8}$|\/[0-9a-f]{8}(-[\w-]+)?$|\/\d+$/, '').split('/').pop()!;
+  const link = (rel: string, href: string, collection: boolean) => `<link rel="${rel}" href="${xmlEscape(href)}" type="espi-${collection ? 'feed' : 'entry'}/${resourceOf(href)}"/>`;
   const entry = async (name: string, self: string, links: [string, string][], title: string, content: string) =>
-    `<entry><id>urn:uuid:${await uuidFor(`${meter.id}:${name}`)}</id><link rel="self" href="${xmlEscape(self)}"/>${links.map(([rel, href]) => `<link rel="${rel}" href="${xmlEscape(href)}"/>`).join('')}<title>${xmlEscape(title)}</title><content>${content}</content><published>${now}</published><updated>${now}</updated></entry>`;
+    `<entry><id>urn:uuid:${await uuidFor(`${meter.id}:${name}`)}</id>${link('self', self, false)}${links.map(([rel, href]) => link(rel, href, rel === 'up' || href.endsWith('/MeterReading') || href.endsWith('/IntervalBlock'))).join('')}<title>${xmlEscape(title)}</title><content>${content}</content><published>${now}</published><updated>${now}</updated></entry>`;
 
   const parts: string[] = [];
   parts.push(
@@ -116,7 +119,7 @@ export async function greenButtonFeed(options: { meter: MeterContext; days: Stor
     `<id>urn:uuid:${await uuidFor(`feed:${meter.id}:${options.from}:${options.to}`)}</id>`,
     `<title>${xmlEscape(`${options.utilityName}: Green Button usage ${options.from} to ${options.to}`)}</title>`,
     `<updated>${now}</updated>`,
-    `<link rel="self" href="${xmlEscape(`${subscription}/UsagePoint`)}"/>`,
+    link('self', `${subscription}/UsagePoint`, true),
     await entry('local-time', ltpHref, [['up', `${base}/LocalTimeParameters`]], 'Local time parameters', `<espi:LocalTimeParameters><espi:dstEndRule>${offsets.dst ? US_DST_END : 'FFFFFFFF'}</espi:dstEndRule><espi:dstOffset>${offsets.dst}</espi:dstOffset><espi:dstStartRule>${offsets.dst ? US_DST_START : 'FFFFFFFF'}</espi:dstStartRule><espi:tzOffset>${offsets.standard}</espi:tzOffset></espi:LocalTimeParameters>`),
     await entry('usage-point', upHref, [['up', `${subscription}/UsagePoint`], ['related', `${upHref}/MeterReading`], ['related', ltpHref]], `${meter.kind === 'electric' ? 'Electricity' : meter.kind === 'gas' ? 'Gas' : 'Water'} service`, `<espi:UsagePoint><espi:ServiceCategory><espi:kind>${kind.service}</espi:kind></espi:ServiceCategory><espi:status>1</espi:status></espi:UsagePoint>`),
     await entry('meter-reading', mrHref, [['up', `${upHref}/MeterReading`], ['related', `${mrHref}/IntervalBlock`], ['related', rtHref]], `${meter.intervalMinutes}-minute reads`, `<espi:MeterReading/>`),
