@@ -4,6 +4,8 @@ import { startPortal } from '../support/portal-server';
 declare module 'vitest' {
   export interface ProvidedContext {
     portalOrigin: string;
+    /** The local D1 state directory of that portal (for tests that seed it). */
+    portalPersistTo: string;
   }
 }
 
@@ -11,5 +13,6 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const portal = await startPortal();
   project.provide('portalOrigin', portal.origin);
+  project.provide('portalPersistTo', portal.persistTo);
   return () => portal.stop();
 }
