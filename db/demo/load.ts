@@ -1,6 +1,6 @@
 /**
  * Loads the demo data set into the local D1 that `wrangler dev` uses (after the migrations).
- *   tsx db/demo/load.ts [--persist-to DIR] [--reset]
+ *   tsx db/demo/load.ts [--persist-to DIR] [--reset] [--skip-usage]
  * Skips when the demo utility is already there, unless --reset empties every table first.
  * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json.
  */
@@ -16,7 +16,7 @@ import { DEMO_SEED, demoStatements } from './dataset';
 import { seededRandom } from './random';
 import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
 
-const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
 
 const proxy = await getPlatformProxy<{ DB: D1Database }>({
@@ -40,7 +40,7 @@ try {
     const merged = mergeInserts(statements.map((st) => (st as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL()));
     await raw.batch(merged.map((sql) => raw.prepare(sql)));
     const baseMs = performance.now() - started;
-    const usage = await loadUsage(raw);
+    const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(raw);
     console.log(
       `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );

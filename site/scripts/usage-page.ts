@@ -76,7 +76,10 @@ export async function startUsagePage() {
   const currentRange = () => {
     if (range.value === 'custom' && from.value && to.value) return { from: from.value, to: to.value };
     const days = range.value === 'custom' ? 30 : Number(range.value);
-    return { from: addDays(lastDay(), -(days - 1)), to: lastDay() };
+    let start = addDays(lastDay(), -(days - 1));
+    // By month, start at a month's first day so no month is cut short at the left edge.
+    if (resolution.value === 'month' && !start.endsWith('-01')) start = addDays(`${addDays(`${start.slice(0, 7)}-28`, 4).slice(0, 7)}-01`, 0);
+    return { from: start, to: lastDay() };
   };
   fillUnits();
   form.hidden = false;
