@@ -124,11 +124,13 @@ function household(meterIndex: number, serviceArea: string, days: string[], seed
   };
 }
 
+const demoCalendar = eachDay(USAGE_FIRST_DAY, USAGE_LAST_DAY);
 const inRange = (d: string, ranges: { from: string; to: string }[]) => ranges.some((v) => d >= v.from && d <= v.to);
 
 /** One meter's generated days. Values in the meter's unit (gallons to 0.1, kWh to 0.001). */
 export function generateMeterDays(meter: { kind: 'water' | 'electric'; intervalMinutes: number; accountIndex: number; serviceArea: string }, days: string[], seed: number): GeneratedDay[] {
-  const h = household(meter.accountIndex, meter.serviceArea, days, seed);
+  // A household's habits (vacations, leaks, outages) are laid out on the demo calendar, whatever days are asked for.
+  const h = household(meter.accountIndex, meter.serviceArea, demoCalendar, seed);
   const r: Random = seededRandom((seed + meter.accountIndex * 7919 + (meter.kind === 'electric' ? 104729 : 0)) >>> 0);
   const out: GeneratedDay[] = [];
   for (const day of days) {

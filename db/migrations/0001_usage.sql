@@ -37,7 +37,7 @@ CREATE TABLE `usage_days` (
 	`estimated` integer NOT NULL,
 	`peer_group` integer,
 	`area_group` integer NOT NULL,
-	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`updated_at` integer DEFAULT (unixepoch()) NOT NULL,
 	PRIMARY KEY(`meter_id`, `day`),
 	FOREIGN KEY (`meter_id`) REFERENCES `meters`(`id`) ON UPDATE no action ON DELETE no action
 );

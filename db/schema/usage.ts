@@ -32,7 +32,8 @@ export const usageDays = sqliteTable(
     estimated: integer('estimated').notNull(),
     peerGroup: integer('peer_group'),
     areaGroup: integer('area_group').notNull(),
-    updatedAt: text('updated_at').notNull().default(now),
+    /** When the row last changed, in Unix seconds (an integer: 4 bytes instead of a 24-byte ISO string on ~100M rows). */
+    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch())`),
   },
   (t) => [primaryKey({ columns: [t.meterId, t.day] })],
 );

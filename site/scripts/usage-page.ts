@@ -17,7 +17,7 @@ const unitNames: Record<string, string> = { gal: 'gallons', ccf: 'CCF', m3: 'cub
 const kindNames: Record<string, string> = { water: 'water', electric: 'electricity', gas: 'gas' };
 const resolutionNames: Record<string, string> = { native: 'read', hour: 'hour', day: 'day', month: 'month', billing: 'billing period' };
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = <T = HTMLElement>(id: string) => document.getElementById(id) as unknown as T;
 
 function addDays(day: string, n: number) {
   const d = new Date(`${day}T00:00:00Z`);
@@ -66,7 +66,7 @@ export async function startUsagePage() {
     status.textContent = 'There are no meters on your accounts yet.';
     return;
   }
-  for (const m of meters) meterSelect.append(new Option(`${m.kind === 'electric' ? 'Electric' : m.kind === 'gas' ? 'Gas' : 'Water'} meter at ${m.street}`, m.id));
+  for (const m of meters) meterSelect.add(new Option(`${m.kind === 'electric' ? 'Electric' : m.kind === 'gas' ? 'Gas' : 'Water'} meter at ${m.street}`, m.id));
 
   const meter = () => meters.find((m) => m.id === meterSelect.value)!;
   const fillUnits = () => {
@@ -133,7 +133,8 @@ export async function startUsagePage() {
     $('usage-similar-note').textContent = similar.checked ? s.similarHomes.note : '';
 
     // Table: the same numbers.
-    $('usage-table-caption').textContent = `${kindNames[m.kind][0]!.toUpperCase()}${kindNames[m.kind].slice(1)} use by ${resolutionNames[s.resolution]}, ${longDate(s.from)} to ${longDate(s.to)}, in ${unitLabel}`;
+    const kind = kindNames[m.kind] ?? m.kind;
+    $('usage-table-caption').textContent = `${kind.charAt(0).toUpperCase()}${kind.slice(1)} use by ${resolutionNames[s.resolution]}, ${longDate(s.from)} to ${longDate(s.to)}, in ${unitLabel}`;
     $('usage-col-use').textContent = `Your use (${unitLabel})`;
     const table = $<HTMLTableElement>('usage-table');
     table.classList.toggle('hide-last-year', !showLastYear);
@@ -152,7 +153,7 @@ export async function startUsagePage() {
       const note = document.createElement('td');
       note.textContent =
         p.quality === 'actual' ? 'actual' : p.quality === 'estimated' ? `${p.estimatedIntervals} estimated` : p.quality === 'missing' ? 'missing' : `${p.missingIntervals} of ${p.intervals} missing`;
-      tr.append(th, cell(p.value), cell(p.lastYear, 'col-last-year'), cell(p.similarHomes, 'col-similar'), note);
+      for (const child of [th, cell(p.value), cell(p.lastYear, 'col-last-year'), cell(p.similarHomes, 'col-similar'), note]) tr.appendChild(child);
       return tr;
     });
     table.tBodies[0]!.replaceChildren(...rows);

@@ -6,7 +6,7 @@
  */
 import type { MeterContext } from './meters';
 import { readDays, readDayTotals, readPeerDays, type StoredDay, type StoredDayTotal } from './store';
-import { addDays, addYears, dayStartUtc, daySlots, eachDay, localStamp, slotStart } from './time';
+import { addDays, addYears, dayStartUtc, daySlots, eachDay, localStamp, offsetMs, slotStart } from './time';
 import { baseUnit, conversionFactor, roundFor, type DisplayUnit } from './units';
 
 export const resolutions = ['native', 'hour', 'day', 'month', 'billing'] as const;
@@ -90,6 +90,10 @@ function intervalBuckets(meter: MeterContext, days: StoredDay[], from: string, t
     const slots = daySlots(day, meter.timeZone, meter.intervalMinutes);
     const row = byDay.get(day);
     const usable = row && row.quality.length === slots.count ? row : null;
+    // Local labels by arithmetic when the day has one UTC offset (all but the two DST days).
+    const offStart = offsetMs(slots.start, meter.timeZone);
+    const steady = offStart === offsetMs(slots.end - 1, meter.timeZone);
+    const stampOf = (t: number) => (steady ? new Date(t + offStart).toISOString().slice(0, 16) : localStamp(t, meter.timeZone));
     for (let i = 0; i < slots.count; i++) {
       const start = slotStart(slots, i);
       const end = i === slots.count - 1 ? slots.end : start + slots.intervalMs;
@@ -99,7 +103,7 @@ function intervalBuckets(meter: MeterContext, days: StoredDay[], from: string, t
       const cell: Cell = { value: has ? v : 0, intervals: 1, missing: has ? 0 : 1, estimated: q === 'E' ? 1 : 0 };
       const bucketStart = hourly && slots.intervalMs < 3_600_000 ? Math.floor(start / 3_600_000) * 3_600_000 : start;
       if (!current || current.start !== bucketStart) {
-        const stamp = localStamp(bucketStart, meter.timeZone);
+        const stamp = stampOf(bucketStart);
         current = { key: String(bucketStart), label: stamp, start: bucketStart, end, fromDay: day, toDay: day, cell: empty(), lastYear: null };
         buckets.push(current);
       }

@@ -51,7 +51,7 @@ ON CONFLICT (meter_id, day) DO UPDATE SET
   END,
   peer_group = excluded.peer_group,
   area_group = excluded.area_group,
-  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  updated_at = unixepoch()
 WHERE usage_days.vals IS NOT excluded.vals OR usage_days.quality IS NOT excluded.quality
    OR usage_days.peer_group IS NOT excluded.peer_group OR usage_days.area_group IS NOT excluded.area_group`;
 
