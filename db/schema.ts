@@ -5,3 +5,4 @@ export * from './schema/messaging';
 export * from './schema/consent';
 export * from './schema/requests';
 export * from './schema/accounts';
+export * from './schema/usage';

@@ -9,6 +9,7 @@ import type { AppEnv } from './app-types';
 import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
+import { ingest } from './ingest/routes';
 import { ApiError, handleError } from './http/errors';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
@@ -18,6 +19,7 @@ import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
 import { staffPages } from './staff/pages';
 import { staff } from './staff/routes';
+import { usage } from './usage/routes';
 import { wellKnown } from './well-known/routes';
 
 const app = new Hono<AppEnv>();
@@ -34,6 +36,8 @@ const routes = app
   .route('/api/requests', requests)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
+  .route('/api/usage', usage)
+  .route('/api/ingest', ingest)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {

@@ -1,15 +1,23 @@
 /**
  * Loads the demo data set into the local D1 that `wrangler dev` uses (after the migrations).
- *   tsx db/demo/load.ts [--persist-to DIR] [--reset]
+ *   tsx db/demo/load.ts [--persist-to DIR] [--reset] [--skip-usage]
  * Skips when the demo utility is already there, unless --reset empties every table first.
+ * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json.
  */
 import { drizzle } from 'drizzle-orm/d1';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
-import { demoStatements } from './dataset';
+import { utility } from '../../worker/shared/utility';
+import { ingestAudience } from '../../worker/ingest/auth';
+import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
+import { demoAccounts } from './customers';
+import { DEMO_SEED, demoStatements } from './dataset';
 import { demoLoginStatements } from './logins';
+import { seededRandom } from './random';
+import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
 
-const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
 
 const proxy = await getPlatformProxy<{ DB: D1Database }>({
@@ -27,15 +35,107 @@ try {
   } else {
     const started = performance.now();
     const statements = [...demoStatements(db), ...(await demoLoginStatements(db))];
-    // D1 batches are transactions: each chunk lands whole or not at all.
-    for (let i = 0; i < statements.length; i += 200) {
-      const chunk = statements.slice(i, i + 200);
-      await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
-    }
-    console.log(`Demo data loaded: ${statements.length} statements in ${Math.round(performance.now() - started)} ms.`);
+    // Local D1 spends several milliseconds per statement, so consecutive INSERTs into the same
+    // table are merged into multi-row INSERTs (literal SQL, under D1's 100 KB statement limit).
+    // One D1 batch is one transaction: the base data lands whole or not at all.
+    const merged = mergeInserts(statements.map((st) => (st as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL()));
+    await raw.batch(merged.map((sql) => raw.prepare(sql)));
+    const baseMs = performance.now() - started;
+    const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(raw);
+    console.log(
+      `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
+    );
   }
+  await registerDemoIngestClient(raw);
 } finally {
   await proxy.dispose();
+}
+
+function sqlLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return `'${String(v).replaceAll("'", "''")}'`;
+}
+
+/**
+ * Inlines parameters and merges INSERTs with the same table and column list into multi-row
+ * INSERTs, in the order each list first appears (the data set is in foreign-key order). Any other
+ * statement is a barrier: everything before it is written first.
+ */
+function mergeInserts(queries: { sql: string; params: unknown[] }[], maxBytes = 95_000): string[] {
+  const out: string[] = [];
+  let groups = new Map<string, string[]>();
+  const flush = () => {
+    for (const [head, tuples] of groups) {
+      let part: string[] = [];
+      let size = 0;
+      for (const t of tuples) {
+        if (size + t.length > maxBytes && part.length) {
+          out.push(`${head} values ${part.join(', ')}`);
+          part = [];
+          size = 0;
+        }
+        part.push(t);
+        size += t.length + 2;
+      }
+      if (part.length) out.push(`${head} values ${part.join(', ')}`);
+    }
+    groups = new Map();
+  };
+  for (const q of queries) {
+    let i = 0;
+    const sql = q.sql.replace(/\?/g, () => sqlLiteral(q.params[i++]));
+    const at = sql.indexOf(' values ');
+    if (!sql.startsWith('insert into') || at < 0 || / on conflict | returning /i.test(sql)) {
+      flush();
+      out.push(sql);
+      continue;
+    }
+    const head = sql.slice(0, at);
+    if (!groups.has(head)) groups.set(head, []);
+    groups.get(head)!.push(sql.slice(at + 8));
+  }
+  flush();
+  return out;
+}
+
+/** Two years of reads for every demo meter, then the de-identified comparison aggregates. */
+async function loadUsage(raw: D1Database) {
+  const started = performance.now();
+  const meters = demoMeters(demoAccounts(seededRandom(DEMO_SEED)));
+  const groups = [...new Set(meters.map((m) => `${m.kind}\u0000${m.serviceArea}`))].map((k) => [...k.split('\u0000'), 'any']);
+  await raw.prepare(ensurePeerGroupsSql).bind(JSON.stringify(groups)).run();
+  const { results } = await raw.prepare("SELECT id, kind, service_area AS area FROM usage_peer_groups WHERE household = 'any'").all<{ id: number; kind: string; area: string }>();
+  const ids = new Map(results.map((g) => [`${g.kind}\u0000${g.area}`, g.id]));
+  // Generate the next chunk while D1 writes the previous one.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let statements = 0;
+  let rows = 0;
+  for (const chunk of usageInsertParams(meters, (kind, area) => ids.get(`${kind}\u0000${area}`)!, DEMO_SEED)) {
+    await inFlight;
+    inFlight = raw.prepare(insertDayRowsSql).bind(chunk.param).run();
+    statements++;
+    rows += chunk.rows;
+  }
+  await inFlight;
+  const rebuildStarted = performance.now();
+  await raw.batch(rebuildPeerDaysSql.map((s) => raw.prepare(s)));
+  console.log(`Comparison aggregates rebuilt in ${Math.round(performance.now() - rebuildStarted)} ms.`);
+  return { statements, rows, ms: performance.now() - started };
+}
+
+/** A dev-only ingest client: public key in D1, private key in a local file beside the local D1 state. */
+async function registerDemoIngestClient(raw: D1Database) {
+  const client = await demoIngestClient();
+  await raw
+    .prepare("INSERT INTO ingest_clients (id, utility_id, name, public_jwk) VALUES (?1, ?2, 'Demo meter data system (local development only)', ?3) ON CONFLICT (id) DO UPDATE SET public_jwk = excluded.public_jwk, status = 'active'")
+    .bind(client.clientId, utility.id, JSON.stringify(client.publicJwk))
+    .run();
+  mkdirSync(persistRoot, { recursive: true });
+  const file = `${persistRoot}/demo-ingest-client.json`;
+  writeFileSync(file, JSON.stringify({ clientId: client.clientId, audienceFor: ingestAudience('http://localhost:8787'), privateJwk: client.privateJwk }, null, 2) + '\n', { mode: 0o600 });
+  console.log(`Demo ingest client registered; its private key (local development only) is in ${file}.`);
 }
 
 async function emptyEveryTable(raw: D1Database) {

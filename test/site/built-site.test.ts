@@ -43,6 +43,7 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/account/profile/': accountForms,
   '/account/security/': accountForms,
   '/account/email/confirm/': accountForms,
+  '/account/usage/': 'usage chart, range and resolution switchers (the table and downloads work without it)',
 };
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;

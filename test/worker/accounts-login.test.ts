@@ -260,6 +260,19 @@ describe('password change and reset', () => {
     expect(await errorCode(await postJson('/api/accounts/verify-email', { token }))).toBe('link_invalid');
     expect(await errorCode(await postJson('/api/accounts/password/reset', { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), password: 'a fresh and long phrase' }))).toBe('link_invalid');
   });
+
+  it('refuses a link whose signature is re-spelled with other unused base64 bits', async () => {
+    const who = await givenLogin();
+    await postJson('/api/accounts/password/forgot', { email: who.email });
+    const token = await linkTokenSentTo(who.email, 'password-reset');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    // These spellings decode to the very same MAC bytes; only the canonical one may work.
+    const respelled = [0, 1, 2, 3].map((k) => alphabet[(last & ~3) + k]!).filter((c) => c !== token.at(-1));
+    for (const c of respelled) {
+      expect(await errorCode(await postJson('/api/accounts/password/reset', { token: token.slice(0, -1) + c, password: 'a fresh and long phrase' }))).toBe('link_invalid');
+    }
+  });
 });
 
 describe('e-mail change', () => {

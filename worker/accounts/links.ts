@@ -28,6 +28,12 @@ async function macKey(secret: string) {
 
 const macInput = (purpose: LinkPurpose, expiry: string, random: string) => new TextEncoder().encode(`portal-link-v1\n${purpose}\n${expiry}\n${random}`);
 
+/**
+ * 32 bytes in unpadded base64url: 42 characters, then one whose two low bits are zero. Without the
+ * last rule, 4 different last characters would decode to the same MAC and a changed link would pass.
+ */
+const CANONICAL_MAC = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
 export async function signLink(secret: string, purpose: LinkPurpose, expiresAt: Date, random: string) {
   const expiry = Math.floor(expiresAt.getTime() / 1000).toString(36);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await macKey(secret), macInput(purpose, expiry, random)));
@@ -91,7 +97,7 @@ export async function consumeLink(
   const parts = token.split('.');
   if (parts.length !== 4 || codePurpose[parts[0]!] !== purpose) throw invalid;
   const [, expiry, random, mac] = parts as [string, string, string, string];
-  if (!/^[0-9a-z]{1,10}$/.test(expiry) || !/^[A-Za-z0-9_-]{16,64}$/.test(random) || !/^[A-Za-z0-9_-]{43}$/.test(mac)) throw invalid;
+  if (!/^[0-9a-z]{1,10}$/.test(expiry) || !/^[A-Za-z0-9_-]{16,64}$/.test(random) || !CANONICAL_MAC.test(mac)) throw invalid;
   const macBytes = Uint8Array.from(atob(mac.replaceAll('-', '+').replaceAll('_', '/') + '='), (c) => c.charCodeAt(0));
   const genuine = await crypto.subtle.verify('HMAC', await macKey(secret), macBytes, macInput(purpose, expiry, random));
   if (!genuine) throw invalid;

@@ -1,0 +1,199 @@
+/** The usage page: loads the customer's meters and draws the chosen series as a chart and a table. */
+import { drawChart, formatNumber, type ChartPoint } from './usage-chart';
+
+type Meter = { id: string; kind: 'water' | 'electric' | 'gas'; unit: string; intervalMinutes: number; street: string; units: string[]; firstDay: string | null; lastDay: string | null };
+type Point = ChartPoint & { start: string; end: string; intervals: number; missingIntervals: number; estimatedIntervals: number };
+type Series = {
+  unit: string;
+  resolution: string;
+  from: string;
+  to: string;
+  points: Point[];
+  totals: { value: number; lastYear: number | null; missingIntervals: number; estimatedIntervals: number };
+  similarHomes: { available: boolean; note: string };
+};
+
+const unitNames: Record<string, string> = { gal: 'gallons', ccf: 'CCF', m3: 'cubic metres', kWh: 'kWh', therm: 'therms' };
+const kindNames: Record<string, string> = { water: 'water', electric: 'electricity', gas: 'gas' };
+const resolutionNames: Record<string, string> = { native: 'read', hour: 'hour', day: 'day', month: 'month', billing: 'billing period' };
+
+const $ = <T = HTMLElement>(id: string) => document.getElementById(id) as unknown as T;
+
+function addDays(day: string, n: number) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+const longDate = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateString('en-US', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthName = (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "12% less than", "8% more than", "about the same as". */
+export function comparison(now: number, before: number) {
+  if (before <= 0) return null;
+  const pct = Math.round(((now - before) / before) * 100);
+  if (pct === 0) return 'about the same as';
+  return `${Math.abs(pct)}% ${pct < 0 ? 'less' : 'more'} than`;
+}
+
+async function getJson<T>(url: string): Promise<{ status: number; body: T | null }> {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  return { status: res.status, body: res.ok ? ((await res.json()) as T) : null };
+}
+
+export async function startUsagePage() {
+  const status = $('usage-status');
+  const form = $<HTMLFormElement>('usage-controls');
+  const meterSelect = $<HTMLSelectElement>('usage-meter');
+  const resolution = $<HTMLSelectElement>('usage-resolution');
+  const range = $<HTMLSelectElement>('usage-range');
+  const from = $<HTMLInputElement>('usage-from');
+  const to = $<HTMLInputElement>('usage-to');
+  const unit = $<HTMLSelectElement>('usage-unit');
+  const lastYear = $<HTMLInputElement>('usage-last-year');
+  const similar = $<HTMLInputElement>('usage-similar');
+
+  const list = await getJson<{ meters: Meter[] }>('/api/usage/meters');
+  if (list.status === 401) {
+    status.replaceChildren('Please ', Object.assign(document.createElement('a'), { href: '/login/?next=/account/usage/', textContent: 'sign in' }), ' to see your usage.');
+    return;
+  }
+  if (!list.body) {
+    status.textContent = 'Your usage could not be loaded just now. Please try again later.';
+    return;
+  }
+  const meters = list.body.meters;
+  if (meters.length === 0) {
+    status.textContent = 'There are no meters on your accounts yet.';
+    return;
+  }
+  for (const m of meters) meterSelect.add(new Option(`${m.kind === 'electric' ? 'Electric' : m.kind === 'gas' ? 'Gas' : 'Water'} meter at ${m.street}`, m.id));
+
+  const meter = () => meters.find((m) => m.id === meterSelect.value)!;
+  const fillUnits = () => {
+    unit.replaceChildren(...meter().units.map((u) => new Option(unitNames[u] ?? u, u)));
+  };
+  const lastDay = () => meter().lastDay ?? new Date().toISOString().slice(0, 10);
+  const currentRange = () => {
+    if (range.value === 'custom' && from.value && to.value) return { from: from.value, to: to.value };
+    const days = range.value === 'custom' ? 30 : Number(range.value);
+    let start = addDays(lastDay(), -(days - 1));
+    // By month, start at a month's first day so no month is cut short at the left edge.
+    if (resolution.value === 'month' && !start.endsWith('-01')) start = addDays(`${addDays(`${start.slice(0, 7)}-28`, 4).slice(0, 7)}-01`, 0);
+    return { from: start, to: lastDay() };
+  };
+  fillUnits();
+  form.hidden = false;
+  status.textContent = '';
+
+  let request = 0;
+  async function render() {
+    const mine = ++request;
+    const r = currentRange();
+    $('usage-dates').hidden = range.value !== 'custom';
+    if (range.value !== 'custom') {
+      from.value = r.from;
+      to.value = r.to;
+    }
+    status.textContent = 'Loading…';
+    const q = new URLSearchParams({ from: r.from, to: r.to, resolution: resolution.value, unit: unit.value });
+    const { status: code, body } = await getJson<Series>(`/api/usage/meters/${encodeURIComponent(meter().id)}/series?${q}`);
+    if (mine !== request) return;
+    if (!body) {
+      status.textContent = code === 422 ? 'That range is too long for this level of detail. Choose fewer days or a coarser view.' : 'Your usage could not be loaded just now.';
+      $('usage-result').hidden = true;
+      return;
+    }
+    status.textContent = '';
+    show(body);
+    void monthSummary();
+  }
+
+  function show(s: Series) {
+    const m = meter();
+    const unitLabel = unitNames[s.unit] ?? s.unit;
+    const showLastYear = lastYear.checked;
+    const showSimilar = similar.checked && s.similarHomes.available;
+    $('usage-result').hidden = false;
+
+    // Summary sentence for the range.
+    const cmp = s.totals.lastYear !== null ? comparison(s.totals.value, s.totals.lastYear) : null;
+    let sentence = `From ${longDate(s.from)} to ${longDate(s.to)} you used ${formatNumber(s.totals.value)} ${unitLabel} of ${kindNames[m.kind]}`;
+    sentence += cmp ? `, ${cmp} the same days last year.` : '. There are no reads from the same days last year to compare with.';
+    if (s.totals.missingIntervals > 0) sentence += ` ${s.totals.missingIntervals.toLocaleString('en-US')} reads are missing and are not counted.`;
+    $('usage-summary').textContent = sentence;
+
+    drawChart($('usage-chart'), s.points, {
+      unitLabel,
+      showLastYear,
+      showSimilar,
+      title: `${kindNames[m.kind]} use by ${resolutionNames[s.resolution]} in ${unitLabel}, ${s.from} to ${s.to}${showLastYear ? ', with last year' : ''}${showSimilar ? ' and similar homes' : ''}. The table below has the same numbers.`,
+    });
+    document.querySelector('.legend-last-year')!.toggleAttribute('hidden', !showLastYear);
+    document.querySelector('.legend-similar')!.toggleAttribute('hidden', !showSimilar);
+    $('usage-similar-note').textContent = similar.checked ? s.similarHomes.note : '';
+
+    // Table: the same numbers.
+    const kind = kindNames[m.kind] ?? m.kind;
+    $('usage-table-caption').textContent = `${kind.charAt(0).toUpperCase()}${kind.slice(1)} use by ${resolutionNames[s.resolution]}, ${longDate(s.from)} to ${longDate(s.to)}, in ${unitLabel}`;
+    $('usage-col-use').textContent = `Your use (${unitLabel})`;
+    const table = $<HTMLTableElement>('usage-table');
+    table.classList.toggle('hide-last-year', !showLastYear);
+    table.classList.toggle('hide-similar', !similar.checked);
+    const rows = s.points.map((p) => {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = p.label.replace('T', ' ');
+      const cell = (v: number | null, cls?: string) => {
+        const td = document.createElement('td');
+        td.className = `num${cls ? ` ${cls}` : ''}`;
+        td.textContent = v === null ? '—' : formatNumber(v);
+        return td;
+      };
+      const note = document.createElement('td');
+      note.textContent =
+        p.quality === 'actual' ? 'actual' : p.quality === 'estimated' ? `${p.estimatedIntervals} estimated` : p.quality === 'missing' ? 'missing' : `${p.missingIntervals} of ${p.intervals} missing`;
+      for (const child of [th, cell(p.value), cell(p.lastYear, 'col-last-year'), cell(p.similarHomes, 'col-similar'), note]) tr.appendChild(child);
+      return tr;
+    });
+    table.tBodies[0]!.replaceChildren(...rows);
+
+    const ex = new URLSearchParams({ from: s.from, to: s.to });
+    $<HTMLAnchorElement>('usage-csv').href = `/api/usage/meters/${encodeURIComponent(m.id)}/export.csv?${ex}&unit=${encodeURIComponent(s.unit)}`;
+    $<HTMLAnchorElement>('usage-xml').href = `/api/usage/meters/${encodeURIComponent(m.id)}/export.xml?${ex}`;
+  }
+
+  /** "You used 12% less water in October 2026 than in October 2025." for the last complete month. */
+  async function monthSummary() {
+    const m = meter();
+    const end = lastDay();
+    const month = addDays(end, 1).endsWith('-01') ? end.slice(0, 7) : addDays(`${end.slice(0, 7)}-01`, -1).slice(0, 7);
+    const last = addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
+    const q = new URLSearchParams({ from: `${month}-01`, to: last, resolution: 'month', unit: unit.value });
+    const { body } = await getJson<Series>(`/api/usage/meters/${encodeURIComponent(m.id)}/series?${q}`);
+    const p = body?.points[0];
+    const target = $('usage-month-summary');
+    if (!p || p.value === null || p.lastYear === null) {
+      target.textContent = '';
+      return;
+    }
+    const cmp = comparison(p.value, p.lastYear);
+    const previous = `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
+    target.textContent = cmp ? `You used ${cmp === 'about the same as' ? 'about the same' : cmp.replace(' than', '')} ${kindNames[m.kind]} in ${monthName(month)} ${cmp === 'about the same as' ? 'as' : 'than'} in ${monthName(previous)}.` : '';
+  }
+
+  meterSelect.addEventListener('change', () => {
+    fillUnits();
+    void render();
+  });
+  for (const control of [resolution, unit, lastYear, similar, from, to]) control.addEventListener('change', () => void render());
+  range.addEventListener('change', () => {
+    // Keep a sensible level of detail for the range chosen.
+    const days = Number(range.value);
+    if (days >= 395 && (resolution.value === 'native' || resolution.value === 'hour')) resolution.value = 'month';
+    if (days <= 2 && resolution.value === 'month') resolution.value = 'hour';
+    void render();
+  });
+  form.addEventListener('submit', (e) => e.preventDefault());
+  await render();
+}

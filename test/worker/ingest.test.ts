@@ -1,0 +1,259 @@
+import { env } from 'cloudflare:workers';
+import { exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { signClientAssertion } from '../../worker/ingest/client-assertion';
+import { rebuildPeerDaysSql } from '../../worker/usage/store';
+import { signedIn, uniqueId } from './support/sign-in';
+import { audience, dayRow, get, givenIngestClient, givenMeter, portal, sendBatch, type TestClient } from './support/usage-fixtures';
+
+type Rejection = { error: { code: string; message: string; fields?: { field: string; message: string }[] } };
+
+/** A batch that creates one account with a service point, an hourly water meter and a day of reads. */
+function newCustomerBatch(options: { serviceArea?: string; day?: string } = {}) {
+  const n = uniqueId('x');
+  const day = options.day ?? '2026-06-10';
+  const dayStart = Date.parse(`${day}T07:00:00Z`);
+  return {
+    ids: { account: `acct-${n}`, sp: `sp-${n}`, meter: `mtr-${n}` },
+    batch: {
+      batchId: `batch-${n}`,
+      accounts: [{ id: `acct-${n}`, accountNumber: `AN-${n}`, holderName: 'Pat Example', email: 'pat@customers.example' }],
+      servicePoints: [{ id: `sp-${n}`, accountId: `acct-${n}`, street: '9 Heron Way', city: 'Alder Creek', region: 'CA', postalCode: '95990', serviceArea: options.serviceArea ?? 'Ingest Valley' }],
+      meters: [{ id: `mtr-${n}`, servicePointId: `sp-${n}`, serialNumber: `SN-${n}`, kind: 'water', unit: 'gal', intervalMinutes: 60, installedOn: '2024-01-01' }],
+      reads: Array.from({ length: 24 }, (_, h) => ({ meterId: `mtr-${n}`, start: new Date(dayStart + h * 3_600_000).toISOString(), value: h + 0.5, quality: 'actual' })),
+    },
+  };
+}
+
+const exists = async (table: string, id: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE id = ?1`).bind(id).first<{ n: number }>())!.n > 0;
+const peerSnapshot = async () => (await env.DB.prepare('SELECT group_id, day, homes, round(total, 4) AS total FROM usage_peer_days WHERE homes <> 0 ORDER BY group_id, day').all()).results;
+
+describe('ingest authentication', () => {
+  async function refused(client: TestClient, options: Parameters<typeof sendBatch>[2]) {
+    const { batch, ids } = newCustomerBatch();
+    const res = await sendBatch(client, batch, options);
+    expect(res.status).toBe(401);
+    expect((await res.json<Rejection>()).error.code).toBe('invalid_client');
+    expect(await exists('accounts', ids.account)).toBe(false);
+  }
+
+  it('refuses a request without a client assertion', async () => {
+    const client = await givenIngestClient();
+    await refused(client, { token: 'not-a-jwt' });
+    const { batch, ids } = newCustomerBatch();
+    const noHeader = await portal('/api/ingest/batches', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
+    expect(noHeader.status).toBe(401);
+    expect(await exists('accounts', ids.account)).toBe(false);
+  });
+
+  it('refuses an assertion signed by a key other than the registered one', async () => {
+    const client = await givenIngestClient();
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    await refused({ ...client, privateJwk: await exportJWK(privateKey) }, {});
+  });
+
+  it('refuses an assertion for another audience, one that lives too long, and a revoked client', async () => {
+    const client = await givenIngestClient();
+    await refused(client, { audience: 'https://elsewhere.example/api/ingest' });
+    await refused(client, { lifetimeSeconds: 3600 });
+    await refused(await givenIngestClient('revoked'), {});
+  });
+
+  it('refuses an expired assertion', async () => {
+    const client = await givenIngestClient();
+    const { batch } = newCustomerBatch();
+    const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: JSON.stringify(batch), now: new Date(Date.now() - 10 * 60_000) });
+    await refused(client, { token });
+  });
+
+  it('refuses an assertion made for a different body', async () => {
+    await refused(await givenIngestClient(), { signBody: '{"batchId":"something-else"}' });
+  });
+
+  it('refuses a replayed assertion', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: JSON.stringify(batch) });
+    expect((await sendBatch(client, batch, { token })).status).toBe(201);
+    const again = await sendBatch(client, batch, { token });
+    expect(again.status).toBe(401);
+    expect((await again.json<Rejection>()).error.message).toMatch(/already used/);
+    expect(await exists('accounts', ids.account)).toBe(true);
+  });
+});
+
+describe('ingest batches', () => {
+  it('applies accounts, service points, meters and reads in one batch', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    const res = await sendBatch(client, batch);
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ status: 'applied', batchId: batch.batchId, summary: { accounts: 1, servicePoints: 1, meters: 1, reads: 24, days: 0, meterDays: 1 } });
+    const row = await dayRow(ids.meter, '2026-06-10');
+    expect(row).toMatchObject({ quality: 'A'.repeat(24), total: 288, missing: 0, estimated: 0 });
+    expect(JSON.parse(row!.vals)).toEqual(Array.from({ length: 24 }, (_, h) => h + 0.5));
+  });
+
+  it('changes nothing when the same batch arrives twice', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    const before = await dayRow(ids.meter, '2026-06-10');
+    const peersBefore = await peerSnapshot();
+    const second = await sendBatch(client, batch);
+    expect(second.status).toBe(200);
+    expect((await second.json<{ status: string }>()).status).toBe('already_applied');
+    expect(await dayRow(ids.meter, '2026-06-10')).toEqual(before);
+    expect(await peerSnapshot()).toEqual(peersBefore);
+    // The same content under a new batch id is applied again, to the same effect.
+    expect((await sendBatch(client, { ...batch, batchId: `${batch.batchId}-again` })).status).toBe(201);
+    expect(await dayRow(ids.meter, '2026-06-10')).toEqual(before);
+    expect(await peerSnapshot()).toEqual(peersBefore);
+  });
+
+  it('refuses a reused batch id with a different body', async () => {
+    const client = await givenIngestClient();
+    const { batch } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    const res = await sendBatch(client, { ...batch, reads: batch.reads.slice(0, 2) });
+    expect(res.status).toBe(409);
+    expect((await res.json<Rejection>()).error.code).toBe('batch_id_reused');
+  });
+
+  it('merges late reads and lets a correction replace its interval with its own quality flag', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    const morning = batch.reads.slice(0, 12);
+    const evening = batch.reads.slice(12);
+    expect((await sendBatch(client, { ...batch, reads: morning })).status).toBe(201);
+    expect(await dayRow(ids.meter, '2026-06-10')).toMatchObject({ quality: 'A'.repeat(12) + '-'.repeat(12), missing: 12 });
+
+    expect((await sendBatch(client, { batchId: uniqueId('late'), reads: evening })).status).toBe(201);
+    expect(await dayRow(ids.meter, '2026-06-10')).toMatchObject({ quality: 'A'.repeat(24), missing: 0, total: 288 });
+
+    const corrections = [
+      { ...batch.reads[5]!, value: 9, quality: 'estimated' },
+      { ...batch.reads[6]!, value: null, quality: 'missing' },
+    ];
+    expect((await sendBatch(client, { batchId: uniqueId('fix'), reads: corrections })).status).toBe(201);
+    const row = await dayRow(ids.meter, '2026-06-10');
+    expect(row!.quality).toBe('AAAAAEMAAAAAAAAAAAAAAAAA');
+    const vals = JSON.parse(row!.vals) as (number | null)[];
+    expect(vals[5]).toBe(9);
+    expect(vals[6]).toBeNull();
+    expect(vals[7]).toBe(7.5);
+    expect(row).toMatchObject({ total: 288 - 5.5 + 9 - 6.5, missing: 1, estimated: 1 });
+
+    // The comparison aggregates kept in step with every write match a full rebuild.
+    const maintained = await peerSnapshot();
+    await env.DB.batch(rebuildPeerDaysSql.map((s) => env.DB.prepare(s)));
+    expect(await peerSnapshot()).toEqual(maintained);
+  });
+
+  it('accepts whole days, with 23 values on the spring-forward day', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    const ok = await sendBatch(client, { batchId: uniqueId('days'), days: [{ meterId: ids.meter, day: '2026-03-08', values: Array.from({ length: 23 }, () => 1), quality: 'A'.repeat(22) + 'E' }] });
+    expect(ok.status).toBe(201);
+    expect(await dayRow(ids.meter, '2026-03-08')).toMatchObject({ total: 23, estimated: 1 });
+    const bad = await sendBatch(client, { batchId: uniqueId('days'), days: [{ meterId: ids.meter, day: '2026-11-01', values: Array.from({ length: 24 }, () => 1) }] });
+    expect(bad.status).toBe(422);
+    expect((await bad.json<Rejection>()).error.fields).toEqual([{ field: 'days[0].values', message: '2026-11-01 has 25 intervals of 60 minutes in America/Los_Angeles; got 24' }]);
+  });
+
+  it('rejects a batch with bad rows whole, naming each row and why', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    const bad = {
+      ...batch,
+      reads: [
+        ...batch.reads,
+        { meterId: 'mtr-nobody', start: '2026-06-10T07:00:00Z', value: 1, quality: 'actual' },
+        { meterId: ids.meter, start: '2026-06-10T07:30:00Z', value: 1, quality: 'actual' },
+        { meterId: ids.meter, start: '2026-06-11T07:00:00Z', value: -3, quality: 'actual' },
+        { meterId: ids.meter, start: '2026-06-11T08:00:00Z', value: 4, quality: 'missing' },
+        { meterId: ids.meter, start: batch.reads[0]!.start, value: 2, quality: 'actual' },
+        { meterId: ids.meter, start: '2099-01-01T08:00:00Z', value: 2, quality: 'actual' },
+      ],
+    };
+    const res = await sendBatch(client, bad);
+    expect(res.status).toBe(422);
+    const body = await res.json<Rejection>();
+    expect(body.error.code).toBe('batch_rejected');
+    expect(body.error.message).toMatch(/nothing was written/);
+    expect(body.error.fields).toEqual([
+      { field: 'reads[26].value', message: 'must not be negative' },
+      { field: 'reads[24].meterId', message: 'names no known meter: send the meter first or in this batch' },
+      { field: 'reads[25].start', message: "is not the start of one of this meter's 60-minute intervals" },
+      { field: 'reads[27].value', message: 'must be empty when the quality is missing' },
+      { field: 'reads[28].start', message: 'this interval also appears at reads[0] of this batch; send each once' },
+      { field: 'reads[29].start', message: 'is an interval that has not ended yet' },
+    ]);
+    expect(await exists('accounts', ids.account)).toBe(false);
+    expect(await exists('meters', ids.meter)).toBe(false);
+  });
+
+  it('rejects bad CSV rows by line number and accepts a good CSV', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, { ...batch, reads: [] })).status).toBe(201);
+    const csv = ['meter_id,interval_start,value,quality', `${ids.meter},2026-06-11T07:00:00Z,1.5,actual`, `${ids.meter},2026-06-11T08:00:00Z,abc,actual`, `${ids.meter},2026-06-11T09:00:00Z,2,sometimes`, ''].join('\r\n');
+    const res = await sendBatch(client, csv, { contentType: 'text/csv', query: `?section=reads&batchId=${uniqueId('csv')}` });
+    expect(res.status).toBe(422);
+    const fields = (await res.json<Rejection>()).error.fields!.map((f) => f.field);
+    expect(fields).toEqual(['reads[1].value (line 3)', 'reads[2].quality (line 4)']);
+    expect(await dayRow(ids.meter, '2026-06-11')).toBeNull();
+
+    const good = ['meter_id,interval_start,value,quality', `${ids.meter},2026-06-11T07:00:00Z,1.5,actual`, `${ids.meter},2026-06-11T08:00:00Z,,missing`].join('\n');
+    const ok = await sendBatch(client, good, { contentType: 'text/csv', query: `?section=reads&batchId=${uniqueId('csv')}` });
+    expect(ok.status).toBe(201);
+    expect(await dayRow(ids.meter, '2026-06-11')).toMatchObject({ quality: 'AM' + '-'.repeat(22), total: 1.5 });
+  });
+
+  it('leaves nothing behind when the database refuses part of a batch', async () => {
+    const client = await givenIngestClient();
+    const { batch: first } = newCustomerBatch();
+    expect((await sendBatch(client, first)).status).toBe(201);
+    const peersBefore = await peerSnapshot();
+    // Valid row by row, but its meter reuses the first meter's serial number (unique in D1).
+    const { batch, ids } = newCustomerBatch();
+    batch.meters[0]!.serialNumber = first.meters[0]!.serialNumber;
+    const res = await sendBatch(client, batch);
+    expect(res.status).toBe(409);
+    expect((await res.json<Rejection>()).error.message).toMatch(/nothing was written/);
+    expect(await exists('accounts', ids.account)).toBe(false);
+    expect(await exists('service_points', ids.sp)).toBe(false);
+    expect(await dayRow(ids.meter, '2026-06-10')).toBeNull();
+    expect(await peerSnapshot()).toEqual(peersBefore);
+    const recorded = await env.DB.prepare('SELECT count(*) AS n FROM ingest_batches WHERE batch_id = ?1').bind(batch.batchId).first<{ n: number }>();
+    expect(recorded!.n).toBe(0);
+  });
+
+  it('refuses to touch an account of another utility', async () => {
+    const client = await givenIngestClient();
+    await env.DB.prepare("INSERT OR IGNORE INTO utilities (id, name, legal_name, time_zone, service_area, contact_email, contact_phone, privacy_email) VALUES ('other-utility','Other','Other District','America/Denver','Elsewhere','a@o.example','+1-209-555-0199','p@o.example')").run();
+    const foreign = uniqueId('acct');
+    await env.DB.prepare("INSERT INTO accounts (id, utility_id, account_number, holder_name) VALUES (?1, 'other-utility', ?1, 'Someone')").bind(foreign).run();
+    const res = await sendBatch(client, { batchId: uniqueId('b'), accounts: [{ id: foreign, accountNumber: 'X1', holderName: 'Taken Over' }] });
+    expect(res.status).toBe(422);
+    const holder = await env.DB.prepare('SELECT holder_name AS h FROM accounts WHERE id = ?1').bind(foreign).first<{ h: string }>();
+    expect(holder!.h).toBe('Someone');
+  });
+
+  it('feeds what it ingests to the customer usage API and a CSV export round-trips to the same totals', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    const { cookie } = await signedIn({ holderOf: [ids.account] });
+    const csv = await (await get(`/api/usage/meters/${ids.meter}/export.csv?from=2026-06-10&to=2026-06-11`, cookie)).text();
+    // Send the export back in for a second meter at a new service point.
+    const target = await givenMeter({ accountId: ids.account });
+    const resent = csv.replaceAll(ids.meter, target.meterId);
+    const res = await sendBatch(client, resent, { contentType: 'text/csv', query: `?section=reads&batchId=${uniqueId('rt')}` });
+    expect(res.status).toBe(201);
+    const totals = async (meterId: string) => (await (await get(`/api/usage/meters/${meterId}/series?from=2026-06-10&to=2026-06-11&resolution=day`, cookie)).json<{ totals: { value: number; missingIntervals: number } }>()).totals;
+    expect(await totals(target.meterId)).toEqual(await totals(ids.meter));
+    expect((await totals(ids.meter)).value).toBe(288);
+  });
+});

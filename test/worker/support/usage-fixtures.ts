@@ -1,0 +1,75 @@
+import { env, exports } from 'cloudflare:workers';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { householdProfiles, meters, servicePoints } from '../../../db/schema';
+import { ingestAudience } from '../../../worker/ingest/auth';
+import { signClientAssertion } from '../../../worker/ingest/client-assertion';
+import { dayWriteStatements, householdBucket } from '../../../worker/usage/store';
+import { daySlots } from '../../../worker/usage/time';
+import { db, givenAccount, givenUtility, uniqueId } from './sign-in';
+
+export const TZ = 'America/Los_Angeles';
+export const portal = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`https://portal.test${path}`, init));
+
+export type GivenMeter = { meterId: string; accountId: string; servicePointId: string; serviceArea: string; kind: 'water' | 'electric'; unit: 'gal' | 'ccf' | 'kWh'; intervalMinutes: number; occupants: number | null };
+
+/** An account with a service point and one meter (and a household size when given). */
+export async function givenMeter(options: { kind?: 'water' | 'electric'; unit?: 'gal' | 'ccf' | 'kWh'; intervalMinutes?: number; serviceArea?: string; occupants?: number; accountId?: string } = {}): Promise<GivenMeter> {
+  const kind = options.kind ?? 'water';
+  const unit = options.unit ?? (kind === 'water' ? 'gal' : 'kWh');
+  const intervalMinutes = options.intervalMinutes ?? (kind === 'water' ? 60 : 15);
+  const accountId = options.accountId ?? (await givenAccount());
+  const servicePointId = uniqueId('sp');
+  const meterId = uniqueId('mtr');
+  const serviceArea = options.serviceArea ?? 'Test Valley';
+  await db().insert(servicePoints).values({ id: servicePointId, accountId, street: '1 Test Street', city: 'Testville', region: 'CA', postalCode: '95990', serviceArea });
+  await db().insert(meters).values({ id: meterId, servicePointId, serialNumber: uniqueId('SN'), kind, unit, intervalMinutes, installedOn: '2020-01-01' });
+  if (options.occupants) await db().insert(householdProfiles).values({ accountId, occupants: options.occupants });
+  return { meterId, accountId, servicePointId, serviceArea, kind, unit, intervalMinutes, occupants: options.occupants ?? null };
+}
+
+/** Writes day rows through the real write path (aggregates included). `value(day, slot)` null = missing. */
+export async function givenReads(meter: GivenMeter, days: string[], value: (day: string, slot: number, count: number) => number | null, quality?: (day: string, slot: number) => 'A' | 'E' | 'M') {
+  const patches = days.map((day) => {
+    const count = daySlots(day, TZ, meter.intervalMinutes).count;
+    const vals = Array.from({ length: count }, (_, i) => value(day, i, count));
+    const q = vals.map((v, i) => (v === null ? 'M' : (quality?.(day, i) ?? 'A'))).join('');
+    return { meterId: meter.meterId, day, vals, quality: q, kind: meter.kind, serviceArea: meter.serviceArea, household: householdBucket(meter.occupants) };
+  });
+  await env.DB.batch(dayWriteStatements(env.DB, patches));
+}
+
+export type TestClient = { clientId: string; privateJwk: JWK; utilityId: string };
+
+/** A registered ingest client with a fresh ES256 key pair. */
+export async function givenIngestClient(status: 'active' | 'revoked' = 'active'): Promise<TestClient> {
+  const utilityId = await givenUtility();
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const clientId = uniqueId('client');
+  await env.DB.prepare('INSERT INTO ingest_clients (id, utility_id, name, public_jwk, status) VALUES (?1, ?2, ?3, ?4, ?5)')
+    .bind(clientId, utilityId, 'Test MDM', JSON.stringify(await exportJWK(publicKey)), status)
+    .run();
+  return { clientId, privateJwk: await exportJWK(privateKey), utilityId };
+}
+
+export const audience = () => ingestAudience(env.PORTAL_ORIGIN);
+
+/** Sends a batch signed by the client (JSON by default). */
+export async function sendBatch(client: TestClient, body: unknown, options: { contentType?: string; query?: string; token?: string; signBody?: string; lifetimeSeconds?: number; audience?: string } = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const token =
+    options.token ??
+    (await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: options.audience ?? audience(), body: options.signBody ?? text, lifetimeSeconds: options.lifetimeSeconds }));
+  return portal(`/api/ingest/batches${options.query ?? ''}`, {
+    method: 'POST',
+    headers: { 'Content-Type': options.contentType ?? 'application/json', Authorization: `Bearer ${token}` },
+    body: text,
+  });
+}
+
+export async function dayRow(meterId: string, day: string) {
+  return env.DB.prepare('SELECT vals, quality, total, missing, estimated, updated_at AS updatedAt FROM usage_days WHERE meter_id = ?1 AND day = ?2')
+    .bind(meterId, day)
+    .first<{ vals: string; quality: string; total: number; missing: number; estimated: number; updatedAt: string }>();
+}
+
+export const get = (path: string, cookie?: string) => portal(path, cookie ? { headers: { Cookie: cookie } } : {});

@@ -1,0 +1,77 @@
+/**
+ * Machine-to-machine authentication for the utility's systems: an ES256-signed JWT client
+ * assertion (RFC 7523 style), verified with jose against the client's registered public key.
+ *
+ * Why this rather than an API key: the portal stores only a public key, so a copy of the portal's
+ * database (or logs) cannot be used to push data; each token lives at most five minutes, is good
+ * for one request (jti recorded until it expires) and is bound to the exact body it signs
+ * (`body_sha256`), so a captured request cannot be replayed or re-used with other content; the
+ * utility keeps the private key in its own key store and rotates by registering a new client key.
+ */
+import { decodeJwt, importJWK, jwtVerify, type JWK } from 'jose';
+import { ApiError } from '../http/errors';
+import { base64url } from '../auth/tokens';
+
+export const MAX_TOKEN_LIFETIME_S = 300;
+export const CLOCK_TOLERANCE_S = 30;
+
+export type IngestClient = { id: string; utilityId: string; name: string };
+
+const refuse = (message = 'A valid client assertion is required.') => new ApiError(401, 'invalid_client', message);
+
+export async function sha256Base64url(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
+/** The audience every assertion must name: the portal's ingest API. */
+export const ingestAudience = (portalOrigin: string) => `${portalOrigin.replace(/\/$/, '')}/api/ingest`;
+
+/**
+ * Verifies `Authorization: Bearer <jwt>` for the exact request body. Returns the client, or throws
+ * 401. Records the token's jti so the same token is refused the second time.
+ */
+export async function authenticateClient(db: D1Database, authorization: string | undefined, body: Uint8Array<ArrayBuffer>, audience: string, now = new Date()): Promise<IngestClient> {
+  const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
+  if (!token) throw refuse();
+  let clientId: string;
+  try {
+    const claims = decodeJwt(token);
+    if (typeof claims.iss !== 'string' || claims.iss.length > 100) throw new Error('iss');
+    clientId = claims.iss;
+  } catch {
+    throw refuse();
+  }
+  const client = await db
+    .prepare("SELECT id, utility_id AS utilityId, name, public_jwk AS publicJwk FROM ingest_clients WHERE id = ?1 AND status = 'active'")
+    .bind(clientId)
+    .first<IngestClient & { publicJwk: string }>();
+  if (!client) throw refuse();
+
+  let payload;
+  try {
+    const key = await importJWK(JSON.parse(client.publicJwk) as JWK, 'ES256');
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: ['ES256'],
+      issuer: client.id,
+      subject: client.id,
+      audience,
+      requiredClaims: ['exp', 'iat', 'jti', 'body_sha256'],
+      maxTokenAge: MAX_TOKEN_LIFETIME_S,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      currentDate: now,
+    }));
+  } catch {
+    throw refuse();
+  }
+  if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_S) throw refuse(`The assertion may live at most ${MAX_TOKEN_LIFETIME_S} seconds.`);
+  if (typeof payload.jti !== 'string' || payload.jti.length < 16 || payload.jti.length > 200) throw refuse('The assertion needs a unique jti of 16 to 200 characters.');
+  if (payload.body_sha256 !== (await sha256Base64url(body))) throw refuse('The assertion does not match this request body.');
+
+  const expiresAt = new Date((payload.exp! + CLOCK_TOLERANCE_S) * 1000).toISOString();
+  const [, used] = await db.batch([
+    db.prepare('DELETE FROM ingest_token_ids WHERE client_id = ?1 AND expires_at < ?2').bind(client.id, now.toISOString()),
+    db.prepare('INSERT INTO ingest_token_ids (client_id, jti, expires_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING').bind(client.id, payload.jti, expiresAt),
+  ]);
+  if ((used?.meta.changes ?? 0) !== 1) throw refuse('This assertion was already used.');
+  return { id: client.id, utilityId: client.utilityId, name: client.name };
+}

@@ -1,0 +1,90 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app-types';
+import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
+import { authenticateClient, ingestAudience, sha256Base64url } from './auth';
+import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, parseRows, sections, summaryOf, type RawBatch, type Section } from './batch';
+
+const csvQuery = z.object({
+  section: z.enum(sections),
+  batchId: z.string(),
+});
+
+/** The largest number of problems listed in one rejection report. */
+const MAX_REPORTED = 1000;
+
+/**
+ * POST /api/ingest/batches — the utility's systems push accounts, service points, meters and
+ * reads. JSON: {batchId, accounts?, servicePoints?, meters?, reads?, days?}. CSV: one section per
+ * request, `?section=reads&batchId=…`, a header row of column names.
+ */
+export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  const db = c.env.DB;
+  const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN));
+  const utility = await db.prepare('SELECT time_zone AS timeZone FROM utilities WHERE id = ?1').bind(client.utilityId).first<{ timeZone: string }>();
+  if (!utility) throw new ApiError(409, 'conflict', 'This client belongs to no configured utility.');
+
+  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  let raw: RawBatch;
+  let lines: Partial<Record<Section, number[]>> | undefined;
+  if (contentType === 'application/json') {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw invalidRequest([{ field: '(body)', message: 'is not valid JSON' }]);
+    }
+    const envelope = batchEnvelope.safeParse(json);
+    if (!envelope.success) throw invalidRequest(fieldsOf(envelope.error));
+    raw = envelope.data;
+  } else if (contentType === 'text/csv') {
+    const query = csvQuery.safeParse(c.req.query());
+    if (!query.success) throw invalidRequest(fieldsOf(query.error));
+    const csv = csvToRows(query.data.section, text);
+    if ('error' in csv) throw invalidRequest([{ field: '(body)', message: csv.error }]);
+    const envelope = batchEnvelope.safeParse({ batchId: query.data.batchId, [query.data.section]: csv.rows });
+    if (!envelope.success) throw invalidRequest(fieldsOf(envelope.error));
+    raw = envelope.data;
+    lines = { [query.data.section]: csv.lines };
+  } else {
+    throw new ApiError(415, 'unsupported_media_type', 'Send application/json or text/csv.');
+  }
+
+  // Idempotence: the same batch id with the same body was applied before; answer as then.
+  const bodySha256 = await sha256Base64url(body);
+  const prior = await db
+    .prepare('SELECT body_sha256 AS sha, summary FROM ingest_batches WHERE client_id = ?1 AND batch_id = ?2')
+    .bind(client.id, raw.batchId)
+    .first<{ sha: string; summary: string }>();
+  if (prior) {
+    if (prior.sha !== bodySha256) throw new ApiError(409, 'batch_id_reused', 'This batch id was already used for a different batch; nothing was written.');
+    return c.json({ status: 'already_applied', batchId: raw.batchId, summary: JSON.parse(prior.summary) as unknown }, 200);
+  }
+
+  const problems = new BatchProblems();
+  const batch = parseRows(raw, problems, lines);
+  const patches = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
+  if (!problems.empty) {
+    const listed = problems.list.slice(0, MAX_REPORTED);
+    const more = problems.list.length - listed.length;
+    throw new ApiError(422, 'batch_rejected', `The batch was refused and nothing was written: ${problems.list.length} problem(s) in its rows${more > 0 ? ` (the first ${MAX_REPORTED} are listed)` : ''}.`, listed);
+  }
+
+  try {
+    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, patches));
+  } catch (e) {
+    // D1 runs a batch as one transaction: a failing statement rolls every other one back.
+    const message = e instanceof Error ? e.message : '';
+    const constraint = /(UNIQUE|FOREIGN KEY|CHECK|NOT NULL) constraint failed(?:: ([\w.]+))?/.exec(message);
+    if (constraint) {
+      if (constraint[2] === 'ingest_batches.client_id' || constraint[2]?.startsWith('ingest_batches')) {
+        throw new ApiError(409, 'batch_in_progress', 'This batch id was applied by a concurrent request; nothing more was written.');
+      }
+      throw new ApiError(409, 'batch_conflict', `The batch conflicts with data already held (${constraint[1]} constraint${constraint[2] ? ` on ${constraint[2]}` : ''}); nothing was written.`);
+    }
+    throw e;
+  }
+  return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, patches) }, 201);
+});

@@ -1,0 +1,140 @@
+/**
+ * Exports of one meter's interval reads: CSV (the same columns ingest accepts, so an export can be
+ * sent back in) and a Green Button "Download My Data" Atom feed (NAESB REQ.21 ESPI 3.3).
+ */
+import type { MeterContext } from './meters';
+import type { StoredDay } from './store';
+import { daySlots, eachDay, localIso, offsetMs, slotStart } from './time';
+import { conversionFactor, roundFor, type DisplayUnit } from './units';
+
+type Interval = { start: number; end: number; value: number | null; quality: 'actual' | 'estimated' | 'missing' };
+
+/** Every interval of every local day in the range; days or slots without a read come out as missing. */
+export function intervalsOf(meter: MeterContext, days: StoredDay[], from: string, to: string): { day: string; dayStart: number; dayEnd: number; intervals: Interval[] }[] {
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  return eachDay(from, to).map((day) => {
+    const slots = daySlots(day, meter.timeZone, meter.intervalMinutes);
+    const row = byDay.get(day);
+    const usable = row && row.quality.length === slots.count ? row : null;
+    const intervals: Interval[] = [];
+    for (let i = 0; i < slots.count; i++) {
+      const start = slotStart(slots, i);
+      const q = usable?.quality[i] ?? '-';
+      const v = usable?.vals[i] ?? null;
+      const has = (q === 'A' || q === 'E') && typeof v === 'number';
+      intervals.push({ start, end: i === slots.count - 1 ? slots.end : start + slots.intervalMs, value: has ? v : null, quality: has ? (q === 'E' ? 'estimated' : 'actual') : 'missing' });
+    }
+    return { day, dayStart: slots.start, dayEnd: slots.end, intervals };
+  });
+}
+
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+
+export const CSV_HEADER = 'meter_id,interval_start,interval_end,local_start,value,unit,quality';
+
+/** CSV of every interval: UTC start and end, local start with offset, value in `unit`, quality. */
+export function usageCsv(meter: MeterContext, days: StoredDay[], from: string, to: string, unit: DisplayUnit): string {
+  const factor = conversionFactor(meter.kind, meter.unit as DisplayUnit, unit);
+  const lines = [CSV_HEADER];
+  for (const d of intervalsOf(meter, days, from, to)) {
+    for (const i of d.intervals) {
+      lines.push(
+        [meter.id, new Date(i.start).toISOString(), new Date(i.end).toISOString(), localIso(i.start, meter.timeZone), i.value === null ? '' : String(roundFor(unit, i.value * factor)), unit, i.quality]
+          .map(csvField)
+          .join(','),
+      );
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+// ---------------------------------------------------------------- Green Button
+
+/**
+ * How each meter unit is written in ESPI: base unit code (UnitSymbolKind), power-of-ten multiplier
+ * and the factor that makes an integer value (IntervalReading.value is an Int48).
+ * gal → uom 128 (US gallon) × 10^-2; ccf → uom 119 (ft³) × 10^0, 100 ft³ each; kWh → uom 72 (Wh)
+ * × 10^0; therm → uom 169 (therm) × 10^-3.
+ */
+export const espiUnits = {
+  gal: { uom: 128, powerOfTenMultiplier: -2, perUnit: 100 },
+  ccf: { uom: 119, powerOfTenMultiplier: 0, perUnit: 100 },
+  kWh: { uom: 72, powerOfTenMultiplier: 0, perUnit: 1000 },
+  therm: { uom: 169, powerOfTenMultiplier: -3, perUnit: 1000 },
+} as const;
+
+/** ServiceKind (0 electricity, 1 gas, 2 water), CommodityKind (1 electricity metered, 7 natural gas, 9 potable water), MeasurementKind (12 energy, 58 volume). */
+const espiKinds = {
+  electric: { service: 0, commodity: 1, measurement: 12 },
+  gas: { service: 1, commodity: 7, measurement: 12 },
+  water: { service: 2, commodity: 9, measurement: 58 },
+} as const;
+
+/** US daylight-saving rules as ESPI DstRuleType: second Sunday of March and first Sunday of November at 02:00. */
+const US_DST_START = '360E2000';
+const US_DST_END = 'B40E2000';
+
+const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** A stable urn:uuid from a name (SHA-256 based, version nibble 5 style). */
+async function uuidFor(name: string) {
+  const h = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(name)))].slice(0, 16);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Standard and daylight offsets of a zone in a year, in seconds. */
+function zoneOffsets(timeZone: string, year: number) {
+  const jan = offsetMs(Date.UTC(year, 0, 15), timeZone) / 1000;
+  const jul = offsetMs(Date.UTC(year, 6, 15), timeZone) / 1000;
+  return { standard: Math.min(jan, jul), dst: Math.abs(jul - jan) };
+}
+
+/** Green Button Download My Data feed for one meter and range of local days. */
+export async function greenButtonFeed(options: { meter: MeterContext; days: StoredDay[]; from: string; to: string; origin: string; utilityName: string; now?: Date }): Promise<string> {
+  const { meter, origin } = options;
+  const now = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const unit = espiUnits[meter.unit];
+  const kind = espiKinds[meter.kind];
+  const pointId = (await uuidFor(`usage-point:${meter.id}`)).slice(0, 8);
+  const base = `${origin.replace(/\/$/, '')}/espi/1_1/resource`;
+  const subscription = `${base}/Subscription/${pointId}`;
+  const upHref = `${subscription}/UsagePoint/1`;
+  const mrHref = `${upHref}/MeterReading/1`;
+  const rtHref = `${base}/ReadingType/${pointId}-${meter.unit}-${meter.intervalMinutes}`;
+  const ltpHref = `${base}/LocalTimeParameters/${pointId}`;
+  const offsets = zoneOffsets(meter.timeZone, Number(options.from.slice(0, 4)));
+
+  // Green Button link types: an entry is "espi-entry/<Resource>", a collection "espi-feed/<Resource>".
+  const resourceOf = (href: string) => href.replace(/\/\d{8}$|\/[0-9a-f]{8}(-[\w-]+)?$|\/\d+$/, '').split('/').pop()!;
+  const link = (rel: string, href: string, collection: boolean) => `<link rel="${rel}" href="${xmlEscape(href)}" type="espi-${collection ? 'feed' : 'entry'}/${resourceOf(href)}"/>`;
+  const entry = async (name: string, self: string, links: [string, string][], title: string, content: string) =>
+    `<entry><id>urn:uuid:${await uuidFor(`${meter.id}:${name}`)}</id>${link('self', self, false)}${links.map(([rel, href]) => link(rel, href, rel === 'up' || href.endsWith('/MeterReading') || href.endsWith('/IntervalBlock'))).join('')}<title>${xmlEscape(title)}</title><content>${content}</content><published>${now}</published><updated>${now}</updated></entry>`;
+
+  const parts: string[] = [];
+  parts.push(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xmlns:espi="http://naesb.org/espi">`,
+    `<id>urn:uuid:${await uuidFor(`feed:${meter.id}:${options.from}:${options.to}`)}</id>`,
+    `<title>${xmlEscape(`${options.utilityName}: Green Button usage ${options.from} to ${options.to}`)}</title>`,
+    `<updated>${now}</updated>`,
+    link('self', `${subscription}/UsagePoint`, true),
+    await entry('local-time', ltpHref, [['up', `${base}/LocalTimeParameters`]], 'Local time parameters', `<espi:LocalTimeParameters><espi:dstEndRule>${offsets.dst ? US_DST_END : 'FFFFFFFF'}</espi:dstEndRule><espi:dstOffset>${offsets.dst}</espi:dstOffset><espi:dstStartRule>${offsets.dst ? US_DST_START : 'FFFFFFFF'}</espi:dstStartRule><espi:tzOffset>${offsets.standard}</espi:tzOffset></espi:LocalTimeParameters>`),
+    await entry('usage-point', upHref, [['up', `${subscription}/UsagePoint`], ['related', `${upHref}/MeterReading`], ['related', ltpHref]], `${meter.kind === 'electric' ? 'Electricity' : meter.kind === 'gas' ? 'Gas' : 'Water'} service`, `<espi:UsagePoint><espi:ServiceCategory><espi:kind>${kind.service}</espi:kind></espi:ServiceCategory><espi:status>1</espi:status></espi:UsagePoint>`),
+    await entry('meter-reading', mrHref, [['up', `${upHref}/MeterReading`], ['related', `${mrHref}/IntervalBlock`], ['related', rtHref]], `${meter.intervalMinutes}-minute reads`, `<espi:MeterReading/>`),
+    await entry('reading-type', rtHref, [['up', `${base}/ReadingType`]], 'Reading type', `<espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>${kind.commodity}</espi:commodity><espi:dataQualifier>12</espi:dataQualifier><espi:defaultQuality>0</espi:defaultQuality><espi:flowDirection>1</espi:flowDirection><espi:intervalLength>${meter.intervalMinutes * 60}</espi:intervalLength><espi:kind>${kind.measurement}</espi:kind><espi:phase>0</espi:phase><espi:powerOfTenMultiplier>${unit.powerOfTenMultiplier}</espi:powerOfTenMultiplier><espi:timeAttribute>0</espi:timeAttribute><espi:uom>${unit.uom}</espi:uom></espi:ReadingType>`),
+  );
+  // One IntervalBlock per local day; missing intervals are left out (never written as zero).
+  for (const d of intervalsOf(meter, options.days, options.from, options.to)) {
+    const readings = d.intervals
+      .filter((i) => i.value !== null)
+      .map((i) => `<espi:IntervalReading>${i.quality === 'estimated' ? '<espi:ReadingQuality><espi:quality>8</espi:quality></espi:ReadingQuality>' : ''}<espi:timePeriod><espi:duration>${(i.end - i.start) / 1000}</espi:duration><espi:start>${i.start / 1000}</espi:start></espi:timePeriod><espi:value>${Math.round(i.value! * unit.perUnit)}</espi:value></espi:IntervalReading>`)
+      .join('');
+    parts.push(await entry(`block:${d.day}`, `${mrHref}/IntervalBlock/${d.day.replaceAll('-', '')}`, [['up', `${mrHref}/IntervalBlock`]], `Reads for ${d.day}`, `<espi:IntervalBlock><espi:interval><espi:duration>${(d.dayEnd - d.dayStart) / 1000}</espi:duration><espi:start>${d.dayStart / 1000}</espi:start></espi:interval>${readings}</espi:IntervalBlock>`));
+  }
+  parts.push('</feed>\n');
+  return parts.join('\n');
+}
+
+export type { Interval };

@@ -1,0 +1,57 @@
+/** Units a meter reads in and what each may be shown as. Factors convert into the kind's base unit. */
+
+export type MeterKind = 'water' | 'electric' | 'gas';
+export type MeterUnit = 'gal' | 'ccf' | 'kWh' | 'therm';
+export type DisplayUnit = 'gal' | 'ccf' | 'm3' | 'kWh' | 'therm';
+
+export const GALLONS_PER_CCF = 748.052;
+export const GALLONS_PER_M3 = 264.172;
+/** Natural gas: therms per hundred cubic feet at the standard heat content (1,037 Btu/ft³). */
+export const THERMS_PER_GAS_CCF = 1.037;
+
+const base: Record<MeterKind, { unit: DisplayUnit; perUnit: Partial<Record<DisplayUnit, number>> }> = {
+  water: { unit: 'gal', perUnit: { gal: 1, ccf: GALLONS_PER_CCF, m3: GALLONS_PER_M3 } },
+  electric: { unit: 'kWh', perUnit: { kWh: 1 } },
+  gas: { unit: 'therm', perUnit: { therm: 1, ccf: THERMS_PER_GAS_CCF } },
+};
+
+export const unitLabels: Record<DisplayUnit, string> = {
+  gal: 'gallons',
+  ccf: 'CCF (hundred cubic feet)',
+  m3: 'cubic metres',
+  kWh: 'kWh',
+  therm: 'therms',
+};
+
+/** The units a meter of this kind can be shown in, its own unit first. */
+export function unitsFor(kind: MeterKind, meterUnit: MeterUnit): DisplayUnit[] {
+  const all = Object.keys(base[kind].perUnit) as DisplayUnit[];
+  return [meterUnit as DisplayUnit, ...all.filter((u) => u !== meterUnit)];
+}
+
+export function baseUnit(kind: MeterKind): DisplayUnit {
+  return base[kind].unit;
+}
+
+/** Factor that turns a value in `from` into `to` (both must belong to the kind). */
+export function conversionFactor(kind: MeterKind, from: DisplayUnit, to: DisplayUnit): number {
+  const f = base[kind].perUnit[from];
+  const t = base[kind].perUnit[to];
+  if (f === undefined || t === undefined) throw new RangeError(`cannot convert ${from} to ${to} for ${kind}`);
+  return f / t;
+}
+
+export function isUnitOf(kind: MeterKind, unit: string): unit is DisplayUnit {
+  return unit in base[kind].perUnit;
+}
+
+/** Factor into the kind's base unit, as SQL, for a meters.unit column (used by the peer aggregates). */
+export const baseFactorSql = (kindColumn: string, unitColumn: string) =>
+  `(CASE WHEN ${kindColumn} = 'water' AND ${unitColumn} = 'ccf' THEN ${GALLONS_PER_CCF} WHEN ${kindColumn} = 'gas' AND ${unitColumn} = 'ccf' THEN ${THERMS_PER_GAS_CCF} ELSE 1 END)`;
+
+/** Rounds for output: enough digits for the unit, no binary-float noise. */
+export function roundFor(unit: DisplayUnit, value: number): number {
+  const digits = unit === 'gal' ? 2 : unit === 'kWh' || unit === 'therm' ? 4 : 5;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
