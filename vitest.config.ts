@@ -16,7 +16,13 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { ...(await generateDevSecrets()), TEST_MIGRATIONS: await readD1Migrations('./db/migrations') },
+              bindings: {
+                ...(await generateDevSecrets()),
+                // wrangler.toml holds production values; tests run as local development does.
+                ENVIRONMENT: 'development',
+                PORTAL_ORIGIN: 'http://localhost:8787',
+                TEST_MIGRATIONS: await readD1Migrations('./db/migrations'),
+              },
             },
           })),
         ],

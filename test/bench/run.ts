@@ -2,11 +2,21 @@
  * `npm run bench`: runs every benchmark module in turn and prints what each measured.
  * A capability adds its module to `benches` (each exports `async function bench()`).
  */
+import * as accounts from './accounts';
+import * as consent from './consent';
+import * as requests from './requests';
 import * as site from './site';
+import * as usage from './usage';
 
 type BenchModule = { bench: () => Promise<Record<string, unknown>> };
 
-const benches: [name: string, module: BenchModule][] = [['site', site]];
+const benches: [name: string, module: BenchModule][] = [
+  ['site', site],
+  ['consent', consent],
+  ['accounts', accounts],
+  ['usage', usage],
+  ['requests', requests],
+];
 
 const results: Record<string, unknown> = {};
 let failed = false;

@@ -69,7 +69,7 @@ export async function startPortal(options: { port?: number; reuse?: string; secr
   const origin = `http://localhost:${port}`;
   const child = spawn(
     'npx',
-    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--env-file', envFile, '--var', `PORTAL_ORIGIN:${origin}`, '--show-interactive-dev-session=false'],
+    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--env-file', envFile, '--var', `PORTAL_ORIGIN:${origin}`, '--var', 'ENVIRONMENT:development', '--show-interactive-dev-session=false'],
     { env: toolEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
