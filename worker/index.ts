@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
+import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
@@ -27,6 +28,7 @@ const app = new Hono<AppEnv>();
 app.use(requestId());
 app.use(portalSecureHeaders());
 app.use(consentContext());
+app.use(signedInHeaderLink);
 app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
 
 const routes = app

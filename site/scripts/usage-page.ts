@@ -119,7 +119,10 @@ export async function startUsagePage() {
     const cmp = s.totals.lastYear !== null ? comparison(s.totals.value, s.totals.lastYear) : null;
     let sentence = `From ${longDate(s.from)} to ${longDate(s.to)} you used ${formatNumber(s.totals.value)} ${unitLabel} of ${kindNames[m.kind]}`;
     sentence += cmp ? `, ${cmp} the same days last year.` : '. There are no reads from the same days last year to compare with.';
-    if (s.totals.missingIntervals > 0) sentence += ` ${s.totals.missingIntervals.toLocaleString('en-US')} reads are missing and are not counted.`;
+    if (s.totals.missingIntervals > 0) {
+      const n = s.totals.missingIntervals;
+      sentence += n === 1 ? ' 1 read is missing and is not counted.' : ` ${n.toLocaleString('en-US')} reads are missing and are not counted.`;
+    }
     $('usage-summary').textContent = sentence;
 
     drawChart($('usage-chart'), s.points, {

@@ -1,17 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { demoRegistrationFacts } from '../../db/demo/facts';
-import { launchChromium, openPage, seriousAxeViolations } from './browser';
+import { openPage, seriousAxeViolations, useChromium } from './browser';
 
 const origin = inject('portalOrigin');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 /**
  * axe needs script in the page. With JavaScript off, the same URL (same cookies, so the same
@@ -24,7 +17,7 @@ async function expectAccessible(page: Page) {
     expect(await seriousAxeViolations(page)).toEqual([]);
     return;
   }
-  const checker = await browser.newContext();
+  const checker = await chromium.browser.newContext();
   await checker.addCookies(await page.context().cookies());
   const twin = await checker.newPage();
   await twin.goto(page.url());
@@ -48,7 +41,7 @@ describe('accounts in Chromium', () => {
       const facts = demoRegistrationFacts(mode.accountId);
       const email = `e2e-${mode.javaScriptEnabled ? 'js' : 'nojs'}-${Date.now()}@customers.example`;
       const password = 'three green herons at dusk';
-      const { context, page, consoleErrors } = await openPage(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const { context, page, consoleErrors } = await openPage(chromium.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       page.setDefaultTimeout(15_000);
       if (!mode.javaScriptEnabled) scriptless.add(page);
 
@@ -105,7 +98,7 @@ describe('accounts in Chromium', () => {
   }
 
   it('signs in the documented demo customer', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(chromium.browser);
     await page.goto(`${origin}/login/`);
     await page.getByLabel('E-mail address').fill('demo@customers.example');
     await page.getByLabel('Password', { exact: true }).fill('Demo-water-meter-2026');
@@ -115,7 +108,7 @@ describe('accounts in Chromium', () => {
   });
 
   it('shows a refused sign-in next to the form with JavaScript, keeping the e-mail typed', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(chromium.browser);
     await page.goto(`${origin}/login/`);
     await page.getByLabel('E-mail address').fill('demo@customers.example');
     await page.getByLabel('Password', { exact: true }).fill('not the right password');

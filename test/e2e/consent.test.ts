@@ -1,16 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openPage, seriousAxeViolations } from './browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, seriousAxeViolations, useChromium } from './browser';
 
 const origin = inject('portalOrigin');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 const NECESSARY = ['__Host-consent', '__Host-session'];
 const cookieNames = async (context: BrowserContext) => (await context.cookies(origin)).map((c) => c.name).sort();
@@ -27,7 +20,7 @@ async function leaveAndSettle(page: Page) {
 
 describe('cookie consent in Chromium', () => {
   it('shows the banner on a first visit with no cookie and no request beyond the page’s own assets', async () => {
-    const { page, context, requests, consoleErrors } = await openPage(browser);
+    const { page, context, requests, consoleErrors } = await openPage(chromium.browser);
     await page.goto(`${origin}/`);
     await expect(banner(page).isVisible()).resolves.toBe(true);
     await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
@@ -44,7 +37,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('"Reject all" leaves no non-essential cookie and sends no beacon', async () => {
-    const { page, context, requests } = await openPage(browser);
+    const { page, context, requests } = await openPage(chromium.browser);
     await page.goto(`${origin}/`);
     await banner(page).getByRole('button', { name: 'Reject all' }).click();
     await banner(page).waitFor({ state: 'hidden' });
@@ -58,7 +51,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('"Accept all" sets the analytics cookie and sends the page-view beacon', async () => {
-    const { page, context, requests } = await openPage(browser);
+    const { page, context, requests } = await openPage(chromium.browser);
     await page.goto(`${origin}/`);
     expect(beacons(requests)).toEqual([]);
     const beacon = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/visits');
@@ -75,7 +68,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('the footer "Cookie settings" link reopens the choices, and withdrawing removes the analytics cookie', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(chromium.browser);
     await page.goto(`${origin}/`);
     const beacon = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/visits');
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
@@ -96,7 +89,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('honours Sec-GPC: 1 — the banner says so and no beacon ever fires, even after "Accept all"', async () => {
-    const { page, context, requests } = await openPage(browser, { extraHTTPHeaders: { 'Sec-GPC': '1' } });
+    const { page, context, requests } = await openPage(chromium.browser, { extraHTTPHeaders: { 'Sec-GPC': '1' } });
     await page.goto(`${origin}/`);
     await expect(banner(page).getByText('Global Privacy Control detected').isVisible()).resolves.toBe(true);
     await banner(page).getByText('Customize').click();
@@ -112,7 +105,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('honours navigator.globalPrivacyControl when no header reaches the site', async () => {
-    const { page, context, requests } = await openPage(browser);
+    const { page, context, requests } = await openPage(chromium.browser);
     await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
     const recorded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/consent' && r.request().method() === 'POST');
     await page.goto(`${origin}/`);
@@ -127,7 +120,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('works with the keyboard alone; Escape closes without accepting', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(chromium.browser);
     await page.goto(`${origin}/`);
     // The banner takes focus when the page loads, so it is announced and the next Tab is in it.
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('cookie-banner');
@@ -172,7 +165,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('has no serious axe violation with the banner open and with Customize open', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(chromium.browser);
     await page.goto(`${origin}/`);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await banner(page).getByText('Customize').click();
@@ -184,7 +177,7 @@ describe('cookie consent in Chromium', () => {
 
   it('gives Accept all, Reject all and Customize equal prominence', async () => {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 375, height: 740 }]) {
-      const { page, context } = await openPage(browser, { viewport });
+      const { page, context } = await openPage(chromium.browser, { viewport });
       await page.goto(`${origin}/`);
       const controls = [
         banner(page).getByRole('button', { name: 'Accept all' }),
@@ -206,7 +199,7 @@ describe('cookie consent in Chromium', () => {
   });
 
   it('works with JavaScript off through the plain forms, leaving no non-essential cookie', async () => {
-    const { page, context, requests } = await openPage(browser, { javaScriptEnabled: false });
+    const { page, context, requests } = await openPage(chromium.browser, { javaScriptEnabled: false });
     await page.goto(`${origin}/`);
     await expect(banner(page).isVisible()).resolves.toBe(true);
     await banner(page).getByRole('button', { name: 'Accept all' }).click();

@@ -1,16 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openPage, seriousAxeViolations } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, seriousAxeViolations, useChromium } from './browser';
 
 const origin = inject('portalOrigin');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 /** Every public page the running portal lists in its sitemap, as paths. */
 async function sitemapPaths(): Promise<string[]> {
@@ -23,7 +15,7 @@ async function sitemapPaths(): Promise<string[]> {
 
 describe('public pages in Chromium', () => {
   it('renders the home page with no console errors and no serious axe violations', async () => {
-    const { page, consoleErrors, context } = await openPage(browser);
+    const { page, consoleErrors, context } = await openPage(chromium.browser);
     const res = await page.goto(`${origin}/`);
     expect(res?.status()).toBe(200);
     await expect(page.locator('h1').count()).resolves.toBe(1);
@@ -33,7 +25,7 @@ describe('public pages in Chromium', () => {
   });
 
   it('renders the current privacy notice with its version, date, summary and working contents links', async () => {
-    const { page, consoleErrors, context } = await openPage(browser);
+    const { page, consoleErrors, context } = await openPage(chromium.browser);
     const res = await page.goto(`${origin}/privacy/`);
     expect(res?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('Privacy notice');
@@ -47,7 +39,7 @@ describe('public pages in Chromium', () => {
   });
 
   it('opens the history, an archived version and the comparison of consecutive versions', async () => {
-    const { page, consoleErrors, context } = await openPage(browser);
+    const { page, consoleErrors, context } = await openPage(chromium.browser);
     await page.goto(`${origin}/privacy/history/`);
     await page.getByRole('link', { name: 'Read version 1.0' }).click();
     await page.waitForURL(`${origin}/privacy/versions/1-0/`);
@@ -64,7 +56,7 @@ describe('public pages in Chromium', () => {
   });
 
   it('answers an unknown page with the 404 page', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(chromium.browser);
     const res = await page.goto(`${origin}/no-such-page/`);
     expect(res?.status()).toBe(404);
     await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
@@ -75,7 +67,7 @@ describe('public pages in Chromium', () => {
   it('finds no serious or critical axe violation and no console error on any page in the sitemap', async () => {
     const paths = await sitemapPaths();
     expect(paths.length).toBeGreaterThan(10);
-    const { page, consoleErrors, context } = await openPage(browser);
+    const { page, consoleErrors, context } = await openPage(chromium.browser);
     const problems: Record<string, unknown> = {};
     for (const path of paths) {
       const res = await page.goto(`${origin}${path}`);

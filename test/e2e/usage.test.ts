@@ -2,31 +2,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openPage, seriousAxeViolations } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, seriousAxeViolations, useChromium } from './browser';
 import { signInAsDemoCustomer } from './sign-in';
 
 const origin = inject('portalOrigin');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 /** A browser signed in through the login form as the documented demo customer (holder of acct-0001). */
 async function signedInPage() {
-  const opened = await openPage(browser);
+  const opened = await openPage(chromium.browser);
   await signInAsDemoCustomer(opened.page, origin);
   return opened;
 }
 
 describe('usage page in Chromium', () => {
   it('asks an anonymous visitor to sign in', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(chromium.browser);
     await page.goto(`${origin}/account/usage/`);
     await expect(page.locator('#usage-status').textContent({ timeout: 10_000 })).resolves.toContain('');
     await page.waitForSelector('#usage-status a[href^="/login/"]');

@@ -176,3 +176,13 @@ describe('dev outbox', () => {
     expect(await res.text()).not.toContain('outbox');
   });
 });
+
+describe('header link', () => {
+  it('offers "Sign in" to a visitor and "Your account" to a browser holding a session', async () => {
+    const anonymous = await (await get('/')).text();
+    expect(anonymous).toMatch(/<a class="sign-in" href="\/login\/">Sign in<\/a>/);
+    const { cookie } = await signedIn();
+    const signedInPage = await (await get('/', { cookie })).text();
+    expect(signedInPage).toMatch(/<a class="sign-in" href="\/account\/">Your account<\/a>/);
+  });
+});
