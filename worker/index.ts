@@ -12,6 +12,7 @@ import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
 import { ApiError, handleError } from './http/errors';
+import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
 import { visits } from './visits/routes';
@@ -29,6 +30,8 @@ app.use(requestId());
 app.use(portalSecureHeaders());
 app.use(consentContext());
 app.use(signedInHeaderLink);
+const sameOrigin = sameOriginWrites();
+app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/ingest/') ? next() : sameOrigin(c, next)));
 app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
 
 const routes = app

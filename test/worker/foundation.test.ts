@@ -32,9 +32,26 @@ describe('errors', () => {
   });
 
   it('refuses an oversized API body with 413 JSON', async () => {
-    const res = await portal('/api/health', { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+    const res = await portal('/api/health', { method: 'POST', headers: { Origin: 'https://portal.test' }, body: 'x'.repeat(1024 * 1024 + 1) });
     expect(res.status).toBe(413);
     expect((await res.json<{ error: { code: string } }>()).error.code).toBe('payload_too_large');
+  });
+});
+
+describe('cross-site writes', () => {
+  it('refuses a form post or JSON write from another site on every cookie-bearing API', async () => {
+    for (const path of ['/api/accounts/login', '/api/consent', '/api/requests']) {
+      const form = await portal(path, { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+      expect(form.status, path).toBe(403);
+      const json = await portal(path, { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'application/json' }, body: '{}' });
+      expect(json.status, path).toBe(403);
+      expect((await json.json<{ error: { code: string } }>()).error.code).toBe('cross_origin');
+    }
+  });
+
+  it('leaves machine-to-machine ingestion to its signed client assertion', async () => {
+    const res = await portal('/api/ingest/batches', { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(401);
   });
 });
 

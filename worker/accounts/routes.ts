@@ -5,7 +5,6 @@
  */
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
 import type { AppEnv } from '../app-types';
 import { requireLogin } from '../auth/require-login';
 import { SESSION_COOKIE } from '../auth/sessions';
@@ -41,7 +40,6 @@ function sendMailSoon(c: Context<AppEnv>, deps: { db: Parameters<typeof deliverS
 }
 
 export const accountsApi = new Hono<AppEnv>()
-  .use('*', csrf())
   .use('*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');

@@ -1,7 +1,6 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
 import type { z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { clearRegisteredCookie } from '../http/cookies';
@@ -11,24 +10,6 @@ import { consentFormSchema, consentJsonSchema, withdrawFormSchema, type ConsentR
 import { gpcSignal, recordChoice } from './middleware';
 import { latestProof } from './record';
 import type { ConsentView } from './state';
-
-/**
- * Cross-site requests may not change anyone's consent. hono/csrf checks Origin (or Sec-Fetch-Site)
- * for form and text bodies; this also refuses a foreign Origin on JSON and DELETE requests.
- */
-export function sameOriginWrites() {
-  const formCheck = csrf();
-  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
-      const origin = c.req.header('Origin');
-      const site = c.req.header('Sec-Fetch-Site');
-      if ((origin && origin !== new URL(c.req.url).origin) || (!origin && site && site !== 'same-origin')) {
-        throw new ApiError(403, 'cross_origin', 'This request must come from a page of this site.');
-      }
-    }
-    return formCheck(c, next);
-  };
-}
 
 export function consentResponse(view: ConsentView): ConsentResponse {
   const s = view.state;
@@ -94,7 +75,6 @@ function noStore(c: Context) {
 }
 
 export const consent = new Hono<AppEnv>()
-  .use(sameOriginWrites())
   /** The consent on file for this browser, and what it allows on this request. */
   .get('/', async (c) => {
     noStore(c);

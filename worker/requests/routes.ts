@@ -1,7 +1,6 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
 import type { AppEnv } from '../app-types';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
 import { auditInsert } from '../audit/log';
@@ -17,12 +16,8 @@ import { checkPackageLink } from './links';
 import { requestStatus } from './status';
 import { useVerifyLink } from './verification';
 
-/** Same-origin check on every state-changing request (form posts included). */
-export const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === c.env.PORTAL_ORIGIN });
-
 /** /api/requests: the public side of privacy requests. */
 export const requests = new Hono<AppEnv>()
-  .use(sameOrigin)
   // A fresh form token (the no-JavaScript page gets one filled in by the worker instead).
   .get('/form', async (c) => {
     const { token, expiresAt } = await issueFormToken(c.env.RECEIPT_SIGNING_JWKS, { issuer: c.env.PORTAL_ORIGIN });

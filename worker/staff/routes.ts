@@ -6,7 +6,6 @@ import { requireLogin, requireRole } from '../auth/require-login';
 import { ApiError } from '../http/errors';
 import { validate } from '../http/validate';
 import { isFormPost, parseBody, problemQuery } from '../requests/form-io';
-import { sameOrigin } from '../requests/routes';
 import { correctionDecisionSchema, customerLookupSchema, extendSchema, queueQuerySchema, refuseSchema, staffNoteSchema } from '../shared/request-schemas';
 import { findCustomer } from './lookup';
 import { listQueue } from './queue';
@@ -32,7 +31,6 @@ async function act(c: Context<AppEnv>, id: string, done: string, action: () => P
 
 /** /api/staff: the staff console's API. Every route needs a staff login; roles decide the rest. */
 export const staff = new Hono<AppEnv>()
-  .use(sameOrigin)
   .use(requireLogin)
   .get('/requests', privacyRoles, validate('query', queueQuerySchema), async (c) => {
     c.header('Cache-Control', 'no-store');

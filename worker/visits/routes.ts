@@ -2,7 +2,6 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
-import { sameOriginWrites } from '../consent/routes';
 import { setRegisteredCookie } from '../http/cookies';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { VISIT_COOKIE } from '../shared/cookie-registry';
@@ -14,7 +13,7 @@ import { beaconSchema } from './beacon';
  * POST /api/visits: the page-view and page-leave beacon. Counted only with analytics consent on
  * file and no Global Privacy Control signal; otherwise refused with 403 and nothing written.
  */
-export const visits = new Hono<AppEnv>().use(sameOriginWrites()).post('/', async (c) => {
+export const visits = new Hono<AppEnv>().post('/', async (c) => {
   c.header('Cache-Control', 'no-store');
   const consent = c.get('consent');
   if (!consent.allowed.analytics) {
