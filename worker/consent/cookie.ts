@@ -1,3 +1,4 @@
+import { consentMethods } from '../../db/schema';
 import { base64url } from '../auth/tokens';
 import type { ConsentMethod, ConsentState } from './state';
 
@@ -9,7 +10,6 @@ import type { ConsentMethod, ConsentState } from './state';
  * choices it recorded itself (each one also a proof row in D1).
  */
 const FORMAT = '1';
-const methods: readonly ConsentMethod[] = ['banner', 'settings', 'gpc'];
 const idPattern = /^[A-Za-z0-9_-]{16,64}$/;
 const versionPattern = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -58,7 +58,7 @@ export async function decodeConsentCookie(value: string | undefined, secret: str
   if (parts.length !== 7 || parts[0] !== FORMAT) return null;
   const [, consentId, policyVersion, flags, method, givenAtText, macText] = parts as [string, string, string, string, string, string, string];
   if (!idPattern.test(consentId) || !versionPattern.test(policyVersion) || !/^(-|p?a?g?)$/.test(flags) || flags === '') return null;
-  if (!methods.includes(method as ConsentMethod) || !/^\d{1,12}$/.test(givenAtText)) return null;
+  if (!(consentMethods as readonly string[]).includes(method) || !/^\d{1,12}$/.test(givenAtText)) return null;
   const mac = fromBase64url(macText);
   if (!mac) return null;
   const payload = parts.slice(0, 6).join('.');

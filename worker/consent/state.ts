@@ -1,6 +1,7 @@
+import type { consentMethods } from '../../db/schema';
 import { COOKIE_POLICY_VERSION, CONSENT_MAX_AGE_SECONDS } from '../shared/cookie-registry';
 
-export type ConsentMethod = 'banner' | 'settings' | 'gpc';
+export type ConsentMethod = (typeof consentMethods)[number];
 
 /** One recorded choice, as the consent cookie carries it (signed) and a proof row stores it. */
 export type ConsentState = {

@@ -1,7 +1,8 @@
 /** Which meters a customer may see, and everything a usage query needs to know about one meter. */
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
-import { accountAccess, accounts, householdProfiles, meters, servicePoints, utilities } from '../../db/schema';
+import { accounts, householdProfiles, meters, servicePoints, utilities } from '../../db/schema';
+import { accountIdsWithRight } from '../auth/account-access';
 import { householdBucket, type Household } from './store';
 import { unitsFor, type MeterKind, type MeterUnit } from './units';
 
@@ -47,11 +48,8 @@ export async function meterContext(db: DrizzleD1Database, meterId: string): Prom
 
 /** Meters on every account where the login holds the account or was granted the usage right. */
 export async function meterListFor(db: DrizzleD1Database, loginId: string) {
-  const grants = await db
-    .select({ accountId: accountAccess.accountId })
-    .from(accountAccess)
-    .where(and(eq(accountAccess.loginId, loginId), or(eq(accountAccess.relationship, 'holder'), eq(accountAccess.canViewUsage, true))));
-  if (grants.length === 0) return [];
+  const accountIds = await accountIdsWithRight(db, loginId, 'usage');
+  if (accountIds.length === 0) return [];
   const rows = await db
     .select({
       id: meters.id,
@@ -67,7 +65,7 @@ export async function meterListFor(db: DrizzleD1Database, loginId: string) {
     .from(meters)
     .innerJoin(servicePoints, eq(servicePoints.id, meters.servicePointId))
     .innerJoin(accounts, eq(accounts.id, servicePoints.accountId))
-    .where(inArray(servicePoints.accountId, grants.map((g) => g.accountId)))
+    .where(inArray(servicePoints.accountId, accountIds))
     .orderBy(servicePoints.accountId, meters.kind, meters.id);
   return rows.map((r) => ({ ...r, units: unitsFor(r.kind, r.unit) }));
 }
