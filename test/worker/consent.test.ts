@@ -221,6 +221,37 @@ describe('POST /api/consent', () => {
   });
 });
 
+describe('the form\'s return path stays on this site', () => {
+  // Each passes the schema (one leading "/"), but the URL parser turns it into "//evil.example/…",
+  // which a browser follows to another host.
+  const normalisedAway = ['/.//evil.example/x', '/..//evil.example/', '/a/../..//evil.example/x', '/%2e//evil.example/', '/./%2E//evil.example/'];
+  for (const path of normalisedAway) {
+    it(`falls back to a page of this site for ${JSON.stringify(path)}`, async () => {
+      const res = await postForm('/api/consent', { choice: 'reject_all', method: 'banner', return: path });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/?consent=saved');
+      const withdraw = await postForm('/api/consent/withdraw', { return: path });
+      expect(withdraw.headers.get('location')).toBe('/privacy/choices/?consent=withdrawn#cookies');
+    });
+  }
+
+  const refused = ['//evil.example/', '/\\evil.example/', 'https://evil.example/', 'javascript:alert(1)', '/\t/evil.example/', 'evil.example'];
+  for (const path of refused) {
+    it(`refuses ${JSON.stringify(path)} with 422 naming return, writing nothing`, async () => {
+      const before = await countRecords();
+      const res = await postForm('/api/consent', { choice: 'accept_all', method: 'banner', return: path });
+      expect(res.status).toBe(422);
+      expect((await res.json<ErrorBody>()).error.fields!.map((f) => f.field)).toEqual(['return']);
+      expect(await countRecords()).toBe(before);
+    });
+  }
+
+  it('keeps a same-site path with its query, normalised', async () => {
+    const res = await postForm('/api/consent', { choice: 'reject_all', method: 'banner', return: '/help/./billing/?tab=2' });
+    expect(res.headers.get('location')).toBe('/help/billing/?tab=2&consent=saved');
+  });
+});
+
 describe('withdrawing consent', () => {
   it('DELETE appends a withdraw row, turns everything off and deletes the analytics cookie', async () => {
     const { state, jar } = await consentCookieFor({ preferences: true, analytics: true });

@@ -9,6 +9,7 @@ import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION, VISIT_COOKIE } from '..
 import { consentFormSchema, consentJsonSchema, withdrawFormSchema, type ConsentResponse } from '../shared/consent-schema';
 import { gpcSignal, recordChoice } from './middleware';
 import { latestProof } from './record';
+import { sameSiteTarget } from './return-path';
 import type { ConsentView } from './state';
 
 export function consentResponse(view: ConsentView): ConsentResponse {
@@ -59,7 +60,8 @@ async function parseBody<S extends z.ZodType>(c: Context, kind: BodyKind, schema
 
 /** After a form post: back to the page it came from, with a flag the page shows as a message. */
 function backTo(c: Context, path: string | undefined, flash: 'saved' | 'withdrawn', fallback: string) {
-  const target = new URL(path ?? fallback, new URL(c.req.url).origin);
+  const origin = new URL(c.req.url).origin;
+  const target = sameSiteTarget(path, origin) ?? new URL(fallback, origin);
   target.searchParams.set('consent', flash);
   if (target.pathname.startsWith('/privacy/choices/')) target.hash = 'cookies';
   return c.redirect(`${target.pathname}${target.search}${target.hash}`, 303);
