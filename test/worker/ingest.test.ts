@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import { rebuildPeerDaysSql } from '../../worker/usage/store';
 import { signedIn, uniqueId } from './support/sign-in';
-import { audience, dayRow, get, givenIngestClient, givenMeter, portal, sendBatch, type TestClient } from './support/usage-fixtures';
+import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, portal, sendBatch, type TestClient } from './support/usage-fixtures';
 
 type Rejection = { error: { code: string; message: string; fields?: { field: string; message: string }[] } };
 
@@ -62,7 +62,7 @@ describe('ingest authentication', () => {
   it('refuses an expired assertion', async () => {
     const client = await givenIngestClient();
     const { batch } = newCustomerBatch();
-    const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: JSON.stringify(batch), now: new Date(Date.now() - 10 * 60_000) });
+    const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), method: 'POST', url: ingestUrl(), body: JSON.stringify(batch), now: new Date(Date.now() - 10 * 60_000) });
     await refused(client, { token });
   });
 
@@ -70,10 +70,33 @@ describe('ingest authentication', () => {
     await refused(await givenIngestClient(), { signBody: '{"batchId":"something-else"}' });
   });
 
+  it('refuses an assertion made for another method, path or query', async () => {
+    const client = await givenIngestClient();
+    await refused(client, { sign: { method: 'PUT' } });
+    await refused(client, { sign: { path: '/api/ingest/other' } });
+    await refused(client, { query: '?note=a', sign: { query: '?note=b' } });
+  });
+
+  it('refuses a CSV batch whose batchId or section was changed under the signature', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, { ...batch, reads: [] })).status).toBe(201);
+    const csv = ['meter_id,interval_start,value,quality', `${ids.meter},2026-06-11T07:00:00Z,1.5,actual`].join('\n');
+    const signedFor = `?section=reads&batchId=${uniqueId('csv')}`;
+    for (const sent of [`?section=reads&batchId=${uniqueId('other')}`, `?section=days&batchId=${signedFor.split('batchId=')[1]}`]) {
+      const res = await sendBatch(client, csv, { contentType: 'text/csv', query: sent, sign: { query: signedFor } });
+      expect(res.status).toBe(401);
+      expect((await res.json<Rejection>()).error.message).toMatch(/method|URL/);
+    }
+    expect(await dayRow(ids.meter, '2026-06-11')).toBeNull();
+    // Signed for exactly what is sent, the same CSV is applied.
+    expect((await sendBatch(client, csv, { contentType: 'text/csv', query: signedFor })).status).toBe(201);
+  });
+
   it('refuses a replayed assertion', async () => {
     const client = await givenIngestClient();
     const { batch, ids } = newCustomerBatch();
-    const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: JSON.stringify(batch) });
+    const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), method: 'POST', url: ingestUrl(), body: JSON.stringify(batch) });
     expect((await sendBatch(client, batch, { token })).status).toBe(201);
     const again = await sendBatch(client, batch, { token });
     expect(again.status).toBe(401);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
-import { authenticateClient, ingestAudience, sha256Base64url } from './auth';
+import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
 import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, parseRows, sections, summaryOf, type RawBatch, type Section } from './batch';
 
 const csvQuery = z.object({
@@ -21,7 +21,7 @@ const MAX_REPORTED = 1000;
 export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   const body = new Uint8Array(await c.req.arrayBuffer());
   const db = c.env.DB;
-  const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN));
+  const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
   const utility = await db.prepare('SELECT time_zone AS timeZone FROM utilities WHERE id = ?1').bind(client.utilityId).first<{ timeZone: string }>();
   if (!utility) throw new ApiError(409, 'conflict', 'This client belongs to no configured utility.');
 
