@@ -234,6 +234,28 @@ describe('ingest batches', () => {
     expect(await dayRow(ids.meter, '2026-06-11')).toMatchObject({ quality: 'AM' + '-'.repeat(22), total: 1.5 });
   });
 
+  it('accepts only plain decimal numbers in CSV, not hexadecimal, binary, exponent or infinite spellings', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, { ...batch, reads: [] })).status).toBe(201);
+    const day = (values: string[]) => ['meter_id,day,values', `${ids.meter},2026-06-12,${values.join(' ')}`].join('\n');
+    for (const odd of ['0x10', '0b1', '0o7', '1e1', 'Infinity', '+5', '.5', '1_000']) {
+      const values = Array.from({ length: 24 }, (_, i) => (i === 3 ? odd : '1'));
+      const res = await sendBatch(client, day(values), { contentType: 'text/csv', query: `?section=days&batchId=${uniqueId('csv')}` });
+      expect(res.status, odd).toBe(422);
+      expect((await res.json<Rejection>()).error.fields!.map((f) => f.field), odd).toEqual(['days[0].values.3 (line 2)']);
+      const read = ['meter_id,interval_start,value,quality', `${ids.meter},2026-06-12T07:00:00Z,${odd},actual`].join('\n');
+      const readRes = await sendBatch(client, read, { contentType: 'text/csv', query: `?section=reads&batchId=${uniqueId('csv')}` });
+      expect(readRes.status, odd).toBe(422);
+      expect((await readRes.json<Rejection>()).error.fields!.map((f) => f.field), odd).toEqual(['reads[0].value (line 2)']);
+    }
+    expect(await dayRow(ids.meter, '2026-06-12')).toBeNull();
+    // Plain decimals (and the empty value of a missing read) are still read as numbers.
+    const ok = await sendBatch(client, day(Array.from({ length: 24 }, (_, i) => (i === 0 ? '0.25' : '16'))), { contentType: 'text/csv', query: `?section=days&batchId=${uniqueId('csv')}` });
+    expect(ok.status).toBe(201);
+    expect(await dayRow(ids.meter, '2026-06-12')).toMatchObject({ total: 0.25 + 23 * 16 });
+  });
+
   it('leaves nothing behind when the database refuses part of a batch', async () => {
     const client = await givenIngestClient();
     const { batch: first } = newCustomerBatch();

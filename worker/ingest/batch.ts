@@ -176,6 +176,14 @@ const csvAliases: Record<string, string> = { intervalStart: 'start' };
 /** Columns an exported CSV carries that ingest does not need. */
 const csvIgnored = new Set(['intervalEnd', 'localStart']);
 const numericColumns = new Set(['value', 'intervalMinutes']);
+/**
+ * A plain decimal number: digits, optionally a fraction. JavaScript's Number() would also take
+ * "0x10" (16), "0b1", "1e1", "Infinity" or "+5"; such a cell stays text, so the row is refused.
+ * A leading minus is read, so that a negative value is refused for what it is; spaces around the
+ * number are ignored.
+ */
+const plainDecimal = /^-?\d+(\.\d+)?$/;
+const csvNumber = (v: string) => (plainDecimal.test(v.trim()) ? Number(v) : v);
 
 /** Turns a CSV (header row of snake_case or camelCase names) into rows for one section. */
 export function csvToRows(section: Section, text: string): { rows: Record<string, unknown>[]; lines: number[] } | { error: string } {
@@ -189,8 +197,8 @@ export function csvToRows(section: Section, text: string): { rows: Record<string
     columns.forEach((c, i) => {
       if (csvIgnored.has(c)) return;
       const v = fields[i] ?? '';
-      if (section === 'days' && c === 'values') row[c] = v.split(/[ ;|]+/).filter(Boolean).map((x) => (x === '' || x === 'null' ? null : Number(x)));
-      else if (numericColumns.has(c)) row[c] = v === '' ? null : /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim()) ? Number(v) : v;
+      if (section === 'days' && c === 'values') row[c] = v.split(/[ ;|]+/).filter(Boolean).map((x) => (x === 'null' ? null : csvNumber(x)));
+      else if (numericColumns.has(c)) row[c] = v === '' ? null : csvNumber(v);
       else if (v !== '') row[c] = v;
     });
     if (fields.length !== header.length) row.__columns = `has ${fields.length} fields, the header has ${header.length}`;
