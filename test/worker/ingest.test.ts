@@ -217,6 +217,49 @@ describe('ingest batches', () => {
     expect(await exists('meters', ids.meter)).toBe(false);
   });
 
+  it('applies nothing dated before the meter was installed', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    // installedOn is 2024-01-01, a local date: its first hour begins at 08:00 UTC (PST).
+    const res = await sendBatch(client, {
+      batchId: uniqueId('old'),
+      reads: [
+        { meterId: ids.meter, start: '1901-06-10T08:00:00Z', value: 3, quality: 'actual' },
+        { meterId: ids.meter, start: '2024-01-01T07:00:00Z', value: 3, quality: 'actual' },
+        { meterId: ids.meter, start: '2024-01-01T08:00:00Z', value: 3, quality: 'actual' },
+      ],
+      days: [{ meterId: ids.meter, day: '2023-12-31', values: Array.from({ length: 24 }, () => 1) }],
+    });
+    expect(res.status).toBe(422);
+    expect((await res.json<Rejection>()).error.fields).toEqual([
+      { field: 'reads[0].start', message: "is before the meter's install date (2024-01-01)" },
+      { field: 'reads[1].start', message: "is before the meter's install date (2024-01-01)" },
+      { field: 'days[0].day', message: "is before the meter's install date (2024-01-01)" },
+    ]);
+    for (const day of ['1901-06-10', '2023-12-31', '2024-01-01']) expect(await dayRow(ids.meter, day)).toBeNull();
+    // The install day itself is the meter's first day.
+    const first = await sendBatch(client, { batchId: uniqueId('first'), reads: [{ meterId: ids.meter, start: '2024-01-01T08:00:00Z', value: 3, quality: 'actual' }] });
+    expect(first.status).toBe(201);
+  });
+
+  it('refuses to move an install date past reads the meter already has', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    const res = await sendBatch(client, { batchId: uniqueId('move'), meters: [{ ...batch.meters[0]!, installedOn: '2026-07-01' }] });
+    expect(res.status).toBe(422);
+    expect((await res.json<Rejection>()).error.fields).toEqual([{ field: 'meters[0].installedOn', message: 'is after reads this meter already has (from 2026-06-10)' }]);
+    const installed = await env.DB.prepare('SELECT installed_on AS d FROM meters WHERE id = ?1').bind(ids.meter).first<{ d: string }>();
+    expect(installed!.d).toBe('2024-01-01');
+    // A new meter's own install date bounds the reads sent with it.
+    const fresh = newCustomerBatch();
+    fresh.batch.meters[0]!.installedOn = '2026-06-11';
+    const late = await sendBatch(client, fresh.batch);
+    expect(late.status).toBe(422);
+    expect((await late.json<Rejection>()).error.fields!.map((f) => f.field)).toEqual(Array.from({ length: 24 }, (_, i) => `reads[${i}].start`));
+  });
+
   it('rejects bad CSV rows by line number and accepts a good CSV', async () => {
     const client = await givenIngestClient();
     const { batch, ids } = newCustomerBatch();

@@ -209,7 +209,7 @@ export function csvToRows(section: Section, text: string): { rows: Record<string
 
 // ---------------------------------------------------------------- validation against the database
 
-type MeterInfo = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; serviceArea: string; household: Household | null; fromBatch: boolean };
+type MeterInfo = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; serviceArea: string; household: Household | null; fromBatch: boolean };
 
 const jsonIds = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
 
@@ -240,11 +240,11 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     db.prepare('SELECT a.id, a.utility_id AS utilityId, h.occupants FROM accounts a LEFT JOIN household_profiles h ON h.account_id = a.id WHERE a.id IN (SELECT value FROM json_each(?1))').bind(jsonIds(accountIds)),
     db.prepare('SELECT id, account_number AS accountNumber FROM accounts WHERE utility_id = ?2 AND account_number IN (SELECT value FROM json_each(?1))').bind(jsonIds(batch.accounts.map((a) => a.accountNumber)), utilityId),
     db.prepare('SELECT sp.id, sp.account_id AS accountId, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM service_points sp JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE sp.id IN (SELECT value FROM json_each(?1))').bind(jsonIds(batch.meters.map((m) => m.servicePointId).concat(batch.servicePoints.map((s) => s.id)))),
-    db.prepare('SELECT m.id, m.kind, m.unit, m.interval_minutes AS intervalMinutes, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM meters m JOIN service_points sp ON sp.id = m.service_point_id JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE m.id IN (SELECT value FROM json_each(?1))').bind(jsonIds([...batch.meters.map((m) => m.id), ...batch.reads.map((r) => r.meterId), ...batch.days.map((d) => d.meterId)])),
+    db.prepare('SELECT m.id, m.kind, m.unit, m.interval_minutes AS intervalMinutes, m.installed_on AS installedOn, (SELECT min(day) FROM usage_days WHERE meter_id = m.id) AS firstDay, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM meters m JOIN service_points sp ON sp.id = m.service_point_id JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE m.id IN (SELECT value FROM json_each(?1))').bind(jsonIds([...batch.meters.map((m) => m.id), ...batch.reads.map((r) => r.meterId), ...batch.days.map((d) => d.meterId)])),
   ]);
   type AccountDb = { id: string; utilityId: string; occupants: number | null };
   type SpDb = { id: string; accountId: string; serviceArea: string; utilityId: string; occupants: number | null };
-  type MeterDb = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; serviceArea: string; utilityId: string; occupants: number | null };
+  type MeterDb = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; firstDay: string | null; serviceArea: string; utilityId: string; occupants: number | null };
   const dbAccounts = new Map((accRes!.results as AccountDb[]).map((a) => [a.id, a]));
   const dbNumbers = new Map((numRes!.results as { id: string; accountNumber: string }[]).map((a) => [a.accountNumber, a.id]));
   const dbSps = new Map((spRes!.results as SpDb[]).map((s) => [s.id, s]));
@@ -267,7 +267,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
   const batchSps = new Map(batch.servicePoints.map((s) => [s.id, s]));
   const meters = new Map<string, MeterInfo>();
   for (const [mid, m] of dbMeters) {
-    if (m.utilityId === utilityId) meters.set(mid, { id: mid, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, serviceArea: m.serviceArea, household: householdBucket(m.occupants), fromBatch: false });
+    if (m.utilityId === utilityId) meters.set(mid, { id: mid, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, installedOn: m.installedOn, serviceArea: m.serviceArea, household: householdBucket(m.occupants), fromBatch: false });
   }
   for (const m of batch.meters) {
     if (!isUnitOf(m.kind, m.unit === 'kWh' ? 'kWh' : m.unit)) problems.add(m, 'unit', `is not a unit for a ${m.kind} meter`);
@@ -279,6 +279,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     if (existing && (existing.kind !== m.kind || existing.unit !== m.unit || existing.intervalMinutes !== m.intervalMinutes)) {
       problems.add(m, null, 'changes the kind, unit or interval of a meter that already has reads; register the new meter under a new id');
     }
+    if (existing?.firstDay && m.installedOn > existing.firstDay) problems.add(m, 'installedOn', `is after reads this meter already has (from ${existing.firstDay})`);
     const sp = batchSps.get(m.servicePointId);
     const spDb = dbSps.get(m.servicePointId);
     if (!sp && (!spDb || spDb.utilityId !== utilityId)) {
@@ -286,7 +287,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       continue;
     }
     const occupants = sp ? dbAccounts.get(sp.accountId)?.occupants : spDb!.occupants;
-    meters.set(m.id, { id: m.id, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, serviceArea: sp?.serviceArea ?? spDb!.serviceArea, household: householdBucket(occupants), fromBatch: true });
+    meters.set(m.id, { id: m.id, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, installedOn: m.installedOn, serviceArea: sp?.serviceArea ?? spDb!.serviceArea, household: householdBucket(occupants), fromBatch: true });
   }
 
   // Reads: onto each meter's grid of local days, one patch per meter-day.
@@ -314,6 +315,11 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     const slot = slotOf(startMs, timeZone, meter.intervalMinutes);
     if (!slot) {
       problems.add(r, 'start', `is not the start of one of this meter's ${meter.intervalMinutes}-minute intervals`);
+      continue;
+    }
+    // The install date is a utility-local date: nothing of an earlier local day is the meter's.
+    if (slot.day < meter.installedOn) {
+      problems.add(r, 'start', `is before the meter's install date (${meter.installedOn})`);
       continue;
     }
     if (startMs + meter.intervalMinutes * 60_000 > latest + 60_000) {
@@ -345,6 +351,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       problems.add(d, 'values', `${d.day} has ${count} intervals of ${meter.intervalMinutes} minutes in ${timeZone}; got ${d.values.length}`);
       continue;
     }
+    if (d.day < meter.installedOn) problems.add(d, 'day', `is before the meter's install date (${meter.installedOn})`);
     if (d.day >= today) problems.add(d, 'day', 'is a day that has not ended yet');
     const quality = d.quality ?? d.values.map((v) => (v === null ? 'M' : 'A')).join('');
     if (quality.length !== count) {
