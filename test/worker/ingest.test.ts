@@ -1,10 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { BatchProblems, checkBatch, parseRows, type RawBatch } from '../../worker/ingest/batch';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import { rebuildPeerDaysSql } from '../../worker/usage/store';
 import { signedIn, uniqueId } from './support/sign-in';
-import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, portal, sendBatch, type TestClient } from './support/usage-fixtures';
+import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, portal, sendBatch, TZ, type TestClient } from './support/usage-fixtures';
 
 type Rejection = { error: { code: string; message: string; fields?: { field: string; message: string }[] } };
 
@@ -343,5 +344,41 @@ describe('ingest batches', () => {
     const totals = async (meterId: string) => (await (await get(`/api/usage/meters/${meterId}/series?from=2026-06-10&to=2026-06-11&resolution=day`, cookie)).json<{ totals: { value: number; missingIntervals: number } }>()).totals;
     expect(await totals(target.meterId)).toEqual(await totals(ids.meter));
     expect((await totals(ids.meter)).value).toBe(288);
+  });
+});
+
+describe('when a day has ended, by the utility-local clock (America/Los_Angeles)', () => {
+  /** The problems checkBatch finds in `raw` at the instant `now` (the route passes the real clock). */
+  async function problemsAt(utilityId: string, raw: RawBatch, now: string) {
+    const problems = new BatchProblems();
+    await checkBatch(env.DB, utilityId, TZ, parseRows(raw, problems), problems, new Date(now));
+    return problems.list;
+  }
+  const notEnded = (field: string) => [{ field, message: expect.stringMatching(/has not ended yet/) }];
+
+  it('refuses a whole day until local midnight has passed, although the UTC date has turned', async () => {
+    const { utilityId } = await givenIngestClient();
+    const meter = await givenMeter();
+    const day = { batchId: 'b', days: [{ meterId: meter.meterId, day: '2026-03-07', values: Array.from({ length: 24 }, () => 1) }] };
+    // 07:30 UTC on 8 March is 23:30 on 7 March in Los Angeles (PST, UTC-8).
+    expect(await problemsAt(utilityId, day, '2026-03-08T07:30:00Z')).toEqual(notEnded('days[0].day'));
+    expect(await problemsAt(utilityId, day, '2026-03-08T08:00:00Z')).toEqual([]);
+  });
+
+  it('ends the 23-hour spring-forward day at local midnight in daylight time', async () => {
+    const { utilityId } = await givenIngestClient();
+    const meter = await givenMeter();
+    const day = { batchId: 'b', days: [{ meterId: meter.meterId, day: '2026-03-08', values: Array.from({ length: 23 }, () => 1) }] };
+    expect(await problemsAt(utilityId, day, '2026-03-09T06:59:00Z')).toEqual(notEnded('days[0].day'));
+    expect(await problemsAt(utilityId, day, '2026-03-09T07:00:00Z')).toEqual([]);
+  });
+
+  it('ends a daily read of the 25-hour fall-back day at local midnight, not 24 hours after it began', async () => {
+    const { utilityId } = await givenIngestClient();
+    const meter = await givenMeter({ intervalMinutes: 1440 });
+    const read = { batchId: 'b', reads: [{ meterId: meter.meterId, start: '2026-11-01T07:00:00Z', value: 250, quality: 'actual' }] };
+    // 24 hours after the day began it is 23:00 on 1 November locally (PST after the change).
+    expect(await problemsAt(utilityId, read, '2026-11-02T07:30:00Z')).toEqual(notEnded('reads[0].start'));
+    expect(await problemsAt(utilityId, read, '2026-11-02T08:00:00Z')).toEqual([]);
   });
 });

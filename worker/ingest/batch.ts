@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { meterKinds } from '../../db/schema';
 import type { FieldProblem } from '../http/errors';
 import { dayWriteStatements, householdBucket, type DayPatch, type Household } from '../usage/store';
-import { daySlots, isDay, slotOf } from '../usage/time';
+import { daySlots, isDay, localDay, slotOf, slotStart } from '../usage/time';
 import { isUnitOf, type MeterKind } from '../usage/units';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -209,6 +209,9 @@ export function csvToRows(section: Section, text: string): { rows: Record<string
 
 // ---------------------------------------------------------------- validation against the database
 
+/** How far a read's end may be ahead of our clock (the utility's clock may run a little fast). */
+const CLOCK_SKEW_MS = 60_000;
+
 type MeterInfo = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; serviceArea: string; household: Household | null; fromBatch: boolean };
 
 const jsonIds = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
@@ -322,7 +325,10 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       problems.add(r, 'start', `is before the meter's install date (${meter.installedOn})`);
       continue;
     }
-    if (startMs + meter.intervalMinutes * 60_000 > latest + 60_000) {
+    // The slot's own end: a daily read of a DST day lasts 23 or 25 hours, not 24.
+    const slots = daySlots(slot.day, timeZone, meter.intervalMinutes);
+    const endMs = slot.index === slots.count - 1 ? slots.end : slotStart(slots, slot.index + 1);
+    if (endMs > latest + CLOCK_SKEW_MS) {
       problems.add(r, 'start', 'is an interval that has not ended yet');
       continue;
     }
@@ -339,7 +345,8 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     p.vals[slot.index] = r.quality === 'missing' ? null : r.value;
     p.quality = p.quality.slice(0, slot.index) + (r.quality === 'actual' ? 'A' : r.quality === 'estimated' ? 'E' : 'M') + p.quality.slice(slot.index + 1);
   }
-  const today = new Date(latest).toISOString().slice(0, 10);
+  // "Today" is the utility's local date: a day has ended only once local midnight has passed.
+  const today = localDay(latest, timeZone);
   for (const d of batch.days) {
     const meter = meters.get(d.meterId);
     if (!meter) {
