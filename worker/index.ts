@@ -19,6 +19,7 @@ import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
+import { purgeExpiredConsentProof } from './consent/retention';
 import { staffPages } from './staff/pages';
 import { staff } from './staff/routes';
 import { usage } from './usage/routes';
@@ -69,11 +70,12 @@ app.onError(handleError);
 
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
- * requests, forgetting stale sign-in counters and used links, and a retry of queued mail.
+ * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
+ * and a retry of queued mail.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), deliverQueued(env, db)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), deliverQueued(env, db)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

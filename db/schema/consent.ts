@@ -4,10 +4,11 @@ export const consentActions = ['choose', 'withdraw'] as const;
 export const consentMethods = ['banner', 'settings', 'gpc'] as const;
 
 /**
- * Proof of consent: one row per choice a visitor makes (or per Global Privacy Control signal we
- * honour), never updated or deleted — triggers in migration `*_consent_append_only.sql` refuse
- * both. The visitor's browser holds `consent_id` in the strictly necessary `__Host-consent`
- * cookie; nothing here identifies a person (no IP address, no user agent, no login).
+ * Proof of consent: one row per choice a visitor makes (or per Global Privacy Control signal that
+ * turns off analytics they had allowed), never updated, and deleted only once 24 months old, by the
+ * daily cron — triggers in migration `*_consent_proof_retention.sql` refuse anything else. The
+ * visitor's browser holds `consent_id` in the strictly necessary `__Host-consent` cookie; nothing
+ * here identifies a person (no IP address, no user agent, no login).
  */
 export const consentRecords = sqliteTable(
   'consent_records',

@@ -7,6 +7,7 @@ import { consentRecords, visitDailyCounts, visitDailyTotals } from '../../db/sch
 import type { AppEnv } from '../../worker/app-types';
 import { encodeConsentCookie } from '../../worker/consent/cookie';
 import { consentContext } from '../../worker/consent/middleware';
+import { purgeExpiredConsentProof } from '../../worker/consent/retention';
 import type { ConsentState } from '../../worker/consent/state';
 import { setRegisteredCookie, UnconsentedCookieError, UnregisteredCookieError } from '../../worker/http/cookies';
 import { handleError } from '../../worker/http/errors';
@@ -34,10 +35,13 @@ function setCookies(res: Response): Record<string, { value: string; attributes: 
 
 const cookieHeader = (jar: Jar) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
 
+/** A client address of its own for each request (consent posts and beacons are throttled per client) unless a test names one. */
+const newClientIp = () => `10.${crypto.getRandomValues(new Uint8Array(3)).join('.')}`;
+
 function postJson(path: string, body: unknown, extra: { jar?: Jar; headers?: Record<string, string> } = {}) {
   return portal(path, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: ORIGIN, ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
+    headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -46,7 +50,7 @@ function postForm(path: string, fields: Record<string, string>, extra: { jar?: J
   return portal(path, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -286,16 +290,50 @@ describe('withdrawing consent', () => {
   });
 });
 
-describe('proof of consent is append-only', () => {
-  it('D1 refuses to update or delete a proof row', async () => {
+describe('proof of consent is append-only, then purged after 24 months', () => {
+  const monthsAgo = (months: number, days = 0) => {
+    const d = new Date();
+    d.setUTCMonth(d.getUTCMonth() - months);
+    d.setUTCDate(d.getUTCDate() - days);
+    return d.toISOString();
+  };
+  async function givenProofRow(recordedAt: string) {
+    const consentId = `aged${crypto.randomUUID().replaceAll('-', '')}`;
+    await db().insert(consentRecords).values({ id: crypto.randomUUID(), consentId, action: 'choose', method: 'banner', policyVersion: COOKIE_POLICY_VERSION, preferences: false, analytics: true, gpc: false, recordedAt });
+    return consentId;
+  }
+
+  it('D1 refuses to update any proof row, young or old', async () => {
     const res = await postJson('/api/consent', { method: 'banner', preferences: true, analytics: true });
     const { consent } = await res.json<ConsentBody>();
-    await expect(env.DB.prepare('UPDATE consent_records SET analytics = 0 WHERE consent_id = ?').bind(consent!.consentId).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare('DELETE FROM consent_records WHERE consent_id = ?').bind(consent!.consentId).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare('DELETE FROM consent_records').run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare('UPDATE consent_records SET analytics = 0 WHERE consent_id = ?').bind(consent!.consentId).run()).rejects.toThrow(/never changed/);
+    const old = await givenProofRow(monthsAgo(30));
+    await expect(env.DB.prepare('UPDATE consent_records SET analytics = 0 WHERE consent_id = ?').bind(old).run()).rejects.toThrow(/never changed/);
+    await expect(env.DB.prepare("UPDATE consent_records SET recorded_at = '2000-01-01T00:00:00.000Z' WHERE consent_id = ?").bind(consent!.consentId).run()).rejects.toThrow(/never changed/);
     const rows = await rowsFor(consent!.consentId);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.analytics).toBe(true);
+  });
+
+  it('D1 refuses to delete a row younger than 24 months, alone or among old ones', async () => {
+    const young = await givenProofRow(monthsAgo(23, 27));
+    const old = await givenProofRow(monthsAgo(25));
+    await expect(env.DB.prepare('DELETE FROM consent_records WHERE consent_id = ?').bind(young).run()).rejects.toThrow(/24-month/);
+    await expect(env.DB.prepare('DELETE FROM consent_records WHERE consent_id IN (?1, ?2)').bind(young, old).run()).rejects.toThrow(/24-month/);
+    await expect(env.DB.prepare('DELETE FROM consent_records').run()).rejects.toThrow(/24-month/);
+    expect(await rowsFor(young)).toHaveLength(1);
+    expect(await rowsFor(old)).toHaveLength(1);
+  });
+
+  it('the daily cron purges rows older than 24 months and keeps younger ones', async () => {
+    const old = await givenProofRow(monthsAgo(24, 1));
+    const older = await givenProofRow(monthsAgo(40));
+    const young = await givenProofRow(monthsAgo(23, 27));
+    const result = await purgeExpiredConsentProof(env.DB);
+    expect(result.purgedConsentRecords).toBeGreaterThanOrEqual(2);
+    expect(await rowsFor(old)).toHaveLength(0);
+    expect(await rowsFor(older)).toHaveLength(0);
+    expect(await rowsFor(young)).toHaveLength(1);
   });
 
   it('stores nothing that identifies a person: no IP address, user agent or login', async () => {
@@ -366,25 +404,23 @@ describe('pages reflect consent without any script', () => {
 });
 
 describe('Global Privacy Control', () => {
-  it('records a GPC opt-out on the first page view, shows it as honoured and keeps asking about the rest', async () => {
-    const res = await portal('/', { headers: { 'Sec-GPC': '1' } });
-    const { state } = await readCookie(res);
-    expect(state).toMatchObject({ method: 'gpc', analytics: false, gpc: true });
-    const rows = await rowsFor(state.consentId!);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ method: 'gpc', gpc: true, analytics: false, preferences: false });
-    const html = await res.text();
-    expect(html).toMatch(/<html[^>]*data-gpc="1"/);
-    expect(html).toContain('data-cc-banner');
-    expect(html).toMatch(/<p class="cc-gpc" data-cc-gpc>/);
-    expect(html).toMatch(/<input[^>]*name="analytics"[^>]*disabled/);
-
-    // The next page with the same cookie writes nothing more.
-    const jar = { '__Host-consent': setCookies(res)['__Host-consent']!.value };
-    const again = await portal('/privacy/choices/', { headers: { 'Sec-GPC': '1', Cookie: cookieHeader(jar) } });
-    expect(again.headers.getSetCookie()).toEqual([]);
-    expect(await again.text()).toContain('Detected: your browser is sending a Global Privacy Control signal');
-    expect(await rowsFor(state.consentId!)).toHaveLength(1);
+  it('honours GPC on page views without storing anything for a visitor with no consent cookie', async () => {
+    const before = await countRecords();
+    for (let i = 0; i < 20; i++) {
+      const res = await portal(i % 2 ? '/privacy/choices/' : '/', { headers: { 'Sec-GPC': '1' } });
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const html = await res.text();
+      expect(html).toMatch(/<html[^>]*data-gpc="1"/);
+      expect(html).toMatch(/<html[^>]*data-analytics="off"/);
+      if (i % 2) {
+        expect(html).toContain('Detected: your browser is sending a Global Privacy Control signal');
+      } else {
+        expect(html).toContain('data-cc-banner');
+        expect(html).toMatch(/<p class="cc-gpc" data-cc-gpc>/);
+        expect(html).toMatch(/<input[^>]*name="analytics"[^>]*disabled/);
+      }
+    }
+    expect(await countRecords()).toBe(before);
   });
 
   it('keeps analytics off when a GPC browser clicks "Accept all"', async () => {
@@ -404,12 +440,66 @@ describe('Global Privacy Control', () => {
     expect((await sendBeacon({ t: 'view', p: '/' }, jar, { 'Sec-GPC': '1' })).status).toBe(403);
   });
 
-  it('accepts a GPC record from the page script (navigator.globalPrivacyControl)', async () => {
-    const res = await postJson('/api/consent', { method: 'gpc', preferences: false, analytics: false, gpc: true });
+  it('answers a GPC record from the page script of a visitor with no consent cookie without storing it', async () => {
+    const before = await countRecords();
+    for (let i = 0; i < 5; i++) {
+      const res = await postJson('/api/consent', { method: 'gpc', preferences: false, analytics: false, gpc: true });
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const body = await res.json<ConsentBody>();
+      expect(body).toMatchObject({ consent: null, gpcSignal: true, needsChoice: true, allowed: { analytics: false } });
+    }
+    expect(await countRecords()).toBe(before);
+  });
+
+  it('records a GPC record from the page script when it turns off analytics the visitor had allowed', async () => {
+    const { state, jar } = await consentCookieFor({ analytics: true });
+    const res = await postJson('/api/consent', { method: 'gpc', preferences: false, analytics: false, gpc: true }, { jar });
     expect(res.status).toBe(201);
     const body = await res.json<ConsentBody>();
-    expect(body.consent).toMatchObject({ method: 'gpc', gpc: true, analytics: false });
-    expect(body.needsChoice).toBe(true);
+    expect(body.consent).toMatchObject({ consentId: state.consentId, method: 'gpc', gpc: true, analytics: false });
+    expect((await rowsFor(state.consentId)).map((r) => r.method)).toEqual(['gpc']);
+  });
+});
+
+describe('consent posts are throttled per client', () => {
+  it('refuses a client after 30 recorded choices in an hour, writing nothing more, while other clients go on', async () => {
+    const ip = newClientIp();
+    const from = { 'CF-Connecting-IP': ip };
+    const before = await countRecords();
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await postJson('/api/consent', { method: 'banner', preferences: false, analytics: i % 2 === 0 }, { headers: from })).status);
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    expect(await countRecords()).toBe(before + 30);
+
+    const json = await postJson('/api/consent', { method: 'banner', preferences: false, analytics: false }, { headers: from });
+    expect(json.status).toBe(429);
+    expect((await json.json<ErrorBody>()).error.code).toBe('too_many_requests');
+    expect(json.headers.getSetCookie()).toEqual([]);
+    const withdraw = await portal('/api/consent', { method: 'DELETE', headers: { Origin: ORIGIN, ...from } });
+    expect(withdraw.status).toBe(429);
+
+    // Without JavaScript: back to the page, which says the choice was not saved.
+    const form = await postForm('/api/consent', { choice: 'reject_all', method: 'banner', return: '/programs/' }, { headers: from });
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toBe('/programs/?consent=busy');
+    expect(form.headers.getSetCookie()).toEqual([]);
+    const page = await (await portal('/programs/?consent=busy')).text();
+    expect(page).toContain('data-cc-banner');
+    expect(page).toContain('could not save');
+    expect(await countRecords()).toBe(before + 30);
+
+    // The same network over IPv6 counts as one client whatever address in its /64 it uses; another client is unaffected.
+    expect((await postJson('/api/consent', { method: 'banner', preferences: false, analytics: false })).status).toBe(201);
+  });
+
+  it('counts every address of one IPv6 /64 as one client', async () => {
+    const hex = () => crypto.getRandomValues(new Uint16Array(1))[0]!.toString(16);
+    const net = `2001:db8:${hex()}:${hex()}`;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 31; i++) statuses.push((await postJson('/api/consent', { method: 'banner', preferences: false, analytics: false }, { headers: { 'CF-Connecting-IP': `${net}::${i.toString(16)}` } })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    expect(statuses[30]).toBe(429);
   });
 });
 
@@ -455,7 +545,7 @@ describe('the cookie setter obeys the registry and the visitor’s consent', () 
 function sendBeacon(body: unknown, jar: Jar = {}, headers: Record<string, string> = {}) {
   return portal('/api/visits', {
     method: 'POST',
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN, Cookie: cookieHeader(jar), ...headers },
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), Cookie: cookieHeader(jar), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }

@@ -35,6 +35,26 @@ export const throttlePolicies = {
   mailIdentity: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 1 * hour },
   /** E-mails asked for from one client. */
   mailClient: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
+  /** Cookie choices recorded from one client (network): a person changes their mind a few times, a bot posts hundreds. */
+  consentClient: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Privacy-request filings from one client (every filing counts). The law forbids making a request
+   * hard, so this only stops floods: two people of a household filing all four kinds (8) in one
+   * sitting, or an agent filing for a few customers, pass; a script gets 10, then waits an hour,
+   * doubling with each lock up to a day (at most about 50 a day), and is told it can write or call.
+   */
+  requestClient: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Filings giving one contact address, from any client: one person's four kinds plus a retry.
+   * Stops one address being used to fill the queue from many clients.
+   */
+  requestAddress: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Verification links mailed to one e-mail on file: a holder asking for the three kinds that need
+   * one, and again, fits; a distributed flood of links to a customer's inbox does not. Past it the
+   * request is still filed (the answer must not reveal a match), only the mail is held.
+   */
+  requestVerifyMail: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleKind = keyof typeof throttlePolicies;
