@@ -11,6 +11,8 @@
  * fit the same shape; the map test checks each named column exists.
  */
 
+import { inTenureSql } from '../worker/usage/tenure';
+
 /** Whose data: the utility account, the portal logins that hold it, and the e-mail addresses on file. */
 export type DataSubject = { accountId: string; loginIds: string[]; emails: string[] };
 
@@ -153,17 +155,21 @@ export const personalDataMap: PersonalDataEntry[] = [
     tie: byAccount('id'),
     personalColumns: ['holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code'],
     category: 'identifiers',
-    export: { columns: ['account_number', 'holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code', 'status', 'created_at', 'updated_at'] },
+    export: { columns: ['account_number', 'holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code', 'phone_edited_at', 'mailing_edited_at', 'status', 'created_at', 'updated_at'] },
     deletion: {
       action: 'replace',
-      set: { holder_name: DE_IDENTIFIED, email_on_file: null, phone_on_file: null, mailing_street: null, mailing_city: null, mailing_region: null, mailing_postal_code: null },
+      set: { holder_name: DE_IDENTIFIED, email_on_file: null, phone_on_file: null, mailing_street: null, mailing_city: null, mailing_region: null, mailing_postal_code: null, phone_edited_at: null, mailing_edited_at: null },
       reason: 'The utility account and its number stay, without the holder\'s name or contact details, so that service, metering and billing records of the premises remain complete (completing the service relationship; legal obligations on utility records).',
     },
   },
   {
     table: 'service_points',
     label: 'Service address',
-    tie: byAccount('account_id'),
+    tie: {
+      by: 'account',
+      describe: 'the account holds or held the service point (service_point_tenures)',
+      where: (s) => ({ sql: 'id IN (SELECT service_point_id FROM service_point_tenures WHERE account_id = ?1)', params: [s.accountId] }),
+    },
     personalColumns: [],
     category: 'customer_records',
     export: { columns: ['street', 'city', 'region', 'postal_code', 'service_area', 'created_at'] },
@@ -174,13 +180,25 @@ export const personalDataMap: PersonalDataEntry[] = [
     label: 'Meters at your service address',
     tie: {
       by: 'account',
-      describe: 'service_point_id belongs to the account',
-      where: (s) => ({ sql: 'service_point_id IN (SELECT id FROM service_points WHERE account_id = ?1)', params: [s.accountId] }),
+      describe: 'the meter is at a service point the account holds or held',
+      where: (s) => ({ sql: 'service_point_id IN (SELECT service_point_id FROM service_point_tenures WHERE account_id = ?1)', params: [s.accountId] }),
     },
     personalColumns: [],
     category: 'customer_records',
     export: { columns: ['serial_number', 'kind', 'unit', 'interval_minutes', 'installed_on'] },
     deletion: { action: 'retain', reason: 'Meters belong to the premises and the utility network.' },
+  },
+  {
+    table: 'service_point_tenures',
+    label: 'When you held each service address (move-in and move-out days)',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'customer_records',
+    export: { columns: ['service_point_id', 'start_day', 'end_day'], orderBy: 'start_day' },
+    deletion: {
+      action: 'retain',
+      reason: 'Who held the premises when bounds which usage and bills belong to the account; it holds days and ids only, and stays with the de-identified account.',
+    },
   },
   {
     table: 'bills',
@@ -237,11 +255,8 @@ export const personalDataMap: PersonalDataEntry[] = [
     label: 'Meter reads (one row per meter per day)',
     tie: {
       by: 'account',
-      describe: "meter_id is a meter at the account's service point",
-      where: (s) => ({
-        sql: 'meter_id IN (SELECT m.id FROM meters m JOIN service_points p ON p.id = m.service_point_id WHERE p.account_id = ?1)',
-        params: [s.accountId],
-      }),
+      describe: 'a day of a meter at a service point the account held on that day (move-in to move-out)',
+      where: (s) => ({ sql: inTenureSql('usage_days.meter_id', 'usage_days.day', '(?1)'), params: [s.accountId] }),
     },
     personalColumns: [],
     category: 'usage',
