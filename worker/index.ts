@@ -20,6 +20,7 @@ import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
 import { purgeExpiredConsentProof } from './consent/retention';
+import { purgeReferrerCandidates } from './visits/referrers';
 import { staffPages } from './staff/pages';
 import { staff } from './staff/routes';
 import { usage } from './usage/routes';
@@ -71,11 +72,11 @@ app.onError(handleError);
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
  * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
- * and a retry of queued mail.
+ * yesterday's referrer candidates, and a retry of queued mail.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), deliverQueued(env, db)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), deliverQueued(env, db)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

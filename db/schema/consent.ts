@@ -41,12 +41,14 @@ export const visitDailyTotals = sqliteTable('visit_daily_totals', {
   timeOnPageMs: integer('time_on_page_ms').notNull().default(0),
 });
 
-export const visitDimensions = ['page', 'entry_page', 'referrer_domain', 'pages_per_visit', 'time_on_page'] as const;
+export const visitDimensions = ['page', 'entry_page', 'referrer_domain', 'referrer_candidate', 'pages_per_visit', 'time_on_page'] as const;
 export type VisitDimension = (typeof visitDimensions)[number];
 
 /**
  * Per-day counts by one dimension: page views per path, visits per entry path, visits per
- * referring domain, visits per number of pages viewed (1…9, "10+"), page views per time-on-page bucket.
+ * referring domain (bucketed: worker/visits/referrers.ts), visits from a not-yet-common referrer
+ * per keyed hash (deleted after the day), visits per number of pages viewed (1…9, "10+"), page
+ * views per time-on-page bucket. Keys per day are bounded: only pages in the site's sitemap.
  */
 export const visitDailyCounts = sqliteTable(
   'visit_daily_counts',

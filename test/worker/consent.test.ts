@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { consentRecords, visitDailyCounts, visitDailyTotals } from '../../db/schema';
+import { consentRecords, visitDailyCounts, visitDailyTotals, type VisitDimension } from '../../db/schema';
 import type { AppEnv } from '../../worker/app-types';
 import { encodeConsentCookie } from '../../worker/consent/cookie';
 import { consentContext } from '../../worker/consent/middleware';
@@ -15,6 +15,7 @@ import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION } from '../../worker/sha
 import { utility } from '../../worker/shared/utility';
 import { viewConsent } from '../../worker/consent/state';
 import { localDay, pagesBucket, parseVisitCookie, secondsToLocalMidnight, timeBucket } from '../../worker/visits/aggregate';
+import { countReferrer, purgeReferrerCandidates } from '../../worker/visits/referrers';
 
 const ORIGIN = 'https://portal.test';
 const db = () => drizzle(env.DB);
@@ -561,7 +562,7 @@ async function totals() {
   const row = (await db().select().from(visitDailyTotals).where(eq(visitDailyTotals.day, today())))[0];
   return row ?? { visits: 0, pageViews: 0, timedViews: 0, timeOnPageMs: 0 };
 }
-async function counts(dimension: 'page' | 'entry_page' | 'referrer_domain' | 'pages_per_visit' | 'time_on_page') {
+async function counts(dimension: VisitDimension) {
   const rows = await db().select().from(visitDailyCounts).where(sql`${visitDailyCounts.day} = ${today()} AND ${visitDailyCounts.dimension} = ${dimension}`);
   return Object.fromEntries(rows.map((r) => [r.key, r.count]));
 }
@@ -582,8 +583,8 @@ describe('POST /api/visits', () => {
     const { jar } = await consentCookieFor({ analytics: true });
     const before = await totals();
     const entryBefore = (await counts('entry_page'))['/programs/'] ?? 0;
-    const refBefore = (await counts('referrer_domain'))['news.example.org'] ?? 0;
-    const res = await sendBeacon({ t: 'view', p: '/programs/', r: 'News.Example.org' }, jar);
+    const refBefore = (await counts('referrer_domain'))['duckduckgo.com'] ?? 0;
+    const res = await sendBeacon({ t: 'view', p: '/programs/', r: 'DuckDuckGo.com' }, jar);
     expect(res.status).toBe(204);
     const visit = setCookies(res)['__Host-visit']!;
     expect(visit.value).toBe(`${today()}.1`);
@@ -593,7 +594,7 @@ describe('POST /api/visits', () => {
     expect(after.visits - before.visits).toBe(1);
     expect(after.pageViews - before.pageViews).toBe(1);
     expect((await counts('entry_page'))['/programs/']).toBe(entryBefore + 1);
-    expect((await counts('referrer_domain'))['news.example.org']).toBe(refBefore + 1);
+    expect((await counts('referrer_domain'))['duckduckgo.com']).toBe(refBefore + 1);
   });
 
   it('counts a further page of the same visit without a new visit, moving it up the pages-per-visit buckets', async () => {
@@ -602,7 +603,7 @@ describe('POST /api/visits', () => {
     const visitJar = { ...jar, '__Host-visit': setCookies(first)['__Host-visit']!.value };
     const before = await totals();
     const bucketsBefore = await counts('pages_per_visit');
-    const res = await sendBeacon({ t: 'view', p: '/help/leaks/', r: 'other.example' }, visitJar);
+    const res = await sendBeacon({ t: 'view', p: '/help/leaks-and-alerts/', r: 'other.example' }, visitJar);
     expect(setCookies(res)['__Host-visit']!.value).toBe(`${today()}.2`);
     const after = await totals();
     expect(after.visits - before.visits).toBe(0);
@@ -672,6 +673,117 @@ describe('POST /api/visits', () => {
       'visit_daily_totals.timed_views',
       'visit_daily_totals.visits',
     ]);
+  });
+});
+
+describe('the visit counter counts only pages the site has, bounded referrers, throttled', () => {
+  it('refuses a beacon for a path the site does not have, writing nothing', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    for (const p of ['/no-such-page/', '/wp-admin/setup.php', `/${crypto.randomUUID()}/`, '/programs', '/privacy/versions/9-9/']) {
+      const before = await totals();
+      const pagesBefore = Object.keys(await counts('page')).length;
+      const res = await sendBeacon({ t: 'view', p }, jar);
+      expect(res.status).toBe(422);
+      expect((await res.json<ErrorBody>()).error.fields!.map((f) => f.field)).toEqual(['p']);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect((await sendBeacon({ t: 'leave', p, ms: 1000 }, jar)).status).toBe(422);
+      expect(await totals()).toEqual(before);
+      expect(Object.keys(await counts('page')).length).toBe(pagesBefore);
+    }
+  });
+
+  it('counts every page in the built sitemap by its path', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    for (const p of ['/', '/privacy/versions/1-0/', '/programs/turf-replacement/', '/privacy/request/']) {
+      const before = (await counts('page'))[p] ?? 0;
+      expect((await sendBeacon({ t: 'view', p }, jar)).status).toBe(204);
+      expect((await counts('page'))[p]).toBe(before + 1);
+    }
+  });
+
+  it('counts private pages under one key, never by path, and staff pages not at all', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const before = (await counts('page'))['(private page)'] ?? 0;
+    for (const p of ['/account/usage/', '/password/reset/', '/privacy/request/status/']) expect((await sendBeacon({ t: 'view', p }, jar)).status).toBe(204);
+    const pages = await counts('page');
+    expect(pages['(private page)']).toBe(before + 3);
+    expect(Object.keys(pages).filter((k) => k.startsWith('/account/') || k.startsWith('/password/'))).toEqual([]);
+
+    const totalsBefore = await totals();
+    const staff = await sendBeacon({ t: 'view', p: '/staff/' }, jar);
+    expect(staff.status).toBe(204);
+    expect(staff.headers.getSetCookie()).toEqual([]);
+    expect(await totals()).toEqual(totalsBefore);
+  });
+
+  it('counts a rare referrer under "(other)" and only its hash, and gives it its own key once common, moving its earlier visits', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const domain = `news-${crypto.randomUUID().slice(0, 8)}.example.org`;
+    const otherBefore = (await counts('referrer_domain'))['(other)'] ?? 0;
+    for (let i = 0; i < 4; i++) await sendBeacon({ t: 'view', p: '/', r: domain }, jar);
+    let refs = await counts('referrer_domain');
+    expect(refs[domain]).toBeUndefined();
+    expect(refs['(other)']).toBe(otherBefore + 4);
+    const candidates = await env.DB.prepare("SELECT key FROM visit_daily_counts WHERE dimension = 'referrer_candidate'").all<{ key: string }>();
+    expect(candidates.results.some((r) => r.key.includes(domain) || r.key.includes('news-'))).toBe(false);
+
+    await sendBeacon({ t: 'view', p: '/', r: `WWW.${domain.toUpperCase()}` }, jar);
+    refs = await counts('referrer_domain');
+    expect(refs[domain]).toBe(5);
+    expect(refs['(other)']).toBe(otherBefore);
+    await sendBeacon({ t: 'view', p: '/', r: domain }, jar);
+    expect((await counts('referrer_domain'))[domain]).toBe(6);
+  });
+
+  it('counts every variant of a well-known referrer under one key from the first visit', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const before = (await counts('referrer_domain'))['google.com'] ?? 0;
+    for (const r of ['www.google.co.uk', 'google.de', 'news.google.com']) await sendBeacon({ t: 'view', p: '/', r }, jar);
+    expect((await counts('referrer_domain'))['google.com']).toBe(before + 3);
+  });
+
+  it('throttles beacons per client: 120 in ten minutes, then 429 and nothing written', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const from = { 'CF-Connecting-IP': newClientIp() };
+    const statuses: number[] = [];
+    for (let i = 0; i < 120; i++) statuses.push((await sendBeacon({ t: 'leave', p: '/', ms: 1000 }, jar, from)).status);
+    expect(statuses.every((s) => s === 204)).toBe(true);
+    const before = await totals();
+    const res = await sendBeacon({ t: 'view', p: '/' }, jar, from);
+    expect(res.status).toBe(429);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await totals()).toEqual(before);
+    expect((await sendBeacon({ t: 'view', p: '/' }, jar)).status).toBe(204);
+  });
+});
+
+describe('referrer keys per day are bounded (domain rule, on D1)', () => {
+  it('tallies at most the candidate cap, sending further unknown domains to "(other)" untallied', async () => {
+    const day = `2001-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}x${crypto.randomUUID().slice(0, 4)}`;
+    const limits = { promoteAt: 3, maxCandidates: 4 };
+    const context = (domain: string) => ({ secret: env.LINK_SIGNING_SECRET, day, domain, ownHost: 'portal.test' });
+    const outcomes = [];
+    for (let i = 0; i < 10; i++) {
+      const count = await countReferrer(db(), context(`site${i}.example`), limits);
+      outcomes.push(count);
+      if (count.candidate) await db().insert(visitDailyCounts).values({ day, dimension: 'referrer_candidate', key: count.candidate, count: 1 });
+    }
+    expect(outcomes.map((o) => o.key)).toEqual(Array(10).fill('(other)'));
+    expect(outcomes.filter((o) => o.candidate).length).toBe(4);
+    expect(await countReferrer(db(), context('portal.test'), limits)).toMatchObject({ key: '(direct)' });
+    expect(await countReferrer(db(), context('l.facebook.com'), limits)).toMatchObject({ key: 'facebook.com', candidate: null });
+  });
+
+  it('the daily cron deletes candidate hashes of past days and keeps today\'s', async () => {
+    const key = crypto.randomUUID();
+    await db().insert(visitDailyCounts).values([
+      { day: '2001-01-01', dimension: 'referrer_candidate', key, count: 2 },
+      { day: today(), dimension: 'referrer_candidate', key, count: 1 },
+      { day: '2001-01-01', dimension: 'referrer_domain', key, count: 7 },
+    ]);
+    await purgeReferrerCandidates(db());
+    const rows = await db().select().from(visitDailyCounts).where(eq(visitDailyCounts.key, key));
+    expect(rows.map((r) => `${r.day} ${r.dimension}`).sort()).toEqual(['2001-01-01 referrer_domain', `${today()} referrer_candidate`]);
   });
 });
 

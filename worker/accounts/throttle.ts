@@ -37,6 +37,8 @@ export const throttlePolicies = {
   mailClient: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
   /** Cookie choices recorded from one client (network): a person changes their mind a few times, a bot posts hundreds. */
   consentClient: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /** Visit beacons from one client (network): a view and a leave per page; a reader never needs one every 5 seconds for long. */
+  visitClient: { maxFailures: 120, windowMs: 10 * minute, baseLockMs: 10 * minute, maxLockMs: 1 * hour },
   /**
    * Privacy-request filings from one client (every filing counts). The law forbids making a request
    * hard, so this only stops floods: two people of a household filing all four kinds (8) in one
