@@ -11,6 +11,7 @@ import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
+import { formBodies } from './http/body';
 import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
@@ -35,6 +36,8 @@ app.use(signedInHeaderLink);
 const sameOrigin = sameOriginWrites();
 app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/ingest/') ? next() : sameOrigin(c, next)));
 app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
+// Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
+app.use(formBodies());
 
 const routes = app
   .route('/api/health', health)
