@@ -135,7 +135,7 @@ describe('lockout', () => {
     expect(Math.max(...lengths)).toBe(60);
     // After the last lock, the right password works again.
     await expect(signIn(await depsAt(now, '198.51.100.40'), { email: who.email, password: who.password, remember: false })).resolves.toMatchObject({ secondFactor: 'none' });
-  });
+  }, 60_000); // 41 password hashes at the full KDF cost: slow on a busy machine.
 
   it('locks a client that tries many logins (credential stuffing)', async () => {
     const ip = '198.51.100.50';
@@ -296,6 +296,47 @@ describe('e-mail change', () => {
     const events = await db().select().from(auditEvents).where(eq(auditEvents.subjectLoginId, who.id));
     expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['email.change_requested', 'email.changed']));
     expect(JSON.stringify(events)).not.toContain(next);
+  });
+});
+
+describe('e-mail change mail is throttled', () => {
+  const change = (cookie: string, ip: string, newEmail: string, password: string) => postJson('/api/accounts/email', { newEmail, currentPassword: password }, { cookie, ip });
+  const signedInAt = async (ip: string) => {
+    const who = await givenLogin();
+    return { ...who, cookie: sessionCookieFrom(await login(who.email, who.password, { ip }))! };
+  };
+
+  it('lets one login ask for 5 changes an hour, then refuses with 429 and mails nothing', async () => {
+    const ip = '198.51.100.110';
+    const who = await signedInAt(ip);
+    for (let i = 0; i < 5; i++) expect((await change(who.cookie, ip, uniqueEmail('target'), who.password)).status).toBe(200);
+    const target = uniqueEmail('target');
+    const refused = await change(who.cookie, ip, target, who.password);
+    expect(refused.status).toBe(429);
+    expect(await errorCode(refused)).toBe('too_many_requests');
+    expect(await mailsTo(target)).toHaveLength(0);
+    expect(await mailsTo(who.email, 'email-change-notice')).toHaveLength(5);
+  });
+
+  it('mails one new address at most 5 times an hour, whoever asks from wherever', async () => {
+    const victim = uniqueEmail('victim');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const ip = `198.51.100.${120 + i}`;
+      const who = await signedInAt(ip);
+      statuses.push((await change(who.cookie, ip, victim, who.password)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(await mailsTo(victim, 'email-change')).toHaveLength(5);
+  });
+
+  it('counts on the client mail throttle shared with password reset', async () => {
+    const ip = '198.51.100.130';
+    for (let i = 0; i < 20; i++) await postJson('/api/accounts/password/forgot', { email: uniqueEmail('forgot') }, { ip });
+    const who = await signedInAt(ip);
+    const target = uniqueEmail('target');
+    expect((await change(who.cookie, ip, target, who.password)).status).toBe(429);
+    expect(await mailsTo(target)).toHaveLength(0);
   });
 });
 

@@ -100,6 +100,15 @@ export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLo
   const { db, now } = deps;
   const login = await confirmCurrentPassword(deps, signedIn.id, currentPassword);
   if (newEmail === login.email) throw new ApiError(422, 'invalid_request', 'That is already your login e-mail.', [{ field: 'newEmail', message: 'That is already your login e-mail.' }]);
+  // Each request mails the new address and the current one: counted per new address, per login and per client,
+  // whether or not the new address already has a login (so the answer stays the same).
+  const mailGuards = [
+    await throttle(deps.secret, 'mailIdentity', newEmail),
+    await throttle(deps.secret, 'mailLogin', login.id),
+    await throttle(deps.secret, 'mailClient', deps.client),
+  ];
+  if (await lockedUntil(db, mailGuards, now)) throw new ApiError(429, 'too_many_requests', 'Too many e-mails were asked for. Please wait an hour and try again.');
+  await recordFailure(db, mailGuards, now);
   const [taken] = await db.select({ id: logins.id }).from(logins).where(eq(logins.email, newEmail)).limit(1);
   const link = await issueLink(db, deps.secret, { purpose: 'email-change', loginId: login.id, newEmail, now });
   await runBatch(db, [

@@ -35,6 +35,8 @@ export const throttlePolicies = {
   mailIdentity: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 1 * hour },
   /** E-mails asked for from one client. */
   mailClient: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
+  /** E-mail changes asked for by one signed-in login (each mails two addresses): a typo and a retry fit easily. */
+  mailLogin: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
   /** Cookie choices recorded from one client (network): a person changes their mind a few times, a bot posts hundreds. */
   consentClient: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Visit beacons from one client (network): a view and a leave per page; a reader never needs one every 5 seconds for long. */
