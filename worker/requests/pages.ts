@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
 import { requestTypeLabels } from '../shared/request-schemas';
 import { issueFormToken } from './form-token';
+import { requestFormProblems, verifyPageProblems } from './messages';
 import { esc, problemsFromQuery, servePage } from './page-fill';
 import { requestStatus, type RequestStatus } from './status';
 
@@ -40,7 +41,7 @@ export const requestPages = new Hono<AppEnv>()
     const url = new URL(c.req.url);
     return servePage(c, '/privacy/request/', [
       { selector: 'input[data-fill="form-token"]', attributes: { value: token } },
-      { selector: '[data-fill="problems"]', html: problemsFromQuery(url) },
+      { selector: '[data-fill="problems"]', html: problemsFromQuery(url, requestFormProblems) },
     ]);
   })
   .get('/privacy/request/status/', async (c) => {
@@ -57,7 +58,7 @@ export const requestPages = new Hono<AppEnv>()
     const url = new URL(c.req.url);
     const value = (k: string) => (url.searchParams.get(k) ?? '').slice(0, 100);
     return servePage(c, '/privacy/request/verify/', [
-      { selector: '[data-fill="problems"]', html: problemsFromQuery(url) },
+      { selector: '[data-fill="problems"]', html: problemsFromQuery(url, verifyPageProblems) },
       ...['r', 'n', 'e', 's'].map((k) => ({ selector: `input[data-fill="${k}"]`, attributes: { value: value(k) } })),
     ]);
   });

@@ -13,6 +13,7 @@ import { fileRequest } from './filing';
 import { isFormPost, problemQuery, readBody } from './form-io';
 import { issueFormToken } from './form-token';
 import { checkPackageLink } from './links';
+import { verifyMessages } from './messages';
 import { requestStatus } from './status';
 import { useVerifyLink } from './verification';
 
@@ -29,7 +30,7 @@ export const requests = new Hono<AppEnv>()
     const parsed = privacyRequestSchema.safeParse(await readBody(c));
     if (!parsed.success) {
       const fields = fieldsOf(parsed.error);
-      if (form) return c.redirect(`/privacy/request/?${problemQuery('invalid_request', 'Some answers need your attention.', fields)}#problems`, 303);
+      if (form) return c.redirect(`/privacy/request/?${problemQuery('invalid_request', fields)}#problems`, 303);
       throw new ApiError(422, 'invalid_request', 'The request has fields that are missing or not valid.', fields);
     }
     const cookie = getCookie(c, SESSION_COOKIE);
@@ -40,7 +41,7 @@ export const requests = new Hono<AppEnv>()
       if (form) return c.redirect(`${filed.statusPath}&filed=1`, 303);
       return c.json(filed, 201);
     } catch (e) {
-      if (form && e instanceof ApiError) return c.redirect(`/privacy/request/?${problemQuery(e.code, e.message, e.fields)}#problems`, 303);
+      if (form && e instanceof ApiError) return c.redirect(`/privacy/request/?${problemQuery(e.code, e.fields)}#problems`, 303);
       throw e;
     }
   })
@@ -50,14 +51,9 @@ export const requests = new Hono<AppEnv>()
     const outcome = parsed.success
       ? await useVerifyLink(c.env, parsed.data.r, { nonce: parsed.data.n, expires: parsed.data.e, signature: parsed.data.s })
       : ({ ok: false, reason: 'invalid' } as const);
-    const messages = {
-      invalid: 'This verification link is not valid. Use the link exactly as it arrived in the e-mail.',
-      expired: 'This verification link has expired (links last 72 hours). Please file the request again.',
-      used: 'This verification link has already been used.',
-    } as const;
     if (outcome.ok) return form ? c.redirect(`${outcome.statusPath}&verified=1`, 303) : c.json({ verified: true, statusPath: outcome.statusPath });
-    if (form) return c.redirect(`/privacy/request/verify/?${problemQuery(`verify_${outcome.reason}`, messages[outcome.reason])}`, 303);
-    throw new ApiError(outcome.reason === 'used' ? 409 : 400, `verify_${outcome.reason}`, messages[outcome.reason]);
+    if (form) return c.redirect(`/privacy/request/verify/?${problemQuery(`verify_${outcome.reason}`)}#problems`, 303);
+    throw new ApiError(outcome.reason === 'used' ? 409 : 400, `verify_${outcome.reason}`, verifyMessages[`verify_${outcome.reason}`]);
   })
   .get('/status', validate('query', statusQuerySchema), async (c) => {
     const { r, t } = c.req.valid('query');

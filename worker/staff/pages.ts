@@ -9,6 +9,7 @@ import { esc, noticeFromQuery, problemsFromQuery, servePage } from '../requests/
 import { stateLabels } from '../requests/state-machine';
 import { queueQuerySchema, requestTypeLabels } from '../shared/request-schemas';
 import { requestDetail } from './detail';
+import { staffActionProblems } from './messages';
 import { findCustomer } from './lookup';
 import { listQueue, type QueueItem } from './queue';
 import { lookupRoles, privacyRoles } from './routes';
@@ -95,7 +96,7 @@ export const staffPages = new Hono<AppEnv>()
     const id = url.searchParams.get('id') ?? '';
     const detail = await requestDetail(c.env, id.slice(0, 100), c.var.login.id);
     return servePage(c, '/staff/request/', [
-      { selector: '[data-fill="problems"]', html: problemsFromQuery(url) + noticeFromQuery(url, doneMessages) },
+      { selector: '[data-fill="problems"]', html: problemsFromQuery(url, staffActionProblems) + noticeFromQuery(url, doneMessages) },
       { selector: '[data-fill="request"]', html: detailHtml(detail) },
     ]);
   })

@@ -24,7 +24,7 @@ async function act(c: Context<AppEnv>, id: string, done: string, action: () => P
     if (isFormPost(c)) return c.redirect(`/staff/request/?id=${encodeURIComponent(id)}&done=${encodeURIComponent(done)}`, 303);
     return c.json({ ok: true, done, result: result ?? null });
   } catch (e) {
-    if (isFormPost(c) && e instanceof ApiError) return c.redirect(`/staff/request/?id=${encodeURIComponent(id)}&${problemQuery(e.code, e.message, e.fields)}`, 303);
+    if (isFormPost(c) && e instanceof ApiError) return c.redirect(`/staff/request/?id=${encodeURIComponent(id)}&${problemQuery(e.code, e.fields)}`, 303);
     throw e;
   }
 }
