@@ -305,7 +305,10 @@ export const personalDataMap: PersonalDataEntry[] = [
   {
     table: 'ingest_batches',
     label: 'Batches received from the utility',
-    tie: { by: 'none', reason: 'Batch ids, body hashes and row counts; no row contents.' },
+    tie: {
+      by: 'none',
+      reason: "Batch ids, body hashes and row counts; no row contents. Where a batch met a contact field the customer had edited, the answer kept here names the account id, the field and the edit time, never the values.",
+    },
     personalColumns: [],
     category: null,
     export: { none: 'Not personal data.' },

@@ -166,12 +166,12 @@ export async function bench(): Promise<Record<string, unknown>> {
         const t = performance.now();
         const problems = new BatchProblems();
         const batch = parseRows(JSON.parse(JSON.stringify(raw)) as RawBatch, problems);
-        const patches = await checkBatch(DB, utility.id, utility.timeZone, batch, problems);
+        const checked = await checkBatch(DB, utility.id, utility.timeZone, batch, problems);
         if (!problems.empty) throw new Error(`bench batch refused: ${JSON.stringify(problems.list.slice(0, 3))}`);
-        const statements = batchStatements(DB, 'bench-client', utility.id, 'bench', batch, patches);
+        const statements = batchStatements(DB, 'bench-client', utility.id, 'bench', batch, checked);
         await DB.batch(statements);
         const ms = performance.now() - t;
-        return { reads, meterDays: patches.length, statements: statements.length, bodyBytes, ms: Math.round(ms), readsPerSecond: Math.round(reads / (ms / 1000)) };
+        return { reads, meterDays: checked.patches.length, statements: statements.length, bodyBytes, ms: Math.round(ms), readsPerSecond: Math.round(reads / (ms / 1000)) };
       };
       await DB.prepare("INSERT INTO ingest_clients (id, utility_id, name, public_jwk) VALUES ('bench-client', ?1, 'bench', '{}')").bind(utility.id).run();
       const ingestReads = await ingest('reads', water.slice(0, 100));

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { BatchProblems, checkBatch, parseRows, type RawBatch } from '../../worker/ingest/batch';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import { rebuildPeerDaysSql } from '../../worker/usage/store';
+import { localDay } from '../../worker/usage/time';
+import { postJson } from './support/accounts';
 import { signedIn, uniqueId } from './support/sign-in';
 import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, portal, sendBatch, TZ, type TestClient } from './support/usage-fixtures';
 
@@ -112,7 +114,7 @@ describe('ingest batches', () => {
     const { batch, ids } = newCustomerBatch();
     const res = await sendBatch(client, batch);
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ status: 'applied', batchId: batch.batchId, summary: { accounts: 1, servicePoints: 1, meters: 1, reads: 24, days: 0, meterDays: 1 } });
+    expect(await res.json()).toEqual({ status: 'applied', batchId: batch.batchId, summary: { accounts: 1, servicePoints: 1, meters: 1, reads: 24, days: 0, meterDays: 1, moves: 0, contactEdits: { count: 0, listed: [] } } });
     const row = await dayRow(ids.meter, '2026-06-10');
     expect(row).toMatchObject({ quality: 'A'.repeat(24), total: 288, missing: 0, estimated: 0 });
     expect(JSON.parse(row!.vals)).toEqual(Array.from({ length: 24 }, (_, h) => h + 0.5));
@@ -380,5 +382,172 @@ describe('when a day has ended, by the utility-local clock (America/Los_Angeles)
     // 24 hours after the day began it is 23:00 on 1 November locally (PST after the change).
     expect(await problemsAt(utilityId, read, '2026-11-02T07:30:00Z')).toEqual(notEnded('reads[0].start'));
     expect(await problemsAt(utilityId, read, '2026-11-02T08:00:00Z')).toEqual([]);
+  });
+});
+
+describe('tenure: who held a service point when', () => {
+  const tenures = async (sp: string) =>
+    (await env.DB.prepare('SELECT account_id AS accountId, start_day AS startDay, end_day AS endDay FROM service_point_tenures WHERE service_point_id = ?1 ORDER BY id').bind(sp).all<{ accountId: string; startDay: string | null; endDay: string | null }>()).results;
+  const holder = async (sp: string) => (await env.DB.prepare('SELECT account_id AS a FROM service_points WHERE id = ?1').bind(sp).first<{ a: string }>())!.a;
+
+  /** A customer from newCustomerBatch, applied, plus a second account that may move in. */
+  async function occupiedPoint() {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    const newcomer = { id: uniqueId('acct-new'), accountNumber: uniqueId('AN'), holderName: 'New Holder' };
+    const point = batch.servicePoints[0]!;
+    return { client, ids, point, newcomer };
+  }
+  const summaryOf = async (res: Response) => (await res.json<{ summary: Record<string, unknown> }>()).summary;
+
+  it("opens the first holder's tenure with the service point, from before the records began", async () => {
+    const { ids } = await occupiedPoint();
+    expect(await tenures(ids.sp)).toEqual([{ accountId: ids.account, startDay: null, endDay: null }]);
+  });
+
+  it('records a move: the old tenure ends the day before accountSince, the new one starts on it', async () => {
+    const { client, ids, point, newcomer } = await occupiedPoint();
+    const move = { accounts: [newcomer], servicePoints: [{ ...point, accountId: newcomer.id, accountSince: '2026-06-11' }] };
+    const res = await sendBatch(client, { batchId: uniqueId('move'), ...move });
+    expect(res.status).toBe(201);
+    expect(await summaryOf(res)).toMatchObject({ servicePoints: 1, moves: 1 });
+    expect(await tenures(ids.sp)).toEqual([
+      { accountId: ids.account, startDay: null, endDay: '2026-06-10' },
+      { accountId: newcomer.id, startDay: '2026-06-11', endDay: null },
+    ]);
+    expect(await holder(ids.sp)).toBe(newcomer.id);
+    // The nightly extract sends the same rows again: nothing changes.
+    const again = await sendBatch(client, { batchId: uniqueId('nightly'), ...move });
+    expect(again.status).toBe(201);
+    expect(await summaryOf(again)).toMatchObject({ moves: 0 });
+    expect(await tenures(ids.sp)).toHaveLength(2);
+  });
+
+  it('takes the utility-local day the batch arrives as the move-in day when accountSince is absent', async () => {
+    const { client, ids, point, newcomer } = await occupiedPoint();
+    const today = localDay(Date.now(), TZ);
+    expect((await sendBatch(client, { batchId: uniqueId('move'), accounts: [newcomer], servicePoints: [{ ...point, accountId: newcomer.id }] })).status).toBe(201);
+    const [old, current] = await tenures(ids.sp);
+    expect(current).toEqual({ accountId: newcomer.id, startDay: today, endDay: null });
+    expect(old!.endDay! < today).toBe(true);
+  });
+
+  it('corrects the current holder\'s move-in day, moving the previous holder\'s move-out with it', async () => {
+    const { client, ids, point, newcomer } = await occupiedPoint();
+    expect((await sendBatch(client, { batchId: uniqueId('move'), accounts: [newcomer], servicePoints: [{ ...point, accountId: newcomer.id, accountSince: '2026-06-11' }] })).status).toBe(201);
+    expect((await sendBatch(client, { batchId: uniqueId('fix'), servicePoints: [{ ...point, accountId: newcomer.id, accountSince: '2026-06-08' }] })).status).toBe(201);
+    expect(await tenures(ids.sp)).toEqual([
+      { accountId: ids.account, startDay: null, endDay: '2026-06-07' },
+      { accountId: newcomer.id, startDay: '2026-06-08', endDay: null },
+    ]);
+  });
+
+  it('refuses a move-in day that is not after the current holder\'s, or far in the future, and writes nothing', async () => {
+    const { client, ids, point, newcomer } = await occupiedPoint();
+    expect((await sendBatch(client, { batchId: uniqueId('move'), accounts: [newcomer], servicePoints: [{ ...point, accountId: newcomer.id, accountSince: '2026-06-11' }] })).status).toBe(201);
+    const third = { id: uniqueId('acct-third'), accountNumber: uniqueId('AN'), holderName: 'Third Holder' };
+    const early = await sendBatch(client, { batchId: uniqueId('early'), accounts: [third], servicePoints: [{ ...point, accountId: third.id, accountSince: '2026-06-11' }] });
+    expect(early.status).toBe(422);
+    expect((await early.json<Rejection>()).error.fields).toEqual([{ field: 'servicePoints[0].accountSince', message: "must be after the current holder's move-in day (2026-06-11)" }]);
+    const far = await sendBatch(client, { batchId: uniqueId('far'), accounts: [third], servicePoints: [{ ...point, accountId: third.id, accountSince: '2099-01-01' }] });
+    expect(far.status).toBe(422);
+    expect((await far.json<Rejection>()).error.fields).toEqual([{ field: 'servicePoints[0].accountSince', message: 'is more than 90 days ahead' }]);
+    expect(await tenures(ids.sp)).toEqual([
+      { accountId: ids.account, startDay: null, endDay: '2026-06-10' },
+      { accountId: newcomer.id, startDay: '2026-06-11', endDay: null },
+    ]);
+    expect(await exists('accounts', third.id)).toBe(false);
+  });
+
+  it('starts a new service point at accountSince when the utility sends it', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    batch.servicePoints[0] = { ...batch.servicePoints[0]!, accountSince: '2025-02-01' } as (typeof batch.servicePoints)[0];
+    expect((await sendBatch(client, batch)).status).toBe(201);
+    expect(await tenures(ids.sp)).toEqual([{ accountId: ids.account, startDay: '2025-02-01', endDay: null }]);
+  });
+
+  it('lets no one change a service point\'s holder without recording the tenure', async () => {
+    const { ids, newcomer } = await occupiedPoint();
+    await env.DB.prepare("INSERT INTO accounts (id, utility_id, account_number, holder_name) VALUES (?1, 'test-utility', ?2, 'X')").bind(newcomer.id, newcomer.accountNumber).run();
+    await expect(env.DB.prepare('UPDATE service_points SET account_id = ?1 WHERE id = ?2').bind(newcomer.id, ids.sp).run()).rejects.toThrow(/without a tenure/);
+    expect(await holder(ids.sp)).toBe(ids.account);
+  });
+});
+
+describe('contact details the customer edited in the portal', () => {
+  const contact = async (id: string) =>
+    env.DB.prepare(
+      'SELECT holder_name AS holderName, phone_on_file AS phone, mailing_street AS street, mailing_city AS city, phone_edited_at AS phoneEditedAt, mailing_edited_at AS mailingEditedAt FROM accounts WHERE id = ?1',
+    )
+      .bind(id)
+      .first<{ holderName: string; phone: string | null; street: string | null; city: string | null; phoneEditedAt: string | null; mailingEditedAt: string | null }>();
+  type Summary = { summary: { contactEdits: { count: number; listed: { accountId: string; field: string; editedAt: string; kept: boolean; reason: string }[] } } };
+
+  /** An account from the utility, whose holder then changes phone and mailing address in the portal. */
+  async function editedByCustomer() {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    const utilityRow = { ...batch.accounts[0]!, phone: '+1-209-555-0100', mailingStreet: '9 Heron Way', mailingCity: 'Alder Creek', mailingRegion: 'CA', mailingPostalCode: '95990' };
+    expect((await sendBatch(client, { ...batch, accounts: [utilityRow] })).status).toBe(201);
+    const { cookie } = await signedIn({ holderOf: [ids.account] });
+    const before = new Date().toISOString();
+    const saved = await postJson('/api/accounts/profile', { account: ids.account, phone: '(209) 555-0199', mailingStreet: '77 Orchard Loop', mailingCity: 'Bramble Hills', mailingRegion: 'CA', mailingPostalCode: '95994' }, { cookie });
+    expect(saved.status).toBe(200);
+    const edited = (await contact(ids.account))!;
+    expect(edited.phoneEditedAt! >= before && edited.mailingEditedAt! >= before).toBe(true);
+    return { client, ids, utilityRow, cookie, edited };
+  }
+
+  it("keeps the customer's edit against a nightly row without a newer change time, and says so in the batch's answer", async () => {
+    const { client, ids, utilityRow, edited } = await editedByCustomer();
+    const res = await sendBatch(client, { batchId: uniqueId('nightly'), accounts: [{ ...utilityRow, holderName: 'Pat Q. Example' }] });
+    expect(res.status).toBe(201);
+    expect(await contact(ids.account)).toEqual({ ...edited, holderName: 'Pat Q. Example' });
+    const { summary } = await res.json<Summary>();
+    expect(summary.contactEdits.count).toBe(2);
+    expect(summary.contactEdits.listed).toEqual([
+      { accountId: ids.account, field: 'phone', editedAt: edited.phoneEditedAt, kept: true, reason: expect.stringMatching(/^kept: the customer changed it in the portal at .* no later change time/) },
+      { accountId: ids.account, field: 'mailingAddress', editedAt: edited.mailingEditedAt, kept: true, reason: expect.stringMatching(/^kept:/) },
+    ]);
+    // No personal value travels in the report.
+    expect(JSON.stringify(summary)).not.toMatch(/555|Orchard|Heron/);
+    // A change time from before the edit does not win either.
+    expect((await sendBatch(client, { batchId: uniqueId('older'), accounts: [{ ...utilityRow, contactUpdatedAt: '2026-01-01T00:00:00-08:00' }] })).status).toBe(201);
+    expect(await contact(ids.account)).toMatchObject({ phone: '(209) 555-0199', street: '77 Orchard Loop' });
+  });
+
+  it('applies a genuinely newer change from the utility, group by group', async () => {
+    const { client, ids, utilityRow, edited } = await editedByCustomer();
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const res = await sendBatch(client, { batchId: uniqueId('newer'), accounts: [{ ...utilityRow, phone: '+1-209-555-0142', phoneUpdatedAt: later }] });
+    expect(res.status).toBe(201);
+    expect(await contact(ids.account)).toEqual({ ...edited, phone: '+1-209-555-0142', phoneEditedAt: null });
+    const { summary } = await res.json<Summary>();
+    expect(summary.contactEdits.listed.map((e) => [e.field, e.kept])).toEqual([['phone', false], ['mailingAddress', true]]);
+    expect(summary.contactEdits.listed[0]!.reason).toMatch(/^replaced: the utility's change at .* is newer/);
+    // With the phone the utility's again, tomorrow's row without a change time applies as before.
+    expect((await sendBatch(client, { batchId: uniqueId('next'), accounts: [{ ...utilityRow, phone: '+1-209-555-0143' }] })).status).toBe(201);
+    expect(await contact(ids.account)).toMatchObject({ phone: '+1-209-555-0143', street: '77 Orchard Loop' });
+  });
+
+  it("hands a group back to the utility once its row carries the customer's own value", async () => {
+    const { client, ids, utilityRow } = await editedByCustomer();
+    const caughtUp = { ...utilityRow, mailingStreet: '77 Orchard Loop', mailingCity: 'Bramble Hills', mailingPostalCode: '95994' };
+    const res = await sendBatch(client, { batchId: uniqueId('synced'), accounts: [caughtUp] });
+    expect((await res.json<Summary>()).summary.contactEdits.listed.map((e) => e.field)).toEqual(['phone']);
+    expect(await contact(ids.account)).toMatchObject({ street: '77 Orchard Loop', mailingEditedAt: null });
+  });
+
+  it('records an edit only for the group the customer changed', async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    expect((await sendBatch(client, { ...batch, accounts: [{ ...batch.accounts[0]!, phone: '+1-209-555-0100', mailingStreet: '9 Heron Way', mailingCity: 'Alder Creek', mailingRegion: 'CA', mailingPostalCode: '95990' }] })).status).toBe(201);
+    const { cookie } = await signedIn({ holderOf: [ids.account] });
+    expect((await postJson('/api/accounts/profile', { account: ids.account, phone: '+1-209-555-0100', mailingStreet: '12 Quarry Road', mailingCity: 'Alder Creek', mailingRegion: 'CA', mailingPostalCode: '95990' }, { cookie })).status).toBe(200);
+    const after = (await contact(ids.account))!;
+    expect(after.phoneEditedAt).toBeNull();
+    expect(after.mailingEditedAt).not.toBeNull();
   });
 });

@@ -65,7 +65,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
 
   const problems = new BatchProblems();
   const batch = parseRows(raw, problems, lines);
-  const patches = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
+  const checked = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
   if (!problems.empty) {
     const listed = problems.list.slice(0, MAX_REPORTED);
     const more = problems.list.length - listed.length;
@@ -73,7 +73,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   }
 
   try {
-    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, patches));
+    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, checked));
   } catch (e) {
     // D1 runs a batch as one transaction: a failing statement rolls every other one back.
     const message = e instanceof Error ? e.message : '';
@@ -86,5 +86,5 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
     }
     throw e;
   }
-  return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, patches) }, 201);
+  return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, checked) }, 201);
 });
