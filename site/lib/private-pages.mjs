@@ -10,6 +10,7 @@ export const privatePathPrefixes = [
   '/password/reset/',
   '/privacy/request/status/',
   '/privacy/request/verify/',
+  '/privacy/request/package/',
   '/staff/',
   '/dev/',
 ];

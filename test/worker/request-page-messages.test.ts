@@ -13,7 +13,7 @@ const spoof = 'Your account is suspended, call 555-0199 now';
 
 describe('request pages', () => {
   it('never show text from the query string as the site\'s own message', async () => {
-    for (const page of ['/privacy/request/', '/privacy/request/verify/']) {
+    for (const page of ['/privacy/request/', '/privacy/request/verify/', '/privacy/request/package/']) {
       const q = new URLSearchParams({ error: 'invalid_request', message: spoof });
       q.append('field', `email:${spoof}`);
       q.append('field', 'constructor');

@@ -1,7 +1,8 @@
 /**
  * The account pages are static Astro shells; the worker fills them for each request with
- * HTMLRewriter: the message of a redirect (`?status=`/`?error=`), the token of a link landing page,
- * and, on signed-in pages, the customer's data. So they work without JavaScript, keep the one
+ * HTMLRewriter: the message of a redirect (`?status=`/`?error=`) and, on signed-in pages, the
+ * customer's data. A link landing page never takes its token from the URL: the e-mailed link
+ * carries it in the fragment, which the page's script moves into the form (or the person pastes it). So they work without JavaScript, keep the one
  * layout the site builds, and the data never sits in a cached file. Also serves the dev-only
  * outbox page.
  */
@@ -55,16 +56,11 @@ function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
   return new Response(res.body, res);
 }
 
-/** A public page: only the message slot (and a link token, if `withToken`) is filled. */
-const publicPage = (withToken = false) => async (c: Context<AppEnv>) => {
+/** A public page: only the message slot is filled. */
+const publicPage = () => async (c: Context<AppEnv>) => {
   const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
-  let rewriter = withMessage(c, new HTMLRewriter());
-  const token = c.req.query('token');
-  if (withToken && token && /^[A-Za-z0-9._-]{1,512}$/.test(token)) {
-    rewriter = rewriter.on('input[name="token"]', { element: (el) => void el.setAttribute('value', token) });
-  }
-  return send(c, asset, rewriter);
+  return send(c, asset, withMessage(c, new HTMLRewriter()));
 };
 
 type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
@@ -184,7 +180,7 @@ async function devOutbox(c: Context<AppEnv>) {
       let href = raw;
       try {
         const url = new URL(raw);
-        if (url.origin === origin) href = `${url.pathname}${url.search}`;
+        if (url.origin === origin) href = `${url.pathname}${url.search}${url.hash}`;
       } catch {
         return escaped;
       }
@@ -210,9 +206,9 @@ export const accountPages = new Hono<AppEnv>()
   .get('/login/second-factor/', publicPage())
   .get('/register/', publicPage())
   .get('/password/forgot/', publicPage())
-  .get('/register/verify/', publicPage(true))
-  .get('/password/reset/', publicPage(true))
-  .get('/account/email/confirm/', publicPage(true))
+  .get('/register/verify/', publicPage())
+  .get('/password/reset/', publicPage())
+  .get('/account/email/confirm/', publicPage())
   .get('/account/', signedInPage(fillDashboard))
   .get('/account/profile/', signedInPage(fillProfile))
   .get('/account/security/', signedInPage(fillSecurity))

@@ -31,7 +31,7 @@ export async function requestPasswordReset(deps: AccountDeps, email: string) {
   const link = await issueLink(db, deps.secret, { purpose: 'password-reset', loginId: login.id, now });
   await runBatch(db, [
     ...link.statements,
-    queueEmail(db, accountMails.passwordReset(login.email, `${deps.origin}/password/reset/?token=${link.token}`)),
+    queueEmail(db, accountMails.passwordReset(login.email, deps.origin, link.token)),
     auditInsert(db, { event: 'password.reset_requested', subjectLoginId: login.id }),
   ]);
   return { status: 'reset-sent' as const };
@@ -113,7 +113,7 @@ export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLo
   const link = await issueLink(db, deps.secret, { purpose: 'email-change', loginId: login.id, newEmail, now });
   await runBatch(db, [
     // An address that already has a login gets nothing; the answer is the same.
-    ...(taken ? [] : [...link.statements, queueEmail(db, accountMails.emailChangeConfirm(newEmail, `${deps.origin}/account/email/confirm/?token=${link.token}`))]),
+    ...(taken ? [] : [...link.statements, queueEmail(db, accountMails.emailChangeConfirm(newEmail, deps.origin, link.token))]),
     queueEmail(db, accountMails.emailChangeNotice(login.email)),
     auditInsert(db, { event: 'email.change_requested', actorLoginId: login.id, subjectLoginId: login.id }),
   ]);

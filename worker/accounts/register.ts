@@ -91,7 +91,7 @@ export async function register(deps: AccountDeps, body: RegisterBody): Promise<{
     await runBatch(db, [
       db.insert(logins).values({ id: loginId, email: body.email, passwordHash, role: 'customer', passwordChangedAt: now.toISOString(), createdAt: now.toISOString() }),
       ...link.statements,
-      queueEmail(db, accountMails.verifyEmail(body.email, `${deps.origin}/register/verify/?token=${link.token}`)),
+      queueEmail(db, accountMails.verifyEmail(body.email, deps.origin, link.token)),
       auditInsert(db, { event: 'registration', subjectLoginId: loginId, subjectAccountId: accountId }),
     ]);
   } catch (err) {

@@ -16,7 +16,8 @@ import { requestTypeLabels } from '../shared/request-schemas';
 import { utility } from '../shared/utility';
 import { deadlinesFor } from './deadlines';
 import { FormTokenError, verifyFormToken } from './form-token';
-import { makeVerifyLink, statusPath, statusToken, verifyPath } from './links';
+import { makeVerifyLink, statusLink, statusToken, verifyMailLink } from './links';
+import { linkLines } from '../mail/link-lines';
 import { signReceipt, submissionSha256 } from './receipts';
 import { signingKeys } from './signing-keys';
 import { stmt } from './statements';
@@ -137,7 +138,8 @@ export async function fileRequest(
   const sha256 = await submissionSha256(submission);
   const receipt = await signReceipt(env.RECEIPT_SIGNING_JWKS, { iss: issuer, rid: id, type: input.type, received: receivedAt, due: deadlines.dueOn, sha256 });
   const keys = await signingKeys(env.RECEIPT_SIGNING_JWKS);
-  const status = statusPath(id, await statusToken(env.LINK_SIGNING_SECRET, id));
+  const statusMailLink = statusLink(id, await statusToken(env.LINK_SIGNING_SECRET, id));
+  const status = statusMailLink.path;
 
   const raw = env.DB;
   const history = (from: PrivacyRequestState | null, to: PrivacyRequestState, kind: 'requester' | 'system', note: string | null) =>
@@ -193,7 +195,8 @@ export async function fileRequest(
           'Hello,',
           '',
           `We received your request: ${requestTypeLabels[input.type]}.`,
-          `We will answer by ${deadlines.dueOn}. See its status at any time: ${env.PORTAL_ORIGIN}${status}`,
+          `We will answer by ${deadlines.dueOn}. See its status at any time:`,
+          ...linkLines(env.PORTAL_ORIGIN, statusMailLink),
           '',
           'Your signed receipt (verify it with the keys at /.well-known/jwks.json):',
           receipt.jws,
@@ -218,7 +221,7 @@ export async function fileRequest(
             `Someone asked ${utility.name} to act on the personal information of the account this address is on file for: ${requestTypeLabels[input.type]}.`,
             input.submittedBy === 'agent' ? 'The request was made by an agent who says they act with your signed permission.' : '',
             'If it was you (or you authorised it), confirm it within 72 hours by opening this link:',
-            `${env.PORTAL_ORIGIN}${verifyPath(id, link)}`,
+            ...linkLines(env.PORTAL_ORIGIN, verifyMailLink(id, link)),
             '',
             'If you did not ask for this, ignore this message: nothing will happen.',
           ]

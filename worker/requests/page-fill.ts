@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-types';
 
-export type Fill = { selector: string; html?: string; attributes?: Record<string, string> };
+export type Fill = { selector: string; html?: string; attributes?: Record<string, string>; remove?: boolean };
 
 export const esc = (value: unknown) =>
   String(value ?? '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
@@ -17,6 +17,7 @@ export async function servePage(c: Context<AppEnv>, path: string, fills: Fill[],
   for (const fill of fills) {
     rewriter = rewriter.on(fill.selector, {
       element(el) {
+        if (fill.remove) return void el.remove();
         if (fill.html !== undefined) el.setInnerContent(fill.html, { html: true });
         for (const [name, value] of Object.entries(fill.attributes ?? {})) el.setAttribute(name, value);
       },

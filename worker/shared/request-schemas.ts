@@ -32,7 +32,7 @@ const checkbox = z
   .optional()
   .transform((v) => v === true || v === 'on' || v === 'true');
 
-export const limits = { name: 120, email: 254, accountNumber: 20, text: 2000, password: 256 } as const;
+export const limits = { name: 120, email: 254, accountNumber: 20, text: 2000, password: 256, code: 300 } as const;
 
 export const privacyRequestSchema = z
   .object({
@@ -78,20 +78,19 @@ export const privacyRequestSchema = z
   });
 export type PrivacyRequestInput = z.output<typeof privacyRequestSchema>;
 
-export const verifyLinkSchema = z.object({
-  r: z.string().min(1).max(100),
-  n: z.string().min(1).max(100),
-  e: z.coerce.number().int().positive(),
-  s: z.string().min(1).max(100),
-});
+/**
+ * The code of an e-mailed link (verification, status, access package). It always arrives in a POST
+ * body: the landing page reads it from the link's fragment, or the person pastes it. Never in a URL.
+ */
+const linkCode = z.string({ message: 'Enter the code from the e-mail.' }).trim().min(1, 'Enter the code from the e-mail.').max(limits.code, 'That is longer than any code we send.');
 
-export const statusQuerySchema = z.object({ r: z.string().min(1).max(100), t: z.string().min(1).max(100) });
+export const verifyLinkSchema = z.object({ code: linkCode });
 
-export const packageQuerySchema = z.object({
-  r: z.string().min(1).max(100),
-  e: z.coerce.number().int().positive(),
-  s: z.string().min(1).max(100),
-  format: z.enum(['json', 'html']).default('json'),
+export const statusBodySchema = z.object({ code: linkCode });
+
+export const packageBodySchema = z.object({
+  code: linkCode,
+  format: z.enum(['json', 'html'], { message: 'Choose JSON or HTML.' }).default('json'),
 });
 
 // ---- staff console ----

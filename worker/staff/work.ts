@@ -12,7 +12,8 @@ import { queueEmail } from '../mail/outbox';
 import { correctableFields, requestTypeLabels, type CorrectableField } from '../shared/request-schemas';
 import { utility } from '../shared/utility';
 import { extendedDueOn, localDate } from '../requests/deadlines';
-import { makePackageLink, statusPath, statusToken } from '../requests/links';
+import { makePackageLink, statusLinkFor } from '../requests/links';
+import { linkLines } from '../mail/link-lines';
 import { closedStates, assertTransition, TransitionError } from '../requests/state-machine';
 import { stmt, transitionStatements } from '../requests/statements';
 import { planDeletion } from './deletion';
@@ -57,8 +58,9 @@ function check(row: PrivacyRequestRow, to: PrivacyRequestState) {
 /** Where notices go: the agent who filed, else the requester's address. */
 export const noticeAddress = (row: PrivacyRequestRow) => (row.submittedBy === 'agent' && row.agentEmail ? row.agentEmail : row.requesterEmail);
 
-async function statusUrl(env: WorkEnv, id: string) {
-  return `${env.PORTAL_ORIGIN}${statusPath(id, await statusToken(env.LINK_SIGNING_SECRET, id))}`;
+/** The requester's status link for a notice: its key in the fragment, and alone on a line for a browser without JavaScript. */
+async function statusLines(env: WorkEnv, id: string) {
+  return ['Follow your request here:', ...linkLines(env.PORTAL_ORIGIN, await statusLinkFor(env.LINK_SIGNING_SECRET, id))];
 }
 
 type Staff = { loginId: string };
@@ -105,7 +107,8 @@ export async function extendRequest(env: WorkEnv, id: string, staff: Staff, days
           `We need more time to answer your request (${requestTypeLabels[row.type]}), received ${row.receivedAt.slice(0, 10)}.`,
           `Why: ${reason}`,
           `We will answer by ${dueOn} (it was due ${row.dueOn}). The law allows one extension of up to 45 days.`,
-          `Status: ${await statusUrl(env, id)}`,
+          '',
+          ...(await statusLines(env, id)),
           '',
           `${utility.name} privacy office`,
         ].join('\n'),
@@ -139,7 +142,7 @@ export async function refuseRequest(env: WorkEnv, id: string, staff: Staff, reas
         to: noticeAddress(row),
         subject: 'Our answer to your privacy request',
         kind: 'privacy-request-refused',
-        text: ['Hello,', '', `We could not act on your request (${requestTypeLabels[row.type]}).`, `Why: ${reason}`, `Status: ${await statusUrl(env, id)}`, '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`].join('\n'),
+        text: ['Hello,', '', `We could not act on your request (${requestTypeLabels[row.type]}).`, `Why: ${reason}`, '', ...(await statusLines(env, id)), '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`].join('\n'),
       }),
     ),
     stmt(raw, auditInsert(db, { event: 'privacy_request.refused', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id } })),
@@ -189,7 +192,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
             to,
             subject: 'Your personal information from ' + utility.name,
             kind: 'privacy-request-package',
-            text: ['Hello,', '', 'Here is the personal information we hold about you.', `Readable (HTML): ${env.PORTAL_ORIGIN}${link.html}`, `Machine-readable (JSON): ${env.PORTAL_ORIGIN}${link.json}`, `The links work for 7 days.`, '', `${utility.name} privacy office`].join('\n'),
+            text: ['Hello,', '', 'Here is the personal information we hold about you, readable (HTML) and machine-readable (JSON). Open this link to get it:', ...linkLines(env.PORTAL_ORIGIN, link), '', 'The link works for 7 days.', '', `${utility.name} privacy office`].join('\n'),
           }),
         ),
       );
@@ -213,7 +216,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       if (!view || view.requested === null) throw new ApiError(409, 'invalid_request', 'This correction names no field or value.');
       effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2 WHERE id = ?3`).bind(view.requested, at, accountId));
       answer = { summary: `We corrected ${view.label.toLowerCase()} as you asked.` };
-      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, `Status: ${await statusUrl(env, id)}`].join('\n') })));
+      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, '', ...(await statusLines(env, id))].join('\n') })));
       break;
     }
     case 'opt_out': {
@@ -231,7 +234,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
         );
       }
       answer = { summary: `We recorded your choice${optOut && limit ? 's' : ''}: ${[optOut ? 'no sale or sharing of your personal information' : null, limit ? 'use of sensitive information limited to providing service' : null].filter(Boolean).join('; ')}. ${utility.name} does not sell or share personal information in any case.` };
-      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'Your privacy choices are recorded', kind: 'privacy-request-opt-out', text: ['Hello,', '', answer.summary, `Status: ${await statusUrl(env, id)}`].join('\n') })));
+      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'Your privacy choices are recorded', kind: 'privacy-request-opt-out', text: ['Hello,', '', answer.summary, '', ...(await statusLines(env, id))].join('\n') })));
       break;
     }
   }

@@ -103,7 +103,8 @@ export async function linkTokenSentTo(address: string, kind: string) {
   const [mail] = await mailsTo(address, kind);
   if (!mail) throw new Error(`no ${kind} mail for that address`);
   const url = /https?:\/\/\S+/.exec(mail.bodyText)![0];
-  return new URL(url).searchParams.get('token')!;
+  // The token rides in the fragment, which never reaches the server.
+  return new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
 }
 
 /** Dependencies for calling the domain functions directly, with a chosen clock. */

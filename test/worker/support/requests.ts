@@ -55,10 +55,17 @@ export async function latestEmail(kind: string, to?: string) {
   return row;
 }
 
+/** The code a link to `path` in a mail body carries in its fragment (what a page without JavaScript asks for). */
+export function linkCodeFrom(body: string, path: string): string {
+  const url = [...body.matchAll(/https?:\/\/\S+/g)].map((m) => new URL(m[0])).find((u) => u.pathname === path);
+  if (!url) throw new Error(`no link to ${path} in the e-mail`);
+  const code = new URLSearchParams(url.hash.slice(1)).get('code');
+  if (!code) throw new Error(`the link to ${path} carries no code in its fragment`);
+  return code;
+}
+
 export function verifyFieldsFrom(body: string): Record<string, string> {
-  const match = /\/privacy\/request\/verify\/\?(\S+)/.exec(body);
-  if (!match) throw new Error('no verification link in the e-mail');
-  return Object.fromEntries(new URLSearchParams(match[1]!));
+  return { code: linkCodeFrom(body, '/privacy/request/verify/') };
 }
 
 export async function verifyByEmail(to: string) {
