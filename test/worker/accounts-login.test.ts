@@ -299,6 +299,60 @@ describe('e-mail change', () => {
   });
 });
 
+describe('staff sessions are short and never remembered', () => {
+  const hashOf = async (cookie: string) => sha256Hex(cookie.split('=')[1]!);
+  async function staffSignIn(role: 'support' | 'privacy_officer' | 'admin', remember: boolean, ip = '198.51.100.140') {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role, totpSecret: secret });
+    const pending = sessionCookieFrom(await login(who.email, who.password, { remember, ip }))!;
+    const passed = await postJson('/api/accounts/login/second-factor', { code: await totpCode(secret, new Date()) }, { cookie: pending, ip });
+    expect(passed.status).toBe(200);
+    return { who, res: passed, cookie: sessionCookieFrom(passed)! };
+  }
+
+  for (const role of ['support', 'privacy_officer', 'admin'] as const) {
+    it(`ignores "keep me signed in" for ${role}: a browser-session cookie, no persistent session, ending within 8 hours`, async () => {
+      const { cookie, res } = await staffSignIn(role, true);
+      const header = res.headers.getSetCookie().find((c) => c.startsWith('__Host-session='))!;
+      expect(header).not.toMatch(/Max-Age|Expires/i);
+      const [row] = await db().select().from(sessions).where(eq(sessions.tokenHash, await hashOf(cookie)));
+      expect(row!.persistent).toBe(false);
+      expect(Date.parse(row!.expiresAt) - Date.parse(row!.createdAt)).toBeLessThanOrEqual(8 * 3_600_000);
+      const listed = await (await get('/api/accounts/sessions', { cookie })).json<{ sessions: { current: boolean; persistent: boolean }[] }>();
+      expect(listed.sessions.find((s) => s.current)).toMatchObject({ persistent: false });
+    });
+  }
+
+  it('ends a staff session after 15 idle minutes, where a customer\'s lasts 30', async () => {
+    const { cookie } = await staffSignIn('support', false);
+    const customer = await givenLogin();
+    const customerCookie = sessionCookieFrom(await login(customer.email, customer.password))!;
+    const sixteenAgo = new Date(Date.now() - 16 * 60_000).toISOString();
+    for (const c of [cookie, customerCookie]) await db().update(sessions).set({ lastSeenAt: sixteenAgo }).where(eq(sessions.tokenHash, await hashOf(c)));
+    expect((await get('/api/accounts/me', { cookie })).status).toBe(401);
+    expect((await get('/api/accounts/me', { cookie: customerCookie })).status).toBe(200);
+  });
+
+  it('ends a staff session 8 hours after sign-in however active it is, even one stored as remembered', async () => {
+    const { cookie } = await staffSignIn('admin', false);
+    const nineHoursAgo = new Date(Date.now() - 9 * 3_600_000).toISOString();
+    // As a session remembered before this rule: persistent, 30 days to run, just used.
+    await db()
+      .update(sessions)
+      .set({ createdAt: nineHoursAgo, persistent: true, lastSeenAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() })
+      .where(eq(sessions.tokenHash, await hashOf(cookie)));
+    expect((await get('/api/accounts/me', { cookie })).status).toBe(401);
+  });
+
+  it('keeps a customer\'s remembered session for 30 days', async () => {
+    const who = await givenLogin();
+    const res = await login(who.email, who.password, { remember: true });
+    const [row] = await db().select().from(sessions).where(eq(sessions.tokenHash, await hashOf(sessionCookieFrom(res)!)));
+    expect(row!.persistent).toBe(true);
+    expect(Date.parse(row!.expiresAt) - Date.parse(row!.createdAt)).toBe(30 * 86_400_000);
+  });
+});
+
 describe('e-mail change mail is throttled', () => {
   const change = (cookie: string, ip: string, newEmail: string, password: string) => postJson('/api/accounts/email', { newEmail, currentPassword: password }, { cookie, ip });
   const signedInAt = async (ip: string) => {

@@ -64,7 +64,8 @@ export async function signIn(
     throw new ApiError(403, 'second_factor_not_enrolled', 'This login needs an authenticator app, but none is set up. Ask an administrator.');
   }
   const secondFactor = needsSecondFactor ? 'pending' : 'none';
-  const session = await newSession(db, login.id, { persistent: body.remember, clientLabel: deps.clientLabel, now, secondFactor });
+  // "Keep me signed in" is a customer's choice; staff sessions are never remembered (worker/auth/sessions.ts).
+  const session = await newSession(db, login.id, { persistent: body.remember, role: login.role, clientLabel: deps.clientLabel, now, secondFactor });
   const previous = previousToken ? [revokeSessionUpdate(db, await sha256Hex(previousToken), now)] : [];
   await runBatch(db, [
     ...writes,
@@ -74,10 +75,10 @@ export async function signIn(
       event: needsSecondFactor ? 'login.password_accepted' : 'login.success',
       actorLoginId: login.id,
       subjectLoginId: login.id,
-      detail: { session: session.publicId, persistent: body.remember, rehashed: check.needsRehash, client: deps.clientLabel },
+      detail: { session: session.publicId, persistent: session.persistent, rehashed: check.needsRehash, client: deps.clientLabel },
     }),
   ]);
-  return { token: session.token, expiresAt: session.expiresAt, persistent: body.remember, secondFactor };
+  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor };
 }
 
 /**
@@ -115,14 +116,14 @@ export async function passSecondFactor(deps: AccountDeps, pendingToken: string |
     ]);
     throw new ApiError(401, 'invalid_code', 'That code is not right, or it was already used. Wait for the next code and try again.');
   }
-  const session = await newSession(db, pending.id, { persistent: pending.persistent, clientLabel: deps.clientLabel, now, secondFactor: 'passed' });
+  const session = await newSession(db, pending.id, { persistent: pending.persistent, role: pending.role, clientLabel: deps.clientLabel, now, secondFactor: 'passed' });
   await runBatch(db, [
     clearThrottles(db, [guard]),
     revokeSessionUpdate(db, pending.sessionHash, now),
     session.insert,
-    auditInsert(db, { event: 'login.success', actorLoginId: pending.id, subjectLoginId: pending.id, detail: { session: session.publicId, secondFactor: true, persistent: pending.persistent, client: deps.clientLabel } }),
+    auditInsert(db, { event: 'login.success', actorLoginId: pending.id, subjectLoginId: pending.id, detail: { session: session.publicId, secondFactor: true, persistent: session.persistent, client: deps.clientLabel } }),
   ]);
-  return { token: session.token, expiresAt: session.expiresAt, persistent: pending.persistent, secondFactor: 'passed' };
+  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor: 'passed' };
 }
 
 export async function signOut(deps: AccountDeps, login: SignedInLogin, everywhere: boolean) {

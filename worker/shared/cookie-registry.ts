@@ -54,7 +54,7 @@ export const cookieRegistry = [
     name: '__Host-session',
     category: 'necessary',
     purpose: 'Keeps you signed in to your account. It holds a random token; your session is stored on our servers and ends when you sign out.',
-    lifetime: 'Until you close your browser, or 30 days if you choose "Keep me signed in"',
+    lifetime: 'Until you close your browser, or 30 days if you choose "Keep me signed in" (customers only)',
     maxAgeSeconds: null,
     party: 'first',
     httpOnly: true,
