@@ -59,8 +59,12 @@ export async function resetPassword(deps: AccountDeps, token: string, password: 
   return { status: 'password-reset' as const };
 }
 
-/** Checks the signed-in login's current password, counting a wrong one like a failed sign-in. */
-async function confirmCurrentPassword(deps: AccountDeps, loginId: string, password: string) {
+/**
+ * Checks the signed-in login's current password, counting a wrong one like a failed sign-in.
+ * Every password re-entry goes through here (also a deletion request's), so none can be guessed
+ * outside the sign-in throttle and audit.
+ */
+export async function confirmCurrentPassword(deps: AccountDeps, loginId: string, password: string) {
   const { db, now } = deps;
   const [login] = await db.select().from(logins).where(eq(logins.id, loginId)).limit(1);
   if (!login) throw new ApiError(401, 'unauthenticated', 'Please sign in.');

@@ -54,11 +54,11 @@ export const throttlePolicies = {
    */
   requestAddress: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /**
-   * Verification links mailed to one e-mail on file: a holder asking for the three kinds that need
-   * one, and again, fits; a distributed flood of links to a customer's inbox does not. Past it the
-   * request is still filed (the answer must not reveal a match), only the mail is held.
+   * Verification links mailed to one e-mail on file: two people of the account each asking for the
+   * three kinds that need one fits; a flood of links to a customer's inbox from many clients does
+   * not. Past it the request is still filed (the answer must not reveal a match), only the mail is held.
    */
-  requestVerifyMail: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  requestVerifyMail: { maxFailures: 6, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleKind = keyof typeof throttlePolicies;

@@ -2,13 +2,14 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
+import { clientHash } from '../accounts/throttle';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
 import { auditInsert } from '../audit/log';
 import { ApiError, fieldsOf } from '../http/errors';
 import { packageBodySchema, privacyRequestSchema, statusBodySchema, verifyLinkSchema } from '../shared/request-schemas';
 import { buildAccessPackage, renderAccessPackageHtml } from '../staff/access-package';
 import { dataSubject } from '../staff/subject';
-import { fileRequest } from './filing';
+import { fileRequest, FilingThrottled } from './filing';
 import { isFormPost, problemQuery, readBody } from './form-io';
 import { issueFormToken } from './form-token';
 import { checkPackageLink, parsePackageCode, parseStatusCode, parseVerifyCode, statusToken } from './links';
@@ -36,12 +37,13 @@ export const requests = new Hono<AppEnv>()
     const cookie = getCookie(c, SESSION_COOKIE);
     const signedIn = cookie ? await resolveSession(drizzle(c.env.DB), cookie) : null;
     try {
-      const filed = await fileRequest(c.env, parsed.data, { signedIn });
+      const filed = await fileRequest(c.env, parsed.data, { signedIn, client: await clientHash(c.env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')) });
       c.header('Cache-Control', 'no-store');
       // The status key never goes into a Location: the form gets the status page itself as its answer.
       if (form) return renderStatusPage(c, { requestId: filed.id, token: await statusToken(c.env.LINK_SIGNING_SECRET, filed.id) }, 'filed');
       return c.json(filed, 201);
     } catch (e) {
+      if (e instanceof FilingThrottled) c.header('Retry-After', String(Math.max(1, Math.ceil((e.until.getTime() - Date.now()) / 1000))));
       if (form && e instanceof ApiError) return c.redirect(`/privacy/request/?${problemQuery(e.code, e.fields)}#problems`, 303);
       throw e;
     }

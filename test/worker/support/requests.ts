@@ -3,24 +3,34 @@ import type { FiledRequest } from '../../../worker/requests/filing';
 
 export const ORIGIN = 'https://portal.test';
 
+let clients = 0;
+const run = crypto.randomUUID().slice(0, 4);
+/**
+ * A client address of its own for each call (filing is throttled per client), unless a test names one
+ * with a `CF-Connecting-IP` header to act as one client.
+ */
+export const newClientIp = () => `2001:db8:${run}::${(++clients).toString(16)}`;
+
 export const portal = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers: { Origin: ORIGIN, ...(init.headers ?? {}) } }));
+  exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers: { Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), ...(init.headers ?? {}) } }));
 
 export async function formToken(): Promise<string> {
   const res = await portal('/api/requests/form');
   return (await res.json<{ formToken: string }>()).formToken;
 }
 
-export function postJson(path: string, body: unknown, cookie?: string) {
-  return portal(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) } });
+const from = (ip?: string): Record<string, string> => (ip ? { 'CF-Connecting-IP': ip } : {});
+
+export function postJson(path: string, body: unknown, cookie?: string, ip?: string) {
+  return portal(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}), ...from(ip) } });
 }
 
-export function postForm(path: string, fields: Record<string, string>, cookie?: string) {
+export function postForm(path: string, fields: Record<string, string>, cookie?: string, ip?: string) {
   return portal(path, {
     method: 'POST',
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}), ...from(ip) },
   });
 }
 
@@ -32,7 +42,8 @@ export function requestBody(overrides: RequestFields = {}): RequestFields {
     type: 'know',
     submittedBy: 'self',
     fullName,
-    email: 'requester@test.example',
+    // A contact address of its own for each filing (filing is also throttled per address).
+    email: `requester-${run}-${++clients}@test.example`,
     accountNumber: '0000000000',
     postalCode: '95990',
     declarationName: fullName,
@@ -41,8 +52,8 @@ export function requestBody(overrides: RequestFields = {}): RequestFields {
   };
 }
 
-export async function fileRequest(overrides: RequestFields = {}, cookie?: string): Promise<FiledRequest> {
-  const res = await postJson('/api/requests', { formToken: await formToken(), ...requestBody(overrides) }, cookie);
+export async function fileRequest(overrides: RequestFields = {}, cookie?: string, ip?: string): Promise<FiledRequest> {
+  const res = await postJson('/api/requests', { formToken: await formToken(), ...requestBody(overrides) }, cookie, ip);
   if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${await res.text()}`);
   return res.json<FiledRequest>();
 }
