@@ -98,6 +98,9 @@ export const packageBodySchema = z.object({
 export const queueQuerySchema = z.object({
   type: z.preprocess(blankToUndefined, z.enum(requestTypes).optional()),
   status: z.preprocess(blankToUndefined, z.enum(['received', 'verifying', 'verified', 'in_progress', 'extended', 'fulfilled', 'refused', 'open', 'closed']).optional()),
+  /** matched: tied to an account or verified (the default); unmatched: filings no account or verification backs. */
+  view: z.preprocess(blankToUndefined, z.enum(['matched', 'unmatched'], { message: 'Choose matched or unmatched.' }).default('matched')),
+  page: z.preprocess(blankToUndefined, z.coerce.number({ message: 'A page is a whole number.' }).int('A page is a whole number.').min(1, 'Pages start at 1.').max(100_000, 'There are not that many pages.').default(1)),
 });
 
 export const staffNoteSchema = z.object({ note: optionalText(500) });

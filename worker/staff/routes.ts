@@ -34,7 +34,7 @@ export const staff = new Hono<AppEnv>()
   .use(requireLogin)
   .get('/requests', privacyRoles, validate('query', queueQuerySchema), async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ requests: await listQueue(c.env.DB, c.req.valid('query')) });
+    return c.json(await listQueue(c.env.DB, c.req.valid('query')));
   })
   .get('/requests/:id', privacyRoles, async (c) => {
     c.header('Cache-Control', 'no-store, private');
