@@ -105,3 +105,40 @@ describe('the data subject of a request', () => {
   });
 });
 
+describe('correcting the e-mail on file', () => {
+  it('is not a correction the form takes: the e-mail on file is what link verification rests on', async () => {
+    const a = await account();
+    const holder = await signedIn({ holderOf: [a.id] });
+    const res = await postJson('/api/requests', { formToken: await formToken(), ...requestBody({ type: 'correct', accountNumber: a.number, fullName: a.name, declarationName: a.name, correctionField: 'email_on_file', correctionValue: 'mallory@attacker.example' }) }, holder.cookie);
+    expect(res.status).toBe(422);
+    expect((await res.json<{ error: { fields: { field: string }[] } }>()).error.fields.map((f) => f.field)).toContain('correctionField');
+  });
+
+  it('cannot open a way around the deletion password: an older e-mail correction is not applied, and a deletion link still goes to the holder', async () => {
+    const a = await account();
+    const holder = await signedIn({ holderOf: [a.id] });
+    // A correction filed before the e-mail on file stopped being correctable (or written by hand).
+    const correction = await fileRequest(requestBody({ type: 'correct', accountNumber: a.number, fullName: a.name, declarationName: a.name, correctionField: 'phone_on_file', correctionValue: '+1-209-555-0111' }), holder.cookie);
+    await env.DB.prepare("UPDATE privacy_requests SET details = json_object('correctionField', 'email_on_file', 'correctionValue', 'mallory@attacker.example') WHERE id = ?1").bind(correction.id).run();
+    const officer = await signedIn({ role: 'privacy_officer' });
+    await staffPost(`/requests/${correction.id}/start`, officer.cookie);
+    expect((await staffPost(`/requests/${correction.id}/correction`, officer.cookie, { decision: 'apply' })).status).toBe(409);
+    const onFile = await env.DB.prepare('SELECT email_on_file FROM accounts WHERE id = ?1').bind(a.id).first<{ email_on_file: string }>();
+    expect(onFile!.email_on_file).toBe(a.email);
+
+    // Without the password, a deletion is verified only by the holder at the address on file.
+    const deletion = await fileRequest(requestBody({ type: 'delete', accountNumber: a.number, fullName: a.name, declarationName: a.name, email: 'mallory@attacker.example' }));
+    expect(deletion.state).toBe('verifying');
+    expect(await outboxTo('mallory@attacker.example')).toBe(0);
+    expect((await latestEmail('privacy-request-verify', a.email))?.body_text).toContain(deletion.id);
+  });
+
+  it('checks the format of a corrected phone number or ZIP code', async () => {
+    const a = await account();
+    for (const [field, value] of [['phone_on_file', 'call me maybe'], ['mailing_postal_code', 'nine five']]) {
+      const res = await postJson('/api/requests', { formToken: await formToken(), ...requestBody({ type: 'correct', accountNumber: a.number, fullName: a.name, declarationName: a.name, correctionField: field, correctionValue: value }) });
+      expect(res.status, field).toBe(422);
+      expect((await res.json<{ error: { fields: { field: string }[] } }>()).error.fields.map((f) => f.field)).toContain('correctionValue');
+    }
+  });
+});

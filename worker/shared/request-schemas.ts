@@ -14,16 +14,28 @@ export const requestTypeLabels: Record<(typeof requestTypes)[number], string> = 
   opt_out: 'Opt out of sale or sharing, and limit use of sensitive information',
 };
 
-/** Fields a correction request may name (columns of the utility's account record). */
+/**
+ * Fields a correction request may name (columns of the utility's account record). Not the e-mail
+ * on file: it is what link verification of every request rests on, so a request must not be able
+ * to move it (a login's e-mail changes at /account/security/, confirmed by the new address).
+ */
 export const correctableFields = {
   holder_name: 'Name on the account',
-  email_on_file: 'E-mail address',
   phone_on_file: 'Phone number',
   mailing_street: 'Mailing address: street',
   mailing_city: 'Mailing address: city',
   mailing_postal_code: 'Mailing address: ZIP code',
 } as const;
 export type CorrectableField = keyof typeof correctableFields;
+
+/** What a corrected value must look like, so the record is not corrected into something unusable. */
+const correctionFormats: Record<CorrectableField, { check: (value: string) => boolean; message: string }> = {
+  holder_name: { check: (v) => v.length >= 2 && v.length <= 120, message: 'Enter the full name, 2 to 120 characters.' },
+  phone_on_file: { check: (v) => /^\+?[0-9 ().-]{7,25}$/.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 7, message: 'Enter a phone number (digits, spaces, dashes, brackets and an optional leading +).' },
+  mailing_street: { check: (v) => v.length <= 200, message: 'Enter the street, at most 200 characters.' },
+  mailing_city: { check: (v) => v.length <= 100, message: 'Enter the city, at most 100 characters.' },
+  mailing_postal_code: { check: (v) => /^\d{5}(-\d{4})?$/.test(v), message: 'Enter a 5-digit ZIP code.' },
+};
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
@@ -71,6 +83,7 @@ export const privacyRequestSchema = z
     if (v.type === 'correct') {
       if (!v.correctionField) problem('correctionField', 'Choose what should be corrected.');
       if (!v.correctionValue) problem('correctionValue', 'Enter the correct value.');
+      else if (v.correctionField && !correctionFormats[v.correctionField].check(v.correctionValue)) problem('correctionValue', correctionFormats[v.correctionField].message);
     }
     if (v.type === 'opt_out' && !v.optOutSaleSharing && !v.limitSensitiveUse) {
       problem('optOutSaleSharing', 'Choose at least one: opt out of sale or sharing, or limit use of sensitive information.');
