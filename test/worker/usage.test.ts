@@ -1,12 +1,14 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { bills } from '../../db/schema';
+import { buildAccessPackage } from '../../worker/staff/access-package';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, localIso, slotOf } from '../../worker/usage/time';
 import { conversionFactor, GALLONS_PER_CCF, GALLONS_PER_M3 } from '../../worker/usage/units';
 import { db, givenAccount, signedIn, uniqueId } from './support/sign-in';
-import { get, givenMeter, givenReads, TZ } from './support/usage-fixtures';
+import { get, givenIngestClient, givenMeter, givenReads, sendBatch, TZ } from './support/usage-fixtures';
 
-type Point = { start: string; end: string; label: string; value: number | null; quality: string; intervals: number; missingIntervals: number; estimatedIntervals: number; lastYear: number | null; similarHomes: number | null };
-type SeriesBody = { unit: string; points: Point[]; totals: { value: number; lastYear: number | null; missingIntervals: number }; similarHomes: { available: boolean; note: string; minimumHomes: number }; rowsRead: number };
+type Point = { start: string; end: string; label: string; value: number | null; quality: string; intervals: number; missingIntervals: number; estimatedIntervals: number; lastYear: number | null; lastYearQuality: string; similarHomes: number | null };
+type SeriesBody = { unit: string; points: Point[]; totals: { value: number; lastYear: number | null; missingIntervals: number }; similarHomes: { available: boolean; note: string; minimumHomes: number }; tenure: { from: string | null; to: string | null }[]; rowsRead: number };
 
 const series = async (cookie: string, meterId: string, q: string) => {
   const res = await get(`/api/usage/meters/${meterId}/series?${q}`, cookie);
@@ -296,5 +298,109 @@ describe('exports', () => {
     expect(xml).toContain('<espi:powerOfTenMultiplier>-2</espi:powerOfTenMultiplier>');
     expect(xml).toContain('<espi:commodity>9</espi:commodity>');
     expect(xml).toContain('<espi:value>125</espi:value>');
+  });
+});
+
+describe('a service point that changed hands', () => {
+  /**
+   * Account A held a service point with an hourly water meter until 31 May 2026; account B moved in
+   * on 1 June (sent by the utility as accountSince). Reads cover 30 May to 3 June of 2025 and 2026.
+   * A reads 1 gallon an hour before the move, B's days read 2.
+   */
+  async function moveBetweenTwoCustomers() {
+    const client = await givenIngestClient();
+    const n = uniqueId('move');
+    const [a, b, sp, meter] = [`acct-a-${n}`, `acct-b-${n}`, `sp-${n}`, `mtr-${n}`];
+    const point = { id: sp, street: '4 Moving Lane', city: 'Alder Creek', region: 'CA', postalCode: '95990', serviceArea: 'Tenure Flats' };
+    const days = [...eachDay('2025-05-30', '2025-06-03'), ...eachDay('2026-05-30', '2026-06-03')];
+    const first = await sendBatch(client, {
+      batchId: `${n}-1`,
+      accounts: [{ id: a, accountNumber: `AN-A-${n}`, holderName: 'First Holder' }],
+      servicePoints: [{ ...point, accountId: a }],
+      meters: [{ id: meter, servicePointId: sp, serialNumber: `SN-${n}`, kind: 'water', unit: 'gal', intervalMinutes: 60, installedOn: '2024-01-01' }],
+      days: days.map((day) => ({ meterId: meter, day, values: Array.from({ length: 24 }, () => (day >= '2026-06-01' ? 2 : 1)) })),
+    });
+    expect(first.status).toBe(201);
+    const move = await sendBatch(client, { batchId: `${n}-2`, accounts: [{ id: b, accountNumber: `AN-B-${n}`, holderName: 'Second Holder' }], servicePoints: [{ ...point, accountId: b, accountSince: '2026-06-01' }] });
+    expect(move.status).toBe(201);
+    return { meter, a: { id: a, ...(await signedIn({ holderOf: [a] })) }, b: { id: b, ...(await signedIn({ holderOf: [b] })) } };
+  }
+
+  it('lists the meter to each holder with only the days of their own tenure', async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    type Listed = { meters: { id: string; accountId: string; firstDay: string | null; lastDay: string | null; tenure: { from: string | null; to: string | null }[] }[] };
+    const listA = await (await get('/api/usage/meters', a.cookie)).json<Listed>();
+    expect(listA.meters).toEqual([expect.objectContaining({ id: meter, accountId: a.id, firstDay: '2025-05-30', lastDay: '2026-05-31', tenure: [{ from: null, to: '2026-05-31' }] })]);
+    const listB = await (await get('/api/usage/meters', b.cookie)).json<Listed>();
+    expect(listB.meters).toEqual([expect.objectContaining({ id: meter, accountId: b.id, firstDay: '2026-06-01', lastDay: '2026-06-03', tenure: [{ from: '2026-06-01', to: null }] })]);
+  });
+
+  it("shows each holder their own days and last year's comparison only from days they held", async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    const range = 'from=2026-05-30&to=2026-06-03';
+    const { body: dayA } = await series(a.cookie, meter, `${range}&resolution=day`);
+    expect(dayA!.points.map((p) => [p.label, p.value, p.quality, p.lastYear])).toEqual([
+      ['2026-05-30', 24, 'actual', 24],
+      ['2026-05-31', 24, 'actual', 24],
+      ['2026-06-01', null, 'not_held', 24],
+      ['2026-06-02', null, 'not_held', 24],
+      ['2026-06-03', null, 'not_held', 24],
+    ]);
+    expect(dayA!.totals).toMatchObject({ value: 48, missingIntervals: 0 });
+    expect(dayA!.tenure).toEqual([{ from: null, to: '2026-05-31' }]);
+    const { body: dayB } = await series(b.cookie, meter, `${range}&resolution=day`);
+    expect(dayB!.points.map((p) => [p.label, p.value, p.quality, p.lastYear, p.lastYearQuality])).toEqual([
+      ['2026-05-30', null, 'not_held', null, 'not_held'],
+      ['2026-05-31', null, 'not_held', null, 'not_held'],
+      ['2026-06-01', 48, 'actual', null, 'not_held'],
+      ['2026-06-02', 48, 'actual', null, 'not_held'],
+      ['2026-06-03', 48, 'actual', null, 'not_held'],
+    ]);
+    expect(dayB!.totals).toMatchObject({ value: 144, lastYear: null, missingIntervals: 0 });
+
+    // Hour by hour, and by month: the move day splits exactly at local midnight.
+    const { body: hourB } = await series(b.cookie, meter, `${range}&resolution=hour`);
+    expect(hourB!.points.filter((p) => p.value !== null)).toHaveLength(72);
+    expect(hourB!.points.find((p) => p.value !== null)!.label).toBe('2026-06-01T00:00');
+    expect(hourB!.points.every((p) => p.lastYear === null)).toBe(true);
+    const { body: hourA } = await series(a.cookie, meter, `${range}&resolution=native`);
+    expect(hourA!.points.filter((p) => p.value !== null).map((p) => p.label).at(-1)).toBe('2026-05-31T23:00');
+    const { body: monthA } = await series(a.cookie, meter, 'from=2026-05-01&to=2026-06-30&resolution=month');
+    expect(monthA!.points.map((p) => [p.label, p.value, p.quality])).toEqual([['2026-05', 48, 'incomplete'], ['2026-06', null, 'not_held']]);
+    const { body: monthB } = await series(b.cookie, meter, 'from=2026-05-01&to=2026-06-30&resolution=month');
+    expect(monthB!.points.map((p) => [p.label, p.value, p.quality])).toEqual([['2026-05', null, 'not_held'], ['2026-06', 144, 'incomplete']]);
+    expect(monthB!.points[1]!.intervals).toBe(30 * 24);
+  });
+
+  it('exports to each holder only the days of their own tenure, as CSV and as Green Button', async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    const csvDays = async (cookie: string) => {
+      const lines = (await (await get(`/api/usage/meters/${meter}/export.csv?from=2026-05-30&to=2026-06-03`, cookie)).text()).trim().split('\r\n').slice(1);
+      return [...new Set(lines.map((l) => l.split(',')[3]!.slice(0, 10)))];
+    };
+    expect(await csvDays(a.cookie)).toEqual(['2026-05-30', '2026-05-31']);
+    expect(await csvDays(b.cookie)).toEqual(['2026-06-01', '2026-06-02', '2026-06-03']);
+    const blocks = async (cookie: string) => [...(await (await get(`/api/usage/meters/${meter}/export.xml?from=2026-05-30&to=2026-06-03`, cookie)).text()).matchAll(/<title>Reads for (\d{4}-\d{2}-\d{2})<\/title>/g)].map((m) => m[1]);
+    expect(await blocks(a.cookie)).toEqual(['2026-05-30', '2026-05-31']);
+    expect(await blocks(b.cookie)).toEqual(['2026-06-01', '2026-06-02', '2026-06-03']);
+    // A range wholly outside the caller's tenure exports no reads at all.
+    expect(await (await get(`/api/usage/meters/${meter}/export.csv?from=2025-05-30&to=2025-06-03`, b.cookie)).text()).toBe('meter_id,interval_start,interval_end,local_start,value,unit,quality\r\n');
+  });
+
+  it("puts only each holder's own days in their access package", async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    const usageDays = async (accountId: string) => {
+      const pkg = await buildAccessPackage(env.DB, { accountId, loginIds: [], emails: [] }, 'req-test');
+      const rows = pkg.tables.find((t) => t.table === 'usage_days')!.rows;
+      expect(rows.every((r) => r.meter_id === meter)).toBe(true);
+      return { days: rows.map((r) => r.day), tenures: pkg.tables.find((t) => t.table === 'service_point_tenures')!.rows, meters: pkg.tables.find((t) => t.table === 'meters')!.rowCount };
+    };
+    const ofA = await usageDays(a.id);
+    expect(ofA.days).toEqual([...eachDay('2025-05-30', '2025-06-03'), '2026-05-30', '2026-05-31']);
+    expect(ofA.tenures).toEqual([expect.objectContaining({ start_day: null, end_day: '2026-05-31' })]);
+    expect(ofA.meters).toBe(1);
+    const ofB = await usageDays(b.id);
+    expect(ofB.days).toEqual(eachDay('2026-06-01', '2026-06-03'));
+    expect(ofB.tenures).toEqual([expect.objectContaining({ start_day: '2026-06-01', end_day: null })]);
   });
 });
