@@ -87,10 +87,6 @@ export function verifyMailLink(requestId: string, link: VerifyLink): MailLink {
   return { path: `/privacy/request/verify/${fragment('code', code)}`, code };
 }
 
-export function verifyPath(requestId: string, link: VerifyLink) {
-  return verifyMailLink(requestId, link).path;
-}
-
 export function parseVerifyCode(code: string): { requestId: string; link: VerifyLink } | null {
   const p = parts(code, 4);
   const expires = p ? expiry(p[2]!) : null;
