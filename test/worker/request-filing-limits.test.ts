@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { logins } from '../../db/schema';
 import { currentKdf, hashPassword } from '../../worker/accounts/password';
-import { fileRequest, formToken, latestEmail, newClientIp, postForm, postJson, requestBody, staffPost, verifyByEmail } from './support/requests';
+import { fileRequest, formToken, latestEmail, newClientIp, portal, postForm, postJson, requestBody, staffPost, verifyByEmail } from './support/requests';
 import { db, givenAccount, signedIn, uniqueId } from './support/sign-in';
 
 let n = 0;
@@ -130,6 +130,15 @@ describe('where request mail goes', () => {
     expect(await mailTo(other)).toBe(0);
   });
 
+  it('shows a signed-in customer their login address on the form, fixed, and a visitor an empty field', async () => {
+    const holder = await signedIn({ holderOf: [(await customer()).id] });
+    const form = await (await portal('/privacy/request/', { headers: { Cookie: holder.cookie } })).text();
+    expect(form).toMatch(new RegExp(`<input id="email"[^>]*value="${holder.loginId}@test.example"[^>]*readonly`));
+    expect(form).toContain('You are signed in');
+    const anonymous = await (await portal('/privacy/request/')).text();
+    expect(anonymous).not.toMatch(/<input id="email"[^>]*readonly/);
+  });
+
   it('mails an anonymous filing only at the e-mail on file, and the contact address once the request is verified', async () => {
     const c = await customer();
     const contact = typed('contact');
@@ -147,6 +156,8 @@ describe('where request mail goes', () => {
     const officer = await signedIn({ role: 'privacy_officer' });
     const stranger = typed('stranger');
     const unmatched = await fileRequest(requestBody({ accountNumber: '5550000001', fullName: 'Not A Customer', declarationName: 'Not A Customer', email: stranger }));
+    const detail = await (await portal(`/api/staff/requests/${unmatched.id}`, { headers: { Cookie: officer.cookie } })).json<{ request: { noticeTo: string | null } }>();
+    expect(detail.request.noticeTo).toBeNull();
     expect((await staffPost(`/requests/${unmatched.id}/refuse`, officer.cookie, { reason: 'We could not verify the request.' })).status).toBe(200);
     const junkOptOut = await fileRequest(requestBody({ type: 'opt_out', optOutSaleSharing: true, accountNumber: '5550000002', fullName: 'Not A Customer', declarationName: 'Not A Customer', email: stranger }));
     await staffPost(`/requests/${junkOptOut.id}/start`, officer.cookie);
@@ -161,5 +172,7 @@ describe('where request mail goes', () => {
     expect((await staffPost(`/requests/${optOut.id}/fulfil`, officer.cookie)).status).toBe(200);
     expect(await mailTo(stranger)).toBe(0);
     expect(await latestEmail('privacy-request-opt-out', c.email)).toBeTruthy();
+    const optOutDetail = await (await portal(`/api/staff/requests/${optOut.id}`, { headers: { Cookie: officer.cookie } })).json<{ request: { noticeTo: string | null } }>();
+    expect(optOutDetail.request.noticeTo).toBe(c.email);
   });
 });

@@ -82,7 +82,7 @@ async function matchAccount(env: FilingEnv, input: PrivacyRequestInput): Promise
 }
 
 /** A signed-in customer's login address, proven when they confirmed it (a session needs that). */
-async function verifiedLoginEmail(env: FilingEnv, loginId: string): Promise<string | null> {
+export async function verifiedLoginEmail(env: Pick<Env, 'DB'>, loginId: string): Promise<string | null> {
   const row = await env.DB.prepare('SELECT email FROM logins WHERE id = ?1 AND email_verified_at IS NOT NULL').bind(loginId).first<{ email: string }>();
   return row?.email ?? null;
 }

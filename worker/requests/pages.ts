@@ -1,8 +1,12 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { drizzle } from 'drizzle-orm/d1';
 import type { AppEnv } from '../app-types';
 import { requestTypeLabels, statusBodySchema } from '../shared/request-schemas';
+import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
+import { verifiedLoginEmail } from './filing';
 import { readBody } from './form-io';
 import { issueFormToken } from './form-token';
 import { parseStatusCode, statusLink } from './links';
@@ -89,9 +93,19 @@ export const requestPages = new Hono<AppEnv>()
   .get('/privacy/request/', async (c) => {
     const { token } = await issueFormToken(c.env.RECEIPT_SIGNING_JWKS, { issuer: c.env.PORTAL_ORIGIN });
     const url = new URL(c.req.url);
+    // A signed-in customer's request uses their login address (see fileRequest): show it, fixed.
+    const cookie = getCookie(c, SESSION_COOKIE);
+    const login = cookie ? await resolveSession(drizzle(c.env.DB), cookie) : null;
+    const email = login?.role === 'customer' ? await verifiedLoginEmail(c.env, login.id) : null;
     return servePage(c, '/privacy/request/', [
       { selector: 'input[data-fill="form-token"]', attributes: { value: token } },
       { selector: '[data-fill="problems"]', html: problemsFromQuery(url, requestFormProblems) },
+      ...(email
+        ? [
+            { selector: '#email', attributes: { value: email, readonly: '' } },
+            { selector: '#email-hint', html: esc('You are signed in, so we use your sign-in e-mail address for a request about yourself, and write to it about the request.') },
+          ]
+        : []),
     ]);
   })
   .get('/privacy/request/status/', (c) => servePage(c, '/privacy/request/status/', []))

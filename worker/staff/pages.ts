@@ -33,6 +33,7 @@ function detailHtml(d: Awaited<ReturnType<typeof requestDetail>>): string {
     ...(r.submittedBy === 'agent' ? ([['Signed permission', r.agentPermission]] as [string, unknown][]) : []),
     ['Customer name given', r.requesterName],
     ['Contact e-mail', r.requesterEmail],
+    ['Notices go to', r.noticeTo ?? 'No one: the request is not verified or matched no account (the requester reads the answer at their status link)'],
     ['Signed declaration', r.declarationName],
     ['Account matched', r.accountMatched ? 'Yes' : 'No account matched these details'],
     ['Verification', r.verifiedAt ? `${r.verificationMethod} at ${r.verifiedAt}` : 'Not verified yet'],
