@@ -22,6 +22,7 @@ import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
 import { purgeExpiredConsentProof } from './consent/retention';
 import { purgeReferrerCandidates } from './visits/referrers';
+import { parseTotpKeyring, resealTotpSecrets } from './auth/totp-secrets';
 import { staffPages } from './staff/pages';
 import { staff } from './staff/routes';
 import { usage } from './usage/routes';
@@ -75,11 +76,12 @@ app.onError(handleError);
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
  * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
- * yesterday's referrer candidates, and a retry of queued mail.
+ * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, and a retry of
+ * queued mail.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), deliverQueued(env, db)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), deliverQueued(env, db)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

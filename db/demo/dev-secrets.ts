@@ -24,6 +24,8 @@ export async function generateDevSecrets(): Promise<Record<string, string>> {
     LINK_SIGNING_SECRET: randomSecret(),
     // ES256 private keys; the first signs receipts and forms, all are published at /.well-known/jwks.json.
     RECEIPT_SIGNING_JWKS: await receiptSigningJwks(),
+    // AES-256-GCM keys for staff TOTP secrets in D1, "<kid>:<base64url 32 bytes>", newest first (worker/auth/totp-secrets.ts).
+    TOTP_ENCRYPTION_KEYS: `dev-${new Date().toISOString().slice(0, 10)}:${randomSecret(32)}`,
   };
 }
 
@@ -42,12 +44,30 @@ export function toEnvFile(secrets: Record<string, string>) {
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const path = '.dev.vars';
+/** Reads what toEnvFile writes (and plain or double-quoted values, as a hand-edited .dev.vars may hold). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!;
+    out[m[1]!] = /^'.*'$/.test(raw) || /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
+  }
+  return out;
+}
+
+/**
+ * The local secrets in `path` (.dev.vars, or an e2e run's env file), after adding any that are
+ * missing. The demo loader needs them too: it stores staff TOTP secrets sealed with TOTP_ENCRYPTION_KEYS.
+ */
+export async function ensureDevSecrets(path = '.dev.vars'): Promise<Record<string, string>> {
   const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const missing = Object.entries(await generateDevSecrets()).filter(([k]) => !new RegExp(`^${k}=`, 'm').test(existing));
   if (missing.length) {
-    writeFileSync(path, existing + toEnvFile(Object.fromEntries(missing)));
+    writeFileSync(path, (existing && !existing.endsWith('\n') ? `${existing}\n` : existing) + toEnvFile(Object.fromEntries(missing)));
     console.log(`Wrote local secrets to ${path}: ${missing.map(([k]) => k).join(', ')}`);
   }
+  return parseEnvFile(readFileSync(path, 'utf8'));
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureDevSecrets();

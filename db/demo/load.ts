@@ -1,24 +1,30 @@
 /**
  * Loads the demo data set into the local D1 that `wrangler dev` uses (after the migrations).
- *   tsx db/demo/load.ts [--persist-to DIR] [--reset] [--skip-usage]
+ *   tsx db/demo/load.ts [--persist-to DIR] [--secrets FILE] [--reset] [--skip-usage]
  * Skips when the demo utility is already there, unless --reset empties every table first.
  * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json.
+ * Staff TOTP secrets are sealed with TOTP_ENCRYPTION_KEYS from FILE (default .dev.vars, created
+ * with any missing local secret), the file `wrangler dev` then reads; any secret already in the
+ * database in clear or under an older key is sealed again under the newest.
  */
 import { drizzle } from 'drizzle-orm/d1';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
+import { parseTotpKeyring, resealTotpSecrets } from '../../worker/auth/totp-secrets';
 import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
 import { demoAccounts } from './customers';
 import { DEMO_SEED, demoStatements } from './dataset';
+import { ensureDevSecrets } from './dev-secrets';
 import { demoLoginStatements } from './logins';
 import { seededRandom } from './random';
 import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
 
-const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, 'secrets': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
+const totpKeys = await parseTotpKeyring((await ensureDevSecrets(args.secrets ?? '.dev.vars')).TOTP_ENCRYPTION_KEYS);
 
 const proxy = await getPlatformProxy<{ DB: D1Database }>({
   configPath: 'wrangler.toml',
@@ -34,7 +40,7 @@ try {
     console.log('Demo data already loaded (use --reset to reload).');
   } else {
     const started = performance.now();
-    const statements = [...demoStatements(db), ...(await demoLoginStatements(db))];
+    const statements = [...demoStatements(db), ...(await demoLoginStatements(db, totpKeys))];
     // Local D1 spends several milliseconds per statement, so consecutive INSERTs into the same
     // table are merged into multi-row INSERTs (literal SQL, under D1's 100 KB statement limit).
     // One D1 batch is one transaction: the base data lands whole or not at all.
@@ -46,6 +52,8 @@ try {
       `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );
   }
+  const sealed = await resealTotpSecrets(db, totpKeys);
+  if (sealed.resealed || sealed.unreadable) console.log(`Staff TOTP secrets sealed again under the newest key: ${sealed.resealed}; unreadable with these keys: ${sealed.unreadable}.`);
   await registerDemoIngestClient(raw);
 } finally {
   await proxy.dispose();

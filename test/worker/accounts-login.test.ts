@@ -10,6 +10,7 @@ import { clientHash, throttle } from '../../worker/accounts/throttle';
 import { requireLogin, requireRole } from '../../worker/auth/require-login';
 import { sha256Hex } from '../../worker/auth/tokens';
 import { newTotpSecret, totpCode } from '../../worker/auth/totp';
+import { parseTotpKeyring, sealTotpSecret } from '../../worker/auth/totp-secrets';
 import { handleError } from '../../worker/http/errors';
 import { db, depsAt, get, givenLogin, linkTokenSentTo, login, mailsTo, postForm, postJson, sessionCookieFrom, uniqueEmail } from './support/accounts';
 import { signedIn } from './support/sign-in';
@@ -143,7 +144,7 @@ describe('lockout', () => {
     const who = await givenLogin();
     expect((await login(who.email, who.password, { ip })).status).toBe(429);
     expect((await login(who.email, who.password, { ip: '198.51.100.51' })).status).toBe(200);
-  });
+  }, 60_000); // 32 password hashes at the full KDF cost: slow on a busy machine.
 });
 
 describe('sessions', () => {
@@ -296,6 +297,50 @@ describe('e-mail change', () => {
     const events = await db().select().from(auditEvents).where(eq(auditEvents.subjectLoginId, who.id));
     expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['email.change_requested', 'email.changed']));
     expect(JSON.stringify(events)).not.toContain(next);
+  });
+});
+
+describe('TOTP secrets are stored encrypted', () => {
+  const storedSecret = async (id: string) => (await db().select({ totpSecret: logins.totpSecret }).from(logins).where(eq(logins.id, id)))[0]!.totpSecret!;
+  async function secondStep(who: { email: string; password: string }, secret: string, ip: string) {
+    const pending = sessionCookieFrom(await login(who.email, who.password, { ip }))!;
+    return { pending, res: await postJson('/api/accounts/login/second-factor', { code: await totpCode(secret, new Date()) }, { cookie: pending, ip }) };
+  }
+
+  it('signs staff in with an encrypted secret; the column never holds the base32 secret', async () => {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role: 'support', totpSecret: secret });
+    expect(await storedSecret(who.id)).toMatch(/^totp1\./);
+    expect(await storedSecret(who.id)).not.toContain(secret);
+    const { res } = await secondStep(who, secret, '198.51.100.150');
+    expect(res.status).toBe(200);
+    expect(await storedSecret(who.id)).not.toContain(secret);
+  });
+
+  it('encrypts a secret still stored in clear the next time it is used', async () => {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role: 'privacy_officer', totpSecret: secret });
+    await db().update(logins).set({ totpSecret: secret }).where(eq(logins.id, who.id));
+    const { res } = await secondStep(who, secret, '198.51.100.151');
+    expect(res.status).toBe(200);
+    const stored = await storedSecret(who.id);
+    expect(stored).toMatch(/^totp1\./);
+    expect(stored).not.toContain(secret);
+  });
+
+  it('fails closed when the secret was sealed under a key the worker does not hold: no sign-in, an audit event', async () => {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role: 'admin', totpSecret: secret });
+    const newestKid = env.TOTP_ENCRYPTION_KEYS.split(',')[0]!.split(':')[0]!;
+    const wrongRing = await parseTotpKeyring(`${newestKid}:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`);
+    await db().update(logins).set({ totpSecret: await sealTotpSecret(wrongRing, who.id, secret) }).where(eq(logins.id, who.id));
+    const { pending, res } = await secondStep(who, secret, '198.51.100.152');
+    expect(res.status).toBe(503);
+    expect(await errorCode(res)).toBe('second_factor_unavailable');
+    expect(sessionCookieFrom(res)).toBeNull();
+    expect((await get('/api/accounts/me', { cookie: pending })).status).toBe(401);
+    const events = await db().select().from(auditEvents).where(and(eq(auditEvents.subjectLoginId, who.id), eq(auditEvents.event, 'login.second_factor_unreadable')));
+    expect(events).toHaveLength(1);
   });
 });
 

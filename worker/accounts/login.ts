@@ -4,6 +4,7 @@ import { auditEvents, logins, sessions } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { newSession, resolveSession, revokeLoginSessionsUpdate, revokeSessionUpdate, liveSessions, staffRoles, type SignedInLogin } from '../auth/sessions';
 import { matchTotp } from '../auth/totp';
+import { openTotpSecret, parseTotpKeyring, sealTotpSecret, TotpSecretUnreadable } from '../auth/totp-secrets';
 import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
 import { runBatch, type AccountDeps } from './deps';
@@ -84,8 +85,10 @@ export async function signIn(
 /**
  * The second sign-in step: a TOTP code on a session that owes it. Success replaces the pending
  * session with a new one marked as second-factor-passed (rotation on privilege change).
+ * `totpKeys` is TOTP_ENCRYPTION_KEYS: the stored secret is sealed (worker/auth/totp-secrets.ts);
+ * one that does not open refuses the sign-in, and one in clear or under an older key is sealed anew.
  */
-export async function passSecondFactor(deps: AccountDeps, pendingToken: string | null | undefined, code: string): Promise<IssuedSession> {
+export async function passSecondFactor(deps: AccountDeps, pendingToken: string | null | undefined, code: string, totpKeys: string): Promise<IssuedSession> {
   const { db, now } = deps;
   const pending = pendingToken ? await resolveSession(db, pendingToken, now, { allowPending: true }) : null;
   const [row] = pending ? await db.select().from(sessions).where(eq(sessions.tokenHash, pending.sessionHash)).limit(1) : [];
@@ -98,14 +101,28 @@ export async function passSecondFactor(deps: AccountDeps, pendingToken: string |
     throw tooMany();
   }
   const [login] = await db.select().from(logins).where(eq(logins.id, pending.id)).limit(1);
-  const step = login?.totpSecret ? await matchTotp(login.totpSecret, code, now, login.totpLastStep) : null;
+  let secret: { secret: string; needsReseal: boolean } | null = null;
+  const keys = login?.totpSecret ? await parseTotpKeyring(totpKeys) : null;
+  if (login?.totpSecret && keys) {
+    try {
+      secret = await openTotpSecret(keys, login.id, login.totpSecret);
+    } catch (err) {
+      if (!(err instanceof TotpSecretUnreadable)) throw err;
+      // A missing or wrong key: fail closed, and tell the operators (by event and id only), not the guesser's counter.
+      console.error(JSON.stringify({ level: 'error', event: 'totp.secret_unreadable' }));
+      await runBatch(db, [auditInsert(db, { event: 'login.second_factor_unreadable', subjectLoginId: pending.id })]);
+      throw new ApiError(503, 'second_factor_unavailable', 'Your authenticator code cannot be checked right now. Please contact an administrator.');
+    }
+  }
+  const step = secret ? await matchTotp(secret.secret, code, now, login!.totpLastStep) : null;
+  const resealed = secret?.needsReseal && keys ? { totpSecret: await sealTotpSecret(keys, pending.id, secret.secret) } : {};
   // Record the step only if no one recorded it (or a later one) first: a code is accepted once.
   const claimed =
     step === null
       ? []
       : await db
           .update(logins)
-          .set({ totpLastStep: step })
+          .set({ totpLastStep: step, ...resealed })
           .where(and(eq(logins.id, pending.id), or(isNull(logins.totpLastStep), lt(logins.totpLastStep, step))))
           .returning({ id: logins.id });
   if (!claimed.length) {
