@@ -1,8 +1,10 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { chunkRowsForInsert } from '../batching';
-import { accounts, bills, meters, servicePoints, utilities } from '../schema';
+import { accounts, bills, meters, servicePoints, servicePointTenures, utilities } from '../schema';
 import { demoAccounts, demoUtilityRow, type DemoAccount } from './customers';
+import { DEMO_MOVE } from './move';
 import { seededRandom, type Random } from './random';
 
 export const DEMO_SEED = 20261125;
@@ -10,7 +12,7 @@ export const DEMO_SEED = 20261125;
 export const DEMO_TODAY = '2026-11-24';
 
 /** Monthly bills for the last 24 months, amounts varying by season. */
-function demoBills(account: DemoAccount, random: Random) {
+function demoBills(account: Pick<DemoAccount, 'id' | 'meters'>, random: Random) {
   const rows = [];
   const end = new Date(`${DEMO_TODAY}T00:00:00Z`);
   for (let m = 24; m >= 1; m--) {
@@ -39,6 +41,8 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
   const customers = demoAccounts(random);
   const statements: BatchItem<'sqlite'>[] = [db.insert(utilities).values(demoUtilityRow)];
   for (const a of customers) {
+    // The holder who moved out (see move.ts) has their mail forwarded and the account closed.
+    const movedOut = a.id === DEMO_MOVE.former.accountId ? DEMO_MOVE.former.forwarding : null;
     statements.push(
       db.insert(accounts).values({
         id: a.id,
@@ -47,10 +51,11 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
         holderName: a.holderName,
         emailOnFile: a.email,
         phoneOnFile: a.phone,
-        mailingStreet: a.servicePoint.street,
-        mailingCity: a.servicePoint.city,
+        mailingStreet: movedOut?.street ?? a.servicePoint.street,
+        mailingCity: movedOut?.city ?? a.servicePoint.city,
         mailingRegion: 'CA',
-        mailingPostalCode: a.servicePoint.postalCode,
+        mailingPostalCode: movedOut?.postalCode ?? a.servicePoint.postalCode,
+        status: movedOut ? 'closed' : 'active',
       }),
       db.insert(servicePoints).values({
         id: a.servicePoint.id,
@@ -73,7 +78,40 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
         })),
       ),
     );
-    for (const chunk of chunkRowsForInsert(demoBills(a, random))) statements.push(db.insert(bills).values(chunk));
+    // Every account draws its bills from the shared sequence, so the move changes no other account's data.
+    const billRows = demoBills(a, random).filter((b) => !movedOut || b.periodEnd <= DEMO_MOVE.moveOut);
+    for (const chunk of chunkRowsForInsert(billRows)) statements.push(db.insert(bills).values(chunk));
   }
+  statements.push(...demoMoveStatements(db, customers));
   return statements;
+}
+
+/**
+ * The move of move.ts: the new holder's account and bills, and the change of holder recorded as
+ * ingestion records it (the former tenure ends the day before the move-in, the new one starts on
+ * it) before the service point names its new holder.
+ */
+function demoMoveStatements(db: DrizzleD1Database, customers: DemoAccount[]): BatchItem<'sqlite'>[] {
+  const { newcomer, servicePointId, moveIn, moveOut } = DEMO_MOVE;
+  const former = customers.find((c) => c.id === DEMO_MOVE.former.accountId)!;
+  const point = former.servicePoint;
+  const billRows = demoBills({ id: newcomer.id, meters: former.meters }, seededRandom(newcomer.accountIndex)).filter((b) => b.periodStart >= moveIn);
+  return [
+    db.insert(accounts).values({
+      id: newcomer.id,
+      utilityId: demoUtilityRow.id,
+      accountNumber: newcomer.accountNumber,
+      holderName: newcomer.holderName,
+      emailOnFile: newcomer.email,
+      phoneOnFile: newcomer.phone,
+      mailingStreet: point.street,
+      mailingCity: point.city,
+      mailingRegion: 'CA',
+      mailingPostalCode: point.postalCode,
+    }),
+    ...chunkRowsForInsert(billRows).map((chunk) => db.insert(bills).values(chunk)),
+    db.update(servicePointTenures).set({ endDay: moveOut }).where(and(eq(servicePointTenures.servicePointId, servicePointId), isNull(servicePointTenures.endDay))),
+    db.insert(servicePointTenures).values({ servicePointId, accountId: newcomer.id, startDay: moveIn }),
+    db.update(servicePoints).set({ accountId: newcomer.id }).where(eq(servicePoints.id, servicePointId)),
+  ];
 }

@@ -19,6 +19,7 @@ import { demoAccounts } from './customers';
 import { DEMO_SEED, demoStatements } from './dataset';
 import { ensureDevSecrets } from './dev-secrets';
 import { demoLoginStatements } from './logins';
+import { demoMoveLoginStatements } from './move';
 import { seededRandom } from './random';
 import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
 
@@ -40,7 +41,7 @@ try {
     console.log('Demo data already loaded (use --reset to reload).');
   } else {
     const started = performance.now();
-    const statements = [...demoStatements(db), ...(await demoLoginStatements(db, totpKeys))];
+    const statements = [...demoStatements(db), ...(await demoLoginStatements(db, totpKeys)), ...(await demoMoveLoginStatements(db))];
     // Local D1 spends several milliseconds per statement, so consecutive INSERTs into the same
     // table are merged into multi-row INSERTs (literal SQL, under D1's 100 KB statement limit).
     // One D1 batch is one transaction: the base data lands whole or not at all.

@@ -8,13 +8,19 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { addDays, daySlots, eachDay, slotStart, wallTime } from '../../worker/usage/time';
 import { utility } from '../../worker/shared/utility';
 import type { DemoAccount } from './customers';
+import { DEMO_MOVE } from './move';
 import { seededRandom, type Random } from './random';
 
 /** The demo's reads cover these local days: two full years before DEMO_TODAY (2026-11-24). */
 export const USAGE_FIRST_DAY = '2024-11-24';
 export const USAGE_LAST_DAY = '2026-11-23';
 
-export type DemoMeter = DemoAccount['meters'][number] & { accountIndex: number; serviceArea: string };
+export type DemoMeter = DemoAccount['meters'][number] & {
+  accountIndex: number;
+  serviceArea: string;
+  /** After a move (move.ts), another household's habits from the move-in day on. */
+  newHousehold?: { from: string; accountIndex: number };
+};
 
 export type GeneratedDay = { day: string; vals: (number | null)[]; quality: string };
 
@@ -186,6 +192,13 @@ export function generateMeterDays(meter: { kind: 'water' | 'electric'; intervalM
   return out;
 }
 
+/** A demo meter's days, with the new household's habits after a move. */
+export function demoMeterDays(m: DemoMeter, days: string[], seed: number): GeneratedDay[] {
+  if (!m.newHousehold) return generateMeterDays(m, days, seed);
+  const { from, accountIndex } = m.newHousehold;
+  return [...generateMeterDays(m, days.filter((d) => d < from), seed), ...generateMeterDays({ ...m, accountIndex }, days.filter((d) => d >= from), seed)];
+}
+
 /** Exact day total in the meter's unit (summing in integer tenths / thousandths avoids float drift). */
 export function dayTotal(vals: (number | null)[], kind: 'water' | 'electric') {
   const f = kind === 'water' ? 10 : 1000;
@@ -213,7 +226,7 @@ export function* usageInsertParams(meters: DemoMeter[], groupId: (kind: string, 
   let rows = 0;
   for (const m of meters) {
     const area = groupId(m.kind, m.serviceArea);
-    for (const d of generateMeterDays(m, days, seed)) {
+    for (const d of demoMeterDays(m, days, seed)) {
       let missing = 0;
       let estimated = 0;
       for (const q of d.quality) {
@@ -254,5 +267,12 @@ export async function demoIngestClient() {
 
 /** Every demo meter with what the generator needs (the same accounts as the demo data set). */
 export function demoMeters(accounts: DemoAccount[]): DemoMeter[] {
-  return accounts.flatMap((a, i) => a.meters.map((m) => ({ ...m, accountIndex: i + 1, serviceArea: a.servicePoint.serviceArea })));
+  return accounts.flatMap((a, i) =>
+    a.meters.map((m) => ({
+      ...m,
+      accountIndex: i + 1,
+      serviceArea: a.servicePoint.serviceArea,
+      ...(a.servicePoint.id === DEMO_MOVE.servicePointId ? { newHousehold: { from: DEMO_MOVE.moveIn, accountIndex: DEMO_MOVE.newcomer.accountIndex } } : {}),
+    })),
+  );
 }
