@@ -16,6 +16,7 @@ import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
+import { redactStaleOutbox } from './mail/outbox';
 import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
@@ -76,12 +77,12 @@ app.onError(handleError);
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
  * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
- * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, and a retry of
- * queued mail.
+ * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
+ * bodies of mail not delivered within 72 hours, and a retry of queued mail.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), deliverQueued(env, db)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db))]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

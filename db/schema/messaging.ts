@@ -3,7 +3,9 @@ import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every e-mail leaves through this outbox: a row is written in the same batch as the change it
- * reports, and a delivery step sends it later. Locally, a dev-only page lists it.
+ * reports, and a delivery step sends it later. Locally, a dev-only page lists it. `body_text` holds
+ * bearer links, so it is kept only until delivery, or 72 hours for mail never delivered
+ * (worker/mail/outbox.ts); the rest of the row records what was sent to whom and when.
  */
 export const outboxEmails = sqliteTable(
   'outbox_emails',

@@ -5,11 +5,15 @@
  * In development nothing leaves the machine: mail stays queued and the dev-only page
  * /dev/outbox/ lists it, links clickable. Routes call `deliverSoon` after queueing; a cron
  * trigger may call `deliverQueued` to retry what a request could not send.
+ *
+ * A sent row keeps no body (it held bearer links): the claim that marks it sent removes the body
+ * in the same statement; a failed send puts it back, for the daily cron to remove (outbox.ts).
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { outboxEmails } from '../../db/schema';
 import { utility } from '../shared/utility';
+import { DELIVERED_BODY } from './outbox';
 
 export type MailEnv = { EMAIL?: SendEmail; ENVIRONMENT: string };
 
@@ -24,7 +28,7 @@ export async function deliverQueued(env: MailEnv, db: DrizzleD1Database, options
     // Claim the row first, so two deliveries running at once do not both send it.
     const claimed = await db
       .update(outboxEmails)
-      .set({ status: 'sent', sentAt: (options.now ?? new Date()).toISOString() })
+      .set({ status: 'sent', sentAt: (options.now ?? new Date()).toISOString(), bodyText: DELIVERED_BODY })
       .where(and(eq(outboxEmails.id, mail.id), eq(outboxEmails.status, 'queued')))
       .returning({ id: outboxEmails.id });
     if (!claimed.length) continue;
@@ -34,7 +38,7 @@ export async function deliverQueued(env: MailEnv, db: DrizzleD1Database, options
     } catch {
       // Only the id: the address and body are personal data.
       console.error(JSON.stringify({ level: 'error', event: 'mail.delivery_failed', id: mail.id }));
-      await db.update(outboxEmails).set({ status: 'failed', sentAt: null }).where(eq(outboxEmails.id, mail.id));
+      await db.update(outboxEmails).set({ status: 'failed', sentAt: null, bodyText: mail.bodyText }).where(eq(outboxEmails.id, mail.id));
       failed++;
     }
   }
