@@ -7,6 +7,7 @@ import { DEMO_MOVE } from '../../db/demo/move';
 import { seededRandom } from '../../db/demo/random';
 import { demoMeterDays, demoMeters } from '../../db/demo/usage';
 import { dayWriteStatements } from '../../worker/usage/store';
+import { holderOn, visibleSpan, withinTenure } from '../../worker/usage/tenure';
 import { bills } from '../../db/schema';
 import { buildAccessPackage } from '../../worker/staff/access-package';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, localIso, slotOf } from '../../worker/usage/time';
@@ -392,6 +393,23 @@ describe('a service point that changed hands', () => {
     expect(await blocks(b.cookie)).toEqual(['2026-06-01', '2026-06-02', '2026-06-03']);
     // A range wholly outside the caller's tenure exports no reads at all.
     expect(await (await get(`/api/usage/meters/${meter}/export.csv?from=2025-05-30&to=2025-06-03`, b.cookie)).text()).toBe('meter_id,interval_start,interval_end,local_start,value,unit,quality\r\n');
+  });
+
+  it('tells whoever acts on reads (alerts) which account held the meter on a day', async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    expect(await holderOn(env.DB, meter, '2025-06-01')).toBe(a.id);
+    expect(await holderOn(env.DB, meter, '2026-05-31')).toBe(a.id);
+    expect(await holderOn(env.DB, meter, '2026-06-01')).toBe(b.id);
+    expect(await holderOn(env.DB, 'no-such-meter', '2026-06-01')).toBeNull();
+  });
+
+  it('clips a range to the days of one or more tenures', () => {
+    const twice = [{ from: null, to: '2026-01-31' }, { from: '2026-06-01', to: null }];
+    expect(visibleSpan(twice, '2025-12-01', '2026-03-31')).toEqual({ from: '2025-12-01', to: '2026-01-31' });
+    expect(visibleSpan(twice, '2026-02-01', '2026-05-31')).toBeNull();
+    expect(visibleSpan(twice, '2026-01-15', '2026-06-15')).toEqual({ from: '2026-01-15', to: '2026-06-15' });
+    expect([withinTenure(twice, '2026-01-31'), withinTenure(twice, '2026-02-01'), withinTenure(twice, '2026-06-01')]).toEqual([true, false, true]);
+    expect(visibleSpan([], '2026-01-01', '2026-01-31')).toBeNull();
   });
 
   it("puts only each holder's own days in their access package", async () => {
