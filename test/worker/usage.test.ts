@@ -231,6 +231,15 @@ describe('who may see usage', () => {
     expect(delegateList.meters).toEqual([]);
   });
 
+  it('lists every meter of an account with more meters than D1 binds parameters (100)', async () => {
+    const accountId = await givenAccount();
+    for (let i = 0; i < 120; i++) await givenMeter({ accountId });
+    const { cookie } = await signedIn({ holderOf: [accountId] });
+    const res = await get('/api/usage/meters', cookie);
+    expect(res.status).toBe(200);
+    expect((await res.json<{ meters: unknown[] }>()).meters).toHaveLength(120);
+  });
+
   it('answers a nonexistent meter exactly like someone else’s', async () => {
     const { cookie } = await signedIn({ holderOf: [await givenAccount()] });
     const res = await get('/api/usage/meters/no-such-meter/series?from=2025-06-01&to=2025-06-02', cookie);

@@ -4,7 +4,7 @@
  * that held the meter's service point at some time; it sees only the days of those tenures
  * (tenure.ts).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, sql, type Column } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { accounts, householdProfiles, meters, servicePoints, utilities } from '../../db/schema';
 import { accountIdsWithRight } from '../auth/account-access';
@@ -28,6 +28,9 @@ export type MeterContext = {
 
 /** A meter as one login may see it: the meter, and the days it may see (its accounts' tenures). */
 export type ViewedMeter = { meter: MeterContext; tenure: DayRange[]; accountIds: string[] };
+
+/** `column IN (ids)` with the ids as ONE bound JSON value: no limit from D1's 100 bound parameters. */
+const inJson = (column: Column, ids: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 const rangesOf = (tenures: Tenure[]): DayRange[] => tenures.map(({ from, to }) => ({ from, to }));
 /** The account whose tenure is the latest: the one a view of the meter is framed by. */
@@ -91,9 +94,9 @@ export async function meterListFor(db: DrizzleD1Database, raw: D1Database, login
     })
     .from(meters)
     .innerJoin(servicePoints, eq(servicePoints.id, meters.servicePointId))
-    .where(inArray(meters.id, [...byMeter.keys()]));
+    .where(inJson(meters.id, [...byMeter.keys()]));
   const accountIds = [...new Set(rows.map((r) => latestAccount(byMeter.get(r.id)!)))];
-  const numbers = new Map((await db.select({ id: accounts.id, accountNumber: accounts.accountNumber }).from(accounts).where(inArray(accounts.id, accountIds))).map((a) => [a.id, a.accountNumber]));
+  const numbers = new Map((await db.select({ id: accounts.id, accountNumber: accounts.accountNumber }).from(accounts).where(inJson(accounts.id, accountIds))).map((a) => [a.id, a.accountNumber]));
   return rows
     .map((r) => {
       const tenures = byMeter.get(r.id)!;
