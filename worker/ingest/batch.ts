@@ -294,6 +294,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
   }
   const batchSps = new Map(batch.servicePoints.map((s) => [s.id, s]));
   const ourPoints = new Set([...dbSps.values()].filter((sp) => sp.utilityId === utilityId).map((sp) => sp.id));
+  // "Today" is the utility's local date: a day has ended only once local midnight has passed there.
   const today = localDay(now.getTime(), timeZone);
   const tenure = planTenureChanges(batch.servicePoints, ourPoints, tenureRes!.results as StoredTenure[], today, problems);
   const contactEdits = batch.accounts.flatMap((a) => {
@@ -377,7 +378,6 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     p.vals[slot.index] = r.quality === 'missing' ? null : r.value;
     p.quality = p.quality.slice(0, slot.index) + (r.quality === 'actual' ? 'A' : r.quality === 'estimated' ? 'E' : 'M') + p.quality.slice(slot.index + 1);
   }
-  // "Today" (above) is the utility's local date: a day has ended only once local midnight has passed.
   for (const d of batch.days) {
     const meter = meters.get(d.meterId);
     if (!meter) {
@@ -413,7 +413,6 @@ export type CheckedBatch = { patches: DayPatch[]; tenure: TenureChanges; contact
 
 // ---------------------------------------------------------------- statements
 
-const now = `strftime('%Y-%m-%dT%H:%M:%fZ','now')`;
 const ROWS_PER_STATEMENT = 200;
 
 function chunks<T>(rows: T[], size = ROWS_PER_STATEMENT) {
@@ -478,7 +477,7 @@ export function batchStatements(db: D1Database, clientId: string, utilityId: str
       return [db.prepare(updateAccountsSql).bind(json, utilityId), db.prepare(insertAccountsSql).bind(json, utilityId)];
     }),
     ...tenure.beforePoints,
-    ...chunks(batch.servicePoints).map((c) => db.prepare(servicePointsSql).bind(JSON.stringify(c.map((s) => strip(s))))),
+    ...chunks(batch.servicePoints).map((c) => db.prepare(servicePointsSql).bind(JSON.stringify(c.map(strip)))),
     ...tenure.afterPoints,
     ...chunks(batch.meters).map((c) => db.prepare(metersSql).bind(JSON.stringify(c.map(strip)))),
     ...dayWriteStatements(db, checked.patches),
