@@ -6,6 +6,7 @@ import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import { rebuildPeerDaysSql } from '../../worker/usage/store';
 import { localDay } from '../../worker/usage/time';
 import { postJson } from './support/accounts';
+import { fileRequest, requestBody, staffPost, verifyByEmail } from './support/requests';
 import { signedIn, uniqueId } from './support/sign-in';
 import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, portal, sendBatch, TZ, type TestClient } from './support/usage-fixtures';
 
@@ -538,6 +539,25 @@ describe('contact details the customer edited in the portal', () => {
     const res = await sendBatch(client, { batchId: uniqueId('synced'), accounts: [caughtUp] });
     expect((await res.json<Summary>()).summary.contactEdits.listed.map((e) => e.field)).toEqual(['phone']);
     expect(await contact(ids.account)).toMatchObject({ street: '77 Orchard Loop', mailingEditedAt: null });
+  });
+
+  it("keeps a correction the privacy officer applied at the customer's request against the next nightly row", async () => {
+    const client = await givenIngestClient();
+    const { batch, ids } = newCustomerBatch();
+    const accountNumber = String(7_200_000_000 + (Date.now() % 1_000_000) * 100 + Math.floor(Math.random() * 100));
+    const utilityRow = { ...batch.accounts[0]!, accountNumber, email: `pat-${accountNumber}@customers.example`, phone: '+1-209-555-0100' };
+    expect((await sendBatch(client, { ...batch, accounts: [utilityRow] })).status).toBe(201);
+    const officer = await signedIn({ role: 'privacy_officer' });
+    const filed = await fileRequest(requestBody({ type: 'correct', accountNumber, fullName: 'Pat Example', declarationName: 'Pat Example', correctionField: 'phone_on_file', correctionValue: '+1-209-555-0177' }));
+    await verifyByEmail(utilityRow.email);
+    expect((await staffPost(`/requests/${filed.id}/start`, officer.cookie)).status).toBe(200);
+    expect((await staffPost(`/requests/${filed.id}/correction`, officer.cookie, { decision: 'apply' })).status).toBe(200);
+    const corrected = (await contact(ids.account))!;
+    expect(corrected).toMatchObject({ phone: '+1-209-555-0177', phoneEditedAt: expect.any(String), mailingEditedAt: null });
+    const res = await sendBatch(client, { batchId: uniqueId('nightly'), accounts: [utilityRow] });
+    expect(res.status).toBe(201);
+    expect(await contact(ids.account)).toEqual(corrected);
+    expect((await res.json<Summary>()).summary.contactEdits.listed.map((e) => [e.field, e.kept])).toEqual([['phone', true]]);
   });
 
   it('records an edit only for the group the customer changed', async () => {

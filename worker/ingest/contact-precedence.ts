@@ -122,6 +122,17 @@ export function accountStatementRow<T extends ContactRow>(row: T) {
 // ---------------------------------------------------------------- the portal side
 
 /**
+ * The edit-time column of the contact group an `accounts` column belongs to, or null: for a
+ * correction the privacy office applies at the customer's request (worker/staff/work.ts), which
+ * is the customer's change as much as a profile edit is.
+ */
+export function contactEditedAtColumn(column: string): 'phone_edited_at' | 'mailing_edited_at' | null {
+  if (phoneColumns.includes(column)) return 'phone_edited_at';
+  if (mailingColumns.includes(column)) return 'mailing_edited_at';
+  return null;
+}
+
+/**
  * For the profile save (worker/accounts/profile.ts): SET entries that record when the customer
  * changed each contact group. A group whose values do not change keeps its previous edit time.
  */

@@ -10,6 +10,7 @@ import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
 import { queueEmail, type OutgoingEmail } from '../mail/outbox';
 import { correctableFields, requestTypeLabels, type CorrectableField } from '../shared/request-schemas';
+import { contactEditedAtColumn } from '../ingest/contact-precedence';
 import { utility } from '../shared/utility';
 import { extendedDueOn, localDate } from '../requests/deadlines';
 import { makePackageLink, statusLinkFor } from '../requests/links';
@@ -222,7 +223,9 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       const accountId = needAccount();
       const view = await correctionView(raw, row);
       if (!view || view.requested === null) throw new ApiError(409, 'invalid_request', 'This correction names no field or value.');
-      effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2 WHERE id = ?3`).bind(view.requested, at, accountId));
+      // A contact correction is the customer's change: the utility's nightly rows must not undo it silently.
+      const editedAt = contactEditedAtColumn(view.field);
+      effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2${editedAt ? `, ${editedAt} = ?2` : ''} WHERE id = ?3`).bind(view.requested, at, accountId));
       answer = { summary: `We corrected ${view.label.toLowerCase()} as you asked.` };
       effects.push(...noticeMail(raw, await noticeAddress(raw, row), { subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, '', ...(await statusLines(env, id))].join('\n') }));
       break;
