@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import type { AppEnv } from '../app-types';
+import { isFormBody } from '../http/body';
 import { clearRegisteredCookie } from '../http/cookies';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION, VISIT_COOKIE } from '../shared/cookie-registry';
@@ -39,7 +40,7 @@ type BodyKind = 'json' | 'form';
 function bodyKind(c: Context): BodyKind {
   const type = c.req.header('Content-Type') ?? '';
   if (/^application\/json\b/i.test(type)) return 'json';
-  if (/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return 'form';
+  if (isFormBody(c)) return 'form';
   throw new ApiError(415, 'unsupported_media_type', 'Send application/json or a form (application/x-www-form-urlencoded).');
 }
 

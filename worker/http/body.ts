@@ -6,7 +6,7 @@
  * instead, for every route at once, and routes lose nothing: Hono keeps the parsed FormData on the
  * request (`bodyCache.formData`, hono/dist/utils/body.js), so their own `parseBody()` reuses it.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from './errors';
 
@@ -14,6 +14,11 @@ const formType = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\
 const withoutBody = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const FORM_BODY_MAX_BYTES = 1024 * 1024;
+
+/** Whether the body is a form, judged as Hono's parseBody judges it (the media type, in any case). */
+export function isFormBody(c: Context): boolean {
+  return formType.test(c.req.header('Content-Type') ?? '');
+}
 
 const unreadable = () =>
   new ApiError(400, 'bad_request', 'The form body could not be read.', [
@@ -29,7 +34,7 @@ export function formBodies(options: { maxBytes?: number } = {}): MiddlewareHandl
     },
   });
   return async (c, next) => {
-    if (withoutBody.has(c.req.method) || !formType.test(c.req.header('Content-Type') ?? '')) return next();
+    if (withoutBody.has(c.req.method) || !isFormBody(c)) return next();
     return limit(c, async () => {
       try {
         await c.req.parseBody();

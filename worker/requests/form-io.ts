@@ -4,11 +4,12 @@
  */
 import type { Context } from 'hono';
 import type { ZodType, z } from 'zod';
+import { isFormBody } from '../http/body';
 import { ApiError, fieldsOf, invalidRequest, type FieldProblem } from '../http/errors';
 
+/** A plain HTML form post (answered with a redirect); the same test the form-reading middleware applies. */
 export function isFormPost(c: Context): boolean {
-  const type = c.req.header('content-type') ?? '';
-  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+  return isFormBody(c);
 }
 
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
