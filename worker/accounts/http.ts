@@ -13,7 +13,6 @@ import { clientHash } from './throttle';
 import { clientLabel } from './client';
 import type { AccountDeps } from './deps';
 
-
 /** A browser form post without script: answer with redirects. */
 export function isPlainFormPost(c: Context) {
   return isFormBody(c) && !(c.req.header('accept') ?? '').includes('application/json');
