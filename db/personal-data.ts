@@ -267,6 +267,38 @@ export const personalDataMap: PersonalDataEntry[] = [
     },
   },
   {
+    table: 'alert_notices',
+    label: 'Notices about your alerts (raised, reminders, ended)',
+    tie: {
+      by: 'account',
+      describe: 'the notice is about an alert raised for the account',
+      where: (s) => ({ sql: 'alert_id IN (SELECT id FROM alerts WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'communications',
+    export: { columns: ['alert_id', 'kind', 'day', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alerts',
+    label: 'Leak and high-use alerts',
+    tie: byAccount('account_id'),
+    personalColumns: ['figures'],
+    category: 'usage',
+    export: { columns: ['id', 'meter_id', 'type', 'status', 'first_day', 'last_day', 'figures', 'opened_at', 'closed_at', 'closed_day', 'close_reason', 'reminders_stopped_at'], orderBy: 'opened_at' },
+    // Derived from reads, which are kept with the service address; nothing is lost by removing them.
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_settings',
+    label: 'Your alert settings (leak hours, high-use and bill thresholds)',
+    tie: byAccount('account_id'),
+    personalColumns: ['continuous_flow_hours', 'day_threshold', 'period_threshold', 'bill_threshold_cents', 'updated_by_login_id'],
+    category: 'usage',
+    export: { columns: ['kind', 'continuous_flow_hours', 'day_threshold', 'period_threshold', 'bill_threshold_cents', 'updated_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
     table: 'usage_peer_groups',
     label: 'Comparison groups for similar homes',
     tie: { by: 'none', reason: 'Group definitions only (meter kind, service area, household-size band).' },
