@@ -7,3 +7,4 @@ export * from './schema/requests';
 export * from './schema/accounts';
 export * from './schema/usage';
 export * from './schema/alerts';
+export * from './schema/preferences';
