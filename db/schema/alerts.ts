@@ -140,3 +140,75 @@ export const alertSettings = sqliteTable(
 
 // Engineer B: delivery, recipients and preferences tables below (or in db/schema/preferences.ts).
 // Engineer C: answers, actions and support items below.
+
+/**
+ * The customer's answers to an alert (the alert centre, worker/alerts/centre/): fixed it, not a
+ * leak / expected use, or need help. Append-only: each answer is kept with its time, and the
+ * latest is the alert's current answer. `note` is the customer's own words (optional, short).
+ * Who answered is a login id only (a holder or a delegate with the usage right); not a foreign
+ * key, so that a login's own removal never has to touch the account's history.
+ */
+export const alertAnswerCodes = ['fixed', 'not_a_leak', 'expected_use', 'need_help'] as const;
+export type AlertAnswerCode = (typeof alertAnswerCodes)[number];
+export const alertAnswers = sqliteTable(
+  'alert_answers',
+  {
+    id: text('id').primaryKey(),
+    alertId: text('alert_id').notNull().references(() => alerts.id),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    loginId: text('login_id'),
+    answer: text('answer', { enum: alertAnswerCodes }).notNull(),
+    note: text('note'),
+    answeredAt: text('answered_at').notNull(),
+  },
+  (t) => [index('alert_answers_alert').on(t.alertId, t.answeredAt), index('alert_answers_account').on(t.accountId)],
+);
+
+/**
+ * Water- and energy-saving actions the customer took about an alert, from a short list tied to the
+ * alert type (worker/alerts/centre/vocabulary.ts). One row per alert and action: recording it again
+ * moves its day. `taken_on` is the utility-local day the customer says they did it; the alert
+ * centre compares use before and after that day.
+ */
+export const alertActions = sqliteTable(
+  'alert_actions',
+  {
+    id: text('id').primaryKey(),
+    alertId: text('alert_id').notNull().references(() => alerts.id),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    loginId: text('login_id'),
+    action: text('action').notNull(),
+    takenOn: text('taken_on').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [uniqueIndex('alert_actions_once').on(t.alertId, t.action), index('alert_actions_account').on(t.accountId)],
+);
+
+/**
+ * Items in the support team's queue (until secure messages arrive, the way a customer's "I need
+ * help" reaches a person). At most one open item per alert. The list support sees shows no one's
+ * identity; opening an item is a logged look-up (worker/alerts/staff/). `closing_note` is the
+ * agent's note on closing, which staff are told to keep free of personal values.
+ */
+export const supportItemKinds = ['alert_help'] as const;
+export const supportItems = sqliteTable(
+  'support_items',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: supportItemKinds }).notNull(),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    alertId: text('alert_id').references(() => alerts.id),
+    answerId: text('answer_id').references(() => alertAnswers.id),
+    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    openedAt: text('opened_at').notNull(),
+    closedAt: text('closed_at'),
+    closedByLoginId: text('closed_by_login_id'),
+    closingNote: text('closing_note'),
+  },
+  (t) => [
+    index('support_items_queue').on(t.status, t.openedAt),
+    index('support_items_account').on(t.accountId),
+    uniqueIndex('support_items_one_open').on(t.alertId).where(sql`status = 'open'`),
+    check('support_items_closed', sql`(status = 'open') = (closed_at IS NULL)`),
+  ],
+);
