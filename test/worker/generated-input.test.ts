@@ -36,9 +36,9 @@ const TOTAL_REQUESTS = 10_000;
  *   expires) even when the batch is then refused: a signed request is good for one try.
  */
 const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] = [
-  { route: 'POST /api/accounts/login', codes: ['invalid_credentials', 'too_many_attempts'], tables: ['throttles', 'audit_events'] },
-  { route: 'POST /api/accounts/login/second-factor', codes: ['invalid_code', 'too_many_attempts'], tables: ['throttles', 'audit_events'] },
-  { route: 'POST /api/accounts/register', codes: ['account_not_proven', 'too_many_attempts'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/login', codes: ['invalid_credentials'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/login/second-factor', codes: ['invalid_code'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/register', codes: ['account_not_proven'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/password', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/email', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/requests', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
@@ -50,13 +50,16 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
  * Writes any request may make, refused or not, because they record how it arrived rather than
  * what it asked:
  * - a session's idle clock (`sessions.last_seen_at`, moved at most once a minute);
- * - a 429's own count and audit line (the throttle that refused it);
+ * - a 429's own count and audit line (the throttle that refused it), also when a form post gets it
+ *   as a redirect;
  * - a Global Privacy Control opt-out, recorded once when an HTML page is shown to a visitor who
  *   holds a consent cookie we issued (visitors without one are honoured without any row).
  */
 function allowedOnRefusal(route: Endpoint, plan: Plan, res: Response, code: string | null, write: Write): boolean {
   if (write.table === 'sessions' && write.op === 'update' && write.columns.every((c) => c === 'last_seen_at')) return true;
-  if (res.status === 429 && (write.table === 'audit_events' || write.table === 'throttles')) return true;
+  // A 429, or the same refusal as a form post's redirect.
+  const throttled = res.status === 429 || code === 'too_many_attempts' || code === 'too_many_requests';
+  if (throttled && (write.table === 'audit_events' || write.table === 'throttles')) return true;
   const gpcOnPage = plan.method === 'GET' && plan.headers['Sec-GPC'] === '1' && plan.consent === 'issued' && /^text\/html\b/i.test(res.headers.get('Content-Type') ?? '');
   if (gpcOnPage && write.table === 'consent_records' && write.op === 'insert') return true;
   return code !== null && recordingRefusals.some((r) => r.route === route.key && r.codes.includes(code) && r.tables.includes(write.table));
