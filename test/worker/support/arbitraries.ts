@@ -291,7 +291,7 @@ export function queries(values: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
     { weight: 6, arbitrary: values.map((v) => urlencoded(v)) },
     { weight: 1, arbitrary: malformedUrlencoded },
     { weight: 1, arbitrary: fc.dictionary(extraKey, oddString, { maxKeys: 4 }).map((d) => urlencoded(d)) },
-    { weight: 1, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.constantFrom('', `q=${'x'.repeat(40_000)}`, Array.from({ length: 2_000 }, (_, i) => `k${i}=${i}`).join('&')) },
   );
 }
 
