@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
+import { closeAllAfterMoveOut } from './alerts/detection/evaluate';
+import { handleDetectionBatch } from './alerts/detection/queue';
 import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
 import { accountsApi } from './accounts/routes';
@@ -78,13 +80,19 @@ app.onError(handleError);
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
  * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
- * bodies of mail not delivered within 72 hours, and a retry of queued mail.
+ * bodies of mail not delivered within 72 hours, a retry of queued mail, and the end of alerts
+ * for holders whose tenure ended (a move-out dated ahead ends them on its day).
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db))]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), closeAllAfterMoveOut(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;
 export { app };
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+/** Alert detection: the consumer of the queue ingest sends changed meter-days to (wrangler.toml [[queues.consumers]]). */
+export async function queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
+  await handleDetectionBatch(batch, env, ctx);
+}
+
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Env>;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { handOffToDetection } from '../alerts/detection/queue';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
@@ -86,5 +87,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
     }
     throw e;
   }
+  // After the commit, so detection reads what landed: the days written and the changes of holder.
+  await handOffToDetection(c.env, { utilityId: client.utilityId, timeZone: utility.timeZone, batchId: raw.batchId, patches: checked.patches, tenure: checked.tenure });
   return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, checked) }, 201);
 });
