@@ -4,6 +4,10 @@ import { requestId } from 'hono/request-id';
 import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
 import { closeAllAfterMoveOut } from './alerts/detection/evaluate';
+import { alertPages } from './alerts/centre/pages';
+import { alertsCentre } from './alerts/centre/routes';
+import { alertStaffPages } from './alerts/staff/pages';
+import { staffAlerts } from './alerts/staff/routes';
 import { handleDetectionBatch } from './alerts/detection/queue';
 import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
@@ -48,9 +52,12 @@ const routes = app
   .route('/api/consent', consent)
   .route('/api/visits', visits)
   .route('/api/requests', requests)
+  // Before /api/staff, so that its staff-wide middleware does not run twice for these.
+  .route('/api/staff/alerts', staffAlerts)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
+  .route('/api/alerts', alertsCentre)
   .route('/api/ingest', ingest)
   .route('/.well-known', wellKnown);
 
@@ -65,6 +72,9 @@ app.all('/.well-known/*', () => {
 // data and messages (and /dev/outbox/ in development), request forms and status, the staff console.
 app.route('/', accountPages);
 app.route('/', requestPages);
+app.route('/', alertPages);
+// Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
+app.route('/', alertStaffPages);
 app.route('/', staffPages);
 
 // Everything else is the static site. Assets answer with immutable headers, so copy them

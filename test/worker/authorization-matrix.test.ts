@@ -67,6 +67,20 @@ const expected: Record<string, Row> = {
   'GET /api/usage/meters/:meterId/series':     [401, 404, 404, 404, 404, 404, 200],
   'GET /api/usage/meters/:meterId/export.csv': [401, 404, 404, 404, 404, 404, 200],
   'GET /api/usage/meters/:meterId/export.xml': [401, 404, 404, 404, 404, 404, 200],
+  // Alerts are usage data: the holder (and a delegate with the usage right) sees and answers them;
+  // thresholds need the manage right. The list is everyone's own.
+  'GET /api/alerts':                            [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/alerts/settings':                   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/alerts/settings':                  [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/alerts/:alertId':                   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/alerts/:alertId/answer':           [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/alerts/:alertId/actions':          [401, 404, 404, 404, 404, 404, 200],
+  // De-identified counts for every staff role; help requests and one customer's alerts (logged) for support and administrators.
+  'GET /api/staff/alerts/counts':               [401, 403, 403, 200, 200, 200, 403],
+  'GET /api/staff/alerts/help':                 [401, 403, 403, 200, 403, 200, 403],
+  'GET /api/staff/alerts/help/:id':             [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/alerts/help/:id/close':      [401, 403, 403, 200, 403, 200, 403],
+  'GET /api/staff/alerts/customer':             [401, 403, 403, 200, 403, 200, 403],
   // Machine to machine: a signed client assertion, never a session.
   'POST /api/ingest/batches':                  [401, 401, 401, 401, 401, 401, 401],
   'GET /.well-known/security.txt':             [200, 200, 200, 200, 200, 200, 200],
@@ -86,6 +100,9 @@ const expected: Record<string, Row> = {
   'GET /account/':                             [303, 200, 200, 200, 200, 200, 200],
   'GET /account/profile/':                     [303, 303, 303, 303, 303, 303, 200],
   'GET /account/security/':                    [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/alerts/':                      [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/alerts/alert/':                [303, 303, 303, 303, 303, 303, 200],
+  'GET /account/alerts/settings/':             [303, 303, 303, 303, 303, 303, 200],
   // Development only (ENVIRONMENT=development, as the tests run); production answers 404, below.
   'GET /dev/outbox/':                          [200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/':                     [200, 200, 200, 200, 200, 200, 200],
@@ -96,6 +113,8 @@ const expected: Record<string, Row> = {
   'GET /staff/':                               [401, 403, 403, 403, 200, 200, 403],
   'GET /staff/request/':                       [401, 403, 403, 403, 200, 200, 403],
   'GET /staff/customers/':                     [401, 403, 403, 200, 200, 200, 403],
+  'GET /staff/alerts/':                        [401, 403, 403, 200, 200, 200, 403],
+  'GET /staff/alerts/help/':                   [401, 403, 403, 200, 403, 200, 403],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
 };
 
@@ -107,6 +126,13 @@ const customerDataRoutes = [
   'GET /api/usage/meters/:meterId/export.csv',
   'GET /api/usage/meters/:meterId/export.xml',
   'GET /account/profile/',
+  'GET /api/alerts/settings',
+  'POST /api/alerts/settings',
+  'GET /api/alerts/:alertId',
+  'POST /api/alerts/:alertId/answer',
+  'POST /api/alerts/:alertId/actions',
+  'GET /account/alerts/alert/',
+  'GET /account/alerts/settings/',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */
@@ -115,6 +141,11 @@ const alsoSeesA: Record<string, MatrixCaller[]> = {
   'GET /staff/request/': ['privacy_officer', 'admin'],
   'GET /api/staff/customers': ['support', 'privacy_officer', 'admin'],
   'GET /staff/customers/': ['support', 'privacy_officer', 'admin'],
+  // A help request and one customer's alerts name the customer (each view is audited).
+  'GET /api/staff/alerts/help/:id': ['support', 'admin'],
+  'GET /api/staff/alerts/customer': ['support', 'admin'],
+  'GET /staff/alerts/': ['support', 'admin'],
+  'GET /staff/alerts/help/': ['support', 'admin'],
   // Lists every queued mail; development only (see the production test below).
   'GET /dev/outbox/': [...matrixCallers],
 };

@@ -31,7 +31,8 @@ const TOTAL_REQUESTS = 10_000;
  * - A failed password or code check counts toward its lockout and is audited (sign-in, second
  *   step, registration proof, password and e-mail change, deletion re-entry), so that guessing is
  *   slowed and the customer sees it in their sign-in history; a refusal while locked is audited.
- * - A staff customer look-up is audited whether or not the number matched: every access is logged.
+ * - A staff customer look-up (of the account, or of its alerts) is audited whether or not the number
+ *   matched: every access is logged.
  * - An ingest request that proved its client spends its assertion (the jti is kept until it
  *   expires) even when the batch is then refused: a signed request is good for one try.
  */
@@ -43,6 +44,7 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
   { route: 'POST /api/accounts/email', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/requests', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'GET /api/staff/customers', codes: ['not_found'], tables: ['audit_events'] },
+  { route: 'GET /api/staff/alerts/customer', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'POST /api/ingest/batches', codes: ['invalid_request', 'unsupported_media_type', 'batch_rejected', 'batch_id_reused', 'batch_conflict', 'batch_in_progress', 'conflict'], tables: ['ingest_token_ids'] },
 ];
 

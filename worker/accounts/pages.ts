@@ -16,6 +16,7 @@ import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sess
 import { ApiError } from '../http/errors';
 import { messageFor } from '../shared/account-forms';
 import { utility } from '../shared/utility';
+import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { overview, profileAccountId, readProfile } from './profile';
@@ -101,7 +102,11 @@ ${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(
         )
         .join('')
     : '<li>No utility account is linked to this login yet.</li>';
-  return rewriter.on('[data-fill="name"]', text(data.login.displayName || data.login.email)).on('[data-fill="accounts"]', html(accountsHtml));
+  const openAlerts = await openAlertCount(drizzle(c.env.DB), c.env.DB, login.id);
+  return rewriter
+    .on('[data-fill="name"]', text(data.login.displayName || data.login.email))
+    .on('[data-fill="accounts"]', html(accountsHtml))
+    .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts)));
 };
 
 const fillSecurity: Filler = async (c, login, rewriter) => {

@@ -4,7 +4,7 @@
  * thing and only who asks changes. Staff actions get a fresh request in the state the action needs.
  */
 import { exports } from 'cloudflare:workers';
-import { cookieFor, fileAboutA, freshIp, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
+import { cookieFor, fileAboutA, freshIp, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
 
 export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
 
@@ -75,6 +75,18 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /api/usage/meters/:meterId/series': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/series?from=2026-10-01&to=2026-10-03` }),
   'GET /api/usage/meters/:meterId/export.csv': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/export.csv?from=2026-10-01&to=2026-10-03` }),
   'GET /api/usage/meters/:meterId/export.xml': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/export.xml?from=2026-10-01&to=2026-10-03` }),
+  'GET /api/alerts': () => ({ method: 'GET', path: '/api/alerts' }),
+  'GET /api/alerts/settings': (w) => ({ method: 'GET', path: `/api/alerts/settings?account=${w.a.id}` }),
+  'POST /api/alerts/settings': (w) => ({ method: 'POST', path: '/api/alerts/settings', json: { account: w.a.id, kind: 'water', dayThreshold: 400 } }),
+  'GET /api/alerts/:alertId': (w) => ({ method: 'GET', path: `/api/alerts/${w.a.alertId}` }),
+  'POST /api/alerts/:alertId/answer': (w) => ({ method: 'POST', path: `/api/alerts/${w.a.alertId}/answer`, json: { answer: 'fixed' } }),
+  'POST /api/alerts/:alertId/actions': (w) => ({ method: 'POST', path: `/api/alerts/${w.a.alertId}/actions`, json: { action: 'toilet_repair' } }),
+  'GET /api/staff/alerts/counts': () => ({ method: 'GET', path: '/api/staff/alerts/counts' }),
+  'GET /api/staff/alerts/help': () => ({ method: 'GET', path: '/api/staff/alerts/help' }),
+  'GET /api/staff/alerts/help/:id': (w) => ({ method: 'GET', path: `/api/staff/alerts/help/${w.a.helpItemId}` }),
+  // A fresh open help request each time, so that every caller allowed to close one finds it open.
+  'POST /api/staff/alerts/help/:id/close': async (w) => ({ method: 'POST', path: `/api/staff/alerts/help/${(await givenHelpRequest(w.a.id, w.a.meterId)).helpItemId}/close`, json: { note: 'Called back' } }),
+  'GET /api/staff/alerts/customer': (w) => ({ method: 'GET', path: `/api/staff/alerts/customer?accountNumber=${w.a.number}` }),
   'POST /api/ingest/batches': () => ({ method: 'POST', path: '/api/ingest/batches', json: { batchId: 'matrix-1', accounts: [] } }),
   'GET /.well-known/security.txt': () => ({ method: 'GET', path: '/.well-known/security.txt' }),
   'GET /.well-known/gpc.json': () => ({ method: 'GET', path: '/.well-known/gpc.json' }),
@@ -91,6 +103,9 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /account/': () => ({ method: 'GET', path: '/account/' }),
   'GET /account/profile/': (w) => ({ method: 'GET', path: `/account/profile/?account=${w.a.id}` }),
   'GET /account/security/': () => ({ method: 'GET', path: '/account/security/' }),
+  'GET /account/alerts/': () => ({ method: 'GET', path: '/account/alerts/' }),
+  'GET /account/alerts/alert/': (w) => ({ method: 'GET', path: `/account/alerts/alert/?id=${w.a.alertId}` }),
+  'GET /account/alerts/settings/': (w) => ({ method: 'GET', path: `/account/alerts/settings/?account=${w.a.id}` }),
   'GET /dev/outbox/': () => ({ method: 'GET', path: '/dev/outbox/' }),
   'GET /privacy/request/': () => ({ method: 'GET', path: '/privacy/request/' }),
   'GET /privacy/request/status/': () => ({ method: 'GET', path: '/privacy/request/status/' }),
@@ -100,6 +115,8 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /staff/': () => ({ method: 'GET', path: '/staff/' }),
   'GET /staff/request/': (w) => ({ method: 'GET', path: `/staff/request/?id=${w.requests.verified}` }),
   'GET /staff/customers/': (w) => ({ method: 'GET', path: `/staff/customers/?accountNumber=${w.a.number}` }),
+  'GET /staff/alerts/': (w) => ({ method: 'GET', path: `/staff/alerts/?accountNumber=${w.a.number}` }),
+  'GET /staff/alerts/help/': (w) => ({ method: 'GET', path: `/staff/alerts/help/?id=${w.a.helpItemId}` }),
   'ALL /*': () => ({ method: 'GET', path: '/' }),
 };
 

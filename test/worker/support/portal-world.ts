@@ -24,7 +24,15 @@ export type MatrixCaller = (typeof matrixCallers)[number];
 export const fuzzCallers = [...matrixCallers, 'garbage_session', 'forged_session', 'revoked_session', 'staff_second_factor_pending'] as const;
 export type FuzzCaller = (typeof fuzzCallers)[number];
 
-export type WorldAccount = { id: string; number: string; meterId: string; holderName: string };
+export type WorldAccount = {
+  id: string;
+  number: string;
+  meterId: string;
+  holderName: string;
+  /** An open leak alert on the account's meter, and a help request the holder raised about it. */
+  alertId: string;
+  helpItemId: string;
+};
 
 export type World = {
   a: WorldAccount;
@@ -56,7 +64,28 @@ async function worldAccount(holderName: string): Promise<WorldAccount> {
   const meter = await givenMeter({ accountId: id, occupants: 3 });
   await givenReads(meter, ['2026-10-01', '2026-10-02', '2026-10-03'], (_d, slot) => 10 + (slot % 5));
   await db().insert(bills).values({ id: uniqueId('bill'), accountId: id, periodStart: '2026-10-01', periodEnd: '2026-10-31', issuedOn: '2026-11-03', dueOn: '2026-11-24', amountCents: 6418 });
-  return { id, number, meterId: meter.meterId, holderName };
+  const { alertId, helpItemId } = await givenHelpRequest(id, meter.meterId, 'open');
+  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId };
+}
+
+/**
+ * An alert on the account's meter (open, or closed as in the past) and a help request about it, as
+ * the holder's "I need help" answer leaves them: for the alert centre's and the support queue's routes.
+ */
+export async function givenHelpRequest(accountId: string, meterId: string, status: 'open' | 'closed' = 'closed') {
+  const alertId = uniqueId('alrt');
+  const helpItemId = uniqueId('help');
+  const answerId = uniqueId('ans');
+  const at = new Date().toISOString();
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO alerts (id, account_id, meter_id, type, status, first_day, last_day, figures, closed_at, closed_day, close_reason)
+       VALUES (?1, ?2, ?3, 'continuous_flow', ?4, '2026-10-02', '2026-10-03', '{"hours":30,"thresholdHours":24}', ?5, ?6, ?7)`,
+    ).bind(alertId, accountId, meterId, status, status === 'closed' ? at : null, status === 'closed' ? '2026-10-03' : null, status === 'closed' ? 'resolved' : null),
+    env.DB.prepare("INSERT INTO alert_answers (id, alert_id, account_id, answer, answered_at) VALUES (?1, ?2, ?3, 'need_help', ?4)").bind(answerId, alertId, accountId, at),
+    env.DB.prepare("INSERT INTO support_items (id, kind, account_id, alert_id, answer_id, status, opened_at) VALUES (?1, 'alert_help', ?2, ?3, ?4, 'open', ?5)").bind(helpItemId, accountId, alertId, answerId, at),
+  ]);
+  return { alertId, helpItemId };
 }
 
 /** A session cookie for an existing login (staff sessions have passed the second factor unless told otherwise). */

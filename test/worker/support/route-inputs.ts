@@ -21,6 +21,7 @@ import {
   statusBodySchema,
   verifyLinkSchema,
 } from '../../../worker/shared/request-schemas';
+import { alertActionBody, alertAnswerBody, alertSettingsBody, alertSettingsQuery, customerAlertsQuery, staffCountsQuery, supportCloseBody, supportQueueQuery } from '../../../worker/shared/alert-forms';
 import { beaconSchema } from '../../../worker/visits/beacon';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -131,6 +132,9 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     fromSchema(batchEnvelope, { accounts: ingestRows, servicePoints: ingestRows, meters: ingestRows, reads: ingestRows, days: ingestRows }),
     fc.constantFrom('batchId,section\n1,2', 'meter_id,start,value\nmtr-1,0x10,16\n', 'a,"b\nc', '\u0000,\u0000'),
   );
+  const alertId = segment(fc.constantFrom(world.a.alertId, world.b.alertId));
+  const helpItemId = segment(fc.constantFrom(world.a.helpItemId, world.b.helpItemId));
+  const month = fc.oneof(fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 7)), fc.constantFrom('2026-13', '0000-00', '2026-1'), oddString);
   const sitePath = fc.oneof(
     fc.constantFrom('', 'privacy/', 'cookies/', 'account/', 'staff/', 'login/', 'no-such-page/', 'index.html', '_astro/nothing.js', 'privacy/request/status/', '%2e%2e/%2e%2e/etc/passwd', '.%2F.%2Fevil.example', 'favicon.svg'),
     oddString.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '?'))),
@@ -177,6 +181,17 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /api/usage/meters/:meterId/series': meter,
     'GET /api/usage/meters/:meterId/export.csv': meter,
     'GET /api/usage/meters/:meterId/export.xml': meter,
+    'GET /api/alerts': {},
+    'GET /api/alerts/settings': { query: fromSchema(alertSettingsQuery, hints) },
+    'POST /api/alerts/settings': { body: schemaBody(alertSettingsBody) },
+    'GET /api/alerts/:alertId': { params: { alertId } },
+    'POST /api/alerts/:alertId/answer': { params: { alertId }, body: schemaBody(alertAnswerBody) },
+    'POST /api/alerts/:alertId/actions': { params: { alertId }, body: schemaBody(alertActionBody) },
+    'GET /api/staff/alerts/counts': { query: fc.oneof(fromSchema(staffCountsQuery, hints), fc.record({ month }, { requiredKeys: [] })) },
+    'GET /api/staff/alerts/help': { query: fromSchema(supportQueueQuery, hints) },
+    'GET /api/staff/alerts/help/:id': { params: { id: helpItemId } },
+    'POST /api/staff/alerts/help/:id/close': { params: { id: helpItemId }, body: schemaBody(supportCloseBody) },
+    'GET /api/staff/alerts/customer': { query: fromSchema(customerAlertsQuery, hints) },
     'POST /api/ingest/batches': {
       body: { values: ingestBatch, kinds: ['json', 'csv'] },
       query: fc.record({ section: fc.oneof(fc.constantFrom(...sections), oddString), batchId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), oddString) }, { requiredKeys: [] }),
@@ -199,6 +214,9 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
     'GET /account/profile/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/security/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/alerts/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/alerts/alert/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.alertId, world.b.alertId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/alerts/settings/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /dev/outbox/': {},
     'GET /privacy/request/': { query: fc.record({ error: oddString, field: oddString, message: oddString }, { requiredKeys: [] }) },
     'GET /privacy/request/status/': { query: fc.record({ r: fc.constantFrom(...requestIds), t: oddString }, { requiredKeys: [] }) },
@@ -208,5 +226,7 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /staff/': { query: fromSchema(queueQuerySchema, hints) },
     'GET /staff/request/': { query: fc.record({ id: fc.oneof(fc.constantFrom(...requestIds), oddString), error: oddString, done: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /staff/customers/': { query: fromSchema(customerLookupSchema, hints) },
+    'GET /staff/alerts/': { query: fc.record({ month, status: fc.oneof(fc.constantFrom('open', 'closed'), oddString), accountNumber: hints.accountNumber! }, { requiredKeys: [] }) },
+    'GET /staff/alerts/help/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.helpItemId, world.b.helpItemId), oddString), error: oddString, done: oddString, field: oddString }, { requiredKeys: [] }) },
   };
 }
