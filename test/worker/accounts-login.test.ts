@@ -113,6 +113,15 @@ describe('lockout', () => {
     expect((await login(who.email, who.password, { ip })).status).toBe(200);
   });
 
+  it('counts guesses from anywhere in one IPv6 /64 as one client', async () => {
+    const who = await givenLogin();
+    // A subscriber holds the whole /64: a fresh address per guess must not buy a fresh allowance.
+    for (let i = 0; i < 5; i++) expect((await login(who.email, `wrong guess number ${i}`, { ip: `2001:db8:77:1::${(i + 1).toString(16)}` })).status).toBe(401);
+    expect((await login(who.email, who.password, { ip: '2001:db8:77:1:ffff::9' })).status).toBe(429);
+    // Another network is not locked out by this one's guessing.
+    expect((await login(who.email, who.password, { ip: '2001:db8:77:2::1' })).status).toBe(200);
+  });
+
   it('locks an unknown address exactly like a known one', async () => {
     const ip = '198.51.100.30';
     const nobody = uniqueEmail('nobody');

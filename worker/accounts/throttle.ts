@@ -12,6 +12,7 @@
 import { eq, inArray, like, or } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { throttles } from '../../db/schema';
+import { clientNetwork } from '../http/client-network';
 
 export type ThrottlePolicy = { maxFailures: number; windowMs: number; baseLockMs: number; maxLockMs: number };
 
@@ -98,7 +99,7 @@ export function clearLoginThrottles(db: DrizzleD1Database, prefixes: { pairs: st
 
 /** A keyed hash standing for the client (its IP address), never reversible without the secret. */
 export async function clientHash(secret: string, ip: string | undefined | null) {
-  return hmacHex(secret, `client\n${ip ?? 'unknown'}`);
+  return hmacHex(secret, `client\n${clientNetwork(ip)}`);
 }
 
 /** When the latest lock among `list` ends, or null when none is locked at `now`. */
