@@ -34,6 +34,11 @@ import { staffPages } from './staff/pages';
 import { staff } from './staff/routes';
 import { usage } from './usage/routes';
 import { wellKnown } from './well-known/routes';
+import { devSms } from './alerts/delivery/sms/dev-outbox';
+import { INBOUND_PATH, smsWebhook } from './alerts/delivery/sms/inbound';
+import { deliverQueuedSms, redactStaleSms } from './alerts/delivery/sms-outbox';
+import { preferencePages } from './preferences/pages';
+import { preferencesApi, subscriptionsApi } from './preferences/routes';
 
 const app = new Hono<AppEnv>();
 
@@ -42,7 +47,10 @@ app.use(portalSecureHeaders());
 app.use(consentContext());
 app.use(signedInHeaderLink);
 const sameOrigin = sameOriginWrites();
-app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/ingest/') ? next() : sameOrigin(c, next)));
+// Machine-to-machine routes carry no cookie and prove themselves: ingest signs every request, and
+// the SMS provider's webhook carries its X-Twilio-Signature.
+const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
+app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
 app.use(formBodies());
@@ -59,6 +67,9 @@ const routes = app
   .route('/api/usage', usage)
   .route('/api/alerts', alertsCentre)
   .route('/api/ingest', ingest)
+  .route('/api/preferences', preferencesApi)
+  .route('/api/subscriptions', subscriptionsApi)
+  .route('/api/sms', smsWebhook)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
@@ -72,6 +83,8 @@ app.all('/.well-known/*', () => {
 // data and messages (and /dev/outbox/ in development), request forms and status, the staff console.
 app.route('/', accountPages);
 app.route('/', requestPages);
+app.route('/', preferencePages);
+app.route('/', devSms);
 app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
@@ -86,16 +99,24 @@ app.all('*', async (c) => {
 
 app.onError(handleError);
 
+/** The frequent cron (wrangler.toml [triggers]) that sends texts held through quiet hours. */
+export const TEXTS_CRON = '*/10 * * * *';
+
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
  * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
- * bodies of mail not delivered within 72 hours, a retry of queued mail, and the end of alerts
+ * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day).
  */
-export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), closeAllAfterMoveOut(env.DB)]).then(() => undefined));
+  // Every few minutes: texts whose quiet hours have ended, and any the provider could not take before.
+  if (controller.cron === TEXTS_CRON) {
+    ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
+    return;
+  }
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

@@ -26,6 +26,10 @@ export async function generateDevSecrets(): Promise<Record<string, string>> {
     RECEIPT_SIGNING_JWKS: await receiptSigningJwks(),
     // AES-256-GCM keys for staff TOTP secrets in D1, "<kid>:<base64url 32 bytes>", newest first (worker/auth/totp-secrets.ts).
     TOTP_ENCRYPTION_KEYS: `dev-${new Date().toISOString().slice(0, 10)}:${randomSecret(32)}`,
+    // Twilio credentials. Locally only the SMS stand-in (worker/alerts/delivery/sms/stand-in.ts) checks
+    // them, as Twilio would: Basic auth on its Messages API, and the X-Twilio-Signature of its webhooks.
+    TWILIO_ACCOUNT_SID: `AC${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex')}`,
+    TWILIO_AUTH_TOKEN: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'),
   };
 }
 

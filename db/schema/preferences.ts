@@ -159,7 +159,7 @@ export const smsStandInMessages = sqliteTable(
   {
     sid: text('sid').primaryKey(),
     accountSid: text('account_sid').notNull(),
-    direction: text('direction', { enum: ['outbound-api', 'inbound'] }).notNull(),
+    direction: text('direction', { enum: ['outbound-api', 'outbound-reply', 'inbound'] }).notNull(),
     fromNumber: text('from_number').notNull(),
     toNumber: text('to_number').notNull(),
     body: text('body').notNull(),

@@ -11,6 +11,8 @@ export const privatePathPrefixes = [
   '/privacy/request/status/',
   '/privacy/request/verify/',
   '/privacy/request/package/',
+  '/alerts/confirm/',
+  '/unsubscribe/',
   '/staff/',
   '/dev/',
 ];

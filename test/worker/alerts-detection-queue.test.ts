@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { addDays, daySlots, localDay, slotStart } from '../../worker/usage/time';
-import { uniqueId } from './support/sign-in';
+import { givenLogin } from './support/accounts';
+import { givenAccount, uniqueId } from './support/sign-in';
 import { givenIngestClient, sendBatch, TZ } from './support/usage-fixtures';
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined>, ms = 15_000): Promise<T> {
@@ -21,6 +22,9 @@ describe('the alert queue in workerd', () => {
     const email = `${n}@customers.example`;
     const yesterday = addDays(localDay(Date.now(), TZ), -1);
     const days = [addDays(yesterday, -2), addDays(yesterday, -1), yesterday];
+    // Alerts go to whom the account chose: here its holder's portal login (the e-mail on file gets none unless signed up).
+    await givenAccount({ id: `acct-${n}`, accountNumber: `AN-${n}` });
+    await givenLogin({ email, holderOf: [`acct-${n}`] });
     const reads = days.flatMap((day) => {
       const slots = daySlots(day, TZ, 60);
       return Array.from({ length: slots.count }, (_, i) => ({ meterId: `mtr-${n}`, start: new Date(slotStart(slots, i)).toISOString(), value: 2.5, quality: 'actual' }));

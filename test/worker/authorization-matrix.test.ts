@@ -83,6 +83,18 @@ const expected: Record<string, Row> = {
   'GET /api/staff/alerts/customer':             [401, 403, 403, 200, 403, 200, 403],
   // Machine to machine: a signed client assertion, never a session.
   'POST /api/ingest/batches':                  [401, 401, 401, 401, 401, 401, 401],
+  // Who is told what about account A: whoever may manage it (its holder here), 404 to everyone else.
+  'GET /api/preferences':                      [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences':                     [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences/recipients':          [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences/recipients/remove':   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences/recipients/resend':   [401, 404, 404, 404, 404, 404, 200],
+  // No sign-in: the account proof, or the code from a message, is the proof (a wrong one here).
+  'POST /api/subscriptions/sign-up':           [422, 422, 422, 422, 422, 422, 422],
+  'POST /api/subscriptions/confirm':           [400, 400, 400, 400, 400, 400, 400],
+  'POST /api/subscriptions/unsubscribe':       [400, 400, 400, 400, 400, 400, 400],
+  // The SMS provider's webhook: only its signed form posts are read.
+  'POST /api/sms/inbound':                     [415, 415, 415, 415, 415, 415, 415],
   'GET /.well-known/security.txt':             [200, 200, 200, 200, 200, 200, 200],
   'GET /.well-known/gpc.json':                 [200, 200, 200, 200, 200, 200, 200],
   'GET /.well-known/jwks.json':                [200, 200, 200, 200, 200, 200, 200],
@@ -100,11 +112,19 @@ const expected: Record<string, Row> = {
   'GET /account/':                             [303, 200, 200, 200, 200, 200, 200],
   'GET /account/profile/':                     [303, 303, 303, 303, 303, 303, 200],
   'GET /account/security/':                    [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/preferences/':                 [303, 303, 303, 303, 303, 303, 200],
+  'GET /alerts/sign-up/':                      [200, 200, 200, 200, 200, 200, 200],
+  'GET /alerts/confirm/':                      [200, 200, 200, 200, 200, 200, 200],
+  'GET /unsubscribe/':                         [200, 200, 200, 200, 200, 200, 200],
+  // The List-Unsubscribe URL (RFC 8058): its token is the proof; a forged one is refused to everyone.
+  'GET /unsubscribe/:token':                   [400, 400, 400, 400, 400, 400, 400],
+  'POST /unsubscribe/:token':                  [400, 400, 400, 400, 400, 400, 400],
   'GET /account/alerts/':                      [303, 200, 200, 200, 200, 200, 200],
   'GET /account/alerts/alert/':                [303, 303, 303, 303, 303, 303, 200],
   'GET /account/alerts/settings/':             [303, 303, 303, 303, 303, 303, 200],
   // Development only (ENVIRONMENT=development, as the tests run); production answers 404, below.
   'GET /dev/outbox/':                          [200, 200, 200, 200, 200, 200, 200],
+  'POST /dev/sms/reply':                       [200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/':                     [200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/status/':              [200, 200, 200, 200, 200, 200, 200],
   'POST /privacy/request/status/':             [200, 200, 200, 200, 200, 200, 200],
@@ -133,6 +153,12 @@ const customerDataRoutes = [
   'POST /api/alerts/:alertId/actions',
   'GET /account/alerts/alert/',
   'GET /account/alerts/settings/',
+  'GET /api/preferences',
+  'POST /api/preferences',
+  'POST /api/preferences/recipients',
+  'POST /api/preferences/recipients/remove',
+  'POST /api/preferences/recipients/resend',
+  'GET /account/preferences/',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */

@@ -29,7 +29,7 @@ const TOTAL_REQUESTS = 10_000;
  * Refusals that write, on purpose, by the error code they answer with (JSON `error.code`, or the
  * `error` of a form post's redirect). Any other write by a refused request fails the test.
  * - A failed password or code check counts toward its lockout and is audited (sign-in, second
- *   step, registration proof, password and e-mail change, deletion re-entry), so that guessing is
+ *   step, registration proof and the same proof at alert sign-up, password and e-mail change, deletion re-entry), so that guessing is
  *   slowed and the customer sees it in their sign-in history; a refusal while locked is audited.
  * - A staff customer look-up (of the account, or of its alerts) is audited whether or not the number
  *   matched: every access is logged.
@@ -40,6 +40,7 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
   { route: 'POST /api/accounts/login', codes: ['invalid_credentials'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/login/second-factor', codes: ['invalid_code'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/register', codes: ['account_not_proven'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/subscriptions/sign-up', codes: ['account_not_proven'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/password', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/email', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/requests', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },

@@ -17,6 +17,7 @@ import { ApiError } from '../http/errors';
 import { messageFor } from '../shared/account-forms';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
+import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { overview, profileAccountId, readProfile } from './profile';
@@ -195,7 +196,7 @@ async function devOutbox(c: Context<AppEnv>) {
     .map(
       (m) => `<li class="mail" data-kind="${escapeHtml(m.kind)}"><h2>${escapeHtml(m.subject)}</h2>
 <p>To <span class="to">${escapeHtml(m.toAddress)}</span> · ${escapeHtml(m.kind)} · ${escapeHtml(m.status)} · ${when(m.createdAt)}</p>
-<pre>${linkify(m.bodyText)}</pre></li>`,
+${m.headers ? `<pre class="headers">${Object.entries(m.headers).map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`).join('\n')}</pre>` : ''}<pre>${linkify(m.bodyText)}</pre></li>`,
     )
     .join('\n');
   c.header('Cache-Control', 'no-store');
@@ -203,7 +204,8 @@ async function devOutbox(c: Context<AppEnv>) {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility.name)}</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main><h1>Development outbox</h1>
 <p>Mail the portal queued, newest first. Only a development worker shows this page; nothing here was sent.</p>
-<ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol></main></body></html>`);
+<ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol>
+${await devSmsSection(c.env)}</main></body></html>`);
 }
 
 export const accountPages = new Hono<AppEnv>()

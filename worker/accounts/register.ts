@@ -20,7 +20,7 @@ const notProven = () =>
   new ApiError(422, 'account_not_proven', 'We could not match those details to a utility account. Check the account number, the service ZIP code and the last bill amount.');
 
 /** Whether account number, service ZIP and last bill amount all match one open account. Same queries whatever fails. */
-async function provenAccount(deps: AccountDeps, body: RegisterBody): Promise<string | null> {
+export async function provenAccount(deps: AccountDeps, body: Pick<RegisterBody, 'accountNumber' | 'serviceZip' | 'lastBillAmount'>): Promise<string | null> {
   const { db } = deps;
   const [account] = await db
     .select({ id: accounts.id, status: accounts.status })

@@ -60,6 +60,17 @@ export const throttlePolicies = {
    * not. Past it the request is still filed (the answer must not reveal a match), only the mail is held.
    */
   requestVerifyMail: { maxFailures: 6, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Alert recipients one signed-in login adds or re-invites (each mails or texts a confirmation to
+   * someone else): a household adds a mobile, a partner and a landlord, with a retry or two; a
+   * script using the portal to message strangers stops at 10 a day.
+   */
+  recipientInviteLogin: { maxFailures: 10, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /**
+   * Confirmations sent to one address or number, from every account and alert sign-up together:
+   * its owner is asked at most 3 times a day, however many people name it.
+   */
+  recipientInviteAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleKind = keyof typeof throttlePolicies;

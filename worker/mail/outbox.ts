@@ -2,19 +2,21 @@ import { and, inArray, lt, ne, notInArray, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { outboxEmails } from '../../db/schema';
 
-export type OutgoingEmail = { to: string; subject: string; text: string; kind: string };
+/** `headers`: extra message headers, only those Cloudflare Email sending accepts (the RFC 8058 unsubscribe pair). */
+export type OutgoingEmail = { to: string; subject: string; text: string; kind: string; headers?: Record<string, string> };
 
 /**
  * The insert that queues an e-mail. Returned unexecuted so callers put it in the same
  * `db.batch([...])` as the change it reports: both land, or neither.
  */
-export function queueEmail(db: DrizzleD1Database, email: OutgoingEmail) {
+export function queueEmail(db: DrizzleD1Database, email: OutgoingEmail, id: string = crypto.randomUUID()) {
   return db.insert(outboxEmails).values({
-    id: crypto.randomUUID(),
+    id,
     toAddress: email.to,
     subject: email.subject,
     bodyText: email.text,
     kind: email.kind,
+    headers: email.headers ?? null,
   });
 }
 
@@ -37,11 +39,11 @@ export async function redactStaleOutbox(db: DrizzleD1Database, now = new Date())
   const [undelivered, sent] = await db.batch([
     db
       .update(outboxEmails)
-      .set({ bodyText: UNDELIVERED_BODY, status: 'failed' })
+      .set({ bodyText: UNDELIVERED_BODY, headers: null, status: 'failed' })
       .where(and(inArray(outboxEmails.status, ['queued', 'failed']), lt(outboxEmails.createdAt, cutoff), ne(outboxEmails.bodyText, UNDELIVERED_BODY))),
     db
       .update(outboxEmails)
-      .set({ bodyText: DELIVERED_BODY })
+      .set({ bodyText: DELIVERED_BODY, headers: null })
       .where(and(sql`${outboxEmails.status} = 'sent'`, notInArray(outboxEmails.bodyText, markers))),
   ]);
   return { redacted: (undelivered.meta.changes ?? 0) + (sent.meta.changes ?? 0) };

@@ -3,7 +3,7 @@
  * (the holder's account) or at a privacy request about it, so that every caller asks for the same
  * thing and only who asks changes. Staff actions get a fresh request in the state the action needs.
  */
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { cookieFor, fileAboutA, freshIp, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
 
 export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
@@ -27,6 +27,14 @@ async function requestIn(world: World, state: 'verified' | 'in_progress', kind: 
 }
 
 let registrations = 0;
+let invitations = 0;
+
+/** A recipient of account A for the matrix to remove or re-invite: each caller gets its own. */
+async function recipientOfA(world: World, status: 'pending' | 'confirmed') {
+  const id = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO alert_recipients (id, account_id, channel, address, name, origin, status) VALUES (?1, ?2, 'email', ?3, 'Matrix', 'added', ?4)").bind(id, world.a.id, `matrix-${id}@family.example`, status).run();
+  return id;
+}
 
 const statusCode = (world: World) => `${world.requests.verified}.${world.statusTokens[world.requests.verified]}`;
 
@@ -87,6 +95,16 @@ export const matrixRequests: Record<string, Builder> = {
   // A fresh open help request each time, so that every caller allowed to close one finds it open.
   'POST /api/staff/alerts/help/:id/close': async (w) => ({ method: 'POST', path: `/api/staff/alerts/help/${(await givenHelpRequest(w.a.id, w.a.meterId)).helpItemId}/close`, json: { note: 'Called back' } }),
   'GET /api/staff/alerts/customer': (w) => ({ method: 'GET', path: `/api/staff/alerts/customer?accountNumber=${w.a.number}` }),
+  'GET /api/preferences': (w) => ({ method: 'GET', path: `/api/preferences?account=${w.a.id}` }),
+  'POST /api/preferences': (w) => ({ method: 'POST', path: '/api/preferences', json: { account: w.a.id, recipients: ['me'], 'me.continuous_flow': true, 'me.newsletter': true } }),
+  'POST /api/preferences/recipients': (w) => ({ method: 'POST', path: '/api/preferences/recipients', json: { account: w.a.id, channel: 'email', address: `invited-${++invitations}@family.example`, name: 'Matrix' } }),
+  'POST /api/preferences/recipients/remove': async (w) => ({ method: 'POST', path: '/api/preferences/recipients/remove', json: { account: w.a.id, recipient: await recipientOfA(w, 'confirmed') } }),
+  'POST /api/preferences/recipients/resend': async (w) => ({ method: 'POST', path: '/api/preferences/recipients/resend', json: { account: w.a.id, recipient: await recipientOfA(w, 'pending') } }),
+  // A number of its own each time, as for registration: failed proofs are counted per number.
+  'POST /api/subscriptions/sign-up': () => ({ method: 'POST', path: '/api/subscriptions/sign-up', json: { accountNumber: String(7_100_000_000 + ++registrations), serviceZip: '95990', lastBillAmount: '1.00', channel: 'email', address: 'new@signup.example' } }),
+  'POST /api/subscriptions/confirm': () => ({ method: 'POST', path: '/api/subscriptions/confirm', json: { code: '00000000-0000-4000-8000-000000000000.bm90IGEgcmVhbCBzZWNyZXQ' } }),
+  'POST /api/subscriptions/unsubscribe': () => ({ method: 'POST', path: '/api/subscriptions/unsubscribe', json: { code: '00000000-0000-4000-8000-000000000000.newsletter.zzzzzz.AAAA' } }),
+  'POST /api/sms/inbound': () => ({ method: 'POST', path: '/api/sms/inbound', json: { From: '+12095550123', Body: 'STOP' } }),
   'POST /api/ingest/batches': () => ({ method: 'POST', path: '/api/ingest/batches', json: { batchId: 'matrix-1', accounts: [] } }),
   'GET /.well-known/security.txt': () => ({ method: 'GET', path: '/.well-known/security.txt' }),
   'GET /.well-known/gpc.json': () => ({ method: 'GET', path: '/.well-known/gpc.json' }),
@@ -103,10 +121,17 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /account/': () => ({ method: 'GET', path: '/account/' }),
   'GET /account/profile/': (w) => ({ method: 'GET', path: `/account/profile/?account=${w.a.id}` }),
   'GET /account/security/': () => ({ method: 'GET', path: '/account/security/' }),
+  'GET /account/preferences/': (w) => ({ method: 'GET', path: `/account/preferences/?account=${w.a.id}` }),
+  'GET /alerts/sign-up/': () => ({ method: 'GET', path: '/alerts/sign-up/' }),
+  'GET /alerts/confirm/': () => ({ method: 'GET', path: '/alerts/confirm/' }),
+  'GET /unsubscribe/': () => ({ method: 'GET', path: '/unsubscribe/' }),
+  'GET /unsubscribe/:token': () => ({ method: 'GET', path: '/unsubscribe/00000000-0000-4000-8000-000000000000.newsletter.zzzzzz.AAAA' }),
+  'POST /unsubscribe/:token': () => ({ method: 'POST', path: '/unsubscribe/00000000-0000-4000-8000-000000000000.newsletter.zzzzzz.AAAA', json: {} }),
   'GET /account/alerts/': () => ({ method: 'GET', path: '/account/alerts/' }),
   'GET /account/alerts/alert/': (w) => ({ method: 'GET', path: `/account/alerts/alert/?id=${w.a.alertId}` }),
   'GET /account/alerts/settings/': (w) => ({ method: 'GET', path: `/account/alerts/settings/?account=${w.a.id}` }),
   'GET /dev/outbox/': () => ({ method: 'GET', path: '/dev/outbox/' }),
+  'POST /dev/sms/reply': () => ({ method: 'POST', path: '/dev/sms/reply', json: { from: '+12095550123', body: 'HELP' } }),
   'GET /privacy/request/': () => ({ method: 'GET', path: '/privacy/request/' }),
   'GET /privacy/request/status/': () => ({ method: 'GET', path: '/privacy/request/status/' }),
   'POST /privacy/request/status/': (w) => ({ method: 'POST', path: '/privacy/request/status/', json: { code: statusCode(w) } }),

@@ -22,6 +22,7 @@ import {
   verifyLinkSchema,
 } from '../../../worker/shared/request-schemas';
 import { alertActionBody, alertAnswerBody, alertSettingsBody, alertSettingsQuery, customerAlertsQuery, staffCountsQuery, supportCloseBody, supportQueueQuery } from '../../../worker/shared/alert-forms';
+import { addRecipientBody, codeBody, recipientActionBody, savePreferencesBody, signUpBody } from '../../../worker/shared/preference-forms';
 import { beaconSchema } from '../../../worker/visits/beacon';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -119,6 +120,23 @@ export function routeInputs(world: World): Record<string, RouteInput> {
       ...(type === 'opt_out' ? { optOutSaleSharing: 'on' } : {}),
     }));
   const requestId = segment(fc.constantFrom(...requestIds));
+  // Preferences: recipients, numbers and codes of the shapes the portal uses, and near misses.
+  const phone = fc.oneof(fc.constantFrom('+12095550123', '(209) 555-0188', '209.555.0100', '+1 209 555 0199'), fc.stringMatching(/^\+?1?[2-9]\d{2}[2-9]\d{6}$/), fc.constantFrom('911', '+442079460958', '(209) 111-0123'));
+  const recipientId = fc.oneof(fc.uuid(), oddString);
+  const recipientCode = fc.oneof(fc.tuple(fc.uuid(), fc.base64String({ minLength: 24, maxLength: 24 })).map(([id, s]) => `${id}.${s.replace(/[+/=]/g, 'A')}`), oddString);
+  const unsubscribeToken = fc.oneof(
+    fc.tuple(fc.uuid(), fc.constantFrom('continuous_flow', 'newsletter', 'all', 'nope'), fc.integer({ min: 0, max: 2 ** 40 }).map((n) => n.toString(36)), fc.base64String({ minLength: 44, maxLength: 44 })).map(([id, t, e, m]) => `${id}.${t}.${e}.${m.replace(/[+/=]/g, 'A').slice(0, 43)}`),
+    forgedJwt,
+    oddString,
+  );
+  const preferenceForm = fc
+    .record({ account: hints.account!, quietHours: fc.boolean(), quietStart: fc.constantFrom('21:00', '22:30', '25:00'), quietEnd: fc.constantFrom('07:00', '21:00', 'x'), leak: fc.boolean(), topics: fc.subarray(['me.continuous_flow', 'me.high_use_day', 'me.newsletter', 'me.programs', 'me.nope']) })
+    .map(({ topics, leak, ...rest }) => ({ ...rest, recipients: 'me', leakAlertsInQuietHours: leak, ...Object.fromEntries(topics.map((t) => [t, 'on'])) }));
+  const coherentRecipient = fc
+    .record({ account: hints.account!, channel: fc.constantFrom('email', 'sms'), name: fc.constantFrom('Sam', 'Landlord', ''), email: plainEmail, phone, topics: fc.subarray(['continuous_flow', 'intermittent_leak', 'high_use_day']) })
+    .map(({ email, phone: number, channel, ...rest }) => ({ ...rest, channel, address: channel === 'email' ? email : number }));
+  hints.recipient = recipientId;
+  hints.address = fc.oneof(plainEmail, phone, oddString);
   const anyBody: RouteInput = { body: { values: fc.dictionary(fc.string({ maxLength: 8 }), oddString, { maxKeys: 3 }), kinds: ['json', 'form'] } };
   const staffAction = (schema?: ZodType): RouteInput => ({ params: { id: requestId }, ...(schema ? { body: schemaBody(schema) } : anyBody) });
   const meter: RouteInput = { params: { meterId: segment(fc.constantFrom(world.a.meterId, world.b.meterId)) }, query: usageQuery };
@@ -192,6 +210,19 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /api/staff/alerts/help/:id': { params: { id: helpItemId } },
     'POST /api/staff/alerts/help/:id/close': { params: { id: helpItemId }, body: schemaBody(supportCloseBody) },
     'GET /api/staff/alerts/customer': { query: fromSchema(customerAlertsQuery, hints) },
+    'GET /api/preferences': { query: fc.record({ account: hints.account! }, { requiredKeys: [] }) },
+    'POST /api/preferences': { body: { values: fc.oneof(fromSchema(savePreferencesBody, hints), preferenceForm, nearMiss(preferenceForm)), kinds: ['json', 'form'] } },
+    'POST /api/preferences/recipients': { body: { values: fc.oneof(fromSchema(addRecipientBody, hints), coherentRecipient, nearMiss(coherentRecipient)), kinds: ['json', 'form'] } },
+    'POST /api/preferences/recipients/remove': { body: schemaBody(recipientActionBody) },
+    'POST /api/preferences/recipients/resend': { body: schemaBody(recipientActionBody) },
+    'POST /api/subscriptions/sign-up': { body: schemaBody(signUpBody) },
+    'POST /api/subscriptions/confirm': { body: { values: fromSchema(codeBody, { code: recipientCode }), kinds: ['json', 'form'] } },
+    'POST /api/subscriptions/unsubscribe': { body: { values: fromSchema(codeBody, { code: unsubscribeToken }), kinds: ['json', 'form'] } },
+    // Anyone can post to the provider's webhook; only a request signed with the provider's token is read.
+    'POST /api/sms/inbound': {
+      body: { values: fc.record({ From: fc.oneof(phone, oddString), Body: fc.oneof(fc.constantFrom('STOP', 'YES', 'HELP', 'START'), oddString), AccountSid: fc.oneof(fc.constant('AC0'), oddString) }, { requiredKeys: [] }), kinds: ['form', 'json'] },
+      headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.base64String({ minLength: 28, maxLength: 28 }).map((sig): Record<string, string> => ({ 'X-Twilio-Signature': sig })), fc.stringMatching(/^[!-~]{0,60}$/).map((sig): Record<string, string> => ({ 'X-Twilio-Signature': sig }))),
+    },
     'POST /api/ingest/batches': {
       body: { values: ingestBatch, kinds: ['json', 'csv'] },
       query: fc.record({ section: fc.oneof(fc.constantFrom(...sections), oddString), batchId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), oddString) }, { requiredKeys: [] }),
@@ -218,6 +249,13 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/alerts/alert/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.alertId, world.b.alertId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/alerts/settings/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /dev/outbox/': {},
+    'POST /dev/sms/reply': { body: { values: fc.record({ from: fc.oneof(phone, oddString), body: fc.oneof(fc.constantFrom('STOP', 'YES', 'HELP', 'Hello'), oddString) }, { requiredKeys: [] }), kinds: ['form', 'json'] } },
+    'GET /account/preferences/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /alerts/sign-up/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /alerts/confirm/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /unsubscribe/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /unsubscribe/:token': { params: { token: segment(unsubscribeToken) } },
+    'POST /unsubscribe/:token': { params: { token: segment(unsubscribeToken) }, body: { values: fc.oneof(fc.constant({ 'List-Unsubscribe': 'One-Click' }), fc.dictionary(fc.string({ maxLength: 16 }), oddString, { maxKeys: 2 })), kinds: ['form', 'json'] } },
     'GET /privacy/request/': { query: fc.record({ error: oddString, field: oddString, message: oddString }, { requiredKeys: [] }) },
     'GET /privacy/request/status/': { query: fc.record({ r: fc.constantFrom(...requestIds), t: oddString }, { requiredKeys: [] }) },
     'POST /privacy/request/status/': { body: schemaBody(statusBodySchema) },
