@@ -36,7 +36,7 @@ import { usage } from './usage/routes';
 import { wellKnown } from './well-known/routes';
 import { devSms } from './alerts/delivery/sms/dev-outbox';
 import { INBOUND_PATH, smsWebhook } from './alerts/delivery/sms/inbound';
-import { deliverQueuedSms, redactStaleSms } from './alerts/delivery/sms-outbox';
+import { deliverQueuedSms, redactStaleSms, TEXTS_CRON } from './alerts/delivery/sms-outbox';
 import { preferencePages } from './preferences/pages';
 import { preferencesApi, subscriptionsApi } from './preferences/routes';
 
@@ -98,9 +98,6 @@ app.all('*', async (c) => {
 });
 
 app.onError(handleError);
-
-/** The frequent cron (wrangler.toml [triggers]) that sends texts held through quiet hours. */
-export const TEXTS_CRON = '*/10 * * * *';
 
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy

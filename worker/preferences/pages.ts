@@ -25,7 +25,7 @@ import { readPreferences, type PreferencesView, type RecipientView } from './pre
 import { ONE_CLICK_BODY } from './topic-mail';
 import { topicLabels, topicShortLabels } from './topics';
 import { unsubscribe } from './unsubscribe';
-import { verifyUnsubscribe } from './unsubscribe-token';
+import { verifyUnsubscribe, type UnsubscribeTopic } from './unsubscribe-token';
 
 type Message = { kind: 'status' | 'error'; text: string };
 
@@ -205,6 +205,8 @@ const tokenMessage = (reason: 'invalid' | 'expired'): Message =>
     ? { kind: 'error', text: 'This unsubscribe link has expired. Sign in to choose what you get, or call us.' }
     : { kind: 'error', text: errorMessages.link_invalid! };
 
+const whatOf = (topic: UnsubscribeTopic) => (topic === 'all' ? 'every message about this account' : topicShortLabels[topic]);
+
 export const preferencePages = new Hono<AppEnv>()
   .get('/account/preferences/', signedInPage('/account/preferences/', fillPreferences))
   .get('/alerts/sign-up/', publicPage('/alerts/sign-up/'))
@@ -213,15 +215,16 @@ export const preferencePages = new Hono<AppEnv>()
   .get('/unsubscribe/:token', async (c) => {
     const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, c.req.param('token'));
     if (!check.ok) return oneClickPage(c, tokenMessage(check.reason), check.reason === 'expired' ? 410 : 400, null);
-    const what = check.topic === 'all' ? 'every message about this account' : topicShortLabels[check.topic];
-    return oneClickPage(c, null, 200, { token: c.req.param('token'), what });
+    return oneClickPage(c, null, 200, { token: c.req.param('token'), what: whatOf(check.topic) });
   })
   .post('/unsubscribe/:token', async (c) => {
     // RFC 8058: the one-click POST carries exactly this field; anything else is not an unsubscribe.
     const type = c.req.header('content-type') ?? '';
     const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type) ? await c.req.parseBody() : {};
     if (`List-Unsubscribe=${form['List-Unsubscribe']}` !== ONE_CLICK_BODY) {
-      return oneClickPage(c, { kind: 'error', text: 'To unsubscribe, press the button below.' }, 400, null);
+      const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, c.req.param('token'));
+      if (!check.ok) return oneClickPage(c, tokenMessage(check.reason), check.reason === 'expired' ? 410 : 400, null);
+      return oneClickPage(c, { kind: 'error', text: 'Nothing was changed. To unsubscribe, press the button.' }, 400, { token: c.req.param('token'), what: whatOf(check.topic) });
     }
     try {
       const result = await unsubscribe(await accountDeps(c), c.req.param('token'), 'one_click');

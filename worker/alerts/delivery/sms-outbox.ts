@@ -17,6 +17,12 @@ import { alertNotices, alertRecipients, alerts, outboxSms } from '../../../db/sc
 import { smsCredentials, smsTransport, type SmsEnv } from './sms/provider';
 import { sendSms, SmsProviderError, TWILIO_PERMANENT, TWILIO_UNSUBSCRIBED } from './sms/twilio';
 
+/**
+ * The frequent cron (wrangler.toml [triggers]) that sends texts held through quiet hours. Kept
+ * here, not in worker/index.ts: the entry module may export only handlers.
+ */
+export const TEXTS_CRON = '*/10 * * * *';
+
 export type OutgoingSms = { to: string; body: string; kind: string; notBefore: Date; noticeId?: string | null; id?: string };
 
 export const SMS_DELIVERED_BODY = '(Removed after delivery.)';
