@@ -37,7 +37,9 @@ export function alertTitle(a: Pick<DescribedAlert, 'type' | 'kind'>): string {
 export function alertDetail(a: DescribedAlert): string {
   const f = a.figures;
   const u = unitWord[a.kind];
-  switch (a.type) {
+  // A leak alert goes on while either leak rule sees it; its figures name the rule that saw it last.
+  const rule = (a.type === 'continuous_flow' || a.type === 'intermittent_leak') && (f.rule === 'continuous_flow' || f.rule === 'intermittent_leak') ? f.rule : a.type;
+  switch (rule) {
     case 'continuous_flow':
       return `Your meter has recorded water flowing every hour since ${stampWords(f.since)}: ${num(f.hours, 0)} hours without stopping, never less than ${num(f.minPerHour)} ${u} an hour. That usually means a leak: a running toilet, a dripping tap, an irrigation valve or a broken pipe.`;
     case 'intermittent_leak':

@@ -11,7 +11,8 @@
  * - intermittent leak, 3 of the last 7 nights between 1 and 5 a.m.: a toilet flapper that sticks
  *   some nights, or a valve that weeps after irrigation, keeps night flow above the home's own
  *   quiet-night level without ever running 24 hours straight; one late night (a guest, a baby)
- *   is one night, not three.
+ *   is one night, not three. The baseline is the 10th-percentile night of the 4 weeks before: a
+ *   leak that runs on most nights for a month must not become the home's "normal".
  * - high use "well above typical": 1.6 times the home's 90th-percentile day of the last 4 weeks,
  *   and at least a floor above it, so watering days and weekends (already in the 90th percentile)
  *   are typical, and a small household's quiet baseline does not alarm on a load of laundry.
@@ -37,8 +38,9 @@ export type DetectionConfig = {
     /** Alert when at least k of the last m nights were above the baseline. */
     k: number;
     m: number;
-    /** The baseline: the median night minimum of this many nights before the last m. */
+    /** The baseline: this quantile of the night minima of this many nights before the last m. */
     baselineNights: number;
+    baselineQuantile: number;
     /** Fewer known baseline nights than this (a new meter, a new occupant): the rule waits. */
     minBaselineNights: number;
     /** A night is above the baseline by at least this much flow (base unit per hour) and this share of the baseline. */
@@ -68,6 +70,11 @@ export type DetectionConfig = {
   episodes: {
     /** An episode ends after this many days with reads in which the condition did not hold (days without reads do not count). */
     endAfterClearDays: number;
+    /**
+     * The same for leaks: a flapper that sticks every few nights is one leak until the nights stay
+     * quiet for this long, and "looks fixed" is not said after one quiet weekend.
+     */
+    leakEndAfterClearDays: number;
     /** A run whose latest reads are older than this many days (a late backfill) raises no new alert. */
     staleAfterDays: number;
     /** Late and corrected reads re-evaluate alerts back this many days from the latest read, no further. */
@@ -82,10 +89,10 @@ export type DetectionConfig = {
 
 export const defaultDetectionConfig: DetectionConfig = {
   continuousFlow: { defaultHours: 24, minHours: 6, maxGapHours: 3 },
-  intermittent: { nightFromHour: 1, nightToHour: 5, k: 3, m: 7, baselineNights: 28, minBaselineNights: 10, marginPerHour: 0.5, marginShare: 0.5, minKnownShare: 0.75 },
+  intermittent: { nightFromHour: 1, nightToHour: 5, k: 3, m: 7, baselineNights: 28, baselineQuantile: 0.1, minBaselineNights: 10, marginPerHour: 0.5, marginShare: 0.5, minKnownShare: 0.75 },
   highUse: { typicalDays: 28, minTypicalDays: 14, factor: 1.6, floor: { water: 150, electric: 15, gas: 3 }, minPeriodDays: 7, periodFactor: 1.5 },
   billForecast: { minPeriodDays: 5, typicalFactor: 1.3, typicalFloorCents: 1500 },
-  episodes: { endAfterClearDays: 2, staleAfterDays: 7, maxReevaluateDays: 45 },
+  episodes: { endAfterClearDays: 2, leakEndAfterClearDays: 4, staleAfterDays: 7, maxReevaluateDays: 45 },
   reminders: { firstAfterDays: 3, maxEveryDays: 14 },
 };
 

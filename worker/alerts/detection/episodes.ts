@@ -3,7 +3,7 @@
  * database). This is where "one alert per episode" is decided:
  *
  * - An episode is a run of days on which a rule fired; it ends after `endAfterClearDays` days read
- *   in which it did not (days not read do not end it: missing is not "fixed").
+ *   in which it did not (4 for leaks; days not read do not end it: missing is not "fixed").
  * - Re-evaluating days already seen (the same batch again, a late read, a correction) finds the
  *   stored alert whose days the run overlaps, or that the run continues, and updates it; it never
  *   adds a second one. A stored open alert no run covers any longer lost its cause to a
@@ -37,7 +37,7 @@ export type StoredEpisode = {
 export type Run = { firstDay: string; lastDay: string; figures: Figures; ended: boolean; endedOn: string | null; continues: StoredEpisode | null };
 
 export type EpisodeChange =
-  | { op: 'open'; firstDay: string; lastDay: string; figures: Figures; notice: { kind: 'opened'; day: string } }
+  | { op: 'open'; type: AlertType; firstDay: string; lastDay: string; figures: Figures; notice: { kind: 'opened'; day: string } }
   | {
       op: 'update';
       id: string;
@@ -50,7 +50,7 @@ export type EpisodeChange =
       notice: { kind: AlertNoticeKind; day: string } | null;
     };
 
-/** Leak alerts are reminded while they last and say when they end; high use and forecasts are told once. */
+/** Leak alerts are reminded while they last, say when they end, and end after a longer quiet; high use and forecasts are told once. */
 export const remindedTypes: ReadonlySet<AlertType> = new Set(['continuous_flow', 'intermittent_leak']);
 
 /** Days after the previous notice that the next reminder may go: 3, 6, 12, then every 14. */
@@ -58,14 +58,17 @@ export function reminderGap(config: DetectionConfig, remindersSoFar: number) {
   return Math.min(config.reminders.maxEveryDays, config.reminders.firstAfterDays * 2 ** remindersSoFar);
 }
 
+/** Days read without the condition that end an episode. */
+export const endAfter = (config: DetectionConfig, leak: boolean) => (leak ? config.episodes.leakEndAfterClearDays : config.episodes.endAfterClearDays);
+
 const frozen = (e: StoredEpisode) => e.status === 'closed' && (e.closeReason === 'dismissed' || e.closeReason === 'moved_out');
 
 /**
- * Runs over from..to. `prefix` is a stored episode that began before `from` and may go on into
+ * Runs over from..to (`leak`: the leak family's longer end). `prefix` is a stored episode that began before `from` and may go on into
  * the range: its days before `from` count as fired (they were, when they were evaluated).
  */
-export function runsOf(verdicts: Verdicts, from: string, to: string, config: DetectionConfig, prefix: StoredEpisode | null): Run[] {
-  const g = config.episodes.endAfterClearDays;
+export function runsOf(verdicts: Verdicts, from: string, to: string, config: DetectionConfig, prefix: StoredEpisode | null, leak = false): Run[] {
+  const g = endAfter(config, leak);
   const runs: Run[] = [];
   let active: { firstDay: string; lastFire: string; clear: number; figures: Figures; continues: StoredEpisode | null } | null = null;
   if (prefix) {
@@ -101,11 +104,12 @@ function mergeFigures(stored: Figures, fresh: Figures): Figures {
 }
 
 export type ReconcileInput = {
-  type: AlertType;
+  /** The family's types (alertFamilies in rules.ts): a new alert takes the type of the rule its figures name, else the first. */
+  types: AlertType[];
   verdicts: Verdicts;
   from: string;
   to: string;
-  /** The holder's alerts of this meter and type that may be touched: open ones, and any whose days reach from - endAfterClearDays or later. */
+  /** The holder's alerts of this meter and family that may be touched: open ones, and any whose days reach from - endAfterClearDays or later. */
   stored: StoredEpisode[];
   /** The utility-local date now. */
   today: string;
@@ -113,15 +117,15 @@ export type ReconcileInput = {
 };
 
 export function reconcile(input: ReconcileInput): EpisodeChange[] {
-  const { config, from, to, type } = input;
+  const { config, from, to, types } = input;
   const stored = [...input.stored].sort((a, b) => (a.firstDay < b.firstDay ? -1 : a.firstDay > b.firstDay ? 1 : 0));
   const before = stored.filter((e) => e.firstDay < from);
   // The episode that may continue into the range: the latest that began before it.
   const prefix = before.length ? before[before.length - 1]! : null;
-  const runs = runsOf(input.verdicts, from, to, config, prefix);
+  const reminds = types.some((t) => remindedTypes.has(t));
+  const runs = runsOf(input.verdicts, from, to, config, prefix, reminds);
   const matched = new Set<string>();
   const changes: EpisodeChange[] = [];
-  const reminds = remindedTypes.has(type);
 
   for (const run of runs) {
     const overlapping = stored.filter((e) => !matched.has(e.id) && (e === run.continues || (e.firstDay >= from && e.firstDay <= run.lastDay && e.lastDay >= run.firstDay)));
@@ -133,7 +137,8 @@ export function reconcile(input: ReconcileInput): EpisodeChange[] {
     }
     if (!episode) {
       const current = !run.ended && daysBetween(run.lastDay, input.today) <= config.episodes.staleAfterDays;
-      if (current) changes.push({ op: 'open', firstDay: run.firstDay, lastDay: run.lastDay, figures: run.figures, notice: { kind: 'opened', day: run.lastDay } });
+      const type = types.find((t) => t === run.figures.rule) ?? types[0]!;
+      if (current) changes.push({ op: 'open', type, firstDay: run.firstDay, lastDay: run.lastDay, figures: run.figures, notice: { kind: 'opened', day: run.lastDay } });
       continue;
     }
     matched.add(episode.id);

@@ -14,7 +14,7 @@ import { addDays, addYears, localDay } from '../../usage/time';
 import { conversionFactor, baseUnit, type MeterKind, type MeterUnit } from '../../usage/units';
 import { detectionConfig, type DetectionConfig } from './config';
 import { reconcile, type EpisodeChange, type StoredEpisode } from './episodes';
-import { billingPeriods, evaluateRules, lookbackDays, type CustomerSettings, type DayTotal, type ReadDay } from './rules';
+import { alertFamilies, billingPeriods, evaluateRules, lookbackDays, type CustomerSettings, type DayTotal, type ReadDay } from './rules';
 
 export type MeterWork = { meterId: string; from: string; to: string };
 export type NoticeWritten = { id: string; alertId: string; kind: 'opened' | 'reminder' | 'closed' };
@@ -24,7 +24,6 @@ type MeterRow = { kind: MeterKind; unit: MeterUnit; intervalMinutes: number; las
 type TenureRow = { accountId: string; startDay: string | null; endDay: string | null };
 type StoredRow = Omit<StoredEpisode, 'figures' | 'remindersStopped'> & { type: AlertType; figures: string; remindersStopped: number };
 
-const ALERT_TYPES: AlertType[] = ['continuous_flow', 'intermittent_leak', 'high_use_day', 'high_use_period', 'bill_forecast'];
 const max = (a: string, b: string | null) => (b !== null && b > a ? b : a);
 const min = (a: string, b: string | null) => (b !== null && b < a ? b : a);
 
@@ -108,7 +107,7 @@ async function evaluateHolder(
   ctx: { config: DetectionConfig; today: string; timeZone: string },
 ) {
   const { config, today } = ctx;
-  const g = config.episodes.endAfterClearDays;
+  const g = Math.max(config.episodes.endAfterClearDays, config.episodes.leakEndAfterClearDays);
   const [storedRes, settingsRes, billsRes] = await db.batch([
     db
       .prepare(
@@ -135,11 +134,10 @@ async function evaluateHolder(
   const to = holder.to;
   if (from > to) return { changes: 0, notices: [] };
 
-  // What the rules read: intervals from the lookback on, and day totals of the previous period and last year's.
+  // What the rules read: intervals from the lookback on, and day totals of this and the previous period and of last year's.
   const ranges = [holder.tenure];
   const dataFrom = addDays(from, -lookbackDays(config));
-  const periodStart = periodOf(from).start;
-  const previousStart = periodOf(addDays(periodStart, -1)).start;
+  const periodStart = periodOf(addDays(periodOf(from).start, -1)).start;
   const lastYearFrom = addYears(periodStart, -1);
   const lastYearTo = addYears(periodOf(to).end, -1);
   const factor = conversionFactor(meter.kind, meter.unit, baseUnit(meter.kind));
@@ -149,7 +147,7 @@ async function evaluateHolder(
       .bind(meterId, dataFrom, to, rangesJson(ranges)),
     db
       .prepare(`SELECT day, total, length(quality) - missing AS known, length(quality) AS slots FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')}`)
-      .bind(meterId, previousStart, addDays(dataFrom, -1), rangesJson(ranges)),
+      .bind(meterId, periodStart, addDays(dataFrom, -1), rangesJson(ranges)),
     db
       .prepare(`SELECT day, total, length(quality) - missing AS known, length(quality) AS slots FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')}`)
       .bind(meterId, lastYearFrom, lastYearTo, rangesJson(ranges)),
@@ -164,12 +162,12 @@ async function evaluateHolder(
   const statements: D1PreparedStatement[] = [];
   const planned: NoticeWritten[] = [];
   let changes = 0;
-  for (const type of ALERT_TYPES) {
-    const v = verdicts[type];
-    if (v.size === 0 && !stored.some((e) => e.type === type && e.status === 'open')) continue;
-    const typeChanges = reconcile({ type, verdicts: v, from, to, stored: stored.filter((e) => e.type === type), today, config });
-    changes += typeChanges.length;
-    for (const change of typeChanges) statements.push(...changeStatements(db, change, { meterId, accountId: holder.accountId, type }, planned));
+  for (const family of alertFamilies(verdicts)) {
+    const mine = stored.filter((e) => family.types.includes(e.type));
+    if (family.verdicts.size === 0 && !mine.some((e) => e.status === 'open')) continue;
+    const familyChanges = reconcile({ types: family.types, verdicts: family.verdicts, from, to, stored: mine, today, config });
+    changes += familyChanges.length;
+    for (const change of familyChanges) statements.push(...changeStatements(db, change, { meterId, accountId: holder.accountId }, planned));
   }
   if (statements.length === 0) return { changes: 0, notices: [] };
   const results = await db.batch(statements);
@@ -186,13 +184,13 @@ function noticeStatement(db: D1Database, alertId: string, notice: { kind: Notice
   return db.prepare('INSERT INTO alert_notices (id, alert_id, kind, day) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING id').bind(id, alertId, notice.kind, notice.day);
 }
 
-function changeStatements(db: D1Database, change: EpisodeChange, key: { meterId: string; accountId: string; type: AlertType }, planned: NoticeWritten[]): D1PreparedStatement[] {
+function changeStatements(db: D1Database, change: EpisodeChange, key: { meterId: string; accountId: string }, planned: NoticeWritten[]): D1PreparedStatement[] {
   if (change.op === 'open') {
     const id = crypto.randomUUID();
     return [
       db
         .prepare('INSERT INTO alerts (id, account_id, meter_id, type, status, first_day, last_day, figures) VALUES (?1, ?2, ?3, ?4, \'open\', ?5, ?6, ?7)')
-        .bind(id, key.accountId, key.meterId, key.type, change.firstDay, change.lastDay, JSON.stringify(change.figures)),
+        .bind(id, key.accountId, key.meterId, change.type, change.firstDay, change.lastDay, JSON.stringify(change.figures)),
       noticeStatement(db, id, change.notice, planned),
     ];
   }

@@ -14,15 +14,16 @@
  * - continuous_flow (water): a run of intervals none of which read zero, N hours long (N: the
  *   utility's default or the customer's stricter choice). Fires on each day the run has lasted N hours.
  * - intermittent_leak (water, intervals up to an hour): each night's minimum hourly flow between 1
- *   and 5 a.m., against the home's own baseline (median of the 28 nights before the last 7). Fires
- *   when k of the last m nights were above it, except on days continuous flow already fires (one
- *   leak, one alert).
+ *   and 5 a.m., against the home's own baseline (a low percentile of the 28 nights before the last
+ *   7: what the home does when nothing runs, which a leak on most nights does not lift). Fires
+ *   on a night above it when k of the last m nights were (the leak family's longer end joins the
+ *   nights between), except on days continuous flow already fires (one leak, one alert).
  * - high_use_day: the day's use above the customer's daily threshold, or well above the home's
  *   typical day (the 90th-percentile day of the last 4 weeks). The typical test stays quiet on days
  *   a leak rule fires.
  * - high_use_period: the billing period's use to date above the customer's threshold, or (water)
- *   its projection well above the typical period (the larger of the previous period and the same
- *   period last year, scaled to this one's length).
+ *   its projection well above the typical period (the larger of the same period last year and
+ *   the previous period, scaled to this one's length).
  * - bill_forecast: the period's projected bill (rates.ts) above the customer's amount, or (energy)
  *   well above what the typical period would cost.
  */
@@ -48,7 +49,7 @@ export type RuleInput = {
   meter: RuleMeter;
   /** Day rows with intervals from at least LOOKBACK_DAYS before `from` to `to`, within the holder's tenure. */
   days: ReadDay[];
-  /** Day totals for the previous billing period and the same period last year (may overlap `days`). */
+  /** Day totals of the billing period so far, the previous period and the same period last year (may overlap `days`). */
   totals: DayTotal[];
   from: string;
   to: string;
@@ -79,22 +80,10 @@ export function dayShape(day: string, timeZone: string, intervalMinutes: number)
     const ordinary = slots.end - slots.start === 86_400_000;
     for (let i = 0; i < slots.count; i++) hours[i] = ordinary ? Math.floor((i * Math.min(intervalMinutes, 1440)) / 60) % 24 : wallTime(slotStart(slots, i), timeZone).hour;
     s = { count: slots.count, hours };
-    if (shapes.size > 20_000) shapes.clear();
+    if (shapes.size > 50_000) shapes.clear();
     shapes.set(key, s);
   }
   return s;
-}
-
-function dayStats(vals: (number | null)[]) {
-  let total = 0;
-  let known = 0;
-  for (const v of vals) {
-    if (v !== null) {
-      total += v;
-      known++;
-    }
-  }
-  return { total, known, slots: vals.length };
 }
 
 function quantile(sorted: number[], q: number) {
@@ -106,6 +95,90 @@ function quantile(sorted: number[], q: number) {
 }
 const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
 
+/**
+ * The reads on a calendar: every local day from the earliest read (or total) to `to`, by index,
+ * so the rules step through days with integer arithmetic (dense arrays, no date parsing per step).
+ */
+class Calendar {
+  readonly days: string[];
+  private readonly at = new Map<string, number>();
+  readonly vals: ((number | null)[] | undefined)[];
+  readonly total: Float64Array;
+  readonly known: Int32Array;
+  readonly slots: Int32Array;
+  /** Prefix sums of total and of "a row exists", for period sums in O(1). */
+  private readonly sumTotal: Float64Array;
+  private readonly sumRead: Int32Array;
+  readonly from: number;
+  readonly to: number;
+
+  constructor(input: RuleInput) {
+    let first = input.from;
+    for (const d of input.days) if (d.day < first) first = d.day;
+    for (const t of input.totals) if (t.day < first) first = t.day;
+    this.days = eachDay(first, input.to);
+    this.days.forEach((d, i) => this.at.set(d, i));
+    const n = this.days.length;
+    this.vals = new Array(n);
+    this.total = new Float64Array(n);
+    this.known = new Int32Array(n);
+    this.slots = new Int32Array(n);
+    for (const t of input.totals) {
+      const i = this.at.get(t.day);
+      if (i === undefined) continue;
+      this.total[i] = t.total;
+      this.known[i] = t.known;
+      this.slots[i] = t.slots;
+    }
+    for (const d of input.days) {
+      const i = this.at.get(d.day);
+      if (i === undefined) continue;
+      this.vals[i] = d.vals;
+      let total = 0;
+      let known = 0;
+      for (const v of d.vals) {
+        if (v !== null) {
+          total += v;
+          known++;
+        }
+      }
+      this.total[i] = total;
+      this.known[i] = known;
+      this.slots[i] = d.vals.length;
+    }
+    this.sumTotal = new Float64Array(n + 1);
+    this.sumRead = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      this.sumTotal[i + 1] = this.sumTotal[i]! + this.total[i]!;
+      this.sumRead[i + 1] = this.sumRead[i]! + (this.slots[i]! > 0 ? 1 : 0);
+    }
+    this.from = this.at.get(input.from)!;
+    this.to = n - 1;
+  }
+  index(day: string): number | undefined {
+    return this.at.get(day);
+  }
+  /** Index of a day, clamped into the calendar (days before it have no reads). */
+  clamp(day: string): number {
+    const i = this.at.get(day);
+    if (i !== undefined) return i;
+    return day < this.days[0]! ? -1 : this.days.length;
+  }
+  has(i: number) {
+    return i >= 0 && i < this.days.length && this.slots[i]! > 0;
+  }
+  complete(i: number) {
+    return this.has(i) && this.known[i] === this.slots[i];
+  }
+  /** Use and days read over indexes a..b (both included, clamped). */
+  sum(a: number, b: number) {
+    const lo = Math.max(0, a);
+    const hi = Math.min(this.days.length - 1, b);
+    if (lo > hi) return { total: 0, read: 0 };
+    return { total: this.sumTotal[hi + 1]! - this.sumTotal[lo]!, read: this.sumRead[hi + 1]! - this.sumRead[lo]! };
+  }
+}
+
 // ------------------------------------------------------------------ continuous flow
 
 /**
@@ -113,25 +186,24 @@ const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
  * the current run of non-zero intervals. A zero ends the run; a missing interval neither ends
  * nor extends it unless the gap grows past maxGapHours.
  */
-export function continuousFlow(input: RuleInput): Verdicts {
+function continuousFlowOn(cal: Calendar, input: RuleInput): Verdicts {
   const { meter, config } = input;
   const out: Verdicts = new Map();
   if (meter.kind !== 'water' || meter.intervalMinutes >= 1440) return out;
   const n = continuousFlowHours(config, input.settings?.continuousFlowHours);
   const slotHours = meter.intervalMinutes / 60;
-  const byDay = new Map(input.days.map((d) => [d.day, d.vals]));
-  const first = input.days[0]?.day;
-  if (!first) return out;
   let hours = 0;
   let gap = 0;
   let minRate = Infinity;
   let start: { day: string; index: number } | null = null;
-  for (const day of eachDay(first < input.from ? first : input.from, input.to)) {
-    const vals = byDay.get(day) ?? new Array<null>(dayShape(day, meter.timeZone, meter.intervalMinutes).count).fill(null);
+  for (let d = 0; d <= cal.to; d++) {
+    const day = cal.days[d]!;
+    const vals = cal.vals[d];
     let fired = false;
     let known = 0;
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i]!;
+    const count = vals ? vals.length : dayShape(day, meter.timeZone, meter.intervalMinutes).count;
+    for (let i = 0; i < count; i++) {
+      const v = vals ? vals[i]! : null;
       if (v === null) {
         gap += slotHours;
         if (gap > config.continuousFlow.maxGapHours) {
@@ -151,19 +223,49 @@ export function continuousFlow(input: RuleInput): Verdicts {
       }
       if (!start) start = { day, index: i };
       hours += slotHours;
-      minRate = Math.min(minRate, v / slotHours);
+      if (v / slotHours < minRate) minRate = v / slotHours;
       if (hours >= n) fired = true;
     }
-    if (day < input.from) continue;
+    if (d < cal.from) continue;
     if (fired) {
       const since = start ? localStamp(slotStart(daySlots(start.day, meter.timeZone, meter.intervalMinutes), start.index), meter.timeZone) : null;
       out.set(day, { state: 'fire', figures: { since, hours: round(hours, 1), minPerHour: round(minRate, 2), thresholdHours: n } });
-    } else out.set(day, known >= vals.length / 2 ? CLEAR : UNKNOWN);
+    } else out.set(day, known >= count / 2 ? CLEAR : UNKNOWN);
   }
   return out;
 }
 
+export function continuousFlow(input: RuleInput): Verdicts {
+  return continuousFlowOn(new Calendar(input), input);
+}
+
 // ------------------------------------------------------------------ intermittent leak
+
+/** The lowest hourly flow between nightFromHour and nightToHour of one day, or null when too few of those hours were read. */
+function nightMinimum(vals: (number | null)[], shape: Shape, meter: RuleMeter, config: DetectionConfig): number | null {
+  const c = config.intermittent;
+  if (shape.count !== vals.length) return null;
+  const perHour = Math.max(1, Math.round(60 / meter.intervalMinutes));
+  let buckets = 0;
+  let knownBuckets = 0;
+  let min = Infinity;
+  for (let b = 0; b * perHour < vals.length; b++) {
+    const hour = shape.hours[b * perHour]!;
+    if (hour < c.nightFromHour || hour >= c.nightToHour) continue;
+    buckets++;
+    let sum = 0;
+    let complete = true;
+    for (let i = b * perHour; i < Math.min(vals.length, (b + 1) * perHour); i++) {
+      const v = vals[i];
+      if (v === null || v === undefined) complete = false;
+      else sum += v;
+    }
+    if (!complete) continue;
+    knownBuckets++;
+    if (sum < min) min = sum;
+  }
+  return buckets > 0 && knownBuckets >= buckets * c.minKnownShare ? min : null;
+}
 
 /**
  * Each day's night minimum: the lowest hourly flow between nightFromHour and nightToHour, local
@@ -171,196 +273,171 @@ export function continuousFlow(input: RuleInput): Verdicts {
  * minutes leaves some 15-minute intervals at zero, but no hour). Null when too few hours were read.
  */
 export function nightMinima(input: Pick<RuleInput, 'meter' | 'days' | 'config'>): Map<string, number | null> {
-  const { meter, config } = input;
-  const c = config.intermittent;
   const out = new Map<string, number | null>();
-  const perHour = Math.max(1, Math.round(60 / meter.intervalMinutes));
-  for (const { day, vals } of input.days) {
-    const shape = dayShape(day, meter.timeZone, meter.intervalMinutes);
-    if (shape.count !== vals.length) {
-      out.set(day, null);
-      continue;
-    }
-    let buckets = 0;
-    let knownBuckets = 0;
-    let min = Infinity;
-    for (let b = 0; b * perHour < vals.length; b++) {
-      const hour = shape.hours[b * perHour]!;
-      if (hour < c.nightFromHour || hour >= c.nightToHour) continue;
-      buckets++;
-      let sum = 0;
-      let complete = true;
-      for (let i = b * perHour; i < Math.min(vals.length, (b + 1) * perHour); i++) {
-        const v = vals[i];
-        if (v === null || v === undefined) complete = false;
-        else sum += v;
-      }
-      if (!complete) continue;
-      knownBuckets++;
-      min = Math.min(min, sum);
-    }
-    out.set(day, buckets > 0 && knownBuckets >= buckets * c.minKnownShare ? min : null);
-  }
+  for (const { day, vals } of input.days) out.set(day, nightMinimum(vals, dayShape(day, input.meter.timeZone, input.meter.intervalMinutes), input.meter, input.config));
   return out;
 }
 
-export function intermittentLeak(input: RuleInput, continuous: Verdicts): Verdicts {
+function intermittentOn(cal: Calendar, input: RuleInput, continuous: Verdicts): Verdicts {
   const { meter, config } = input;
   const c = config.intermittent;
   const out: Verdicts = new Map();
   if (meter.kind !== 'water' || meter.intervalMinutes > 60) return out;
-  const minima = nightMinima(input);
-  const baselineCache = new Map<string, number | null>();
-  const baseline = (day: string) => {
-    if (!baselineCache.has(day)) {
+  const n = cal.days.length;
+  const minima: (number | null)[] = new Array(n).fill(null);
+  for (let d = 0; d < n; d++) {
+    const vals = cal.vals[d];
+    if (vals) minima[d] = nightMinimum(vals, dayShape(cal.days[d]!, meter.timeZone, meter.intervalMinutes), meter, config);
+  }
+  const baselines = new Map<number, number | null>();
+  const baseline = (d: number) => {
+    let b = baselines.get(d);
+    if (b === undefined) {
       const nights: number[] = [];
-      for (let d = addDays(day, -(c.m + c.baselineNights - 1)); d <= addDays(day, -c.m); d = addDays(d, 1)) {
-        const v = minima.get(d);
+      for (let i = d - (c.m + c.baselineNights - 1); i <= d - c.m; i++) {
+        const v = i >= 0 ? minima[i] : null;
         if (v !== null && v !== undefined) nights.push(v);
       }
-      baselineCache.set(day, nights.length >= c.minBaselineNights ? median(nights) : null);
+      b = nights.length >= c.minBaselineNights ? quantile(nights.sort((x, y) => x - y), c.baselineQuantile) : null;
+      baselines.set(d, b);
     }
-    return baselineCache.get(day)!;
+    return b;
   };
-  const high = (day: string) => {
-    const v = minima.get(day);
-    const b = baseline(day);
-    if (v === null || v === undefined || b === null) return null;
-    return v > b + Math.max(c.marginPerHour, c.marginShare * b);
+  const highs = new Map<number, boolean | null>();
+  const high = (d: number) => {
+    let h = highs.get(d);
+    if (h === undefined) {
+      const v = d >= 0 ? minima[d] : null;
+      const b = baseline(d);
+      h = v === null || v === undefined || b === null ? null : v > b + Math.max(c.marginPerHour, c.marginShare * b);
+      highs.set(d, h);
+    }
+    return h;
   };
-  for (const day of eachDay(input.from, input.to)) {
+  for (let d = cal.from; d <= cal.to; d++) {
+    const day = cal.days[d]!;
     if (continuous.get(day)?.state === 'fire') {
       out.set(day, UNKNOWN);
       continue;
     }
-    const highNights: string[] = [];
-    for (let i = c.m - 1; i >= 0; i--) {
-      const d = addDays(day, -i);
-      if (high(d)) highNights.push(d);
-    }
-    if (highNights.length >= c.k) {
+    const highNights: number[] = [];
+    for (let i = d - c.m + 1; i <= d; i++) if (high(i)) highNights.push(i);
+    // Tonight must be one of them: once the nights are quiet again the leak has stopped, whatever the week before was.
+    if (high(d) && highNights.length >= c.k) {
       out.set(day, {
         state: 'fire',
         figures: {
           highNights: highNights.length,
           ofNights: c.m,
-          nightPerHour: round(median(highNights.map((d) => minima.get(d)!)), 2),
-          baselinePerHour: round(baseline(day)!, 2),
-          nights: highNights,
+          nightPerHour: round(median(highNights.map((i) => minima[i]!)), 2),
+          baselinePerHour: round(baseline(d)!, 2),
+          nights: highNights.map((i) => cal.days[i]!),
         },
       });
-    } else out.set(day, high(day) === null ? UNKNOWN : CLEAR);
+    } else out.set(day, high(d) === null ? UNKNOWN : CLEAR);
   }
   return out;
+}
+
+export function intermittentLeak(input: RuleInput, continuous: Verdicts): Verdicts {
+  return intermittentOn(new Calendar(input), input, continuous);
 }
 
 // ------------------------------------------------------------------ high use
 
-function totalsMap(input: RuleInput): Map<string, DayTotal> {
-  const map = new Map<string, DayTotal>();
-  for (const t of input.totals) map.set(t.day, t);
-  for (const d of input.days) map.set(d.day, { day: d.day, ...dayStats(d.vals) });
-  return map;
-}
-
-export function highUseDay(input: RuleInput, leaks: Verdicts[], totals = totalsMap(input)): Verdicts {
+function highUseDayOn(cal: Calendar, input: RuleInput, leaks: Verdicts[]): Verdicts {
   const { meter, config } = input;
   const c = config.highUse;
   const out: Verdicts = new Map();
   const threshold = input.settings?.dayThreshold ?? null;
-  for (const day of eachDay(input.from, input.to)) {
-    const t = totals.get(day);
-    if (!t || t.known === 0) {
+  for (let d = cal.from; d <= cal.to; d++) {
+    const day = cal.days[d]!;
+    if (!cal.has(d) || cal.known[d] === 0) {
       out.set(day, UNKNOWN);
       continue;
     }
-    if (threshold !== null && t.total > threshold) {
-      out.set(day, { state: 'fire', figures: { basis: 'threshold', total: round(t.total), threshold } });
+    const total = cal.total[d]!;
+    if (threshold !== null && total > threshold) {
+      out.set(day, { state: 'fire', figures: { basis: 'threshold', total: round(total), threshold } });
       continue;
     }
     const leaking = leaks.some((v) => v.get(day)?.state === 'fire');
-    const prior: number[] = [];
-    for (let i = 1; i <= c.typicalDays; i++) {
-      const p = totals.get(addDays(day, -i));
-      if (p && p.known === p.slots) prior.push(p.total);
-    }
-    if (!leaking && prior.length >= c.minTypicalDays) {
-      const typical = quantile(prior.sort((a, b) => a - b), 0.9);
-      const limit = Math.max(c.factor * typical, typical + c.floor[meter.kind]);
-      if (t.total > limit) {
-        out.set(day, { state: 'fire', figures: { basis: 'typical', total: round(t.total), typical: round(typical) } });
-        continue;
+    if (!leaking) {
+      const prior: number[] = [];
+      for (let i = d - c.typicalDays; i < d; i++) if (cal.complete(i)) prior.push(cal.total[i]!);
+      if (prior.length >= c.minTypicalDays) {
+        const typical = quantile(prior.sort((a, b) => a - b), 0.9);
+        if (total > Math.max(c.factor * typical, typical + c.floor[meter.kind])) {
+          out.set(day, { state: 'fire', figures: { basis: 'typical', total: round(total), typical: round(typical) } });
+          continue;
+        }
       }
     }
-    out.set(day, t.known >= t.slots * 0.9 ? CLEAR : UNKNOWN);
+    out.set(day, cal.known[d]! >= cal.slots[d]! * 0.9 ? CLEAR : UNKNOWN);
   }
   return out;
 }
 
-/** Use in a run of days, how many of them have a row, and how many are complete. */
-function sumDays(totals: Map<string, DayTotal>, from: string, to: string) {
-  let total = 0;
-  let read = 0;
-  let complete = 0;
-  for (let d = from; d <= to; d = addDays(d, 1)) {
-    const t = totals.get(d);
-    if (!t) continue;
-    total += t.total;
-    read++;
-    if (t.known === t.slots) complete++;
-  }
-  return { total, read, complete };
+export function highUseDay(input: RuleInput, leaks: Verdicts[]): Verdicts {
+  return highUseDayOn(new Calendar(input), input, leaks);
 }
 
 /**
- * The typical period: the previous period's use and the same period last year, each scaled to
- * this period's length, whichever is larger (so a season that always uses more is not "high").
- * Only periods read on at least 90% of their days count.
+ * The typical period, scaled to this period's length: the larger of the same period last year
+ * (a season that always uses more is not "high") and the previous period (a holiday away last year
+ * does not make this year's ordinary month "high"). Only periods read on at least 90% of their
+ * days count; before a year of reads there is no typical period, and the typical tests wait.
  */
-function typicalPeriod(totals: Map<string, DayTotal>, period: BillingPeriod, previous: BillingPeriod): number | null {
+function typicalPeriod(cal: Calendar, period: BillingPeriod, previous: BillingPeriod): number | null {
   const days = daysBetween(period.start, period.end) + 1;
-  const candidates: number[] = [];
-  for (const p of [previous, { start: addYears(period.start, -1), end: addYears(period.end, -1) }]) {
-    const len = daysBetween(p.start, p.end) + 1;
-    const s = sumDays(totals, p.start, p.end);
-    if (s.read >= len * 0.9) candidates.push((s.total / s.read) * days);
-  }
-  return candidates.length ? Math.max(...candidates) : null;
+  const scaled = (start: string, end: string) => {
+    const len = daysBetween(start, end) + 1;
+    const s = cal.sum(cal.clamp(start), cal.clamp(end));
+    return s.read >= len * 0.9 ? (s.total / s.read) * days : null;
+  };
+  const lastYear = scaled(addYears(period.start, -1), addYears(period.end, -1));
+  if (lastYear === null) return null;
+  return Math.max(lastYear, scaled(previous.start, previous.end) ?? 0);
 }
 
-export function periodRules(input: RuleInput, totals = totalsMap(input)): { highUsePeriod: Verdicts; billForecast: Verdicts } {
+function periodRulesOn(cal: Calendar, input: RuleInput): { highUsePeriod: Verdicts; billForecast: Verdicts } {
   const { meter, config } = input;
   const highUsePeriod: Verdicts = new Map();
   const billForecast: Verdicts = new Map();
   const periodThreshold = input.settings?.periodThreshold ?? null;
   const billThreshold = input.settings?.billThresholdCents ?? null;
-  for (const day of eachDay(input.from, input.to)) {
-    if (!totals.has(day)) {
+  let period: BillingPeriod | null = null;
+  let periodStart = 0;
+  let typical: number | null = null;
+  for (let d = cal.from; d <= cal.to; d++) {
+    const day = cal.days[d]!;
+    if (!cal.has(d)) {
       highUsePeriod.set(day, UNKNOWN);
       billForecast.set(day, UNKNOWN);
       continue;
     }
-    const period = input.periodOf(day);
+    if (!period || day > period.end || day < period.start) {
+      period = input.periodOf(day);
+      periodStart = cal.clamp(period.start);
+      typical = typicalPeriod(cal, period, input.periodOf(addDays(period.start, -1)));
+    }
     const periodDays = daysBetween(period.start, period.end) + 1;
     const elapsed = daysBetween(period.start, day) + 1;
-    const soFar = sumDays(totals, period.start, day);
+    const soFar = cal.sum(periodStart, d);
     const recent: number[] = [];
-    for (let d = day; d >= period.start && recent.length < 7; d = addDays(d, -1)) {
-      const t = totals.get(d);
-      if (t && t.known === t.slots) recent.push(t.total);
-    }
+    for (let i = d; i >= Math.max(0, periodStart) && recent.length < 7; i--) if (cal.complete(i)) recent.push(cal.total[i]!);
     // Days of the period not read yet are filled at the recent pace: missing is not zero.
     const pace = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : 0;
     const toDate = soFar.total + pace * (elapsed - soFar.read);
     const forecast = forecastPeriod(meter.kind, toDate, recent, elapsed, periodDays);
     const enough = soFar.read >= elapsed * 0.8 && recent.length > 0;
     const base = { periodStart: period.start, periodEnd: period.end, useToDate: round(soFar.total), projectedUse: round(forecast.projectedUse), projectedCents: forecast.projectedCents };
-    const typical = enough && elapsed >= Math.min(config.highUse.minPeriodDays, config.billForecast.minPeriodDays) ? typicalPeriod(totals, period, input.periodOf(addDays(period.start, -1))) : null;
 
     // High use, period to date.
     if (periodThreshold !== null && soFar.total > periodThreshold) highUsePeriod.set(day, { state: 'fire', figures: { ...base, basis: 'threshold', threshold: periodThreshold } });
     else if (
       meter.kind === 'water' &&
+      enough &&
       typical !== null &&
       elapsed >= config.highUse.minPeriodDays &&
       forecast.projectedUse > Math.max(config.highUse.periodFactor * typical, typical + 5 * config.highUse.floor[meter.kind])
@@ -381,14 +458,48 @@ export function periodRules(input: RuleInput, totals = totalsMap(input)): { high
   return { highUsePeriod, billForecast };
 }
 
+export function periodRules(input: RuleInput) {
+  return periodRulesOn(new Calendar(input), input);
+}
+
 /** Every rule over the input's range: a verdict per type per day (types that do not apply to the meter have none). */
 export function evaluateRules(input: RuleInput): Record<AlertType, Verdicts> {
-  const continuous = continuousFlow(input);
-  const intermittent = intermittentLeak(input, continuous);
-  const totals = totalsMap(input);
-  const highDay = highUseDay(input, [continuous, intermittent], totals);
-  const { highUsePeriod, billForecast } = periodRules(input, totals);
+  const cal = new Calendar(input);
+  const continuous = continuousFlowOn(cal, input);
+  const intermittent = intermittentOn(cal, input, continuous);
+  const highDay = highUseDayOn(cal, input, [continuous, intermittent]);
+  const { highUsePeriod, billForecast } = periodRulesOn(cal, input);
   return { continuous_flow: continuous, intermittent_leak: intermittent, high_use_day: highDay, high_use_period: highUsePeriod, bill_forecast: billForecast };
+}
+
+/**
+ * One leak, one alert: the two leak rules are one family. A day fires when either rule fires (the
+ * figures say which, in `rule`; continuous flow first, as the stronger evidence), and is clear
+ * when neither fires and at least one could tell. So a flapper that sticks some nights and, on a
+ * weekend at home, also makes 24 hours of flow stays ONE alert, instead of an alert that comes and
+ * goes with each weekend.
+ */
+export function leakVerdicts(continuous: Verdicts, intermittent: Verdicts): Verdicts {
+  const out: Verdicts = new Map();
+  for (const day of new Set([...continuous.keys(), ...intermittent.keys()])) {
+    const c = continuous.get(day) ?? UNKNOWN;
+    const i = intermittent.get(day) ?? UNKNOWN;
+    if (c.state === 'fire') out.set(day, { state: 'fire', figures: { rule: 'continuous_flow', ...c.figures } });
+    else if (i.state === 'fire') out.set(day, { state: 'fire', figures: { rule: 'intermittent_leak', ...i.figures } });
+    else out.set(day, c.state === 'clear' || i.state === 'clear' ? CLEAR : UNKNOWN);
+  }
+  return out;
+}
+
+/** Alert families: the types whose episodes are one alert, and their verdicts. A new alert takes its type from the rule that fired first. */
+export type Family = { types: AlertType[]; verdicts: Verdicts };
+export function alertFamilies(v: Record<AlertType, Verdicts>): Family[] {
+  return [
+    { types: ['continuous_flow', 'intermittent_leak'], verdicts: leakVerdicts(v.continuous_flow, v.intermittent_leak) },
+    { types: ['high_use_day'], verdicts: v.high_use_day },
+    { types: ['high_use_period'], verdicts: v.high_use_period },
+    { types: ['bill_forecast'], verdicts: v.bill_forecast },
+  ];
 }
 
 /**
