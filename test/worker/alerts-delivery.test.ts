@@ -3,12 +3,14 @@
  * answering the adapter over Twilio's protocol: who hears, on which channel, when, and once.
  */
 import { and, eq } from 'drizzle-orm';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { alertDeliveries, alertRecipients, contactPreferences, outboxEmails, outboxSms, recipientTopics } from '../../db/schema';
 import { deliverAlert } from '../../worker/alerts/delivery/deliver-alert';
 import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
-import { deliverQueuedSms } from '../../worker/alerts/delivery/sms-outbox';
+import { deliverQueuedSms, redactStaleSms, TEXTS_CRON } from '../../worker/alerts/delivery/sms-outbox';
+import worker from '../../worker/index';
 import { deliverQueued } from '../../worker/mail/deliver';
 import { DELIVERED_BODY } from '../../worker/mail/outbox';
 import { verifyUnsubscribe } from '../../worker/preferences/unsubscribe-token';
@@ -219,5 +221,23 @@ describe('sending', () => {
     await deliverAlert(env, (await givenNotice(h.meter)).noticeId);
     const rows = await db().select().from(outboxSms).where(eq(outboxSms.toNumber, phone));
     expect(rows.map((r) => r.body)).toEqual(['(Removed after delivery.)']);
+  });
+});
+
+describe('the crons', () => {
+  it('sends texts whose quiet hours ended on the frequent cron, and gives up on texts 72 hours overdue on the daily one', async () => {
+    const due = freshPhone();
+    const stale = freshPhone();
+    await db().insert(outboxSms).values([
+      { id: crypto.randomUUID(), toNumber: due, body: 'Held overnight', kind: 'alert-opened', notBefore: new Date(Date.now() - 60_000).toISOString() },
+      { id: crypto.randomUUID(), toNumber: stale, body: 'Too old', kind: 'alert-opened', notBefore: new Date(Date.now() - 73 * 3_600_000).toISOString() },
+    ]);
+    expect((await redactStaleSms(db())).redacted).toBeGreaterThanOrEqual(1);
+    expect((await textsTo(stale))[0]).toMatchObject({ status: 'failed', body: '(Removed: not delivered within 72 hours.)' });
+    const ctx = createExecutionContext();
+    await worker.scheduled!({ cron: TEXTS_CRON, scheduledTime: Date.now(), type: 'scheduled', noRetry() {} } as ScheduledController, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await phoneInbox(due)).map((m) => m.body)).toEqual(['Held overnight']);
+    expect(await phoneInbox(stale)).toEqual([]);
   });
 });

@@ -6,12 +6,13 @@
  * every topic off for the customer's own e-mail and an added recipient removed from the account.
  * Security mail does not go through recipients, so nothing here can silence it.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { alertDeliveries, alertRecipients, recipientTopics } from '../../db/schema';
 import { runBatch, type AccountDeps } from '../accounts/deps';
 import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
 import { cancelQueuedSms } from '../alerts/delivery/sms-outbox';
+import { mailingTopics, rowsAtSameAddress } from './mailings';
 import { maskAddress } from './store';
 import { mailTopics, type MailTopic } from './topics';
 import { verifyUnsubscribe, type UnsubscribeTopic } from './unsubscribe-token';
@@ -33,11 +34,12 @@ export async function unsubscribe(deps: Pick<AccountDeps, 'db' | 'secret' | 'now
   const current = await db.select().from(recipientTopics).where(eq(recipientTopics.recipientId, row.id));
   const enabled = new Set(current.filter((t) => t.enabled).map((t) => t.topic));
   const audit = auditInsert(db, { event: 'preferences.unsubscribed', subjectAccountId: row.accountId, subjectLoginId: row.loginId, detail: { recipient: row.id, topic: check.topic, via } });
-  const topicOff = (topic: MailTopic) =>
+  const topicOffFor = (recipientId: string, topic: MailTopic) =>
     db
       .insert(recipientTopics)
-      .values({ recipientId: row.id, topic, enabled: false, changedVia: via, changedAt: now.toISOString() })
+      .values({ recipientId, topic, enabled: false, changedVia: via, changedAt: now.toISOString() })
       .onConflictDoUpdate({ target: [recipientTopics.recipientId, recipientTopics.topic], set: { enabled: false, changedVia: via, changedAt: now.toISOString() } });
+  const topicOff = (topic: MailTopic) => topicOffFor(row.id, topic);
 
   if (check.topic === 'all' && row.origin !== 'login') {
     // Someone the account added takes itself off the account altogether.
@@ -47,6 +49,14 @@ export async function unsubscribe(deps: Pick<AccountDeps, 'db' | 'secret' | 'now
       cancelQueuedSms(db, queued.map((q) => q.id)),
       audit,
     ]);
+    return { ...result, changed: true };
+  }
+  // A mailing reaches an address once, whichever of its rows the message named: stop it for the address.
+  if (check.topic !== 'all' && (mailingTopics as readonly string[]).includes(check.topic)) {
+    const rows = await rowsAtSameAddress(db, row);
+    const on = await db.select({ id: recipientTopics.recipientId }).from(recipientTopics).where(and(inArray(recipientTopics.recipientId, rows), eq(recipientTopics.topic, check.topic), eq(recipientTopics.enabled, true)));
+    if (!on.length) return result;
+    await runBatch(db, [...on.map((r) => topicOffFor(r.id, check.topic as MailTopic)), audit]);
     return { ...result, changed: true };
   }
   // A login's own e-mail is never removed (it would come back with the defaults): every topic goes off instead.
