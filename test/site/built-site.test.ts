@@ -48,6 +48,10 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/privacy/request/status/': linkLanding,
   '/privacy/request/verify/': linkLanding,
   '/privacy/request/package/': linkLanding,
+  '/account/preferences/': accountForms,
+  '/alerts/sign-up/': accountForms,
+  '/alerts/confirm/': `${accountForms}; ${linkLanding}`,
+  '/unsubscribe/': `${accountForms}; ${linkLanding}`,
 };
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;
