@@ -49,8 +49,8 @@ export type World = {
 
 const db = () => drizzle(env.DB);
 let ipCounter = 0;
-/** A fresh client address, so the world's own set-up never trips a per-client throttle. */
-export const freshIp = () => `2001:db8:5ee::${(++ipCounter).toString(16)}`;
+/** A fresh client address, so the world's own set-up never trips a per-client throttle: each in a /64 of its own, as throttles count IPv6 clients by /64. */
+export const freshIp = () => `2001:db8:${(++ipCounter).toString(16)}::1`;
 
 async function newLogin(role: LoginRole, email = `${uniqueId(role)}@world.example`) {
   const id = uniqueId('login');
