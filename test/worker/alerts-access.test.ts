@@ -69,7 +69,7 @@ describe('who may see and answer an alert', () => {
         const text = await res.text();
         if (res.status !== 200) {
           expect(text, `${route.name} as ${caller}`).not.toContain(w.meter.meterId);
-          expect(text).not.toContain('Water ran');
+          expect(text).not.toContain('without stopping');
         }
       }
       expect(got).toEqual(expected[route.name]);

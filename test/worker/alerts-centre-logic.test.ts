@@ -1,12 +1,11 @@
 /**
  * The alert centre's domain logic on its own, without HTTP or a database: de-identified counts
  * (never a group under 10 homes, not even by subtraction), use before and after an action, the
- * chart, the months staff may count, and the sentence that says what an alert saw.
+ * chart, the months staff may count, and the answers and actions that fit each alert.
  */
 import { describe, expect, it } from 'vitest';
 import { beforeAfter, readSpan } from '../../worker/alerts/centre/before-after';
 import { alertChartSvg } from '../../worker/alerts/centre/chart-svg';
-import { describeAlert } from '../../worker/alerts/centre/describe';
 import { actionsFor, answersFor } from '../../worker/alerts/centre/vocabulary';
 import { countableMonths, typeCounts } from '../../worker/alerts/staff/counts';
 import { MIN_HOMES, protectCells, type Member } from '../../worker/alerts/staff/deidentify';
@@ -128,15 +127,5 @@ describe('alert words', () => {
     expect(answersFor('bill_forecast')).toEqual(['fixed', 'expected_use', 'need_help']);
     expect(actionsFor('high_use_day', 'electric')).toContain('thermostat');
     expect(actionsFor('high_use_day', 'water')).not.toContain('thermostat');
-  });
-
-  it('says what each rule saw, leaving out figures that are not there', () => {
-    expect(describeAlert('intermittent_leak', 'water', { highNights: 4, ofNights: 7, nightPerHour: 3.2, baselinePerHour: 0.4 }, { firstDay: '2026-10-01', lastDay: '2026-10-07' })).toBe(
-      "Between 1 a.m. and 5 a.m., when most homes use no water, water kept flowing on 4 of the last 7 nights. The lowest flow on those nights was about 3.2 gallons an hour; your home's usual quiet-night level is 0.4. A toilet that runs now and then, or a valve that weeps after watering, looks like this.",
-    );
-    expect(describeAlert('bill_forecast', 'electric', { basis: 'threshold', projectedCents: 18450, thresholdCents: 15000, periodStart: '2026-10-01', periodEnd: '2026-10-31' }, { firstDay: '2026-10-12', lastDay: '2026-10-12' })).toBe(
-      'At the pace of the last few days, the electricity charges for October 1, 2026 to October 31, 2026 come to about $184.50, before taxes and surcharges: more than the $150.00 you set.',
-    );
-    expect(describeAlert('continuous_flow', 'water', {}, { firstDay: '2026-10-01', lastDay: '2026-10-01' })).toBe('Water ran without a single quiet interval.');
   });
 });

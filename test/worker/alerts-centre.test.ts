@@ -57,7 +57,7 @@ describe('the alert centre lists and shows alerts', () => {
     const res = await get(`/account/alerts/alert/?id=${alert.id}`, { cookie: holder.cookie });
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('<h1 data-fill="title">Water running without a break</h1>');
+    expect(html).toContain('<h1 data-fill="title">Water has been running without a break</h1>');
     expect(html).toMatch(/<svg viewBox="0 0 640 240" role="img"[^>]*aria-labelledby="alert-chart-title"><title id="alert-chart-title">Hourly use from/);
     expect(html.match(/<rect class="bar"/g)?.length).toBe(48);
     expect(html.match(/<tr class="in-episode">/g)?.length).toBe(24);
@@ -65,7 +65,7 @@ describe('the alert centre lists and shows alerts', () => {
     expect(html).toContain('value="not_a_leak"');
     expect(html).not.toContain('value="expected_use"');
     expect(html).toContain(`<form method="post" action="/api/alerts/${alert.id}/actions" data-enhance>`);
-    expect(html).toContain('Water ran without a single quiet interval for 30 hours');
+    expect(html).toContain('30 hours without stopping, never less than 2.5 gallons an hour');
     expect(html).not.toMatch(/<script>(?!<\/script>)/);
   });
 
@@ -86,7 +86,7 @@ describe('the alert centre lists and shows alerts', () => {
     const html = await (await get(`/account/alerts/alert/?id=${alert.id}`, { cookie: holder.cookie })).text();
     expect(html).toContain('class="line-threshold"');
     expect(html).toContain('Your limit: 500');
-    expect(html).toContain('you used 650 gallons, above the 500 gallons a day you set.');
+    expect(html).toContain('you used 650 gallons, above the 500 gallons a day you asked us to watch for.');
   });
 });
 

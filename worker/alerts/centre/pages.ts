@@ -17,10 +17,11 @@ import { alertFieldLabels, alertMessageFor, ANSWER_NOTE_MAX, settingsLimits } fr
 import { unitLabels, type DisplayUnit } from '../../usage/units';
 import type { BeforeAfter } from './before-after';
 import { alertChartSvg, formatAmount, shortLabel } from './chart-svg';
-import { describeAlert, longDay } from './describe';
+import { alertDetail as alertSentence, alertTitle } from '../describe';
+import { longDay } from './format';
 import { readSettings, settingsAccountId, type KindSettings } from './settings';
 import { alertDetail, alertForViewer, alertsFor, type AlertDetail, type AlertListItem } from './store';
-import { alertTypeLabels, answerLabels, answeredLabels, closeReasonLabels, isLeakType, savingActions } from './vocabulary';
+import { answerLabels, answeredLabels, closeReasonLabels, isLeakType, savingActions } from './vocabulary';
 
 type Filler = (c: Context<AppEnv>, login: SignedInLogin) => Promise<Record<string, string> | Response>;
 
@@ -82,7 +83,7 @@ function statusText(a: Pick<AlertListItem, 'status' | 'closeReason' | 'closedDay
 function alertRows(list: AlertListItem[], tz: string) {
   return list
     .map(
-      (a) => `<tr><th scope="row"><a href="/account/alerts/alert/?id=${encodeURIComponent(a.id)}">${esc(alertTypeLabels[a.type])}</a></th>
+      (a) => `<tr><th scope="row"><a href="/account/alerts/alert/?id=${encodeURIComponent(a.id)}">${esc(alertTitle({ type: a.type, kind: a.meterKind }))}</a></th>
 <td>${esc(kindWords[a.meterKind])} at ${esc(a.street)}<br><span class="muted">Account ${esc(a.accountNumber)}</span></td>
 <td>${esc(daysText(a))}</td>
 <td>${esc(statusText(a))}</td>
@@ -177,9 +178,9 @@ ${d.allowedAnswers.map((code) => radio('answer', code, answerLabels[code].label,
 <button type="submit" class="secondary">Record this action</button></form>`;
 
   return {
-    title: esc(alertTypeLabels[alert.type]),
+    title: esc(alertTitle({ type: alert.type, kind: meter.kind })),
     alert: `<p class="lead">${esc(where)}.</p>${status}${warning}
-<p>${esc(describeAlert(alert.type, meter.kind, alert.figures, alert))}</p>
+<p>${esc(alertSentence({ type: alert.type, kind: meter.kind, figures: alert.figures, firstDay: alert.firstDay, lastDay: alert.lastDay }))}</p>
 <h2 id="reads-heading">The reads behind it</h2>
 <figure class="alert-figure"><div class="usage-chart">${svg}</div>
 <figcaption><ul class="usage-legend" aria-label="Chart legend"><li><span class="swatch swatch-use" aria-hidden="true"></span> Your use</li><li><span class="swatch swatch-estimated" aria-hidden="true"></span> Estimated</li><li><span class="swatch swatch-episode" aria-hidden="true"></span> Days of the alert</li>${d.dayThreshold !== null ? '<li><span class="swatch swatch-threshold" aria-hidden="true"></span> Your daily limit</li>' : ''}</ul></figcaption></figure>

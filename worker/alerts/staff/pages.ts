@@ -16,7 +16,8 @@ import { ApiError, handleError } from '../../http/errors';
 import { esc, noticeFromQuery, problemsFromQuery, servePage, type Fill, type ProblemCatalog } from '../../requests/page-fill';
 import { customerAlertsQuery, staffCountsQuery, supportQueueQuery } from '../../shared/alert-forms';
 import { utility } from '../../shared/utility';
-import { describeAlert, longDay } from '../centre/describe';
+import { alertDetail as alertSentence } from '../describe';
+import { longDay } from '../centre/format';
 import { alertTypeLabels, answeredLabels, closeReasonLabels } from '../centre/vocabulary';
 import { countableMonths, monthCounts, type MonthCounts } from './counts';
 import type { ProtectedCells } from './deidentify';
@@ -64,7 +65,7 @@ function alertsTable(alerts: CustomerAlert[]) {
     .map((a) => {
       const answers = a.answers.map((x) => `${esc(answeredLabels[x.answer])} (${at(x.answeredAt)})${x.note ? `: “${esc(x.note)}”` : ''}`).join('<br>') || 'No answer';
       const status = a.status === 'open' ? 'Open' : a.closeReason ? (closeReasonLabels as Record<string, string>)[a.closeReason] ?? 'Ended' : 'Ended';
-      return `<tr><td>${esc(alertTypeLabels[a.type])}</td><td>${esc(longDay(a.firstDay))}${a.firstDay !== a.lastDay ? ` to ${esc(longDay(a.lastDay))}` : ''}</td><td>${esc(status)}</td><td>${esc(describeAlert(a.type, a.meterKind as 'water', a.figures, a))}</td><td>${answers}</td></tr>`;
+      return `<tr><td>${esc(alertTypeLabels[a.type])}</td><td>${esc(longDay(a.firstDay))}${a.firstDay !== a.lastDay ? ` to ${esc(longDay(a.lastDay))}` : ''}</td><td>${esc(status)}</td><td>${esc(alertSentence({ type: a.type, kind: a.meterKind, figures: a.figures, firstDay: a.firstDay, lastDay: a.lastDay }))}</td><td>${answers}</td></tr>`;
     })
     .join('');
   return `<table class="data"><caption>Alerts, newest first</caption><thead><tr><th scope="col">Alert</th><th scope="col">Days</th><th scope="col">Status</th><th scope="col">What the reads showed</th><th scope="col">Answers</th></tr></thead><tbody>${rows}</tbody></table>`;

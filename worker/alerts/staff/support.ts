@@ -8,6 +8,7 @@
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import type { AlertAnswerCode, AlertType } from '../../../db/schema';
 import { auditInsert } from '../../audit/log';
+import type { MeterKind } from '../../usage/units';
 import { ApiError } from '../../http/errors';
 
 export type QueueItem = { id: string; kind: 'alert_help'; status: 'open' | 'closed'; openedAt: string; closedAt: string | null; alertType: AlertType | null; serviceArea: string | null };
@@ -36,7 +37,7 @@ export type CustomerAlert = {
   firstDay: string;
   lastDay: string;
   closeReason: string | null;
-  meterKind: string;
+  meterKind: MeterKind;
   figures: Record<string, unknown>;
   answers: { answer: AlertAnswerCode; note: string | null; answeredAt: string }[];
 };
