@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
 import { closeAllAfterMoveOut } from './alerts/detection/evaluate';
 import { alertPages } from './alerts/centre/pages';
+import { purgeExpiredAlerts } from './alerts/centre/retention';
 import { alertsCentre } from './alerts/centre/routes';
 import { alertStaffPages } from './alerts/staff/pages';
 import { staffAlerts } from './alerts/staff/routes';
@@ -104,7 +105,8 @@ app.onError(handleError);
  * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
- * for holders whose tenure ended (a move-out dated ahead ends them on its day).
+ * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
+ * of closed alerts with their answers (worker/alerts/centre/retention.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -113,7 +115,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;
