@@ -98,7 +98,7 @@ export const contactPreferences = sqliteTable(
     updatedAt: text('updated_at').notNull().default(now),
     updatedByLoginId: text('updated_by_login_id').references(() => logins.id),
   },
-  (t) => [
+  () => [
     check('contact_preferences_quiet', sql`(quiet_hours_start IS NULL) = (quiet_hours_end IS NULL) AND (quiet_hours_start IS NULL OR quiet_hours_start <> quiet_hours_end)`),
   ],
 );
