@@ -99,7 +99,7 @@ ${a.servicePoints
       .join('')}</ul>`,
   )
   .join('')}
-${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(a.id)}">Profile and household for this account</a></p>` : ''}</li>`,
+${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(a.id)}">Profile and household for this account</a> · <a href="/account/preferences/?account=${encodeURIComponent(a.id)}">Alerts and messages: who gets what</a></p>` : ''}</li>`,
         )
         .join('')
     : '<li>No utility account is linked to this login yet.</li>';
