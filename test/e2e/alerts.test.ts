@@ -17,7 +17,7 @@ import { longDay } from '../../worker/alerts/centre/format';
 import { utility } from '../../worker/shared/utility';
 import { addDays, localDay } from '../../worker/usage/time';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
-import { signInAsDemoCustomer, signInThroughForm } from './sign-in';
+import { signInAsDemoCustomer, signInAsDemoStaff, signInThroughForm } from './sign-in';
 
 const origin = inject('portalOrigin');
 const persistTo = inject('portalPersistTo');
@@ -121,6 +121,27 @@ describe('alerts in Chromium', () => {
     await Promise.all([page.waitForURL(/status=answered-help/), page.getByRole('button', { name: 'Send your answer' }).click()]);
     await expect(page.locator('[data-message]').textContent()).resolves.toContain("customer service team's queue");
     await expect(page.locator('ol.answers li').first().textContent()).resolves.toContain('Asked for help');
+    await context.close();
+  });
+
+  it('puts the request for help in the support queue, where an agent opens it (logged) and closes it', async () => {
+    const { page, context, consoleErrors } = await openPage(chromium.browser);
+    await signInAsDemoStaff(page, origin, 'support');
+    await page.goto(`${origin}/staff/alerts/`);
+    const item = page.locator('table.queue tbody tr').first();
+    expect(await item.count()).toBe(1);
+    // The queue names no one: the customer's name and note appear only once the agent opens the request.
+    expect(await page.locator('main').textContent()).not.toContain(DEMO_CUSTOMER.email);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await Promise.all([page.waitForURL(/\/staff\/alerts\/help\/\?id=/), item.getByRole('link', { name: 'Open this request' }).click()]);
+    await expect(page.locator('dl.facts').textContent()).resolves.toContain('Account number');
+    await expect(page.locator('table.data').textContent()).resolves.toContain('Asked for help');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByLabel('Note (what was done; no personal data)').fill('Called back; plumber booked.');
+    await Promise.all([page.waitForURL(/done=closed/), page.getByRole('button', { name: 'Close the request' }).click()]);
+    await expect(page.locator('[data-fill="problems"]').textContent()).resolves.toContain('The request is closed.');
+    await expect(page.locator('[data-fill="item"]').textContent()).resolves.toContain('Called back; plumber booked.');
+    expect(consoleErrors).toEqual([]);
     await context.close();
   });
 });
