@@ -118,10 +118,10 @@ export async function savePreferences(deps: AccountDeps, loginId: string, body: 
   const writes: { recipientId: string; topic: MailTopic; enabled: boolean }[] = [];
   if (meId) {
     const wanted = wantedFor('me', 'login');
-    const now_ = mine ? current.get(mine.id)! : null;
+    const saved = mine ? current.get(mine.id)! : null;
     const base = defaultTopics('login');
     for (const t of mailTopics) {
-      const was = now_ ? now_[t].enabled : base[t];
+      const was = saved ? saved[t].enabled : base[t];
       if (wanted[t] !== was || !mine) writes.push({ recipientId: meId, topic: t, enabled: wanted[t]! });
     }
   }

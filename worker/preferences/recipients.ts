@@ -24,7 +24,7 @@ import type { AddRecipientBody, SignUpBody } from '../shared/preference-forms';
 import { textNotBefore } from '../alerts/delivery/quiet-hours';
 import { cancelQueuedSms, queueSms } from '../alerts/delivery/sms-outbox';
 import { preferenceMails } from './mails';
-import { accountTimeZone, isAccountHoldersOwn, maskAddress, quietSettings, serviceStreet, topicRows, type Recipient } from './store';
+import { accountTimeZone, isAccountHoldersOwn, maskAddress, quietSettings, serviceStreet, topicRows } from './store';
 import { chosenTopics, mailTopics, type MailTopic } from './topics';
 
 /** How long an invitation waits for its owner. */
@@ -266,4 +266,3 @@ export async function signUpForAlerts(deps: AccountDeps, body: SignUpBody) {
   return { status: 'sign-up-sent' as const };
 }
 
-export type { Recipient };
