@@ -78,6 +78,8 @@ export const alerts = sqliteTable(
     uniqueIndex('alerts_one_open_episode').on(t.meterId, t.type, t.accountId).where(sql`status = 'open'`),
     index('alerts_meter_days').on(t.meterId, t.type, t.lastDay),
     index('alerts_account').on(t.accountId, t.status, t.openedAt),
+    // Staff counts read one month of episodes by their first day (worker/alerts/staff/counts.ts).
+    index('alerts_first_day').on(t.firstDay),
     check('alerts_days', sql`first_day <= last_day`),
     check('alerts_closed', sql`(status = 'open') = (closed_at IS NULL)`),
   ],
