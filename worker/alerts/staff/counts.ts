@@ -64,10 +64,11 @@ export function typeCounts(type: AlertType, rows: readonly Row[], minHomes = MIN
   return { type, byArea: protectCells(byArea, minHomes), byAnswer: protectCells(byAnswer, minHomes) };
 }
 
-export async function monthCounts(raw: D1Database, month: string): Promise<MonthCounts> {
+/** The month's alerts, one row each (type, area, home, answer), and how many rows D1 read for them. */
+export async function monthRows(raw: D1Database, month: string): Promise<{ rows: Row[]; rowsRead: number }> {
   const from = monthStart(month);
   const to = addDays(monthStart(nextMonth(month)), -1);
-  const { results } = await raw
+  const { results, meta } = await raw
     .prepare(
       `SELECT a.id, a.type, a.first_day AS firstDay, sp.service_area AS area, m.service_point_id AS home,
          (SELECT x.answer FROM alert_answers x WHERE x.alert_id = a.id ORDER BY x.answered_at DESC, x.rowid DESC LIMIT 1) AS answer
@@ -76,9 +77,10 @@ export async function monthCounts(raw: D1Database, month: string): Promise<Month
     )
     .bind(from, to)
     .all<Row>();
-  return {
-    month,
-    minHomes: MIN_HOMES,
-    types: alertTypes.map((type) => typeCounts(type, results.filter((r) => r.type === type))),
-  };
+  return { rows: results, rowsRead: meta.rows_read ?? 0 };
+}
+
+export async function monthCounts(raw: D1Database, month: string): Promise<MonthCounts> {
+  const { rows } = await monthRows(raw, month);
+  return { month, minHomes: MIN_HOMES, types: alertTypes.map((type) => typeCounts(type, rows.filter((r) => r.type === type))) };
 }
