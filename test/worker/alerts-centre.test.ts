@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../../worker/usage/time';
 import { centreTables, daysAgo, givenAlert, today } from './support/alert-fixtures';
 import { get, postForm, postJson } from './support/accounts';
-import { signedIn } from './support/sign-in';
+import { givenAccount, signedIn } from './support/sign-in';
 import { givenMeter, givenReads } from './support/usage-fixtures';
 
 async function holderWithAlert(options: Parameters<typeof givenAlert>[0] extends infer O ? Partial<O> : never = {}) {
@@ -49,6 +49,35 @@ describe('the alert centre lists and shows alerts', () => {
     expect(d.chart.points.at(-1)!.value).toBe(3);
     expect(d.allowedAnswers).toEqual(['fixed', 'not_a_leak', 'need_help']);
     expect(d.allowedActions).toContain('toilet_repair');
+  });
+
+  it('shows a new occupant none of the previous occupant\'s reads beside an alert, and the former holder none of theirs', async () => {
+    const meter = await givenMeter();
+    const moveIn = daysAgo(3);
+    await givenReads(meter, [daysAgo(5), daysAgo(4), daysAgo(3), daysAgo(2), daysAgo(1)], (day) => (day < moveIn ? 50 : 7));
+    const newHolderAccount = await givenAccount();
+    await env.DB.batch([
+      env.DB.prepare('UPDATE service_point_tenures SET end_day = ?2 WHERE service_point_id = ?1 AND end_day IS NULL').bind(meter.servicePointId, addDays(moveIn, -1)),
+      env.DB.prepare('INSERT INTO service_point_tenures (service_point_id, account_id, start_day) VALUES (?1, ?2, ?3)').bind(meter.servicePointId, newHolderAccount, moveIn),
+      env.DB.prepare('UPDATE service_points SET account_id = ?2 WHERE id = ?1').bind(meter.servicePointId, newHolderAccount),
+    ]);
+    const formerHolder = await signedIn({ holderOf: [meter.accountId] });
+    const newHolder = await signedIn({ holderOf: [newHolderAccount] });
+    const theirs = await givenAlert({ accountId: meter.accountId, meterId: meter.meterId, status: 'closed', closeReason: 'moved_out', firstDay: daysAgo(5), lastDay: daysAgo(4) });
+    const mine = await givenAlert({ accountId: newHolderAccount, meterId: meter.meterId, firstDay: moveIn, lastDay: daysAgo(1) });
+    type Detail = { chart: { points: { label: string; value: number | null; quality: string }[] } };
+    const newView = await (await get(`/api/alerts/${mine.id}`, { cookie: newHolder.cookie })).json<Detail>();
+    // The window starts the day before the alert, which was the previous occupant's: shown as not held, with no value.
+    expect(newView.chart.points.filter((p) => p.label < moveIn).every((p) => p.value === null && p.quality === 'not_held')).toBe(true);
+    expect(newView.chart.points.filter((p) => p.label >= moveIn).every((p) => p.value === 7)).toBe(true);
+    const newPage = await (await get(`/account/alerts/alert/?id=${mine.id}`, { cookie: newHolder.cookie })).text();
+    expect(newPage).not.toContain('>50<');
+    const formerView = await (await get(`/api/alerts/${theirs.id}`, { cookie: formerHolder.cookie })).json<Detail>();
+    expect(formerView.chart.points.some((p) => p.value === 50)).toBe(true);
+    expect(formerView.chart.points.some((p) => p.value === 7)).toBe(false);
+    // Each sees only their own alert.
+    expect((await get(`/api/alerts/${theirs.id}`, { cookie: newHolder.cookie })).status).toBe(404);
+    expect((await get(`/api/alerts/${mine.id}`, { cookie: formerHolder.cookie })).status).toBe(404);
   });
 
   it('serves the alert page without JavaScript: a chart, a table of the same reads, and the answer and action forms', async () => {
