@@ -15,6 +15,7 @@ import { parseTotpKeyring, resealTotpSecrets } from '../../worker/auth/totp-secr
 import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
+import { DEMO_ALERT_DAYS, loadDemoAlerts } from './alerts';
 import { demoAccounts } from './customers';
 import { DEMO_SEED, demoStatements } from './dataset';
 import { ensureDevSecrets } from './dev-secrets';
@@ -52,6 +53,11 @@ try {
     console.log(
       `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );
+    if (!args['skip-usage']) {
+      const alertsStarted = performance.now();
+      const alerts = await loadDemoAlerts(raw);
+      console.log(`Demo alerts from the last ${DEMO_ALERT_DAYS} days of reads: ${alerts.alerts} raised in ${Math.round(performance.now() - alertsStarted)} ms.`);
+    }
   }
   const sealed = await resealTotpSecrets(db, totpKeys);
   if (sealed.resealed || sealed.unreadable) console.log(`Staff TOTP secrets sealed again under the newest key: ${sealed.resealed}; unreadable with these keys: ${sealed.unreadable}.`);

@@ -24,6 +24,17 @@ export const ourRules: RuleSet = { name: 'portal rules', config: defaultDetectio
 export const continuous24: RuleSet = { name: '24-hours-continuous only', config: { ...defaultDetectionConfig, continuousFlow: { ...defaultDetectionConfig.continuousFlow, defaultHours: 24 } }, types: ['continuous_flow'] };
 
 const leakTypes: AlertType[] = ['continuous_flow', 'intermittent_leak'];
+export type SetScore = {
+  leaksFound: string;
+  continuousFound: string;
+  intermittentFound: string;
+  alertsPerLeakFound: number | null;
+  medianDaysToLeakAlert: number | null;
+  highUseFound: string;
+  falseAlarmsPer1000MeterMonths: number;
+  falseLeakAlarmsPer1000MeterMonths: number;
+  falseAlarmsByType: Record<string, number>;
+};
 type Episode = { meterId: string; type: AlertType; firstDay: string; lastDay: string };
 
 /** Every episode each rule set raises on the demo meters (each holder's days evaluated on their own, as tenure requires). */
@@ -67,7 +78,7 @@ export function score(sets: RuleSet[] = [ourRules, continuous24]) {
   const injectedMeters = new Set(injected.map((i) => i.meterId));
   const cleanMeterDays = meters.filter((m) => !injectedMeters.has(m.id)).length * (meterDays / meters.length);
   const meterMonths = cleanMeterDays / 30.44;
-  const out: Record<string, unknown> = {};
+  const out: Record<string, SetScore> = {};
   for (const set of sets) {
     const episodes = found.get(set.name)!;
     const leaksOf = (kind: InjectedEpisode['kind']) => injected.filter((i) => i.kind === kind);
@@ -83,14 +94,14 @@ export function score(sets: RuleSet[] = [ourRules, continuous24]) {
       continuousFound: `${foundBy(leaksOf('continuous_leak'), leakTypes).length} / ${leaksOf('continuous_leak').length}`,
       intermittentFound: `${foundBy(leaksOf('intermittent_leak'), leakTypes).length} / ${leaksOf('intermittent_leak').length}`,
       alertsPerLeakFound: alertsPerLeak,
-      medianDaysToLeakAlert: delays.length ? delays.sort((a, b) => a - b)[Math.floor(delays.length / 2)] : null,
+      medianDaysToLeakAlert: delays.length ? delays.sort((a, b) => a - b)[Math.floor(delays.length / 2)]! : null,
       highUseFound: set.types.includes('high_use_day') ? `${foundBy(highUse, ['high_use_day', 'high_use_period', 'bill_forecast']).length} / ${highUse.length}` : 'n/a',
       falseAlarmsPer1000MeterMonths: Math.round((onClean.length / meterMonths) * 1000 * 10) / 10,
       falseLeakAlarmsPer1000MeterMonths: Math.round((onClean.filter((e) => leakTypes.includes(e.type)).length / meterMonths) * 1000 * 10) / 10,
       falseAlarmsByType: Object.fromEntries(set.types.map((t) => [t, onClean.filter((e) => e.type === t).length])),
     };
   }
-  return { meters: meters.length, cleanMeterMonths: Math.round(meterMonths), injected: injected.length, ...out };
+  return { meters: meters.length, cleanMeterMonths: Math.round(meterMonths), injected: injected.length, rules: out };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

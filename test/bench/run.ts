@@ -3,6 +3,7 @@
  * A capability adds its module to `benches` (each exports `async function bench()`).
  */
 import * as accounts from './accounts';
+import * as alerts from './alerts';
 import * as alertsCentre from './alerts-centre';
 import * as consent from './consent';
 import * as requests from './requests';
@@ -17,6 +18,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['accounts', accounts],
   ['usage', usage],
   ['requests', requests],
+  ['alerts', alerts],
   ['alerts-centre', alertsCentre],
 ];
 

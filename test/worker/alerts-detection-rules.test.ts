@@ -8,6 +8,10 @@ import { reconcile, reminderGap, runsOf, type StoredEpisode } from '../../worker
 import { forecastPeriod, priceUse } from '../../worker/alerts/detection/rates';
 import { alertFamilies, billingPeriods, continuousFlow, evaluateRules, intermittentLeak, leakVerdicts, nightMinima, type ReadDay, type RuleInput, type Verdicts } from '../../worker/alerts/detection/rules';
 import { addDays, daySlots, eachDay, slotStart, wallTime } from '../../worker/usage/time';
+import { demoAccounts } from '../../db/demo/customers';
+import { DEMO_SEED } from '../../db/demo/dataset';
+import { seededRandom } from '../../db/demo/random';
+import { demoInjectedEpisodes, demoMeterDays, demoMeters } from '../../db/demo/usage';
 import { GALLONS_PER_CCF } from '../../worker/usage/units';
 
 const TZ = 'America/Los_Angeles';
@@ -276,5 +280,38 @@ describe('episodes', () => {
   it('names every alert family once', () => {
     const empty = { continuous_flow: new Map(), intermittent_leak: new Map(), high_use_day: new Map(), high_use_period: new Map(), bill_forecast: new Map() };
     expect(alertFamilies(empty).flatMap((f) => f.types).sort()).toEqual(['bill_forecast', 'continuous_flow', 'high_use_day', 'high_use_period', 'intermittent_leak']);
+  });
+
+  it('records an episode that has already ended only when loading history (a backfill), closed as resolved', () => {
+    const past = { types: ['high_use_day' as const], verdicts: v('F..'), from: '2026-10-01', to: '2026-10-03', stored: [], today: '2026-10-04', config: cfg };
+    expect(reconcile(past)).toEqual([]);
+    expect(reconcile({ ...past, backfill: true })).toEqual([
+      { op: 'open', type: 'high_use_day', firstDay: '2026-10-01', lastDay: '2026-10-01', figures: { n: 0 }, notice: { kind: 'opened', day: '2026-10-01' }, closed: { reason: 'resolved', day: '2026-10-01', seenOn: '2026-10-03' } },
+    ]);
+  });
+});
+
+describe('the demo data set', () => {
+  const meters = demoMeters(demoAccounts(seededRandom(DEMO_SEED)));
+  const injected = demoInjectedEpisodes(meters, DEMO_SEED);
+
+  it('says which episodes it injected, of every kind', () => {
+    expect(new Set(injected.map((e) => e.kind))).toEqual(new Set(['continuous_leak', 'intermittent_leak', 'high_use']));
+    expect(injected.filter((e) => e.meterId === 'mtr-w-0001').map(({ kind, from, to }) => ({ kind, from, to }))).toEqual([
+      { kind: 'intermittent_leak', from: '2026-09-08', to: '2026-09-30' },
+      { kind: 'high_use', from: '2026-07-04', to: '2026-07-04' },
+    ]);
+  });
+
+  it('raises the demo customer\'s injected leak and hose day as one alert each, and nothing else for their water', () => {
+    const meter = meters.find((m) => m.id === 'mtr-w-0001')!;
+    const days = demoMeterDays(meter, eachDay('2026-05-01', '2026-10-31'), DEMO_SEED).map((d) => ({ day: d.day, vals: d.vals }));
+    const from = '2026-06-15';
+    const families = alertFamilies(evaluateRules(input(days, from, '2026-10-31')));
+    const runs = families.flatMap((f) => runsOf(f.verdicts, from, '2026-10-31', config, null, f.types.includes('intermittent_leak')).map((r) => ({ family: f.types[0], firstDay: r.firstDay, lastDay: r.lastDay })));
+    const leaks = runs.filter((r) => r.family === 'continuous_flow');
+    expect(leaks).toHaveLength(1);
+    expect(leaks[0]!.firstDay >= '2026-09-08' && leaks[0]!.firstDay <= '2026-09-20').toBe(true);
+    expect(runs.filter((r) => r.family === 'high_use_day')).toEqual([{ family: 'high_use_day', firstDay: '2026-07-04', lastDay: '2026-07-04' }]);
   });
 });

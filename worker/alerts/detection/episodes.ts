@@ -37,7 +37,7 @@ export type StoredEpisode = {
 export type Run = { firstDay: string; lastDay: string; figures: Figures; ended: boolean; endedOn: string | null; continues: StoredEpisode | null };
 
 export type EpisodeChange =
-  | { op: 'open'; type: AlertType; firstDay: string; lastDay: string; figures: Figures; notice: { kind: 'opened'; day: string } }
+  | { op: 'open'; type: AlertType; firstDay: string; lastDay: string; figures: Figures; notice: { kind: 'opened'; day: string }; closed?: { reason: 'resolved'; day: string; seenOn: string } }
   | {
       op: 'update';
       id: string;
@@ -114,6 +114,11 @@ export type ReconcileInput = {
   /** The utility-local date now. */
   today: string;
   config: DetectionConfig;
+  /**
+   * Loading history (the demo loader, a first import): episodes that have already ended are
+   * recorded too, closed as resolved, so the alert centre shows past alerts. Never set on the queue.
+   */
+  backfill?: boolean;
 };
 
 export function reconcile(input: ReconcileInput): EpisodeChange[] {
@@ -139,6 +144,7 @@ export function reconcile(input: ReconcileInput): EpisodeChange[] {
       const current = !run.ended && daysBetween(run.lastDay, input.today) <= config.episodes.staleAfterDays;
       const type = types.find((t) => t === run.figures.rule) ?? types[0]!;
       if (current) changes.push({ op: 'open', type, firstDay: run.firstDay, lastDay: run.lastDay, figures: run.figures, notice: { kind: 'opened', day: run.lastDay } });
+      else if (input.backfill && run.ended) changes.push({ op: 'open', type, firstDay: run.firstDay, lastDay: run.lastDay, figures: run.figures, notice: { kind: 'opened', day: run.firstDay }, closed: { reason: 'resolved', day: run.lastDay, seenOn: run.endedOn! } });
       continue;
     }
     matched.add(episode.id);

@@ -10,7 +10,7 @@
  */
 import type { AlertType } from '../../../db/schema/alerts';
 import { rangesFilterSql, rangesJson, type DayRange } from '../../usage/tenure';
-import { addDays, addYears, localDay } from '../../usage/time';
+import { addDays, addYears, dayStartUtc, localDay } from '../../usage/time';
 import { conversionFactor, baseUnit, type MeterKind, type MeterUnit } from '../../usage/units';
 import { detectionConfig, type DetectionConfig } from './config';
 import { reconcile, type EpisodeChange, type StoredEpisode } from './episodes';
@@ -55,14 +55,16 @@ export async function closeAllAfterMoveOut(db: D1Database, now = new Date()) {
 }
 
 /** Evaluates the rules for each meter's changed days. `now` is injectable for tests and the bench. */
-export async function evaluateMeters(db: D1Database, work: MeterWork[], options: { utilityId: string; timeZone: string; now?: Date }): Promise<EvaluationResult> {
-  const config = detectionConfig(options.utilityId);
+export async function evaluateMeters(db: D1Database, work: MeterWork[], options: { utilityId: string; timeZone: string; now?: Date; backfill?: boolean }): Promise<EvaluationResult> {
+  const base = detectionConfig(options.utilityId);
+  // A backfill (loading history) reaches as far back as it is asked to.
+  const config = options.backfill ? { ...base, episodes: { ...base.episodes, maxReevaluateDays: 100_000 } } : base;
   const today = localDay((options.now ?? new Date()).getTime(), options.timeZone);
   const result: EvaluationResult = { meters: 0, changes: 0, notices: [], closedMovedOut: 0 };
   const moved = await closeAfterMoveOutStatement(db, today, { meterIds: work.map((w) => w.meterId) }).run();
   result.closedMovedOut = moved.meta.changes ?? 0;
   for (const w of work) {
-    const r = await evaluateMeter(db, w, { config, today, timeZone: options.timeZone });
+    const r = await evaluateMeter(db, w, { config, today, timeZone: options.timeZone, backfill: options.backfill ?? false });
     result.meters++;
     result.changes += r.changes;
     result.notices.push(...r.notices);
@@ -70,7 +72,9 @@ export async function evaluateMeters(db: D1Database, work: MeterWork[], options:
   return result;
 }
 
-async function evaluateMeter(db: D1Database, work: MeterWork, ctx: { config: DetectionConfig; today: string; timeZone: string }) {
+export type EvalContext = { config: DetectionConfig; today: string; timeZone: string; backfill: boolean };
+
+async function evaluateMeter(db: D1Database, work: MeterWork, ctx: EvalContext) {
   const { config, today } = ctx;
   const [meterRes, tenureRes] = await db.batch([
     db
@@ -104,7 +108,7 @@ async function evaluateHolder(
   meterId: string,
   meter: MeterRow,
   holder: { accountId: string; from: string; to: string; floor: string; tenure: DayRange },
-  ctx: { config: DetectionConfig; today: string; timeZone: string },
+  ctx: EvalContext,
 ) {
   const { config, today } = ctx;
   const g = Math.max(config.episodes.endAfterClearDays, config.episodes.leakEndAfterClearDays);
@@ -165,9 +169,9 @@ async function evaluateHolder(
   for (const family of alertFamilies(verdicts)) {
     const mine = stored.filter((e) => family.types.includes(e.type));
     if (family.verdicts.size === 0 && !mine.some((e) => e.status === 'open')) continue;
-    const familyChanges = reconcile({ types: family.types, verdicts: family.verdicts, from, to, stored: mine, today, config });
+    const familyChanges = reconcile({ types: family.types, verdicts: family.verdicts, from, to, stored: mine, today, config, backfill: ctx.backfill });
     changes += familyChanges.length;
-    for (const change of familyChanges) statements.push(...changeStatements(db, change, { meterId, accountId: holder.accountId }, planned));
+    for (const change of familyChanges) statements.push(...changeStatements(db, change, { meterId, accountId: holder.accountId }, planned, ctx));
   }
   if (statements.length === 0) return { changes: 0, notices: [] };
   const results = await db.batch(statements);
@@ -184,15 +188,22 @@ function noticeStatement(db: D1Database, alertId: string, notice: { kind: Notice
   return db.prepare('INSERT INTO alert_notices (id, alert_id, kind, day) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING id').bind(id, alertId, notice.kind, notice.day);
 }
 
-function changeStatements(db: D1Database, change: EpisodeChange, key: { meterId: string; accountId: string }, planned: NoticeWritten[]): D1PreparedStatement[] {
+/** In a backfill, when the alert would have been raised and closed: 8 a.m. local the day after (reads arrive overnight). */
+const morningAfter = (day: string, timeZone: string) => new Date(dayStartUtc(addDays(day, 1), timeZone) + 8 * 3_600_000).toISOString();
+
+/** The writes of one change: the alert row and its notice (exported for the demo loader's backfill). */
+export function changeStatements(db: D1Database, change: EpisodeChange, key: { meterId: string; accountId: string }, planned: NoticeWritten[], ctx: EvalContext): D1PreparedStatement[] {
   if (change.op === 'open') {
     const id = crypto.randomUUID();
-    return [
-      db
-        .prepare('INSERT INTO alerts (id, account_id, meter_id, type, status, first_day, last_day, figures) VALUES (?1, ?2, ?3, ?4, \'open\', ?5, ?6, ?7)')
-        .bind(id, key.accountId, key.meterId, change.type, change.firstDay, change.lastDay, JSON.stringify(change.figures)),
-      noticeStatement(db, id, change.notice, planned),
-    ];
+    const openedAt = ctx.backfill ? morningAfter(change.firstDay, ctx.timeZone) : new Date().toISOString();
+    const insert = change.closed
+      ? db
+          .prepare("INSERT INTO alerts (id, account_id, meter_id, type, status, first_day, last_day, figures, opened_at, closed_at, closed_day, close_reason) VALUES (?1, ?2, ?3, ?4, 'closed', ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+          .bind(id, key.accountId, key.meterId, change.type, change.firstDay, change.lastDay, JSON.stringify(change.figures), openedAt, morningAfter(change.closed.seenOn, ctx.timeZone), change.closed.day, change.closed.reason)
+      : db
+          .prepare("INSERT INTO alerts (id, account_id, meter_id, type, status, first_day, last_day, figures, opened_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8)")
+          .bind(id, key.accountId, key.meterId, change.type, change.firstDay, change.lastDay, JSON.stringify(change.figures), openedAt);
+    return [insert, noticeStatement(db, id, change.notice, planned)];
   }
   const update = db
     .prepare(

@@ -113,8 +113,11 @@ export async function handleDetectionBatch(batch: MessageBatch<unknown>, env: En
       continue;
     }
     try {
-      await processDetectionMessage(env, parsed.data, { ctx });
+      const started = Date.now();
+      const result = await processDetectionMessage(env, parsed.data, { ctx });
       message.ack();
+      // Counts only (Workers Logs keeps them): how much detection did, and how long it took.
+      console.log(JSON.stringify({ level: 'info', event: 'alerts.evaluated', meters: result.meters, notices: result.notices.length, ms: Date.now() - started }));
     } catch (e) {
       console.error(JSON.stringify({ level: 'error', event: 'alerts.evaluation_failed', id: message.id, attempts: message.attempts, error: e instanceof Error ? e.name : 'unknown' }));
       message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
