@@ -9,7 +9,8 @@ const run = crypto.randomUUID().slice(0, 4);
  * A client address of its own for each call (filing is throttled per client), unless a test names one
  * with a `CF-Connecting-IP` header to act as one client.
  */
-export const newClientIp = () => `2001:db8:${run}::${(++clients).toString(16)}`;
+/** Each in a /64 of its own: throttles count an IPv6 client by its /64 (worker/http/client-network.ts). */
+export const newClientIp = () => `2001:db8:${run}:${(++clients).toString(16)}::1`;
 
 export const portal = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers: { Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), ...(init.headers ?? {}) } }));
