@@ -20,7 +20,7 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined>, ms = 15_00
 }
 
 describe('the alert queue in workerd', () => {
-  it('turns a batch with water running for three days into one alert in the outbox', async () => {
+  it('turns a batch with water running for three days into one alert in the outbox, and the same batch again or a correction into none more', async () => {
     const client = await givenIngestClient();
     const n = uniqueId('q');
     const email = `${n}@customers.example`;
@@ -46,6 +46,23 @@ describe('the alert queue in workerd', () => {
     expect(mail.subject).toMatch(/running/);
     const alerts = await env.DB.prepare('SELECT type, status FROM alerts WHERE account_id = ?1').bind(`acct-${n}`).all();
     expect(alerts.results).toEqual([{ type: 'continuous_flow', status: 'open' }]);
+
+    // The same batch again (already applied), then a correction of one hour under a new batch id:
+    // the alert takes the corrected figure, and there is still one alert, one notice, one mail.
+    const again = await sendBatch(client, { batchId: `b-${n}`, accounts: [{ id: `acct-${n}`, accountNumber: `AN-${n}`, holderName: 'Pat Example', email }], servicePoints: [{ id: `sp-${n}`, accountId: `acct-${n}`, street: '9 Heron Way', city: 'Alder Creek', region: 'CA', postalCode: '95990', serviceArea: 'Queue Valley' }], meters: [{ id: `mtr-${n}`, servicePointId: `sp-${n}`, serialNumber: `SN-${n}`, kind: 'water', unit: 'gal', intervalMinutes: 60, installedOn: '2024-01-01' }], reads });
+    expect((await again.json<{ status: string }>()).status).toBe('already_applied');
+    expect((await sendBatch(client, { batchId: `b2-${n}`, reads: [{ ...reads[30]!, value: 1.5 }] })).status).toBe(201);
+    await waitFor(async () => {
+      const row = await env.DB.prepare('SELECT figures FROM alerts WHERE account_id = ?1').bind(`acct-${n}`).first<{ figures: string }>();
+      return row && (JSON.parse(row.figures) as { minPerHour: number }).minPerHour === 1.5;
+    });
+    const counts = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM alerts WHERE account_id = ?1) AS alerts, (SELECT count(*) FROM alert_notices n JOIN alerts a ON a.id = n.alert_id WHERE a.account_id = ?1) AS notices,
+         (SELECT count(*) FROM outbox_emails WHERE to_address = ?2) AS mails`,
+    )
+      .bind(`acct-${n}`, email)
+      .first();
+    expect(counts).toEqual({ alerts: 1, notices: 1, mails: 1 });
   });
 
   /** Runs the worker's own queue() handler on a batch made as the Queues runtime makes it. */
