@@ -76,6 +76,8 @@ describe('alerts in Chromium', () => {
     // 4. It was mailed to the customer (locally: the dev outbox).
     await waitForPage(page, '/dev/outbox/', async () => (await alertMail.count()) > mailsBefore);
     expect(await alertMail.first().textContent()).toContain(`${origin}/account/alerts/`);
+    // The figures are those of the run that fired, not of the quiet hours after it.
+    expect(await alertMail.first().textContent()).toContain('10 hours without stopping, never less than 2.5');
 
     // 5. The alert page: what the reads showed, a chart and the same reads as a table.
     await page.goto(`${origin}/account/alerts/`);

@@ -54,6 +54,13 @@ describe('continuous flow', () => {
     expect(v.get('2026-10-05')).toMatchObject({ figures: { since: '2026-10-04T04:00' } });
   });
 
+  it('reports the run that fired, even when it stopped later the same day', () => {
+    // A 10-hour run (01:00 to 10:59 at 3 gal an hour, 2 in its last hour) under a 6-hour setting, zero after it.
+    const days = hourly('2026-10-01', '2026-10-05', (day, hour) => (day === '2026-10-05' && hour >= 1 && hour <= 10 ? (hour === 10 ? 2 : 3) : day === '2026-10-05' ? 0 : quietHome(day, hour)));
+    const v = continuousFlow(input(days, '2026-10-05', '2026-10-05', { settings: { continuousFlowHours: 6, dayThreshold: null, periodThreshold: null, billThresholdCents: null } }));
+    expect(v.get('2026-10-05')).toMatchObject({ state: 'fire', figures: { since: '2026-10-05T01:00', hours: 10, minPerHour: 2, thresholdHours: 6 } });
+  });
+
   it('lets the customer tighten N but never loosen it past the utility default', () => {
     expect(continuousFlowHours(config, 8)).toBe(8);
     expect(continuousFlowHours(config, 48)).toBe(24);

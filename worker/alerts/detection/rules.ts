@@ -199,7 +199,9 @@ function continuousFlowOn(cal: Calendar, input: RuleInput): Verdicts {
   for (let d = 0; d <= cal.to; d++) {
     const day = cal.days[d]!;
     const vals = cal.vals[d];
-    let fired = false;
+    // The longest run that reached N hours on this day: its figures are what the alert reports,
+    // even when the run ended later that day (the zeros after it reset the running counters).
+    let fired: { start: { day: string; index: number }; hours: number; minRate: number } | null = null;
     let known = 0;
     const count = vals ? vals.length : dayShape(day, meter.timeZone, meter.intervalMinutes).count;
     for (let i = 0; i < count; i++) {
@@ -224,12 +226,12 @@ function continuousFlowOn(cal: Calendar, input: RuleInput): Verdicts {
       if (!start) start = { day, index: i };
       hours += slotHours;
       if (v / slotHours < minRate) minRate = v / slotHours;
-      if (hours >= n) fired = true;
+      if (hours >= n && (!fired || hours >= fired.hours)) fired = { start, hours, minRate };
     }
     if (d < cal.from) continue;
     if (fired) {
-      const since = start ? localStamp(slotStart(daySlots(start.day, meter.timeZone, meter.intervalMinutes), start.index), meter.timeZone) : null;
-      out.set(day, { state: 'fire', figures: { since, hours: round(hours, 1), minPerHour: round(minRate, 2), thresholdHours: n } });
+      const since = localStamp(slotStart(daySlots(fired.start.day, meter.timeZone, meter.intervalMinutes), fired.start.index), meter.timeZone);
+      out.set(day, { state: 'fire', figures: { since, hours: round(fired.hours, 1), minPerHour: round(fired.minRate, 2), thresholdHours: n } });
     } else out.set(day, known >= count / 2 ? CLEAR : UNKNOWN);
   }
   return out;
