@@ -258,6 +258,26 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'remove' },
   },
   {
+    table: 'passkey_credentials',
+    label: 'Passkeys you registered for signing in',
+    tie: byLogin('login_id'),
+    personalColumns: ['name', 'credential_id', 'public_key'],
+    category: 'identifiers',
+    // That a passkey exists, its name and when it was made and last used; never its credential id or public key.
+    export: { columns: ['name', 'created_at', 'last_used_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'passkey_challenges',
+    label: 'Passkey sign-ins and registrations in progress',
+    tie: byLogin('login_id'),
+    personalColumns: [],
+    category: 'online_activity',
+    // The challenge itself (kept as a hash) and what it is bound to are left out: random values of no use to anyone.
+    export: { columns: ['purpose', 'created_at', 'expires_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
     table: 'usage_days',
     label: 'Meter reads (one row per meter per day)',
     tie: {

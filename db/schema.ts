@@ -8,3 +8,4 @@ export * from './schema/accounts';
 export * from './schema/usage';
 export * from './schema/alerts';
 export * from './schema/preferences';
+export * from './schema/second-factor';
