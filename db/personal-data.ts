@@ -278,6 +278,54 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'remove' },
   },
   {
+    table: 'totp_enrolments',
+    label: 'Authenticator app set up for signing in',
+    tie: byLogin('login_id'),
+    personalColumns: ['pending_secret'],
+    category: 'identifiers',
+    // That an app is set up and since when; never the secret (the confirmed one is in logins.totp_secret, not exported either).
+    export: { columns: ['enrolled_at', 'pending_expires_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'recovery_codes',
+    label: 'Recovery codes for signing in without your authenticator',
+    tie: byLogin('login_id'),
+    personalColumns: ['code_hash'],
+    category: 'identifiers',
+    // That codes exist, when they were made and which were used; never the codes or their hashes.
+    export: { columns: ['created_at', 'used_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'step_ups',
+    label: 'When you last confirmed it was you before a sensitive change',
+    tie: byLogin('login_id'),
+    personalColumns: [],
+    category: 'online_activity',
+    export: { columns: ['method', 'at'], orderBy: 'at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'known_devices',
+    label: 'Browsers you signed in from (for new-device notices)',
+    tie: byLogin('login_id'),
+    personalColumns: ['device_hash', 'client_label'],
+    category: 'online_activity',
+    // The browser's fingerprint of its device cookie is left out: a random value that recognises that browser.
+    export: { columns: ['client_label', 'first_seen_at', 'last_seen_at'], orderBy: 'first_seen_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'session_end_links',
+    label: 'Links in new-device notices that end a session',
+    tie: byLogin('login_id'),
+    personalColumns: [],
+    category: 'online_activity',
+    export: { columns: ['created_at', 'expires_at', 'used_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
     table: 'usage_days',
     label: 'Meter reads (one row per meter per day)',
     tie: {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { logins } from './logins';
 
 /**
@@ -70,4 +70,99 @@ export const passkeyChallenges = sqliteTable(
     expiresAt: text('expires_at').notNull(),
   },
   (t) => [index('passkey_challenges_binding').on(t.bindingHash), index('passkey_challenges_expires').on(t.expiresAt), index('passkey_challenges_login').on(t.loginId)],
+);
+
+/**
+ * TOTP set-up beside `logins.totp_secret`, which holds the confirmed secret (sealed; read by the
+ * sign-in for staff and customers alike). Here: a secret shown to the customer but not yet
+ * confirmed with a code (sealed the same way, good for a short while), and when the app was set up,
+ * for the security page and the access package. A staff secret an administrator enrolled has no row.
+ */
+export const totpEnrolments = sqliteTable('totp_enrolments', {
+  loginId: text('login_id')
+    .primaryKey()
+    .references(() => logins.id),
+  /** A new secret awaiting its first code, sealed like logins.totp_secret (worker/auth/totp-secrets.ts). */
+  pendingSecret: text('pending_secret'),
+  pendingExpiresAt: text('pending_expires_at'),
+  /** When the current secret was confirmed; null while none is. */
+  enrolledAt: text('enrolled_at'),
+});
+
+/**
+ * Recovery codes: shown once, kept only as SHA-256 of the login id and the code (each code is 80
+ * random bits, so a fast hash cannot be walked back), single-use. Generating a new set deletes the old.
+ */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: text('id').primaryKey(),
+    loginId: text('login_id')
+      .notNull()
+      .references(() => logins.id),
+    codeHash: text('code_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    usedAt: text('used_at'),
+  },
+  (t) => [uniqueIndex('recovery_codes_hash').on(t.codeHash), index('recovery_codes_login').on(t.loginId)],
+);
+
+export const stepUpMethods = ['password', 'totp', 'passkey', 'recovery_code'] as const;
+export type StepUpMethod = (typeof stepUpMethods)[number];
+
+/**
+ * The last time a session proved its login again (worker/auth/step-up.ts): its sign-in's own proof,
+ * or a later confirmation. A sensitive action needs one within the step-up window.
+ */
+export const stepUps = sqliteTable(
+  'step_ups',
+  {
+    /** The session's token hash (sessions.token_hash). */
+    sessionHash: text('session_hash').primaryKey(),
+    loginId: text('login_id')
+      .notNull()
+      .references(() => logins.id),
+    method: text('method', { enum: stepUpMethods }).notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('step_ups_login').on(t.loginId), index('step_ups_at').on(t.at)],
+);
+
+/**
+ * Browsers a login signed in from (worker/auth/devices.ts): the SHA-256 of the random id in the
+ * `__Host-device` cookie, per login. A sign-in from a browser not listed mails the customer.
+ */
+export const knownDevices = sqliteTable(
+  'known_devices',
+  {
+    loginId: text('login_id')
+      .notNull()
+      .references(() => logins.id),
+    deviceHash: text('device_hash').notNull(),
+    /** Coarse browser and system ("Firefox on Linux"), never the full user agent. */
+    clientLabel: text('client_label'),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.loginId, t.deviceHash] }), index('known_devices_last_seen').on(t.lastSeenAt)],
+);
+
+/**
+ * The link in a new-device notice that ends that one session without signing in: single-use, kept
+ * only as the SHA-256 of its random part (the link carries it in its fragment).
+ */
+export const sessionEndLinks = sqliteTable(
+  'session_end_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    loginId: text('login_id')
+      .notNull()
+      .references(() => logins.id),
+    /** The session it ends (sessions.token_hash). */
+    sessionHash: text('session_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+  },
+  (t) => [index('session_end_links_login').on(t.loginId), index('session_end_links_expires').on(t.expiresAt)],
 );
