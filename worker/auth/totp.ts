@@ -1,46 +1,27 @@
 /**
  * Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP): HMAC-SHA1, 30-second steps,
  * 6 digits, the step before and after accepted for clock drift. Every authenticator app speaks it.
+ *
+ * The arithmetic is @oslojs/otp's (HOTP with its constant-time comparison) and base32 is
+ * @oslojs/encoding's: small, dependency-light, pure-JS libraries that run unchanged in workerd
+ * (test/worker/accounts-crypto.test.ts checks the RFC vectors there). What stays ours is the
+ * policy: which steps count, and that a step once accepted never counts again (the replay guard).
  */
+import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { createTOTPKeyURI, generateHOTP, verifyHOTP } from '@oslojs/otp';
+
 export const TOTP_STEP_SECONDS = 30;
 export const TOTP_DIGITS = 6;
-/** Steps either side of now that are accepted. */
+/** Steps either side of now that are accepted: ±30 s covers a phone whose clock is a little off. */
 export const TOTP_WINDOW = 1;
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
+/** Base32 as people type it: spaces, dashes and lower case allowed. Throws on other characters. */
 export function base32Decode(text: string): Uint8Array {
-  const clean = text.toUpperCase().replace(/[\s=-]/g, '');
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of clean) {
-    const index = BASE32.indexOf(ch);
-    if (index < 0) throw new Error('Not a base32 string.');
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return new Uint8Array(out);
+  return decodeBase32IgnorePadding(text.toUpperCase().replace(/[\s=-]/g, ''));
 }
 
 export function base32Encode(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
+  return encodeBase32UpperCaseNoPadding(bytes);
 }
 
 /** A new random secret (160 bits, as RFC 4226 recommends), base32 for authenticator apps. */
@@ -52,16 +33,9 @@ export function totpStep(now: Date): number {
   return Math.floor(now.getTime() / 1000 / TOTP_STEP_SECONDS);
 }
 
-/** The HOTP code for a counter (RFC 4226 §5.3 dynamic truncation). */
+/** The HOTP code for a counter (RFC 4226). */
 export async function hotp(secret: Uint8Array, counter: number): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', secret as BufferSource, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
-  const message = new DataView(new ArrayBuffer(8));
-  message.setUint32(0, Math.floor(counter / 2 ** 32));
-  message.setUint32(4, counter >>> 0);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, message.buffer));
-  const offset = mac[mac.length - 1]! & 0x0f;
-  const binary = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
-  return String(binary % 10 ** TOTP_DIGITS).padStart(TOTP_DIGITS, '0');
+  return generateHOTP(secret, BigInt(counter), TOTP_DIGITS);
 }
 
 export async function totpCode(secretBase32: string, now: Date): Promise<string> {
@@ -70,7 +44,8 @@ export async function totpCode(secretBase32: string, now: Date): Promise<string>
 
 /**
  * The step a code matches within the window, or null. A step at or before `lastAcceptedStep` never
- * matches: a code, once accepted, cannot be replayed. The caller stores the returned step.
+ * matches: a code, once accepted, cannot be replayed, nor can an older one after a newer was used.
+ * The caller stores the returned step (conditionally, so two requests cannot both claim it).
  */
 export async function matchTotp(secretBase32: string, code: string, now: Date, lastAcceptedStep: number | null): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
@@ -79,10 +54,16 @@ export async function matchTotp(secretBase32: string, code: string, now: Date, l
   let matched: number | null = null;
   // Check every step in the window (no early exit), so timing does not tell which one matched.
   for (let step = current - TOTP_WINDOW; step <= current + TOTP_WINDOW; step++) {
-    const expected = await hotp(secret, step);
-    let diff = 0;
-    for (let i = 0; i < TOTP_DIGITS; i++) diff |= expected.charCodeAt(i) ^ code.charCodeAt(i);
-    if (diff === 0 && (lastAcceptedStep === null || step > lastAcceptedStep) && matched === null) matched = step;
+    const ok = verifyHOTP(secret, BigInt(step), TOTP_DIGITS, code);
+    if (ok && (lastAcceptedStep === null || step > lastAcceptedStep) && matched === null) matched = step;
   }
   return matched;
+}
+
+/**
+ * The otpauth:// URI an authenticator app reads from the QR code (Key Uri Format): issuer and
+ * account name label the entry in the app, so a customer with several can tell them apart.
+ */
+export function totpKeyUri(issuer: string, accountName: string, secretBase32: string): string {
+  return createTOTPKeyURI(issuer, accountName, base32Decode(secretBase32), TOTP_STEP_SECONDS, TOTP_DIGITS);
 }
