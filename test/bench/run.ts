@@ -6,6 +6,7 @@ import * as accounts from './accounts';
 import * as alerts from './alerts';
 import * as alertsCentre from './alerts-centre';
 import * as consent from './consent';
+import * as passkeys from './passkeys';
 import * as requests from './requests';
 import * as site from './site';
 import * as usage from './usage';
@@ -16,6 +17,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['site', site],
   ['consent', consent],
   ['accounts', accounts],
+  ['passkeys', passkeys],
   ['usage', usage],
   ['requests', requests],
   ['alerts', alerts],

@@ -63,6 +63,17 @@ const expected: Record<string, Row> = {
   // Account A's data: its holder only (404 to everyone else, so an account's existence does not show).
   'GET /api/accounts/profile':                 [401, 404, 404, 404, 404, 404, 200],
   'POST /api/accounts/profile':                [401, 404, 404, 404, 404, 404, 200],
+  // One's own passkeys: any signed-in caller lists, adds and proves with its own; a passkey of A's
+  // holder is renamed and removed by the holder only (404 to everyone else). The registration here
+  // answers a challenge never issued; the passkey sign-in, a passkey never registered.
+  'GET /api/accounts/passkeys':                     [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/passkeys/register/options':   [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/passkeys/register':           [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/passkeys/rename':             [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/accounts/passkeys/remove':             [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/accounts/passkeys/sign-in/options':    [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/passkeys/sign-in':            [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/passkeys/proof/options':      [401, 200, 200, 200, 200, 200, 200],
   'GET /api/usage/meters':                     [401, 200, 200, 200, 200, 200, 200],
   'GET /api/usage/meters/:meterId/series':     [401, 404, 404, 404, 404, 404, 200],
   'GET /api/usage/meters/:meterId/export.csv': [401, 404, 404, 404, 404, 404, 200],

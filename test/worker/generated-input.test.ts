@@ -29,7 +29,8 @@ const TOTAL_REQUESTS = 10_000;
  * Refusals that write, on purpose, by the error code they answer with (JSON `error.code`, or the
  * `error` of a form post's redirect). Any other write by a refused request fails the test.
  * - A failed password or code check counts toward its lockout and is audited (sign-in, second
- *   step, registration proof and the same proof at alert sign-up, password and e-mail change, deletion re-entry), so that guessing is
+ *   step, registration proof and the same proof at alert sign-up, password and e-mail change, deletion re-entry, a passkey
+ *   sign-in or registration), so that guessing is
  *   slowed and the customer sees it in their sign-in history; a refusal while locked is audited.
  * - A staff customer look-up (of the account, or of its alerts) is audited whether or not the number
  *   matched: every access is logged.
@@ -44,6 +45,9 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
   { route: 'POST /api/accounts/password', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/email', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/requests', codes: ['wrong_password'], tables: ['throttles', 'audit_events'] },
+  // A refused passkey counts toward the client's lockout (sign-in) or the login's registrations, and is audited.
+  { route: 'POST /api/accounts/passkeys/sign-in', codes: ['passkey_expired', 'passkey_unknown', 'passkey_invalid'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/passkeys/register', codes: ['passkey_expired', 'passkey_invalid', 'passkey_already_registered', 'passkey_limit'], tables: ['throttles', 'audit_events'] },
   { route: 'GET /api/staff/customers', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'GET /api/staff/alerts/customer', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'POST /api/ingest/batches', codes: ['invalid_request', 'unsupported_media_type', 'batch_rejected', 'batch_id_reused', 'batch_conflict', 'batch_in_progress', 'conflict'], tables: ['ingest_token_ids'] },

@@ -18,6 +18,7 @@ import { messageFor } from '../shared/account-forms';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
+import { passkeySection } from '../auth/passkeys/page';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { overview, profileAccountId, readProfile } from './profile';
@@ -127,8 +128,11 @@ Signed in ${when(s.startedAt)}; last active ${when(s.lastSeenAt)}; ${s.persisten
         .map((e) => `<li>${when(e.at)}: ${e.outcome === 'success' ? 'signed in' : e.outcome === 'locked' ? 'sign-in locked after failed attempts' : 'failed attempt'}${e.client ? `, ${escapeHtml(e.client)}` : ''}${e.secondFactor ? ', with authenticator code' : ''}</li>`)
         .join('')
     : '<li>No sign-ins recorded yet.</li>';
+  const passkeys = await passkeySection(deps.db, login, { escape: escapeHtml, when });
   return rewriter
     .on('[data-fill="email"]', text(me.email))
+    .on('[data-fill="passkeys"]', html(passkeys.list))
+    .on('[data-fill="sign-in-methods"]', text(passkeys.methods))
     .on('[data-fill="sessions"]', html(sessionsHtml))
     .on('[data-fill="sign-ins"]', html(signInsHtml));
 };

@@ -28,6 +28,7 @@ import { endSessions, listSessions, passSecondFactor, recentSignIns, signIn, sig
 import { overview, profileAccountId, readProfile, saveProfile } from './profile';
 import { changePassword, confirmEmailChange, requestEmailChange, requestPasswordReset, resetPassword } from './recovery';
 import { register, verifyEmail } from './register';
+import { passkeysApi } from '../auth/passkeys/routes';
 
 function setSessionCookie(c: Context<AppEnv>, session: Pick<IssuedSession, 'token' | 'expiresAt' | 'persistent'>) {
   // A session cookie unless the customer asked to be remembered; then it lives as long as the session.
@@ -44,6 +45,7 @@ export const accountsApi = new Hono<AppEnv>()
     await next();
     c.header('Cache-Control', 'no-store');
   })
+  .route('/passkeys', passkeysApi)
   .post('/register', async (c) => {
     backTo(c, '/register/');
     const deps = await accountDeps(c);

@@ -28,6 +28,17 @@ export const throttlePolicies = {
   loginClient: { maxFailures: 30, windowMs: 15 * minute, baseLockMs: 5 * minute, maxLockMs: 4 * hour },
   /** Wrong codes at the second sign-in step, per login. */
   secondFactor: { maxFailures: 5, windowMs: 15 * minute, baseLockMs: 5 * minute, maxLockMs: 1 * hour },
+  /**
+   * Passkey sign-in challenges asked for from one client (every request counts: each writes a row
+   * until it is answered or expires). The sign-in page asks once as it loads, for the browser's
+   * passkey autofill, and again per button press: a person reloading and retrying stays far below;
+   * a script writing rows stops at 4 a minute.
+   */
+  passkeyOptionsClient: { maxFailures: 60, windowMs: 15 * minute, baseLockMs: 15 * minute, maxLockMs: 4 * hour },
+  /** Refused passkey sign-ins from one client: an assertion cannot be guessed, so this only stops a flood. */
+  passkeyClient: { maxFailures: 10, windowMs: 15 * minute, baseLockMs: 5 * minute, maxLockMs: 1 * hour },
+  /** Passkey registrations finished by one login (every one counts; each mails the customer). */
+  passkeyRegisterLogin: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Failed account proofs at registration, per account number. */
   registerAccount: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
   /** Failed account proofs at registration, per client (account-number guessing). */

@@ -19,6 +19,9 @@ export const statusMessages: Record<string, string> = {
   'sessions-ended': 'Every other session is ended.',
   'profile-saved': 'Your profile is saved.',
   'second-factor-needed': 'Enter the 6-digit code from your authenticator app to finish signing in.',
+  'passkey-added': 'Your passkey is added. You can now sign in with it, without your password.',
+  'passkey-renamed': 'The passkey is renamed.',
+  'passkey-removed': 'The passkey is removed. It can no longer sign in to your login.',
 };
 
 export const errorMessages: Record<string, string> = {
@@ -42,6 +45,12 @@ export const errorMessages: Record<string, string> = {
   unauthenticated: 'Please sign in.',
   not_found: 'That was not found.',
   forbidden: 'You are not allowed to do that.',
+  passkey_expired: 'The passkey request expired or was already used. Please try again.',
+  passkey_unknown: 'That passkey is not registered for this login. It may have been removed. Use another passkey, or sign in with your password.',
+  passkey_invalid: 'The passkey could not be checked. Please try again, or sign in another way.',
+  passkey_already_registered: 'That passkey is already registered.',
+  passkey_limit: 'This login has as many passkeys as it may have. Remove one you no longer use first.',
+  last_second_factor: 'A staff login must keep a passkey or an authenticator app. Add another first.',
 };
 
 /** Labels of form fields, for "check this field" messages after a redirect. */
@@ -55,6 +64,8 @@ export const fieldLabels: Record<string, string> = {
   newPassword: 'New password',
   newEmail: 'New e-mail address',
   code: 'Code',
+  name: 'Name',
+  passkey: 'Passkey',
   token: 'Link',
   phone: 'Phone',
   mailingStreet: 'Street',

@@ -60,6 +60,15 @@ export const cookieRegistry = [
     httpOnly: true,
   },
   {
+    name: '__Host-passkey-attempt',
+    category: 'necessary',
+    purpose:
+      'Set only when you sign in with a passkey: it holds a random value that ties the sign-in request our servers issued to this browser, so an answer from anywhere else is refused. It is deleted when you are signed in.',
+    lifetime: '5 minutes',
+    maxAgeSeconds: 5 * 60,
+    party: 'first',
+    httpOnly: true,
+  },  {
     name: '__Host-consent',
     category: 'necessary',
     purpose:

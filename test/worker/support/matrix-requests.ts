@@ -36,6 +36,18 @@ async function recipientOfA(world: World, status: 'pending' | 'confirmed') {
   return id;
 }
 
+/** A passkey of account A's holder, for the matrix to rename or remove: each caller gets its own. */
+async function passkeyOfHolder(world: World) {
+  const id = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO passkey_credentials (id, login_id, credential_id, public_key, device_type, name) VALUES (?1, ?2, ?3, 'cHVibGljLWtleQ', 'multiDevice', 'Matrix key')").bind(id, world.logins.holder.id, `matrix-${id}`).run();
+  return id;
+}
+
+/** A well-formed WebAuthn answer to a challenge the portal never issued. */
+const clientData = (type: string) => btoa(JSON.stringify({ type, challenge: 'bm90LWlzc3VlZC1ieS10aGUtcG9ydGFs', origin: 'http://localhost:8787' })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+const strayAssertion = { id: 'bWF0cml4LWtleQ', rawId: 'bWF0cml4LWtleQ', type: 'public-key', response: { clientDataJSON: clientData('webauthn.get'), authenticatorData: 'AAAA', signature: 'AAAA' } };
+const strayRegistration = { id: 'bWF0cml4LWtleQ', rawId: 'bWF0cml4LWtleQ', type: 'public-key', response: { clientDataJSON: clientData('webauthn.create'), attestationObject: 'AAAA' } };
+
 const statusCode = (world: World) => `${world.requests.verified}.${world.statusTokens[world.requests.verified]}`;
 
 export const matrixRequests: Record<string, Builder> = {
@@ -79,6 +91,14 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /api/accounts/email/confirm': () => ({ method: 'POST', path: '/api/accounts/email/confirm', json: { token: 'not.a.token' } }),
   'GET /api/accounts/profile': (w) => ({ method: 'GET', path: `/api/accounts/profile?account=${w.a.id}` }),
   'POST /api/accounts/profile': (w) => ({ method: 'POST', path: '/api/accounts/profile', json: { account: w.a.id, displayName: 'Changed by the matrix' } }),
+  'GET /api/accounts/passkeys': () => ({ method: 'GET', path: '/api/accounts/passkeys' }),
+  'POST /api/accounts/passkeys/register/options': () => ({ method: 'POST', path: '/api/accounts/passkeys/register/options', json: {} }),
+  'POST /api/accounts/passkeys/register': () => ({ method: 'POST', path: '/api/accounts/passkeys/register', json: { name: 'Matrix key', credential: strayRegistration } }),
+  'POST /api/accounts/passkeys/rename': async (w) => ({ method: 'POST', path: '/api/accounts/passkeys/rename', json: { passkey: await passkeyOfHolder(w), name: 'Renamed by the matrix' } }),
+  'POST /api/accounts/passkeys/remove': async (w) => ({ method: 'POST', path: '/api/accounts/passkeys/remove', json: { passkey: await passkeyOfHolder(w) } }),
+  'POST /api/accounts/passkeys/sign-in/options': () => ({ method: 'POST', path: '/api/accounts/passkeys/sign-in/options', json: {} }),
+  'POST /api/accounts/passkeys/sign-in': () => ({ method: 'POST', path: '/api/accounts/passkeys/sign-in', json: { credential: strayAssertion } }),
+  'POST /api/accounts/passkeys/proof/options': () => ({ method: 'POST', path: '/api/accounts/passkeys/proof/options', json: { purpose: 'step_up' } }),
   'GET /api/usage/meters': () => ({ method: 'GET', path: '/api/usage/meters' }),
   'GET /api/usage/meters/:meterId/series': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/series?from=2026-10-01&to=2026-10-03` }),
   'GET /api/usage/meters/:meterId/export.csv': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/export.csv?from=2026-10-01&to=2026-10-03` }),

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { ZodType } from 'zod';
 import { batchEnvelope, sections } from '../../../worker/ingest/batch';
 import { changeEmailBody, changePasswordBody, confirmLinkBody, endSessionsBody, forgotPasswordBody, loginBody, profileBody, registerBody, resetPasswordBody, secondFactorBody } from '../../../worker/shared/account-forms';
+import { passkeyProofOptionsBody, passkeySignInBody, registerPasskeyBody, removePasskeyBody, renamePasskeyBody } from '../../../worker/shared/passkey-forms';
 import { consentFormSchema, consentJsonSchema, withdrawFormSchema } from '../../../worker/shared/consent-schema';
 import {
   correctionDecisionSchema,
@@ -195,6 +196,14 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/accounts/email/confirm': { body: schemaBody(confirmLinkBody) },
     'GET /api/accounts/profile': { query: fc.record({ account: hints.account! }, { requiredKeys: [] }) },
     'POST /api/accounts/profile': { body: schemaBody(profileBody) },
+    'GET /api/accounts/passkeys': {},
+    'POST /api/accounts/passkeys/register/options': anyBody,
+    'POST /api/accounts/passkeys/register': { body: schemaBody(registerPasskeyBody) },
+    'POST /api/accounts/passkeys/rename': { body: schemaBody(renamePasskeyBody) },
+    'POST /api/accounts/passkeys/remove': { body: schemaBody(removePasskeyBody) },
+    'POST /api/accounts/passkeys/sign-in/options': anyBody,
+    'POST /api/accounts/passkeys/sign-in': { body: schemaBody(passkeySignInBody) },
+    'POST /api/accounts/passkeys/proof/options': { body: schemaBody(passkeyProofOptionsBody) },
     'GET /api/usage/meters': {},
     'GET /api/usage/meters/:meterId/series': meter,
     'GET /api/usage/meters/:meterId/export.csv': meter,

@@ -1,0 +1,89 @@
+/**
+ * Passkeys in Chromium with a virtual authenticator (the DevTools protocol's WebAuthn domain: a
+ * platform authenticator with resident keys and user verification, as a phone or laptop has):
+ * a new customer adds a passkey on the security page, signs out, and signs in with the passkey
+ * alone. Both pages are checked with axe. The customer registers through the API first (the
+ * registration form has its own end-to-end test), on a demo account no other test holds.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { demoRegistrationFacts } from '../../db/demo/facts';
+import { openPage, seriousAxeViolations, useChromium } from './browser';
+
+const origin = inject('portalOrigin');
+const chromium = useChromium();
+
+async function post(path: string, body: unknown) {
+  return fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Origin: origin }, body: JSON.stringify(body) });
+}
+
+/** A verified customer login on a demo account, through the API and the development outbox. */
+async function registeredCustomer(accountId: string) {
+  const facts = demoRegistrationFacts(accountId);
+  const email = `e2e-passkey-${Date.now()}@customers.example`;
+  const password = 'a kingfisher over the millrace';
+  const registered = await post('/api/accounts/register', { accountNumber: facts.accountNumber, serviceZip: facts.serviceZip, lastBillAmount: facts.lastBillAmount, email, password });
+  expect(registered.status).toBe(200);
+  const outbox = await (await fetch(`${origin}/dev/outbox/`)).text();
+  const mail = outbox.split('<li class="mail"').find((m) => m.includes(email) && m.includes('verify-email'))!;
+  const token = /#token=([A-Za-z0-9._~-]+)/.exec(mail)![1]!;
+  expect((await post('/api/accounts/verify-email', { token })).status).toBe(200);
+  return { email, password };
+}
+
+async function addVirtualAuthenticator(page: Page) {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { cdp, authenticatorId };
+}
+
+describe('passkeys in Chromium', () => {
+  it('adds a passkey on the security page, signs out, and signs in with the passkey alone; axe-clean', async () => {
+    const who = await registeredCustomer('acct-0231');
+    const { context, page, consoleErrors } = await openPage(chromium.browser);
+    page.setDefaultTimeout(15_000);
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
+
+    await page.goto(`${origin}/login/`);
+    await expect(page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('E-mail address').getAttribute('autocomplete')).resolves.toBe('username webauthn');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByLabel('E-mail address').fill(who.email);
+    await page.getByLabel('Password', { exact: true }).fill(who.password);
+    await Promise.all([page.waitForURL(/\/account\/\?status=signed-in$/), page.locator('form[action="/api/accounts/login"] button[type="submit"]').click()]);
+
+    await page.goto(`${origin}/account/security/`);
+    await expect(page.locator('[data-fill="passkeys"]').textContent()).resolves.toContain('no passkey yet');
+    await page.getByLabel('Name for the new passkey (optional)').fill('Test laptop');
+    await Promise.all([page.waitForURL(/\/account\/security\/\?status=passkey-added$/), page.getByRole('button', { name: 'Add a passkey' }).click()]);
+    await expect(page.locator('[data-fill="passkeys"]').textContent()).resolves.toContain('Test laptop');
+    await expect(page.locator('[data-message]').first().textContent()).resolves.toContain('passkey is added');
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await Promise.all([page.waitForURL(/\/login\/\?status=signed-out$/), page.locator('form[action="/api/accounts/logout"] button[type="submit"]').click()]);
+    await page.goto(`${origin}/account/`);
+    expect(new URL(page.url()).pathname).toBe('/login/');
+
+    // No e-mail, no password: the passkey alone.
+    await Promise.all([page.waitForURL(/\/account\/\?status=signed-in$/), page.getByRole('button', { name: 'Sign in with a passkey' }).click()]);
+    await page.goto(`${origin}/account/security/`);
+    await expect(page.locator('[data-fill="passkeys"]').textContent()).resolves.toMatch(/last used/);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('says on the sign-in page that passkeys need JavaScript, and keeps the password form working without it', async () => {
+    const { context, page } = await openPage(chromium.browser, { javaScriptEnabled: false });
+    await page.goto(`${origin}/login/`);
+    await expect(page.locator('[data-passkey-needs-js]').textContent()).resolves.toContain('needs JavaScript');
+    await expect(page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible()).resolves.toBe(false);
+    await expect(page.locator('form[action="/api/accounts/login"] button[type="submit"]').isVisible()).resolves.toBe(true);
+    await context.close();
+  });
+});
