@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
+import { purgeExpiredChallenges } from './auth/passkeys/challenges';
 import { closeAllAfterMoveOut } from './alerts/detection/evaluate';
 import { alertPages } from './alerts/centre/pages';
 import { purgeExpiredAlerts } from './alerts/centre/retention';
@@ -102,7 +103,7 @@ app.onError(handleError);
 
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
- * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
+ * requests, forgetting stale sign-in counters and used links, passkey challenges nobody answered, the 24-month purge of consent proof,
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
@@ -115,7 +116,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;
