@@ -13,6 +13,8 @@ import { staffAlerts } from './alerts/staff/routes';
 import { handleDetectionBatch } from './alerts/detection/queue';
 import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
+import { secondFactorPages } from './accounts/second-factor-pages';
+import { purgeSecondFactorRecords } from './accounts/second-factor-maintenance';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
 import { consentContext } from './consent/middleware';
@@ -84,6 +86,7 @@ app.all('/.well-known/*', () => {
 // Static pages the worker completes before serving them: account shells filled with the customer's
 // data and messages (and /dev/outbox/ in development), request forms and status, the staff console.
 app.route('/', accountPages);
+app.route('/', secondFactorPages);
 app.route('/', requestPages);
 app.route('/', preferencePages);
 app.route('/', devSms);
@@ -103,7 +106,7 @@ app.onError(handleError);
 
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
- * requests, forgetting stale sign-in counters and used links, passkey challenges nobody answered, the 24-month purge of consent proof,
+ * requests, forgetting stale sign-in counters and used links, passkey challenges nobody answered, stale step-ups, devices and unconfirmed authenticator set-ups, the 24-month purge of consent proof,
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
@@ -116,7 +119,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

@@ -80,6 +80,11 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance
         return;
       }
       const code = body.error?.code ?? 'invalid_request';
+      // A sensitive action without a recent proof: confirm first (worker/auth/step-up.ts), then come back here.
+      if (code === 'step_up_required') {
+        window.location.assign(`/account/confirm/?return=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        return;
+      }
       let first: HTMLInputElement | null = null;
       for (const f of body.error?.fields ?? []) {
         const input = fieldError(form, f.field, describeFieldProblem(f.message));

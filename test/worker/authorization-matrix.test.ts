@@ -74,6 +74,19 @@ const expected: Record<string, Row> = {
   'POST /api/accounts/passkeys/sign-in/options':    [200, 200, 200, 200, 200, 200, 200],
   'POST /api/accounts/passkeys/sign-in':            [401, 401, 401, 401, 401, 401, 401],
   'POST /api/accounts/passkeys/proof/options':      [401, 200, 200, 200, 200, 200, 200],
+  // Second factors and step-up, each caller about its own login (every matrix session is fresh
+  // from its sign-in, so step-up passes; step-up*.test.ts covers a stale one). The sign-in steps
+  // need a pending sign-in none of these callers has; the passkey proof answers a challenge never issued.
+  'POST /api/accounts/login/recovery-code':         [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/login/second-factor/passkey': [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/step-up':                     [401, 422, 422, 422, 422, 422, 422],
+  'POST /api/accounts/step-up/passkey':             [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/totp/start':                  [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/totp/confirm':                [401, 410, 410, 410, 410, 410, 410],
+  'POST /api/accounts/totp/remove':                 [401, 409, 409, 409, 409, 409, 409],
+  'POST /api/accounts/recovery-codes':              [401, 409, 409, 409, 409, 409, 200],
+  // The new-device notice's link ends a session for whoever holds it (a wrong one here), signed in or not.
+  'POST /api/accounts/sessions/end-by-link':        [400, 400, 400, 400, 400, 400, 400],
   'GET /api/usage/meters':                     [401, 200, 200, 200, 200, 200, 200],
   'GET /api/usage/meters/:meterId/series':     [401, 404, 404, 404, 404, 404, 200],
   'GET /api/usage/meters/:meterId/export.csv': [401, 404, 404, 404, 404, 404, 200],
@@ -123,6 +136,10 @@ const expected: Record<string, Row> = {
   'GET /account/':                             [303, 200, 200, 200, 200, 200, 200],
   'GET /account/profile/':                     [303, 303, 303, 303, 303, 303, 200],
   'GET /account/security/':                    [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/security/totp/':               [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/security/recovery-codes/':     [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/confirm/':                     [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/end-session/':                 [200, 200, 200, 200, 200, 200, 200],
   'GET /account/preferences/':                 [303, 303, 303, 303, 303, 303, 200],
   'GET /alerts/sign-up/':                      [200, 200, 200, 200, 200, 200, 200],
   'GET /alerts/confirm/':                      [200, 200, 200, 200, 200, 200, 200],

@@ -48,6 +48,13 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
   // A refused passkey counts toward the client's lockout (sign-in) or the login's registrations, and is audited.
   { route: 'POST /api/accounts/passkeys/sign-in', codes: ['passkey_expired', 'passkey_unknown', 'passkey_invalid'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/accounts/passkeys/register', codes: ['passkey_expired', 'passkey_invalid', 'passkey_already_registered', 'passkey_limit'], tables: ['throttles', 'audit_events'] },
+  // A wrong authenticator code, recovery code, password or passkey at the second step, at step-up
+  // or when confirming a new authenticator counts toward the login's second-step lock, audited.
+  { route: 'POST /api/accounts/login/recovery-code', codes: ['invalid_recovery_code'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/login/second-factor/passkey', codes: ['passkey_expired', 'passkey_unknown', 'passkey_invalid'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/step-up', codes: ['invalid_code', 'invalid_recovery_code', 'wrong_password'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/step-up/passkey', codes: ['passkey_expired', 'passkey_unknown', 'passkey_invalid'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/accounts/totp/confirm', codes: ['invalid_code'], tables: ['throttles', 'audit_events'] },
   { route: 'GET /api/staff/customers', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'GET /api/staff/alerts/customer', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'POST /api/ingest/batches', codes: ['invalid_request', 'unsupported_media_type', 'batch_rejected', 'batch_id_reused', 'batch_conflict', 'batch_in_progress', 'conflict'], tables: ['ingest_token_ids'] },
@@ -172,8 +179,9 @@ describe('generated input', () => {
         const res = await send(world, plan, cookie);
         const text = await res.text();
         const logged = await takeWrites();
-        // The session minted for the caller was written just before the request: not the request's doing.
-        const writes = minted && logged[0]?.table === 'sessions' && logged[0].op === 'insert' ? logged.slice(1) : logged;
+        // The session minted for the caller (and the step-up its sign-in counts as) was written just before the request: not the request's doing.
+        const minting = minted && logged[0]?.table === 'sessions' && logged[0].op === 'insert' ? (logged[1]?.table === 'step_ups' && logged[1].op === 'insert' ? 2 : 1) : 0;
+        const writes = logged.slice(minting);
         if (writes.some((w) => w.table === 'sessions' && (w.op === 'delete' || w.columns.includes('revoked_at')))) forgetSessions();
         const { problem, refused } = judge(route, plan, res, text, writes);
         tally.requests++;

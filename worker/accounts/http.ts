@@ -9,6 +9,7 @@ import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { isFormBody } from '../http/body';
 import { ApiError, fieldsOf, handleError, invalidRequest } from '../http/errors';
+import { stepUpPageFor, StepUpRequired } from '../auth/step-up';
 import { clientHash } from './throttle';
 import { clientLabel } from './client';
 import type { AccountDeps } from './deps';
@@ -53,6 +54,8 @@ export function done(c: Context, page: string, status: string, extra: Record<str
 /** onError for the accounts sub-app: plain form posts go back to their page with an error code. */
 export function accountsOnError(err: Error, c: Context<AppEnv>) {
   const page = formPages.get(c.req.raw);
+  // A sensitive action without a recent proof: a plain form goes to the confirmation page, and comes back after.
+  if (err instanceof StepUpRequired && isPlainFormPost(c)) return c.redirect(stepUpPageFor(err.returnTo ?? page ?? '/account/security/'), 303);
   if (page && isPlainFormPost(c) && err instanceof ApiError) {
     const field = err.fields?.[0]?.field;
     const query = new URLSearchParams({ error: err.code });

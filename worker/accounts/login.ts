@@ -1,17 +1,26 @@
-/** Signing in (password, then TOTP where enrolled or required), signing out, sessions and sign-in history. */
-import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
-import { auditEvents, logins, sessions } from '../../db/schema';
+/** Signing in (password, then a second factor where the login has one: required for staff), signing out, sessions and sign-in history. */
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { auditEvents, logins, sessions, type StepUpMethod } from '../../db/schema';
 import { auditInsert } from '../audit/log';
+import { deviceAtSignIn } from '../auth/devices';
 import { newSession, resolveSession, revokeLoginSessionsUpdate, revokeSessionUpdate, liveSessions, staffRoles, type SignedInLogin } from '../auth/sessions';
-import { matchTotp } from '../auth/totp';
-import { openTotpSecret, parseTotpKeyring, sealTotpSecret, TotpSecretUnreadable } from '../auth/totp-secrets';
+import { secondFactorsOf, stepUpStatement } from '../auth/step-up';
 import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
 import { runBatch, type AccountDeps } from './deps';
 import { hashPassword, verifyPassword } from './password';
-import { clearThrottles, lockedUntil, recordFailure, throttle, type Throttle } from './throttle';
+import { checkTypedFactor, type TypedFactor } from './second-factor-check';
+import { clearThrottles, lockedUntil, recordFailure, throttle } from './throttle';
 
-export type IssuedSession = { token: string; expiresAt: Date; persistent: boolean; secondFactor: 'none' | 'pending' | 'passed' };
+export type IssuedSession = {
+  token: string;
+  expiresAt: Date;
+  persistent: boolean;
+  secondFactor: 'none' | 'pending' | 'passed';
+  /** The `__Host-device` cookie's value to set: given on a completed sign-in (worker/auth/devices.ts). */
+  device?: string;
+};
 
 const tooMany = () => new ApiError(429, 'too_many_attempts', 'Too many attempts. Please wait a while and try again, or reset your password.');
 const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'That e-mail address and password do not match a login.');
@@ -27,12 +36,15 @@ export async function loginThrottles(deps: AccountDeps, email: string) {
 /**
  * Checks e-mail and password. The same answer, after the same KDF work, whether the login does not
  * exist, is disabled or the password is wrong. `previousToken` (the cookie the browser sent) is
- * ended: a sign-in always gets a new session token.
+ * ended: a sign-in always gets a new session token. A login with a second factor (authenticator
+ * app or passkey; staff must have one) gets a pending session that grants only the second step.
+ * `deviceCookie` is the browser's `__Host-device` cookie, for the new-device notice.
  */
 export async function signIn(
   deps: AccountDeps,
   body: { email: string; password: string; remember: boolean },
   previousToken?: string | null,
+  deviceCookie?: string | null,
 ): Promise<IssuedSession> {
   const { db, now } = deps;
   const t = await loginThrottles(deps, body.email);
@@ -51,96 +63,120 @@ export async function signIn(
     ]);
     throw invalidCredentials();
   }
-  const writes = [clearThrottles(db, [t.pair, t.identity])];
+  const writes: BatchItem<'sqlite'>[] = [clearThrottles(db, [t.pair, t.identity])];
   if (check.needsRehash) {
-    writes.push(db.update(logins).set({ passwordHash: await hashPassword(body.password), updatedAt: now.toISOString() }).where(eq(logins.id, login.id)) as never);
+    writes.push(db.update(logins).set({ passwordHash: await hashPassword(body.password), updatedAt: now.toISOString() }).where(eq(logins.id, login.id)));
   }
   if (!login.emailVerifiedAt) {
     await runBatch(db, writes);
     throw new ApiError(403, 'email_not_verified', 'Please confirm your e-mail address first: open the link we sent you.');
   }
-  const needsSecondFactor = staffRoles.includes(login.role) || login.totpSecret !== null;
-  if (needsSecondFactor && !login.totpSecret) {
+  const factors = await secondFactorsOf(db, login.id);
+  const isStaff = staffRoles.includes(login.role);
+  if (isStaff && !factors.any) {
     await runBatch(db, [...writes, auditInsert(db, { event: 'login.second_factor_missing', subjectLoginId: login.id })]);
-    throw new ApiError(403, 'second_factor_not_enrolled', 'This login needs an authenticator app, but none is set up. Ask an administrator.');
+    throw new ApiError(403, 'second_factor_not_enrolled', 'This login needs a passkey or an authenticator app, but none is set up. Ask an administrator.');
   }
+  const needsSecondFactor = factors.any;
   const secondFactor = needsSecondFactor ? 'pending' : 'none';
   // "Keep me signed in" is a customer's choice; staff sessions are never remembered (worker/auth/sessions.ts).
   const session = await newSession(db, login.id, { persistent: body.remember, role: login.role, clientLabel: deps.clientLabel, now, secondFactor });
   const previous = previousToken ? [revokeSessionUpdate(db, await sha256Hex(previousToken), now)] : [];
+  // Signed in with the password alone: that is this login's full proof, so it counts as a fresh step-up.
+  const complete = needsSecondFactor ? null : await completedSignIn(deps, { loginId: login.id, email: login.email, sessionHash: session.tokenHash }, 'password', deviceCookie);
   await runBatch(db, [
     ...writes,
     ...previous,
     session.insert,
+    ...(complete?.statements ?? []),
     auditInsert(db, {
       event: needsSecondFactor ? 'login.password_accepted' : 'login.success',
       actorLoginId: login.id,
       subjectLoginId: login.id,
-      detail: { session: session.publicId, persistent: session.persistent, rehashed: check.needsRehash, client: deps.clientLabel },
+      detail: { session: session.publicId, persistent: session.persistent, rehashed: check.needsRehash, client: deps.clientLabel, ...(needsSecondFactor ? {} : { method: 'password' }) },
     }),
   ]);
-  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor };
+  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor, ...(complete ? { device: complete.device } : {}) };
 }
 
 /**
- * The second sign-in step: a TOTP code on a session that owes it. Success replaces the pending
- * session with a new one marked as second-factor-passed (rotation on privilege change).
- * `totpKeys` is TOTP_ENCRYPTION_KEYS: the stored secret is sealed (worker/auth/totp-secrets.ts);
- * one that does not open refuses the sign-in, and one in clear or under an older key is sealed anew.
+ * What every completed sign-in adds to its batch, however it was proved: the step-up record (the
+ * proof just given counts for STEP_UP_MS) and the browser's device record, with the new-device
+ * notice when the browser is new to the login.
  */
-export async function passSecondFactor(deps: AccountDeps, pendingToken: string | null | undefined, code: string, totpKeys: string): Promise<IssuedSession> {
-  const { db, now } = deps;
-  const pending = pendingToken ? await resolveSession(db, pendingToken, now, { allowPending: true }) : null;
-  const [row] = pending ? await db.select().from(sessions).where(eq(sessions.tokenHash, pending.sessionHash)).limit(1) : [];
+export async function completedSignIn(
+  deps: AccountDeps,
+  signIn: { loginId: string; email: string; sessionHash: string },
+  method: StepUpMethod,
+  deviceCookie: string | null | undefined,
+): Promise<{ statements: BatchItem<'sqlite'>[]; device: string }> {
+  const device = await deviceAtSignIn(deps.db, { ...signIn, clientLabel: deps.clientLabel, origin: deps.origin, now: deps.now }, deviceCookie);
+  return { statements: [stepUpStatement(deps.db, signIn, method, deps.now), ...device.statements], device: device.cookie };
+}
+
+/** The pending session behind the second sign-in step, or 401 `second_factor_expired`. */
+export async function pendingSignIn(deps: AccountDeps, pendingToken: string | null | undefined) {
+  const pending = pendingToken ? await resolveSession(deps.db, pendingToken, deps.now, { allowPending: true }) : null;
+  const [row] = pending ? await deps.db.select().from(sessions).where(eq(sessions.tokenHash, pending.sessionHash)).limit(1) : [];
   if (!pending || !row || row.secondFactor !== 'pending') {
     throw new ApiError(401, 'second_factor_expired', 'The sign-in took too long. Please start again.');
   }
-  const guard: Throttle = await throttle(deps.secret, 'secondFactor', pending.id);
-  if (await lockedUntil(db, [guard], now)) {
-    await runBatch(db, [auditInsert(db, { event: 'login.refused_locked', subjectLoginId: pending.id, detail: { step: 'second_factor' } })]);
-    throw tooMany();
-  }
-  const [login] = await db.select().from(logins).where(eq(logins.id, pending.id)).limit(1);
-  let secret: { secret: string; needsReseal: boolean } | null = null;
-  const keys = login?.totpSecret ? await parseTotpKeyring(totpKeys) : null;
-  if (login?.totpSecret && keys) {
-    try {
-      secret = await openTotpSecret(keys, login.id, login.totpSecret);
-    } catch (err) {
-      if (!(err instanceof TotpSecretUnreadable)) throw err;
-      // A missing or wrong key: fail closed, and tell the operators (by event and id only), not the guesser's counter.
-      console.error(JSON.stringify({ level: 'error', event: 'totp.secret_unreadable' }));
-      await runBatch(db, [auditInsert(db, { event: 'login.second_factor_unreadable', subjectLoginId: pending.id })]);
-      throw new ApiError(503, 'second_factor_unavailable', 'Your authenticator code cannot be checked right now. Please contact an administrator.');
-    }
-  }
-  const step = secret ? await matchTotp(secret.secret, code, now, login!.totpLastStep) : null;
-  const resealed = secret?.needsReseal && keys ? { totpSecret: await sealTotpSecret(keys, pending.id, secret.secret) } : {};
-  // Record the step only if no one recorded it (or a later one) first: a code is accepted once.
-  const claimed =
-    step === null
-      ? []
-      : await db
-          .update(logins)
-          .set({ totpLastStep: step, ...resealed })
-          .where(and(eq(logins.id, pending.id), or(isNull(logins.totpLastStep), lt(logins.totpLastStep, step))))
-          .returning({ id: logins.id });
-  if (!claimed.length) {
-    const locked = await recordFailure(db, [guard], now);
-    await runBatch(db, [
-      auditInsert(db, { event: 'login.second_factor_failure', subjectLoginId: pending.id }),
-      ...locked.map((scope) => auditInsert(db, { event: 'login.lockout', subjectLoginId: pending.id, detail: { scope } })),
-    ]);
-    throw new ApiError(401, 'invalid_code', 'That code is not right, or it was already used. Wait for the next code and try again.');
-  }
+  return pending;
+}
+
+/**
+ * Finishes the second sign-in step once a factor was proved (here for a typed code, by
+ * worker/auth/passkeys/ for a passkey): replaces the pending session with a new one marked as
+ * second-factor-passed (rotation on privilege change), records the step-up and the device, audits.
+ * `extra` joins the same batch (e.g. a recovery code's mail).
+ */
+export async function finishSecondFactor(
+  deps: AccountDeps,
+  pending: SignedInLogin,
+  method: Exclude<StepUpMethod, 'password'>,
+  options: { extra?: BatchItem<'sqlite'>[]; deviceCookie?: string | null } = {},
+): Promise<IssuedSession> {
+  const { db, now } = deps;
+  const [login] = await db.select({ email: logins.email }).from(logins).where(eq(logins.id, pending.id)).limit(1);
   const session = await newSession(db, pending.id, { persistent: pending.persistent, role: pending.role, clientLabel: deps.clientLabel, now, secondFactor: 'passed' });
+  const complete = await completedSignIn(deps, { loginId: pending.id, email: login?.email ?? '', sessionHash: session.tokenHash }, method, options.deviceCookie);
   await runBatch(db, [
-    clearThrottles(db, [guard]),
+    ...(options.extra ?? []),
     revokeSessionUpdate(db, pending.sessionHash, now),
     session.insert,
-    auditInsert(db, { event: 'login.success', actorLoginId: pending.id, subjectLoginId: pending.id, detail: { session: session.publicId, secondFactor: true, persistent: session.persistent, client: deps.clientLabel } }),
+    ...complete.statements,
+    auditInsert(db, {
+      event: 'login.success',
+      actorLoginId: pending.id,
+      subjectLoginId: pending.id,
+      detail: { session: session.publicId, secondFactor: true, method, persistent: session.persistent, client: deps.clientLabel },
+    }),
   ]);
-  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor: 'passed' };
+  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor: 'passed', device: complete.device };
+}
+
+/**
+ * The second sign-in step with a typed factor: an authenticator code, or a recovery code (which is
+ * then spent, audited and mailed about). `totpKeys` is TOTP_ENCRYPTION_KEYS: the stored secret is
+ * sealed (worker/auth/totp-secrets.ts); one that does not open refuses the sign-in (503).
+ */
+export async function passSecondFactor(
+  deps: AccountDeps,
+  pendingToken: string | null | undefined,
+  factor: TypedFactor,
+  totpKeys: string | undefined,
+  deviceCookie?: string | null,
+): Promise<IssuedSession> {
+  const pending = await pendingSignIn(deps, pendingToken);
+  const extra = await checkTypedFactor(deps, pending.id, factor, {
+    totpKeys,
+    context: 'sign_in',
+    wrong: () =>
+      factor.method === 'totp'
+        ? new ApiError(401, 'invalid_code', 'That code is not right, or it was already used. Wait for the next code and try again.')
+        : new ApiError(401, 'invalid_recovery_code', 'That recovery code is not right, or it was already used.'),
+  });
+  return finishSecondFactor(deps, pending, factor.method, { extra, deviceCookie });
 }
 
 export async function signOut(deps: AccountDeps, login: SignedInLogin, everywhere: boolean) {
@@ -188,7 +224,7 @@ export async function endSessions(deps: AccountDeps, login: SignedInLogin, targe
   await runBatch(db, [auditInsert(db, { event: 'session.revoked', actorLoginId: login.id, subjectLoginId: login.id, detail: { scope: 'one', session: target.session ?? null } })]);
 }
 
-const signInEvents = ['login.success', 'login.failure', 'login.lockout', 'login.second_factor_failure', 'login.refused_locked'];
+const signInEvents = ['login.success', 'login.failure', 'login.lockout', 'login.second_factor_failure', 'login.refused_locked', 'login.new_device'];
 
 /** The login's recent sign-ins and failed attempts (from the audit log). */
 export async function recentSignIns(deps: AccountDeps, loginId: string) {
@@ -200,8 +236,10 @@ export async function recentSignIns(deps: AccountDeps, loginId: string) {
     .limit(20);
   return rows.map((r) => ({
     at: r.at,
-    outcome: r.event === 'login.success' ? 'success' : r.event === 'login.lockout' ? 'locked' : 'failure',
+    outcome: r.event === 'login.success' ? 'success' : r.event === 'login.lockout' ? 'locked' : r.event === 'login.new_device' ? 'new_device' : 'failure',
     client: typeof r.detail?.client === 'string' ? r.detail.client : null,
     secondFactor: r.detail?.secondFactor === true,
+    /** How the sign-in was proved: password, totp, passkey or recovery_code (older rows: none recorded). */
+    method: typeof r.detail?.method === 'string' ? r.detail.method : null,
   }));
 }

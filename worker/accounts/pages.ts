@@ -21,23 +21,24 @@ import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
 import { passkeySection } from '../auth/passkeys/page';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
+import { fillSecondFactorSummary, signInMethodText } from './second-factor-summary';
 import { overview, profileAccountId, readProfile } from './profile';
 
 export function escapeHtml(value: unknown) {
   return String(value ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
-const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
+export const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
+export const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
 
-async function shellFor(c: Context<AppEnv>) {
+export async function shellFor(c: Context<AppEnv>, path?: string) {
   const url = new URL(c.req.url);
-  const asset = await c.env.ASSETS.fetch(new Request(new URL(url.pathname, url.origin)));
+  const asset = await c.env.ASSETS.fetch(new Request(new URL(path ?? url.pathname, url.origin)));
   return asset;
 }
 
 /** Fills the message slot (`[data-message]`) from the query's codes. */
-function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter) {
+export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter) {
   const message = messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
   if (!message) return rewriter;
   return rewriter.on('[data-message]', {
@@ -50,7 +51,7 @@ function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter) {
   });
 }
 
-function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
+export function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
   const headers = new Headers(asset.headers);
   headers.set('Cache-Control', 'no-store');
   headers.delete('ETag');
@@ -60,16 +61,16 @@ function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
 }
 
 /** A public page: only the message slot is filled. */
-const publicPage = () => async (c: Context<AppEnv>) => {
+export const publicPage = () => async (c: Context<AppEnv>) => {
   const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
   return send(c, asset, withMessage(c, new HTMLRewriter()));
 };
 
-type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
+export type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
 
 /** A signed-in page: anonymous callers go to the sign-in page. */
-const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
+export const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
   const token = getCookie(c, SESSION_COOKIE);
   const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
   if (!login) {
@@ -125,11 +126,11 @@ Signed in ${when(s.startedAt)}; last active ${when(s.lastSeenAt)}; ${s.persisten
     .join('');
   const signInsHtml = signIns.length
     ? signIns
-        .map((e) => `<li>${when(e.at)}: ${e.outcome === 'success' ? 'signed in' : e.outcome === 'locked' ? 'sign-in locked after failed attempts' : 'failed attempt'}${e.client ? `, ${escapeHtml(e.client)}` : ''}${e.secondFactor ? ', with authenticator code' : ''}</li>`)
+        .map((e) => `<li>${when(e.at)}: ${e.outcome === 'success' ? 'signed in' : e.outcome === 'locked' ? 'sign-in locked after failed attempts' : e.outcome === 'new_device' ? 'first sign-in from this browser' : 'failed attempt'}${e.client ? `, ${escapeHtml(e.client)}` : ''}${signInMethodText(e)}</li>`)
         .join('')
     : '<li>No sign-ins recorded yet.</li>';
   const passkeys = await passkeySection(deps.db, login, { escape: escapeHtml, when });
-  return rewriter
+  return (await fillSecondFactorSummary(c, login, rewriter))
     .on('[data-fill="email"]', text(me.email))
     .on('[data-fill="passkeys"]', html(passkeys.list))
     .on('[data-fill="sign-in-methods"]', text(passkeys.methods))
@@ -214,7 +215,6 @@ ${await devSmsSection(c.env)}</main></body></html>`);
 
 export const accountPages = new Hono<AppEnv>()
   .get('/login/', publicPage())
-  .get('/login/second-factor/', publicPage())
   .get('/register/', publicPage())
   .get('/password/forgot/', publicPage())
   .get('/register/verify/', publicPage())

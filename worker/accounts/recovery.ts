@@ -61,8 +61,8 @@ export async function resetPassword(deps: AccountDeps, token: string, password: 
 
 /**
  * Checks the signed-in login's current password, counting a wrong one like a failed sign-in.
- * Every password re-entry goes through here (also a deletion request's), so none can be guessed
- * outside the sign-in throttle and audit.
+ * Every password re-entry goes through here (a password change, and the password a step-up takes
+ * for a login without a second factor), so none can be guessed outside the sign-in throttle and audit.
  */
 export async function confirmCurrentPassword(deps: AccountDeps, loginId: string, password: string) {
   const { db, now } = deps;
@@ -99,10 +99,14 @@ export async function changePassword(deps: AccountDeps, signedIn: SignedInLogin,
   return { status: 'password-changed' as const, session: { token: session.token, expiresAt: session.expiresAt, persistent: signedIn.persistent } };
 }
 
-/** Starts an e-mail change: a link to the new address, a notice to the current one. */
-export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLogin, newEmail: string, currentPassword: string) {
+/**
+ * Starts an e-mail change: a link to the new address, a notice to the current one. The route has
+ * checked step-up (worker/auth/step-up.ts): the password in the form, or a recent second factor.
+ */
+export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLogin, newEmail: string) {
   const { db, now } = deps;
-  const login = await confirmCurrentPassword(deps, signedIn.id, currentPassword);
+  const [login] = await db.select().from(logins).where(eq(logins.id, signedIn.id)).limit(1);
+  if (!login) throw new ApiError(401, 'unauthenticated', 'Please sign in.');
   if (newEmail === login.email) throw new ApiError(422, 'invalid_request', 'That is already your login e-mail.', [{ field: 'newEmail', message: 'That is already your login e-mail.' }]);
   // Each request mails the new address and the current one: counted per new address, per login and per client,
   // whether or not the new address already has a login (so the answer stays the same).

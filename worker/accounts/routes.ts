@@ -26,7 +26,10 @@ import {
 import { accountDeps, accountsOnError, backTo, done, executionContext, readBody } from './http';
 import { endSessions, listSessions, passSecondFactor, recentSignIns, signIn, signOut, type IssuedSession } from './login';
 import { overview, profileAccountId, readProfile, saveProfile } from './profile';
-import { changePassword, confirmEmailChange, requestEmailChange, requestPasswordReset, resetPassword } from './recovery';
+import { changePassword, confirmCurrentPassword, confirmEmailChange, requestEmailChange, requestPasswordReset, resetPassword } from './recovery';
+import { DEVICE_COOKIE } from '../auth/devices';
+import { ensureSteppedUp } from '../auth/step-up';
+import { secondFactorApi, setSignInCookies } from './second-factor-routes';
 import { register, verifyEmail } from './register';
 import { passkeysApi } from '../auth/passkeys/routes';
 
@@ -46,6 +49,7 @@ export const accountsApi = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store');
   })
   .route('/passkeys', passkeysApi)
+  .route('/', secondFactorApi)
   .post('/register', async (c) => {
     backTo(c, '/register/');
     const deps = await accountDeps(c);
@@ -62,16 +66,19 @@ export const accountsApi = new Hono<AppEnv>()
   .post('/login', async (c) => {
     backTo(c, '/login/');
     const deps = await accountDeps(c);
-    const session = await signIn(deps, await readBody(c, loginBody), getCookie(c, SESSION_COOKIE));
-    setSessionCookie(c, session);
+    const session = await signIn(deps, await readBody(c, loginBody), getCookie(c, SESSION_COOKIE), getCookie(c, DEVICE_COOKIE));
+    setSignInCookies(c, session);
+    sendMailSoon(c, deps);
     if (session.secondFactor === 'pending') return done(c, '/login/second-factor/', 'second-factor-needed', { secondFactor: 'required' });
     return done(c, '/account/', 'signed-in');
   })
   .post('/login/second-factor', async (c) => {
     backTo(c, '/login/second-factor/');
     const { code } = await readBody(c, secondFactorBody);
-    const session = await passSecondFactor(await accountDeps(c), getCookie(c, SESSION_COOKIE), code, c.env.TOTP_ENCRYPTION_KEYS);
-    setSessionCookie(c, session);
+    const deps = await accountDeps(c);
+    const session = await passSecondFactor(deps, getCookie(c, SESSION_COOKIE), { method: 'totp', code }, c.env.TOTP_ENCRYPTION_KEYS, getCookie(c, DEVICE_COOKIE));
+    setSignInCookies(c, session);
+    sendMailSoon(c, deps);
     return done(c, '/account/', 'signed-in');
   })
   .post('/logout', requireLogin, async (c) => {
@@ -132,7 +139,9 @@ export const accountsApi = new Hono<AppEnv>()
     backTo(c, '/account/security/');
     const body = await readBody(c, changeEmailBody);
     const deps = await accountDeps(c);
-    const result = await requestEmailChange(deps, c.var.login, body.newEmail, body.currentPassword);
+    // Step-up: the password typed into the form is proof enough for a login without a second factor.
+    await ensureSteppedUp(deps, c.var.login, { returnTo: '/account/security/', password: body.currentPassword, checkPassword: (p) => confirmCurrentPassword(deps, c.var.login.id, p) });
+    const result = await requestEmailChange(deps, c.var.login, body.newEmail);
     sendMailSoon(c, deps);
     return done(c, '/account/security/', result.status);
   })

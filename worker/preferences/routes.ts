@@ -13,6 +13,7 @@ import { Hono, type Context } from 'hono';
 import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { accountDeps, accountsOnError, backTo, done, executionContext } from '../accounts/http';
+import { ensureSteppedUp } from '../auth/step-up';
 import { profileAccountId } from '../accounts/profile';
 import { requireLogin } from '../auth/require-login';
 import { isFormBody } from '../http/body';
@@ -90,7 +91,11 @@ export const preferencesApi = new Hono<AppEnv>()
   .post('/recipients', requireLogin, async (c) => {
     await backToPreferences(c);
     const body = await readFormOrJson(c, addRecipientBody);
-    const result = await addRecipient(await accountDeps(c), c.var.login.id, body);
+    const deps = await accountDeps(c);
+    // Step-up (worker/auth/step-up.ts): a new recipient will hear when water runs at the home all
+    // night or stops, which says when it is empty; it is the closest thing to adding a delegate.
+    await ensureSteppedUp(deps, c.var.login, { returnTo: null });
+    const result = await addRecipient(deps, c.var.login.id, body);
     await sendSoon(c);
     return done(c, page(body.account), result.status, { recipient: result.recipient });
   })

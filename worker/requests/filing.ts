@@ -15,6 +15,8 @@ import { accountAccess, accounts, logins, privacyRequests, receiptSigningKeys, s
 import { auditInsert } from '../audit/log';
 import type { AccountDeps } from '../accounts/deps';
 import { confirmCurrentPassword } from '../accounts/recovery';
+import { ensureSteppedUp, secondFactorsOf, StepUpRequired } from '../auth/step-up';
+import type { SignedInLogin } from '../auth/sessions';
 import { clientHash, lockedUntil, recordFailure, throttle } from '../accounts/throttle';
 import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
@@ -110,7 +112,7 @@ export function canonicalSubmission(input: PrivacyRequestInput) {
 export async function fileRequest(
   env: FilingEnv,
   input: PrivacyRequestInput,
-  options: { now?: Date; signedIn?: { id: string; role: string } | null; /** clientHash of the caller's address. */ client?: string } = {},
+  options: { now?: Date; signedIn?: SignedInLogin | null; /** clientHash of the caller's address. */ client?: string } = {},
 ): Promise<FiledRequest> {
   const now = options.now ?? new Date();
   const issuer = env.PORTAL_ORIGIN;
@@ -148,14 +150,19 @@ export async function fileRequest(
   if (until) throw new FilingThrottled(until, now);
 
   if (session && input.type === 'delete') {
-    if (!input.password) throw new ApiError(422, 'invalid_request', 'To delete your data, re-enter your password.', [{ field: 'password', message: 'Re-enter your current password to confirm a deletion.' }]);
-    // The same throttle and audit as every other password check (a wrong one counts like a failed sign-in).
+    // Step-up (worker/auth/step-up.ts): a recent second factor, or for a login without one the
+    // password re-entered here, checked with the same throttle and audit as every other password check.
     const deps: AccountDeps = { db, secret, origin: env.PORTAL_ORIGIN, now, client, clientLabel: null };
     try {
-      await confirmCurrentPassword(deps, customer!.id, input.password);
+      await ensureSteppedUp(deps, options.signedIn!, { returnTo: '/privacy/request/', password: input.password, checkPassword: (p) => confirmCurrentPassword(deps, customer!.id, p) });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'wrong_password') {
         throw new ApiError(422, 'wrong_password', 'The password is not right. To delete your data, re-enter your current password.', [{ field: 'password', message: 'The password is not right.' }]);
+      }
+      if (e instanceof StepUpRequired && !input.password && e.reason === 'stale') {
+        // Without a second factor the password is the confirmation: ask for it where it is typed.
+        const factors = await secondFactorsOf(db, customer!.id);
+        if (!factors.any) throw new ApiError(422, 'invalid_request', 'To delete your data, re-enter your password.', [{ field: 'password', message: 'Re-enter your current password to confirm a deletion.' }]);
       }
       throw e;
     }

@@ -18,6 +18,7 @@ export const requestFormProblems: ProblemCatalog = {
     too_many_requests: tooMany,
     too_many_attempts: tooMany,
     wrong_password: 'The password is not right. To delete your data, re-enter your current password.',
+    step_up_required: 'Your login has an authenticator app or a passkey: to delete your data, first confirm it is you on the page "Confirm it is you" (/account/confirm/), then send the request again within 10 minutes.',
     bad_request: 'The form could not be read. Please try again.',
     payload_too_large: 'The form was too large to accept. Please shorten the longest answers and try again.',
   },

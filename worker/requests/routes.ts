@@ -4,6 +4,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { clientHash } from '../accounts/throttle';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
+import { stepUpPageFor, StepUpRequired } from '../auth/step-up';
 import { auditInsert } from '../audit/log';
 import { ApiError, fieldsOf } from '../http/errors';
 import { packageBodySchema, privacyRequestSchema, statusBodySchema, verifyLinkSchema } from '../shared/request-schemas';
@@ -44,6 +45,8 @@ export const requests = new Hono<AppEnv>()
       return c.json(filed, 201);
     } catch (e) {
       if (e instanceof FilingThrottled) c.header('Retry-After', String(Math.max(1, Math.ceil((e.until.getTime() - Date.now()) / 1000))));
+      // A deletion by a login with a second factor and no recent proof: confirm first, then file again.
+      if (form && e instanceof StepUpRequired) return c.redirect(stepUpPageFor('/privacy/request/'), 303);
       if (form && e instanceof ApiError) return c.redirect(`/privacy/request/?${problemQuery(e.code, e.fields)}#problems`, 303);
       throw e;
     }

@@ -56,7 +56,8 @@ export const secondFactorBody = z.object({ code: z.string().trim().regex(/^\d{6}
 export const forgotPasswordBody = z.object({ email });
 export const resetPasswordBody = z.object({ token, password: newPassword });
 export const changePasswordBody = z.object({ currentPassword: existingPassword, newPassword });
-export const changeEmailBody = z.object({ newEmail: email, currentPassword: existingPassword });
+/** The password is the step-up for a login without a second factor; one with a second factor confirms on /account/confirm/ instead. */
+export const changeEmailBody = z.object({ newEmail: email, currentPassword: z.preprocess(blankToUndefined, existingPassword.optional()) });
 export const confirmLinkBody = z.object({ token });
 export const endSessionsBody = z.object({
   session: z.preprocess(blankToUndefined, z.string().max(64).optional()),

@@ -68,7 +68,18 @@ export const cookieRegistry = [
     maxAgeSeconds: 5 * 60,
     party: 'first',
     httpOnly: true,
-  },  {
+  },
+  {
+    name: '__Host-device',
+    category: 'necessary',
+    purpose:
+      'Recognises this browser as one you have signed in from before, so that we can e-mail you when your login is used from a browser it has not been used from (with a link to end that session). It holds a random number; we keep only a fingerprint of it with your login, never anything about the browser beyond its kind ("Firefox on Linux"). It is set when you sign in, and is not used for anything else.',
+    lifetime: '400 days from your last sign-in in this browser',
+    maxAgeSeconds: 400 * 24 * 60 * 60,
+    party: 'first',
+    httpOnly: true,
+  },
+  {
     name: '__Host-consent',
     category: 'necessary',
     purpose:

@@ -8,6 +8,7 @@ import { env, exports } from 'cloudflare:workers';
 import { alertNotices, alertRecipients, alerts, outboxEmails, outboxSms, recipientTopics, smsStandInMessages, type AlertNoticeKind, type AlertType, type MailTopic } from '../../../db/schema';
 import { mailTopics } from '../../../db/schema/preferences';
 import { SESSION_COOKIE, startSession } from '../../../worker/auth/sessions';
+import { stepUpStatement } from '../../../worker/auth/step-up';
 import { twilioSignature } from '../../../worker/alerts/delivery/sms/signature';
 import { givenLogin } from './accounts';
 import { db, uniqueId } from './sign-in';
@@ -21,7 +22,9 @@ export type Household = { meter: GivenMeter; accountId: string; holder: { id: st
 export async function givenHousehold(options: { kind?: 'water' | 'electric' } = {}): Promise<Household> {
   const meter = await givenMeter({ kind: options.kind ?? 'water' });
   const holder = await givenLogin({ holderOf: [meter.accountId] });
-  const { token } = await startSession(db(), holder.id, { persistent: false, secondFactor: 'none' });
+  const { token, tokenHash } = await startSession(db(), holder.id, { persistent: false, secondFactor: 'none' });
+  // Fresh from signing in with the password: that proof counts as a step-up (worker/auth/step-up.ts).
+  await stepUpStatement(db(), { sessionHash: tokenHash, loginId: holder.id }, 'password', new Date());
   return { meter, accountId: meter.accountId, holder, cookie: `${SESSION_COOKIE}=${token}` };
 }
 

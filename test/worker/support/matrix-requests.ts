@@ -99,6 +99,23 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /api/accounts/passkeys/sign-in/options': () => ({ method: 'POST', path: '/api/accounts/passkeys/sign-in/options', json: {} }),
   'POST /api/accounts/passkeys/sign-in': () => ({ method: 'POST', path: '/api/accounts/passkeys/sign-in', json: { credential: strayAssertion } }),
   'POST /api/accounts/passkeys/proof/options': () => ({ method: 'POST', path: '/api/accounts/passkeys/proof/options', json: { purpose: 'step_up' } }),
+  'POST /api/accounts/login/recovery-code': () => ({ method: 'POST', path: '/api/accounts/login/recovery-code', json: { recoveryCode: 'AAAA-AAAA-AAAA-AAAA' } }),
+  'POST /api/accounts/login/second-factor/passkey': () => ({ method: 'POST', path: '/api/accounts/login/second-factor/passkey', json: { credential: strayAssertion } }),
+  'POST /api/accounts/step-up': () => ({ method: 'POST', path: '/api/accounts/step-up', json: { code: '000000', return: '/account/security/' } }),
+  'POST /api/accounts/step-up/passkey': () => ({ method: 'POST', path: '/api/accounts/step-up/passkey', json: { credential: strayAssertion } }),
+  'POST /api/accounts/totp/start': () => ({ method: 'POST', path: '/api/accounts/totp/start', json: {} }),
+  // No set-up in progress for anyone (an earlier row may have started one): the same answer for every caller.
+  'POST /api/accounts/totp/confirm': async () => {
+    await env.DB.prepare('DELETE FROM totp_enrolments').run();
+    return { method: 'POST', path: '/api/accounts/totp/confirm', json: { code: '000000' } };
+  },
+  'POST /api/accounts/totp/remove': () => ({ method: 'POST', path: '/api/accounts/totp/remove', json: {} }),
+  // A's holder holds a passkey, so has a second factor for codes to stand in for; the other callers have none.
+  'POST /api/accounts/recovery-codes': async (w) => {
+    await passkeyOfHolder(w);
+    return { method: 'POST', path: '/api/accounts/recovery-codes', json: {} };
+  },
+  'POST /api/accounts/sessions/end-by-link': () => ({ method: 'POST', path: '/api/accounts/sessions/end-by-link', json: { token: 'A'.repeat(43) } }),
   'GET /api/usage/meters': () => ({ method: 'GET', path: '/api/usage/meters' }),
   'GET /api/usage/meters/:meterId/series': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/series?from=2026-10-01&to=2026-10-03` }),
   'GET /api/usage/meters/:meterId/export.csv': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/export.csv?from=2026-10-01&to=2026-10-03` }),
@@ -141,6 +158,10 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /account/': () => ({ method: 'GET', path: '/account/' }),
   'GET /account/profile/': (w) => ({ method: 'GET', path: `/account/profile/?account=${w.a.id}` }),
   'GET /account/security/': () => ({ method: 'GET', path: '/account/security/' }),
+  'GET /account/security/totp/': () => ({ method: 'GET', path: '/account/security/totp/' }),
+  'GET /account/security/recovery-codes/': () => ({ method: 'GET', path: '/account/security/recovery-codes/' }),
+  'GET /account/confirm/': () => ({ method: 'GET', path: '/account/confirm/?return=%2Faccount%2Fsecurity%2F' }),
+  'GET /account/end-session/': () => ({ method: 'GET', path: '/account/end-session/' }),
   'GET /account/preferences/': (w) => ({ method: 'GET', path: `/account/preferences/?account=${w.a.id}` }),
   'GET /alerts/sign-up/': () => ({ method: 'GET', path: '/alerts/sign-up/' }),
   'GET /alerts/confirm/': () => ({ method: 'GET', path: '/alerts/confirm/' }),

@@ -9,6 +9,7 @@ import { env, exports } from 'cloudflare:workers';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { accountAccess, bills, logins, type LoginRole } from '../../../db/schema';
 import { startSession, SESSION_COOKIE, type SecondFactorState } from '../../../worker/auth/sessions';
+import { secondFactorsOf, stepUpStatement } from '../../../worker/auth/step-up';
 import { issueFormToken } from '../../../worker/requests/form-token';
 import { statusToken } from '../../../worker/requests/links';
 import { givenAccount, givenUtility, uniqueId } from './sign-in';
@@ -90,7 +91,14 @@ export async function givenHelpRequest(accountId: string, meterId: string, statu
 
 /** A session cookie for an existing login (staff sessions have passed the second factor unless told otherwise). */
 export async function sessionCookie(loginId: string, secondFactor: SecondFactorState = 'none') {
-  const { token } = await startSession(db(), loginId, { persistent: false, secondFactor });
+  const { token, tokenHash } = await startSession(db(), loginId, { persistent: false, secondFactor });
+  // A session fresh from its sign-in, whose proof counts as a step-up (worker/auth/step-up.ts): the
+  // proofs ask who may do what; step-up itself is tested in step-up*.test.ts.
+  // A login holding a passkey (the matrix gives A's holder some) signed in with it; one with none, with its password.
+  if (secondFactor !== 'pending') {
+    const factors = await secondFactorsOf(db(), loginId);
+    await stepUpStatement(db(), { sessionHash: tokenHash, loginId }, factors.passkeys > 0 ? 'passkey' : factors.totp || secondFactor === 'passed' ? 'totp' : 'password', new Date());
+  }
   return `${SESSION_COOKIE}=${token}`;
 }
 

@@ -9,6 +9,8 @@ import type { ZodType } from 'zod';
 import { batchEnvelope, sections } from '../../../worker/ingest/batch';
 import { changeEmailBody, changePasswordBody, confirmLinkBody, endSessionsBody, forgotPasswordBody, loginBody, profileBody, registerBody, resetPasswordBody, secondFactorBody } from '../../../worker/shared/account-forms';
 import { passkeyProofOptionsBody, passkeySignInBody, registerPasskeyBody, removePasskeyBody, renamePasskeyBody } from '../../../worker/shared/passkey-forms';
+import { passkeyAssertionBody } from '../../../worker/shared/passkey-forms';
+import { endSessionLinkBody, passkeyStepUpBody, recoveryCodeBody, stepUpBody, totpConfirmBody } from '../../../worker/shared/second-factor-forms';
 import { consentFormSchema, consentJsonSchema, withdrawFormSchema } from '../../../worker/shared/consent-schema';
 import {
   correctionDecisionSchema,
@@ -204,6 +206,15 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/accounts/passkeys/sign-in/options': anyBody,
     'POST /api/accounts/passkeys/sign-in': { body: schemaBody(passkeySignInBody) },
     'POST /api/accounts/passkeys/proof/options': { body: schemaBody(passkeyProofOptionsBody) },
+    'POST /api/accounts/login/recovery-code': { body: schemaBody(recoveryCodeBody) },
+    'POST /api/accounts/login/second-factor/passkey': { body: schemaBody(passkeyAssertionBody) },
+    'POST /api/accounts/step-up': { body: schemaBody(stepUpBody) },
+    'POST /api/accounts/step-up/passkey': { body: schemaBody(passkeyStepUpBody) },
+    'POST /api/accounts/totp/start': anyBody,
+    'POST /api/accounts/totp/confirm': { body: schemaBody(totpConfirmBody) },
+    'POST /api/accounts/totp/remove': anyBody,
+    'POST /api/accounts/recovery-codes': anyBody,
+    'POST /api/accounts/sessions/end-by-link': { body: schemaBody(endSessionLinkBody) },
     'GET /api/usage/meters': {},
     'GET /api/usage/meters/:meterId/series': meter,
     'GET /api/usage/meters/:meterId/export.csv': meter,
@@ -254,6 +265,10 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
     'GET /account/profile/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/security/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/security/totp/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/security/recovery-codes/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/confirm/': { query: fc.record({ return: fc.oneof(fc.constantFrom('/account/security/', '/privacy/request/', '//evil.example/', 'https://evil.example/'), oddString), status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/end-session/': { query: fc.record({ token: hints.token!, status: oddString, error: oddString }, { requiredKeys: [] }) },
     'GET /account/alerts/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/alerts/alert/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.alertId, world.b.alertId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/alerts/settings/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },

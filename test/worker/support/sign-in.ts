@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { env } from 'cloudflare:workers';
 import { accountAccess, accounts, logins, utilities, type LoginRole } from '../../../db/schema';
 import { staffRoles, startSession, SESSION_COOKIE } from '../../../worker/auth/sessions';
+import { stepUpStatement } from '../../../worker/auth/step-up';
 
 /**
  * Test data builders that write real rows into the test's D1. Each test makes its own,
@@ -37,6 +38,8 @@ export async function signedIn(options: {
   role?: LoginRole;
   holderOf?: string[];
   delegateOf?: { accountId: string; usage?: boolean; billing?: boolean; manage?: boolean }[];
+  /** Whether the session has just proved its login (as a real sign-in has); false for a session older than the step-up window. */
+  steppedUp?: boolean;
 } = {}) {
   const loginId = uniqueId('login');
   await db().insert(logins).values({ id: loginId, email: `${loginId}@test.example`, emailVerifiedAt: new Date().toISOString(), passwordHash: 'test:no-password', role: options.role ?? 'customer' });
@@ -48,6 +51,9 @@ export async function signedIn(options: {
   }
   // Staff sessions count as having passed the second factor, as after a real TOTP step.
   const role = options.role ?? 'customer';
-  const { token } = await startSession(db(), loginId, { persistent: false, secondFactor: staffRoles.includes(role) ? 'passed' : 'none' });
-  return { loginId, cookie: `${SESSION_COOKIE}=${token}` };
+  const staff = staffRoles.includes(role);
+  const { token, tokenHash } = await startSession(db(), loginId, { persistent: false, secondFactor: staff ? 'passed' : 'none' });
+  // As after a real sign-in, whose proof counts as a fresh step-up (worker/auth/step-up.ts), unless told otherwise.
+  if (options.steppedUp !== false) await stepUpStatement(db(), { sessionHash: tokenHash, loginId }, staff ? 'totp' : 'password', new Date());
+  return { loginId, cookie: `${SESSION_COOKIE}=${token}`, sessionHash: tokenHash };
 }

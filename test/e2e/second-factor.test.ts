@@ -1,0 +1,123 @@
+/**
+ * An authenticator app and recovery codes in Chromium, as a customer uses them: set up the app
+ * from the security page (QR code drawn by the portal, the key as text for typing), make recovery
+ * codes, sign out, sign in with the password and a recovery code, then with the password and the
+ * app's code; with JavaScript and without. Every page on the way is checked with axe (a page seen
+ * without JavaScript is checked as the same URL in a context that has it, for axe's sake).
+ * Codes are computed here from the key the page shows, as an app would.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { demoRegistrationFacts } from '../../db/demo/facts';
+import { totpCode } from '../../worker/auth/totp';
+import { openPage, seriousAxeViolations, useChromium } from './browser';
+
+const origin = inject('portalOrigin');
+const chromium = useChromium();
+
+async function post(path: string, body: unknown) {
+  return fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Origin: origin }, body: JSON.stringify(body) });
+}
+
+/** A verified customer login on a demo account no other test holds, through the API and the development outbox. */
+async function registeredCustomer(accountId: string, tag: string) {
+  const facts = demoRegistrationFacts(accountId);
+  const email = `e2e-totp-${tag}-${Date.now()}@customers.example`;
+  const password = 'an otter under the old mill bridge';
+  expect((await post('/api/accounts/register', { accountNumber: facts.accountNumber, serviceZip: facts.serviceZip, lastBillAmount: facts.lastBillAmount, email, password })).status).toBe(200);
+  const outbox = await (await fetch(`${origin}/dev/outbox/`)).text();
+  const mail = outbox.split('<li class="mail"').find((m) => m.includes(email) && m.includes('verify-email'))!;
+  const token = /#token=([A-Za-z0-9._~-]+)/.exec(mail)![1]!;
+  expect((await post('/api/accounts/verify-email', { token })).status).toBe(200);
+  return { email, password };
+}
+
+async function expectAccessible(page: Page, scriptless: boolean) {
+  if (!scriptless) {
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    return;
+  }
+  const checker = await chromium.browser.newContext();
+  await checker.addCookies(await page.context().cookies());
+  const twin = await checker.newPage();
+  await twin.goto(page.url());
+  expect(await seriousAxeViolations(twin)).toEqual([]);
+  await checker.close();
+}
+
+async function submit(page: Page, formSelector: string, expectedPath: RegExp) {
+  await Promise.all([page.waitForURL(expectedPath), page.locator(`${formSelector} button[type="submit"]`).first().click()]);
+}
+
+async function passwordStep(page: Page, who: { email: string; password: string }, expectedPath: RegExp) {
+  await page.goto(`${origin}/login/`);
+  await page.getByLabel('E-mail address').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await submit(page, 'form[action="/api/accounts/login"]', expectedPath);
+}
+
+const modes = [
+  { name: 'with JavaScript', javaScriptEnabled: true, accountId: 'acct-0241' },
+  { name: 'without JavaScript', javaScriptEnabled: false, accountId: 'acct-0242' },
+];
+
+describe('authenticator app and recovery codes in Chromium', () => {
+  for (const mode of modes) {
+    it(`sets up the app, makes recovery codes, and signs in with a recovery code and with the app ${mode.name}; axe-clean`, async () => {
+      const scriptless = !mode.javaScriptEnabled;
+      const who = await registeredCustomer(mode.accountId, scriptless ? 'nojs' : 'js');
+      const { context, page, consoleErrors } = await openPage(chromium.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      page.setDefaultTimeout(15_000);
+      await passwordStep(page, who, /\/account\/\?status=signed-in$/);
+
+      await page.goto(`${origin}/account/security/`);
+      await expect(page.locator('[data-fill="totp-summary"]').textContent()).resolves.toContain('No authenticator app is set up');
+      await Promise.all([page.waitForURL(/\/account\/security\/totp\/$/), page.getByRole('link', { name: 'Set up an authenticator app' }).click()]);
+      await expectAccessible(page, scriptless);
+      // Just signed in: that proof still counts, so no confirmation is asked before starting.
+      await submit(page, 'form[action="/api/accounts/totp/start"]', /\/account\/security\/totp\/\?status=totp-started$/);
+      await expect(page.getByRole('img', { name: /QR code for setting up/ }).isVisible()).resolves.toBe(true);
+      const key = (await page.locator('code.secret').textContent())!.replace(/\s/g, '');
+      expect(key).toMatch(/^[A-Z2-7]{32}$/);
+      await expectAccessible(page, scriptless);
+      await page.getByLabel('6-digit code').fill(await totpCode(key, new Date()));
+      await submit(page, 'form[action="/api/accounts/totp/confirm"]', /\/account\/security\/recovery-codes\/\?status=totp-enabled$/);
+      await expect(page.locator('[data-message]').first().textContent()).resolves.toContain('Now make your recovery codes');
+      await expectAccessible(page, scriptless);
+
+      // The codes are the answer to the form itself: shown this once.
+      await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Make new recovery codes' }).click()]);
+      await page.locator('ol.recovery-codes li').first().waitFor();
+      const codes = await page.locator('ol.recovery-codes code').allTextContents();
+      expect(codes).toHaveLength(10);
+      // The answer to a POST cannot be loaded again for axe's scriptless twin; its shell is the page checked just above.
+      if (!scriptless) expect(await seriousAxeViolations(page)).toEqual([]);
+
+      await page.goto(`${origin}/account/security/`);
+      await submit(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
+
+      // Lost phone: the password, then a recovery code.
+      await passwordStep(page, who, /\/login\/second-factor\/\?status=second-factor-needed$/);
+      await expectAccessible(page, scriptless);
+      await expect(page.getByLabel('Recovery code').isVisible()).resolves.toBe(true);
+      await page.getByLabel('Recovery code').fill(codes[0]!.toLowerCase());
+      await submit(page, 'form[action="/api/accounts/login/recovery-code"]', /\/account\/\?status=signed-in-with-recovery-code$/);
+      await page.goto(`${origin}/account/security/`);
+      await expect(page.locator('[data-fill="recovery-summary"]').textContent()).resolves.toContain('9 of 10 recovery codes are unused');
+      await submit(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
+
+      // The app: its next code (the current one was spent confirming the set-up).
+      await passwordStep(page, who, /\/login\/second-factor\/\?status=second-factor-needed$/);
+      await page.getByLabel('6-digit code').fill(await totpCode(key, new Date(Date.now() + 30_000)));
+      await submit(page, 'form[action="/api/accounts/login/second-factor"]', /\/account\/\?status=signed-in$/);
+      await expect(page.locator('h1').textContent()).resolves.toBe('Your account');
+
+      // A sensitive change after the proof has lapsed asks to confirm, then comes back.
+      await page.goto(`${origin}/account/confirm/?return=%2Faccount%2Fsecurity%2F`);
+      await expectAccessible(page, scriptless);
+      await expect(page.getByText('With your password').count()).resolves.toBe(0);
+      expect(consoleErrors).toEqual([]);
+      await context.close();
+    });
+  }
+});
