@@ -99,8 +99,8 @@ describe('authenticator app and recovery codes in Chromium', () => {
       // Lost phone: the password, then a recovery code.
       await passwordStep(page, who, /\/login\/second-factor\/\?status=second-factor-needed$/);
       await expectAccessible(page, scriptless);
-      await expect(page.getByLabel('Recovery code').isVisible()).resolves.toBe(true);
-      await page.getByLabel('Recovery code').fill(codes[0]!.toLowerCase());
+      await expect(page.getByLabel('Recovery code', { exact: true }).isVisible()).resolves.toBe(true);
+      await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]!.toLowerCase());
       await submit(page, 'form[action="/api/accounts/login/recovery-code"]', /\/account\/\?status=signed-in-with-recovery-code$/);
       await page.goto(`${origin}/account/security/`);
       await expect(page.locator('[data-fill="recovery-summary"]').textContent()).resolves.toContain('9 of 10 recovery codes are unused');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, passkeyChallenges, passkeyCredentials } from '../../db/schema';
 import { db, get, givenLogin, login, mailsTo, postForm, postJson, sessionCookieFrom } from './support/accounts';
 import { SoftAuthenticator } from './support/passkey-authenticator';
-import { errorCode, givenPasskey, passkeyIp, registrationOptions } from './support/passkeys';
+import { errorCode, givenPasskey, passkeyIp, registrationOptions, steppedUp } from './support/passkeys';
 import { signedIn } from './support/sign-in';
 
 async function signedInCustomer() {
@@ -92,6 +92,7 @@ describe('registering a passkey', () => {
     const authenticator = await SoftAuthenticator.create();
     const credential = await authenticator.register(await registrationOptions(who.cookie));
     expect((await postJson('/api/accounts/passkeys/register', { credential }, { cookie: who.cookie })).status).toBe(200);
+    await steppedUp(who.cookie, 'passkey');
     const again = await postJson('/api/accounts/passkeys/register', { credential }, { cookie: who.cookie });
     expect(await errorCode(again)).toBe('passkey_expired');
     expect(await storedFor(who.id)).toHaveLength(1);
@@ -157,6 +158,27 @@ describe('registering a passkey', () => {
     expect(await storedFor(who.id)).toEqual([]);
   });
 
+  it('asks a session without a recent proof to confirm it is the customer first (step-up), for adding and for removing', async () => {
+    const who = await signedInCustomer();
+    const { id } = await givenPasskey(who.cookie);
+    // A session that never proved its login again (signed in elsewhere, or long ago).
+    const stale = await signedIn({ steppedUp: false });
+    for (const path of ['/api/accounts/passkeys/register/options', '/api/accounts/passkeys/register']) {
+      const res = await postJson(path, {}, { cookie: stale.cookie });
+      expect(res.status, path).toBe(403);
+      expect(await errorCode(res), path).toBe('step_up_required');
+    }
+    await env.DB.prepare('DELETE FROM step_ups WHERE login_id = ?1').bind(who.id).run();
+    const form = await postForm('/api/accounts/passkeys/remove', { passkey: id }, { cookie: who.cookie });
+    expect(form.headers.get('Location')).toMatch(/^\/account\/confirm\/\?return=%2Faccount%2Fsecurity%2F/);
+    expect(await storedFor(who.id)).toHaveLength(1);
+    // With a passkey, the password alone no longer confirms: the passkey (or another second factor) does.
+    await steppedUp(who.cookie, 'password');
+    expect(await errorCode(await postJson('/api/accounts/passkeys/remove', { passkey: id }, { cookie: who.cookie }))).toBe('step_up_required');
+    await steppedUp(who.cookie, 'passkey');
+    expect((await postJson('/api/accounts/passkeys/remove', { passkey: id }, { cookie: who.cookie })).status).toBe(200);
+  });
+
   it('refuses anonymous callers', async () => {
     expect((await postJson('/api/accounts/passkeys/register/options', {})).status).toBe(401);
     expect((await postJson('/api/accounts/passkeys/register', {})).status).toBe(401);
@@ -189,6 +211,7 @@ describe('naming and removing passkeys', () => {
 
   it('never lets a staff login remove its last second factor', async () => {
     const staff = await signedIn({ role: 'support' });
+    await steppedUp(staff.cookie, 'totp');
     const { id } = await givenPasskey(staff.cookie);
     const res = await postJson('/api/accounts/passkeys/remove', { passkey: id }, { cookie: staff.cookie });
     expect(res.status).toBe(409);

@@ -6,14 +6,14 @@
 import { and, eq } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, passkeyChallenges, passkeyCredentials, sessions } from '../../db/schema';
+import { auditEvents, passkeyChallenges, passkeyCredentials, sessions, stepUps } from '../../db/schema';
 import { checkPasskeyProof, passkeyProofOptions, PasskeyRefused } from '../../worker/auth/passkeys/second-factor';
 import { relyingParty } from '../../worker/auth/passkeys/relying-party';
 import { startSession } from '../../worker/auth/sessions';
 import { sha256Hex } from '../../worker/auth/tokens';
 import { db, depsAt, get, givenLogin, login, postJson, sessionCookieFrom } from './support/accounts';
 import { SoftAuthenticator } from './support/passkey-authenticator';
-import { ATTEMPT_COOKIE, errorCode, givenPasskey, passkeyIp, postSignIn, signInOptions, signInWith } from './support/passkeys';
+import { ATTEMPT_COOKIE, errorCode, givenPasskey, passkeyIp, postSignIn, signInOptions, signInWith, steppedUp } from './support/passkeys';
 import { signedIn } from './support/sign-in';
 
 const rp = relyingParty(env.PORTAL_ORIGIN);
@@ -53,8 +53,18 @@ describe('signing in with a passkey alone', () => {
     expect(stored?.lastUsedAt).not.toBeNull();
   });
 
+  it('counts as a fresh step-up by passkey, and records the browser (a new one is mailed about)', async () => {
+    const who = await customerWithPasskey();
+    const { res, session } = await signInWith(who.authenticator);
+    const hash = await sha256Hex(session!.split('=')[1]!);
+    const [stepUp] = await db().select().from(stepUps).where(eq(stepUps.sessionHash, hash));
+    expect(stepUp).toMatchObject({ loginId: who.id, method: 'passkey' });
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-device='))).toBe(true);
+  });
+
   it('lets staff in with a passkey alone, as a second factor passed', async () => {
     const staff = await signedIn({ role: 'privacy_officer' });
+    await steppedUp(staff.cookie, 'totp');
     const { authenticator } = await givenPasskey(staff.cookie);
     const { res, session } = await signInWith(authenticator);
     expect(res.status).toBe(200);

@@ -1,7 +1,9 @@
 /** Driving the passkey routes as the page scripts do, with a software authenticator. */
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { expect } from 'vitest';
-import { postJson, sessionCookieFrom } from './accounts';
+import { stepUpStatement } from '../../../worker/auth/step-up';
+import { resolveSession } from '../../../worker/auth/sessions';
+import { db, postJson, sessionCookieFrom } from './accounts';
 import { SoftAuthenticator } from './passkey-authenticator';
 
 export const ATTEMPT_COOKIE = '__Host-passkey-attempt';
@@ -18,13 +20,23 @@ export async function registrationOptions(cookie: string, ip = passkeyIp()) {
   return res.json<PublicKeyCredentialCreationOptionsJSON>();
 }
 
-/** Registers a new software passkey for the session's login; returns the authenticator and the passkey's id. */
+/** Records a fresh step-up on the session (as the confirmation page does), so that it may add and remove passkeys. */
+export async function steppedUp(cookie: string, method: 'password' | 'passkey' | 'totp' = 'password') {
+  const login = (await resolveSession(db(), cookie.split('=')[1]!))!;
+  await stepUpStatement(db(), { sessionHash: login.sessionHash, loginId: login.id }, method, new Date());
+  return cookie;
+}
+
+/** Registers a new software passkey for the session's login (which must have a fresh step-up); returns the authenticator and the passkey's id. */
 export async function givenPasskey(cookie: string, options: { counts?: boolean; name?: string } = {}) {
   const authenticator = await SoftAuthenticator.create({ counts: options.counts ?? false });
   const ip = passkeyIp();
   const credential = await authenticator.register(await registrationOptions(cookie, ip));
   const res = await postJson('/api/accounts/passkeys/register', { name: options.name ?? 'Test key', credential }, { cookie, ip });
   expect(res.status, await res.clone().text()).toBe(200);
+  // Once the login has a passkey its password no longer counts as a step-up: as if the customer
+  // then confirmed with the new passkey, so the test can go on adding and removing.
+  await steppedUp(cookie, 'passkey');
   const body = await res.json<{ passkey: { id: string } }>();
   return { authenticator, id: body.passkey.id };
 }

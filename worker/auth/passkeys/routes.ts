@@ -12,12 +12,15 @@ import { getCookie } from 'hono/cookie';
 import { sessions } from '../../../db/schema';
 import { accountDeps, accountsOnError, backTo, done, executionContext, readBody } from '../../accounts/http';
 import type { AppEnv } from '../../app-types';
+import { setSignInCookies } from '../../accounts/second-factor-routes';
 import { clearRegisteredCookie, setRegisteredCookie } from '../../http/cookies';
 import { ApiError } from '../../http/errors';
 import { deliverSoon } from '../../mail/deliver';
 import { passkeyProofOptionsBody, passkeySignInBody, registerPasskeyBody, removePasskeyBody, renamePasskeyBody } from '../../shared/passkey-forms';
 import { requireLogin } from '../require-login';
+import { DEVICE_COOKIE } from '../devices';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../sessions';
+import { ensureSteppedUp, requireStepUp } from '../step-up';
 import { finishPasskeyRegistration, listPasskeys, removeOwnPasskey, renameOwnPasskey, startPasskeyRegistration } from './manage';
 import { relyingParty } from './relying-party';
 import { passkeyProofOptions } from './second-factor';
@@ -26,12 +29,7 @@ import { passkeySignInOptions, signInWithPasskey } from './sign-in';
 export const PASSKEY_ATTEMPT_COOKIE = '__Host-passkey-attempt';
 
 const rpOf = (c: Context<AppEnv>) => relyingParty(c.env.PORTAL_ORIGIN);
-
-/** A session cookie for the new session; persistent only when the customer asked to be remembered. */
-function setSession(c: Context<AppEnv>, session: { token: string; expiresAt: Date; persistent: boolean }) {
-  const maxAgeSeconds = session.persistent ? Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)) : undefined;
-  setRegisteredCookie(c, SESSION_COOKIE, session.token, { persistent: session.persistent, ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}) });
-}
+const SECURITY = '/account/security/';
 
 /** The session that owes its second sign-in step (password accepted, passkey or code still due), or a 401. */
 async function pendingSession(c: Context<AppEnv>): Promise<SignedInLogin> {
@@ -45,8 +43,10 @@ async function pendingSession(c: Context<AppEnv>): Promise<SignedInLogin> {
 
 export const passkeysApi = new Hono<AppEnv>()
   .get('/', requireLogin, async (c) => c.json({ passkeys: await listPasskeys((await accountDeps(c)).db, c.var.login.id) }))
-  .post('/register/options', requireLogin, async (c) => c.json(await startPasskeyRegistration(await accountDeps(c), rpOf(c), c.var.login)))
-  .post('/register', requireLogin, async (c) => {
+  // Adding or removing a way to sign in needs a fresh proof (worker/auth/step-up.ts): a session
+  // someone else got hold of must not add a passkey that outlives a password change.
+  .post('/register/options', requireLogin, requireStepUp(SECURITY), async (c) => c.json(await startPasskeyRegistration(await accountDeps(c), rpOf(c), c.var.login)))
+  .post('/register', requireLogin, requireStepUp(SECURITY), async (c) => {
     const body = await readBody(c, registerPasskeyBody);
     const deps = await accountDeps(c);
     const passkey = await finishPasskeyRegistration(deps, rpOf(c), c.var.login, body);
@@ -54,18 +54,19 @@ export const passkeysApi = new Hono<AppEnv>()
     return c.json({ status: 'passkey-added', redirect: '/account/security/?status=passkey-added', passkey });
   })
   .post('/rename', requireLogin, async (c) => {
-    backTo(c, '/account/security/');
+    backTo(c, SECURITY);
     const body = await readBody(c, renamePasskeyBody);
     await renameOwnPasskey(await accountDeps(c), c.var.login, body);
-    return done(c, '/account/security/', 'passkey-renamed');
+    return done(c, SECURITY, 'passkey-renamed');
   })
   .post('/remove', requireLogin, async (c) => {
-    backTo(c, '/account/security/');
+    backTo(c, SECURITY);
     const body = await readBody(c, removePasskeyBody);
     const deps = await accountDeps(c);
+    await ensureSteppedUp(deps, c.var.login, { returnTo: SECURITY });
     await removeOwnPasskey(deps, c.var.login, body);
     deliverSoon(executionContext(c), c.env, deps.db);
-    return done(c, '/account/security/', 'passkey-removed');
+    return done(c, SECURITY, 'passkey-removed');
   })
   .post('/sign-in/options', async (c) => {
     const { attempt, options } = await passkeySignInOptions(await accountDeps(c), rpOf(c), getCookie(c, PASSKEY_ATTEMPT_COOKIE));
@@ -74,9 +75,12 @@ export const passkeysApi = new Hono<AppEnv>()
   })
   .post('/sign-in', async (c) => {
     const body = await readBody(c, passkeySignInBody);
-    const session = await signInWithPasskey(await accountDeps(c), rpOf(c), getCookie(c, PASSKEY_ATTEMPT_COOKIE), body, getCookie(c, SESSION_COOKIE));
+    const deps = await accountDeps(c);
+    const session = await signInWithPasskey(deps, rpOf(c), getCookie(c, PASSKEY_ATTEMPT_COOKIE), body, getCookie(c, SESSION_COOKIE), getCookie(c, DEVICE_COOKIE));
     clearRegisteredCookie(c, PASSKEY_ATTEMPT_COOKIE);
-    setSession(c, session);
+    setSignInCookies(c, { ...session, secondFactor: 'passed' });
+    // A browser new to the login was mailed a notice (worker/auth/devices.ts).
+    deliverSoon(executionContext(c), c.env, deps.db);
     return c.json({ status: 'signed-in', redirect: '/account/?status=signed-in' });
   })
   .post('/proof/options', async (c) => {

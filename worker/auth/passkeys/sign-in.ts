@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { logins } from '../../../db/schema';
 import type { AccountDeps } from '../../accounts/deps';
 import { runBatch } from '../../accounts/deps';
+import { completedSignIn } from '../../accounts/login';
 import { clearThrottles, lockedUntil, recordFailure, throttle } from '../../accounts/throttle';
 import { auditInsert } from '../../audit/log';
 import { ApiError } from '../../http/errors';
@@ -40,13 +41,16 @@ export async function passkeySignInOptions(deps: AccountDeps, rp: RelyingParty, 
   return { attempt, options };
 }
 
-export type PasskeySession = { token: string; expiresAt: Date; persistent: boolean; loginId: string; sessionHash: string };
+/** The new session, and the device cookie value for the new-device notice (worker/auth/devices.ts). */
+export type PasskeySession = { token: string; expiresAt: Date; persistent: boolean; loginId: string; sessionHash: string; device: string };
 
 /**
  * Checks the passkey and starts a session that has passed its second factor. Refusals count per
  * client (and are audited against the passkey's login when one was named); a login that is
  * disabled or whose e-mail was never confirmed is refused like an unknown passkey.
- * `previousToken` (the session cookie the browser sent, perhaps a pending one) is ended.
+ * `previousToken` (the session cookie the browser sent, perhaps a pending one) is ended. Like every
+ * completed sign-in, it counts as a fresh step-up (by passkey) and records the browser, mailing the
+ * customer when it is new to the login (`deviceCookie`, completedSignIn in worker/accounts/login.ts).
  */
 export async function signInWithPasskey(
   deps: AccountDeps,
@@ -54,6 +58,7 @@ export async function signInWithPasskey(
   attempt: string | undefined,
   body: { credential: AuthenticationCredential; remember: boolean },
   previousToken?: string | null,
+  deviceCookie?: string | null,
 ): Promise<PasskeySession> {
   const { db, now } = deps;
   const guard = await throttle(deps.secret, 'passkeyClient', deps.client);
@@ -69,10 +74,12 @@ export async function signInWithPasskey(
     if (!login || login.status !== 'active' || !login.emailVerifiedAt) throw new PasskeyRefused('unknown_credential', verified.loginId);
     const session = await newSession(db, login.id, { persistent: body.remember, role: login.role, clientLabel: deps.clientLabel, now, secondFactor: 'passed' });
     const previous = previousToken ? [revokeSessionUpdate(db, await sha256Hex(previousToken), now)] : [];
+    const complete = await completedSignIn(deps, { loginId: login.id, email: login.email, sessionHash: session.tokenHash }, 'passkey', deviceCookie);
     await runBatch(db, [
       clearThrottles(db, [guard]),
       ...previous,
       session.insert,
+      ...complete.statements,
       auditInsert(db, {
         event: 'login.success',
         actorLoginId: login.id,
@@ -80,7 +87,7 @@ export async function signInWithPasskey(
         detail: { session: session.publicId, method: 'passkey', passkey: verified.passkeyId, secondFactor: true, persistent: session.persistent, client: deps.clientLabel },
       }),
     ]);
-    return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, loginId: login.id, sessionHash: session.tokenHash };
+    return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, loginId: login.id, sessionHash: session.tokenHash, device: complete.device };
   } catch (err) {
     if (!(err instanceof PasskeyRefused)) throw err;
     const locked = await recordFailure(db, [guard], now);
