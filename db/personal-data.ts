@@ -137,6 +137,10 @@ const byEmail = (column: string): Tie => ({
 
 const DE_IDENTIFIED = '[de-identified]';
 
+/** Why billing records survive a deletion request (CCPA § 1798.105(d): legal obligations, completing the transaction). */
+const BILLING_RECORDS =
+  'Financial records the utility must keep (tax, utility-commission and public-records retention, and collecting or refunding what is owed); they stay tied to the utility account, not to your name.';
+
 export const personalDataMap: PersonalDataEntry[] = [
   {
     table: 'utilities',
@@ -188,8 +192,65 @@ export const personalDataMap: PersonalDataEntry[] = [
     tie: byAccount('account_id'),
     personalColumns: [],
     category: 'billing',
-    export: { columns: ['period_start', 'period_end', 'issued_on', 'due_on', 'amount_cents'], orderBy: 'issued_on' },
-    deletion: { action: 'retain', reason: 'Financial records the utility must keep (tax and public-records retention); they stay tied to the utility account, not to your name.' },
+    export: { columns: ['id', 'bill_number', 'period_start', 'period_end', 'issued_on', 'due_on', 'amount_cents', 'previous_balance_cents', 'total_due_cents', 'rate_name'], orderBy: 'issued_on' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'bill_lines',
+    label: 'Bill lines (charges, tiers, taxes)',
+    tie: {
+      by: 'account',
+      describe: 'bill_id is a bill of the account',
+      where: (s) => ({ sql: 'bill_id IN (SELECT id FROM bills WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['bill_id', 'position', 'kind', 'service', 'description', 'quantity', 'unit', 'unit_price', 'tier_from', 'tier_to', 'tou_period', 'tax_rate_percent', 'amount_cents'], orderBy: 'bill_id' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'bill_documents',
+    label: 'Bill documents (PDF) the utility sent',
+    tie: {
+      by: 'account',
+      describe: 'bill_id is a bill of the account',
+      where: (s) => ({ sql: 'bill_id IN (SELECT id FROM bills WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'billing',
+    // The documents themselves stay in the portal's bill pages; the package lists which exist.
+    export: { columns: ['bill_id', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'], orderBy: 'bill_id' },
+    deletion: {
+      action: 'retain',
+      reason: `${BILLING_RECORDS} A bill document is the bill as issued, so it is kept with the bill; the portal shows it only to people who may see the account.`,
+    },
+  },
+  {
+    table: 'payments',
+    label: 'Payments',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['utility_payment_id', 'portal_payment_id', 'method', 'amount_cents', 'paid_on', 'posted_on', 'status', 'created_at'], orderBy: 'paid_on' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'adjustments',
+    label: 'Charges and credits outside bills (fees, credits, returned payments)',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['id', 'posted_on', 'kind', 'description', 'amount_cents'], orderBy: 'posted_on' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'account_balances',
+    label: 'Account balance stated by the billing system',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['balance_cents', 'as_of', 'updated_at'] },
+    deletion: { action: 'retain', reason: `${BILLING_RECORDS} An unpaid balance or a credit stays owed after your portal data is deleted.` },
   },
   {
     table: 'household_profiles',

@@ -6,3 +6,4 @@ export * from './schema/consent';
 export * from './schema/requests';
 export * from './schema/accounts';
 export * from './schema/usage';
+export * from './schema/billing';
