@@ -11,8 +11,9 @@
  * twice once the utility posts it.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { accounts, bills } from './core';
+import { logins } from './logins';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -125,4 +126,104 @@ export const billDocuments = sqliteTable('bill_documents', {
   /** SHA-256 of the bytes (base64url): the same document sent again changes nothing. */
   sha256: text('sha256').notNull(),
   uploadedAt: text('uploaded_at').notNull().default(now),
+});
+
+/*
+ * Paying through the processor (worker/payments/). The processor holds every card and bank
+ * number; these tables hold only amounts, our own references and the processor's opaque ids.
+ */
+
+export const paymentIntentStatuses = ['open', 'processing', 'paid', 'failed', 'expired'] as const;
+export type PaymentIntentStatus = (typeof paymentIntentStatuses)[number];
+
+/**
+ * A payment the portal asked the processor to collect: the amount is computed and bounded on the
+ * server (worker/payments/amount.ts) and signed into the hand-off. Only the processor's verified
+ * webhook moves it past `open`; `paid` also writes the ledger row (`payments.portal_payment_id` = id).
+ * `login_id` is null for a payment made without signing in.
+ */
+export const paymentIntents = sqliteTable(
+  'payment_intents',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    loginId: text('login_id').references(() => logins.id),
+    channel: text('channel', { enum: ['signed_in', 'guest'] }).notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    currency: text('currency').notNull().default('usd'),
+    status: text('status', { enum: paymentIntentStatuses }).notNull().default('open'),
+    /** The processor's Checkout Session id, once it answered; what its webhook names. */
+    processorSessionId: text('processor_session_id').unique(),
+    /** The processor's payment id (Stripe `pi_…`), from the webhook. */
+    processorPaymentId: text('processor_payment_id'),
+    createdAt: text('created_at').notNull().default(now),
+    /** The hand-off page stops working then (the processor's session expiry). */
+    expiresAt: text('expires_at').notNull(),
+    completedAt: text('completed_at'),
+    updatedAt: text('updated_at'),
+  },
+  (t) => [
+    index('payment_intents_account').on(t.accountId, t.createdAt),
+    index('payment_intents_login').on(t.loginId, t.createdAt),
+    check('payment_intents_amount_positive', sql`${t.amountCents} > 0`),
+  ],
+);
+
+/**
+ * Every processor event the portal acted on, by the processor's event id: a redelivered or replayed
+ * event finds its row and changes nothing. Written in the same batch as the event's effects.
+ */
+export const processorEvents = sqliteTable(
+  'processor_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    type: text('type').notNull(),
+    /** The payment intent or autopay enrolment it concerned, when it concerned one. */
+    reference: text('reference'),
+    accountId: text('account_id').references(() => accounts.id),
+    outcome: text('outcome', { enum: ['applied', 'ignored'] }).notNull(),
+    receivedAt: text('received_at').notNull().default(now),
+  },
+  (t) => [index('processor_events_account').on(t.accountId, t.receivedAt)],
+);
+
+export const autopayStatuses = ['pending', 'active', 'cancelled', 'failed'] as const;
+export type AutopayStatus = (typeof autopayStatuses)[number];
+
+/**
+ * Autopay enrolments: the customer saves a payment method on the processor's own page (Checkout in
+ * setup mode); the verified webhook turns the enrolment `active`. At most one is active per account.
+ * The processor customer holds only our account reference; ending autopay deletes it there.
+ */
+export const autopayEnrolments = sqliteTable(
+  'autopay_enrolments',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    loginId: text('login_id').references(() => logins.id),
+    status: text('status', { enum: autopayStatuses }).notNull().default('pending'),
+    processorCustomerId: text('processor_customer_id').notNull(),
+    processorSessionId: text('processor_session_id').unique(),
+    /** The processor's saved-method setup (Stripe `seti_…`), from the webhook. */
+    processorSetupId: text('processor_setup_id'),
+    requestedAt: text('requested_at').notNull().default(now),
+    activatedAt: text('activated_at'),
+    endedAt: text('ended_at'),
+    updatedAt: text('updated_at'),
+  },
+  (t) => [
+    index('autopay_enrolments_account').on(t.accountId, t.requestedAt),
+    uniqueIndex('autopay_enrolments_one_active').on(t.accountId).where(sql`status = 'active'`),
+  ],
+);
+
+/**
+ * Paperless billing, per account: when on, the utility stops mailing paper bills and every new bill
+ * is announced by e-mail (worker/payments/paperless.ts). No row: paper bills.
+ */
+export const billingPreferences = sqliteTable('billing_preferences', {
+  accountId: text('account_id').primaryKey().references(() => accounts.id),
+  paperless: integer('paperless', { mode: 'boolean' }).notNull().default(false),
+  changedAt: text('changed_at').notNull(),
+  changedByLoginId: text('changed_by_login_id').references(() => logins.id),
 });
