@@ -11,6 +11,7 @@ import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
+import { isBillDocumentUpload } from './ingest/bill-documents';
 import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
@@ -32,7 +33,9 @@ app.use(consentContext());
 app.use(signedInHeaderLink);
 const sameOrigin = sameOriginWrites();
 app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/ingest/') ? next() : sameOrigin(c, next)));
-app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
+const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
+// A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts).
+app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
 
 const routes = app
   .route('/api/health', health)

@@ -1,6 +1,6 @@
 /**
  * Ingest batches from the utility's systems: accounts, service points, meters and reads, as JSON
- * or CSV. A batch is validated row by row against itself and the database; if any row is bad the
+ * or CSV, and billing (bills, payments, adjustments, balances; the sections are in ./billing.ts). A batch is validated row by row against itself and the database; if any row is bad the
  * whole batch is refused with every bad row named, and nothing is written. A good batch is
  * written in ONE D1 batch (a transaction): it lands whole or not at all.
  */
@@ -10,6 +10,7 @@ import type { FieldProblem } from '../http/errors';
 import { dayWriteStatements, householdBucket, type DayPatch, type Household } from '../usage/store';
 import { daySlots, isDay, slotOf } from '../usage/time';
 import { isUnitOf, type MeterKind } from '../usage/units';
+import { billingRowSchemas, billingSections, billingSummary, emptyBillingRows, type BillingRows } from './billing';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const id = z.string().regex(idPattern, 'must be 1 to 64 letters, digits, dots, underscores, colons or hyphens, starting with a letter or digit');
@@ -65,9 +66,9 @@ export const dayRow = z.strictObject({
   quality: z.string().regex(/^[AEM]+$/, 'must be letters A, E or M, one per value').optional(),
 });
 
-export const sections = ['accounts', 'servicePoints', 'meters', 'reads', 'days'] as const;
+export const sections = ['accounts', 'servicePoints', 'meters', 'reads', 'days', ...billingSections] as const;
 export type Section = (typeof sections)[number];
-const rowSchemas = { accounts: accountRow, servicePoints: servicePointRow, meters: meterRow, reads: readRow, days: dayRow } as const;
+const rowSchemas = { accounts: accountRow, servicePoints: servicePointRow, meters: meterRow, reads: readRow, days: dayRow, ...billingRowSchemas } as const;
 
 export const MAX_ROWS = 100_000;
 export const batchEnvelope = z.strictObject({
@@ -77,6 +78,7 @@ export const batchEnvelope = z.strictObject({
   meters: z.array(z.unknown()).max(MAX_ROWS).optional(),
   reads: z.array(z.unknown()).max(MAX_ROWS).optional(),
   days: z.array(z.unknown()).max(MAX_ROWS).optional(),
+  ...Object.fromEntries(billingSections.map((s) => [s, z.array(z.unknown()).max(MAX_ROWS).optional()])),
 });
 
 export type RawBatch = { batchId: string } & Partial<Record<Section, unknown[]>>;
@@ -88,7 +90,7 @@ export type Batch = {
   meters: (z.infer<typeof meterRow> & RowRef)[];
   reads: (z.infer<typeof readRow> & RowRef)[];
   days: (z.infer<typeof dayRow> & RowRef)[];
-};
+} & BillingRows;
 
 export class BatchProblems {
   readonly list: FieldProblem[] = [];
@@ -103,7 +105,7 @@ export class BatchProblems {
 
 /** Parses each row with its schema; collects every problem instead of stopping at the first. */
 export function parseRows(raw: RawBatch, problems: BatchProblems, lines?: Partial<Record<Section, number[]>>): Batch {
-  const out = { batchId: raw.batchId, accounts: [], servicePoints: [], meters: [], reads: [], days: [] } as Batch;
+  const out = { batchId: raw.batchId, accounts: [], servicePoints: [], meters: [], reads: [], days: [], ...emptyBillingRows() } as Batch;
   for (const section of sections) {
     (raw[section] ?? []).forEach((row, index) => {
       const ref: RowRef = { section, index, ...(lines?.[section]?.[index] ? { line: lines[section]![index] } : {}) };
@@ -385,10 +387,10 @@ const accountsSql = upsertSql(
 const servicePointsSql = upsertSql('service_points', [['id', 'id'], ['account_id', 'accountId'], ['street', 'street'], ['city', 'city'], ['region', 'region'], ['postal_code', 'postalCode'], ['service_area', 'serviceArea']], []);
 const metersSql = upsertSql('meters', [['id', 'id'], ['service_point_id', 'servicePointId'], ['serial_number', 'serialNumber'], ['kind', 'kind'], ['unit', 'unit'], ['interval_minutes', 'intervalMinutes'], ['installed_on', 'installedOn']], []);
 
-export type BatchSummary = { accounts: number; servicePoints: number; meters: number; reads: number; days: number; meterDays: number };
+export type BatchSummary = { accounts: number; servicePoints: number; meters: number; reads: number; days: number; meterDays: number } & ReturnType<typeof billingSummary>;
 
 export function summaryOf(batch: Batch, patches: DayPatch[]): BatchSummary {
-  return { accounts: batch.accounts.length, servicePoints: batch.servicePoints.length, meters: batch.meters.length, reads: batch.reads.length, days: batch.days.length, meterDays: patches.length };
+  return { accounts: batch.accounts.length, servicePoints: batch.servicePoints.length, meters: batch.meters.length, reads: batch.reads.length, days: batch.days.length, meterDays: patches.length, ...billingSummary(batch) };
 }
 
 const strip = <T extends RowRef>(r: T) => {
@@ -397,12 +399,13 @@ const strip = <T extends RowRef>(r: T) => {
 };
 
 /** Every statement of a checked batch, in order, for ONE db.batch (so it is one transaction). */
-export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, patches: DayPatch[]) {
+export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, patches: DayPatch[], billing: D1PreparedStatement[] = []) {
   return [
     ...chunks(batch.accounts).map((c) => db.prepare(accountsSql).bind(JSON.stringify(c.map(strip)), utilityId)),
     ...chunks(batch.servicePoints).map((c) => db.prepare(servicePointsSql).bind(JSON.stringify(c.map(strip)))),
     ...chunks(batch.meters).map((c) => db.prepare(metersSql).bind(JSON.stringify(c.map(strip)))),
     ...dayWriteStatements(db, patches),
+    ...billing,
     db.prepare('INSERT INTO ingest_batches (client_id, batch_id, body_sha256, summary) VALUES (?1, ?2, ?3, ?4)').bind(clientId, batch.batchId, bodySha256, JSON.stringify(summaryOf(batch, patches))),
   ];
 }
