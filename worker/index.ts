@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
 import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
+import { executionContext } from './accounts/http';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
 import { consentContext } from './consent/middleware';
@@ -16,6 +17,9 @@ import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
+import { devProcessorPages } from './dev/processor/checkout-page';
+import { paymentPages } from './payments/pages';
+import { paymentsApi } from './payments/routes';
 import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
@@ -45,6 +49,7 @@ const routes = app
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
+  .route('/api/payments', paymentsApi)
   .route('/api/ingest', ingest)
   .route('/.well-known', wellKnown);
 
@@ -60,6 +65,9 @@ app.all('/.well-known/*', () => {
 app.route('/', accountPages);
 app.route('/', requestPages);
 app.route('/', staffPages);
+app.route('/', paymentPages);
+// Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
+app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));
 
 // Everything else is the static site. Assets answer with immutable headers, so copy them
 // into a fresh Response that the security-headers middleware can add to.

@@ -12,6 +12,8 @@ export const privatePathPrefixes = [
   '/privacy/request/verify/',
   '/staff/',
   '/dev/',
+  '/pay/confirm/',
+  '/pay/return/',
 ];
 
 /** @param {string} pathname */

@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-types';
+import { clientHash } from '../accounts/throttle';
+import { utility } from '../shared/utility';
+import { paymentProcessor, type PaymentProcessor } from './processor';
+
+/** What the payment flows need from the outside; routes build it, tests pass their own clock or processor. */
+export type PaymentDeps = {
+  db: D1Database;
+  /** LINK_SIGNING_SECRET: signs payment terms and keys the throttle counters. */
+  secret: string;
+  /** PORTAL_ORIGIN: the processor's return URLs point here. */
+  origin: string;
+  processor: PaymentProcessor;
+  now: Date;
+  timeZone: string;
+  /** Keyed hash of the client's address (accounts/throttle.clientHash). */
+  client: string;
+  /** The processor's key is a live one: test-mode events are refused. */
+  live: boolean;
+};
+
+export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
+  const env = c.env;
+  return {
+    db: env.DB,
+    secret: env.LINK_SIGNING_SECRET,
+    origin: env.PORTAL_ORIGIN,
+    processor: paymentProcessor(env),
+    now: new Date(),
+    timeZone: utility.timeZone,
+    client: await clientHash(env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')),
+    live: env.STRIPE_SECRET_KEY.startsWith('sk_live_'),
+  };
+}
