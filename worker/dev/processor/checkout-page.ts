@@ -24,7 +24,7 @@ function page(c: Context<AppEnv>, title: string, body: string, status: 200 | 404
   c.header('Cache-Control', 'no-store');
   return c.html(
     `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} | Development payment processor</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} | Development payment processor</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/dev-processor.css"></head>
 <body><main><p><strong>Development payment processor.</strong> A stand-in for the real processor's page on a developer's machine: no card is asked for and nothing is charged.</p>
 <h1>${escapeHtml(title)}</h1>
 ${body}</main></body></html>`,
