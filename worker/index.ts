@@ -8,6 +8,8 @@ import { accountPages } from './accounts/pages';
 import { executionContext } from './accounts/http';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
+import { billingPages } from './billing/pages';
+import { billingApi } from './billing/routes';
 import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
@@ -49,6 +51,7 @@ const routes = app
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
+  .route('/api/billing', billingApi)
   .route('/api/payments', paymentsApi)
   .route('/api/ingest', ingest)
   .route('/.well-known', wellKnown);
@@ -65,6 +68,7 @@ app.all('/.well-known/*', () => {
 app.route('/', accountPages);
 app.route('/', requestPages);
 app.route('/', staffPages);
+app.route('/', billingPages);
 app.route('/', paymentPages);
 // Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
 app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));

@@ -18,10 +18,11 @@ import { utility } from '../shared/utility';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { overview, profileAccountId, readProfile } from './profile';
+import { withBillingCards } from '../billing/summary-html';
+import { escapeHtml } from '../http/html';
 
-export function escapeHtml(value: unknown) {
-  return String(value ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
+// Here since the account pages came first; worker/http/html.ts holds it so other page modules need not import this one.
+export { escapeHtml };
 
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
 const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
@@ -67,10 +68,10 @@ const publicPage = (withToken = false) => async (c: Context<AppEnv>) => {
   return send(c, asset, rewriter);
 };
 
-type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
+export type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
 
 /** A signed-in page: anonymous callers go to the sign-in page. */
-const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
+export const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
   const token = getCookie(c, SESSION_COOKIE);
   const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
   if (!login) {
@@ -105,7 +106,8 @@ ${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(
         )
         .join('')
     : '<li>No utility account is linked to this login yet.</li>';
-  return rewriter.on('[data-fill="name"]', text(data.login.displayName || data.login.email)).on('[data-fill="accounts"]', html(accountsHtml));
+  const filled = rewriter.on('[data-fill="name"]', text(data.login.displayName || data.login.email)).on('[data-fill="accounts"]', html(accountsHtml));
+  return withBillingCards(c, login, filled);
 };
 
 const fillSecurity: Filler = async (c, login, rewriter) => {

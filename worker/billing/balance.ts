@@ -68,9 +68,9 @@ export function dueStatus(balanceCents: number, lastBillDueOn: string | null, to
   return { state: 'due', amountCents: balanceCents, dueOn: lastBillDueOn };
 }
 
-/** The stated balance and the entries after it, in one round trip; rows read are those entries plus index seeks. */
-export async function readBalance(db: D1Database, accountId: string): Promise<Balance & { rowsRead: number }> {
-  const [statedRes, entriesRes] = await db.batch<Record<string, unknown>>([
+/** The statements `readBalance` runs (for a caller batching them with others): the stated balance and the entries after it. */
+export function balanceStatements(db: D1Database, accountId: string): [D1PreparedStatement, D1PreparedStatement] {
+  return [
     db.prepare('SELECT balance_cents AS balanceCents, as_of AS asOf FROM account_balances WHERE account_id = ?1').bind(accountId),
     db
       .prepare(
@@ -81,8 +81,17 @@ export async function readBalance(db: D1Database, accountId: string): Promise<Ba
          UNION ALL SELECT 'payment', paid_on, amount_cents, status FROM payments WHERE account_id = ?1 AND posted_on IS NULL AND status = 'pending'`,
       )
       .bind(accountId),
-  ]);
+  ];
+}
+
+/** The balance from the results of `balanceStatements`. */
+export function balanceFromResults([statedRes, entriesRes]: D1Result<Record<string, unknown>>[]): Balance & { rowsRead: number } {
   const stated = (statedRes!.results[0] as StatedBalance | undefined) ?? null;
   const balance = balanceOf(stated, entriesRes!.results as LedgerEntry[]);
   return { ...balance, rowsRead: (statedRes!.meta.rows_read ?? 0) + (entriesRes!.meta.rows_read ?? 0) };
+}
+
+/** The stated balance and the entries after it, in one round trip; rows read are those entries plus index seeks. */
+export async function readBalance(db: D1Database, accountId: string): Promise<Balance & { rowsRead: number }> {
+  return balanceFromResults(await db.batch<Record<string, unknown>>(balanceStatements(db, accountId)));
 }

@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:workers';
-import { uniqueId } from './sign-in';
+import { signClientAssertion } from '../../../worker/ingest/client-assertion';
+import { givenAccount, uniqueId } from './sign-in';
+import { audience, portal, sendBatch, type TestClient } from './usage-fixtures';
 
 /** The lines of a typical monthly water bill; amounts in cents add up to `amountCents`. */
 export function waterBillLines() {
@@ -43,4 +45,23 @@ export async function givenOtherUtilityAccount() {
   const id = uniqueId('acct');
   await env.DB.prepare("INSERT INTO accounts (id, utility_id, account_number, holder_name) VALUES (?1, 'other-utility', ?1, 'Someone Else')").bind(id).run();
   return id;
+}
+
+/** Uploads a bill document as the utility's system does: PUT, signed client assertion bound to the bytes. */
+export async function uploadDocument(client: TestClient, billId: string, bytes: Uint8Array<ArrayBuffer>, options: { contentType?: string; token?: string } = {}) {
+  const token = options.token ?? (await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: bytes }));
+  return portal(`/api/ingest/bills/${encodeURIComponent(billId)}/document`, {
+    method: 'PUT',
+    headers: { 'Content-Type': options.contentType ?? 'application/pdf', Authorization: `Bearer ${token}` },
+    body: bytes,
+  });
+}
+
+/** An account with one September bill (lines, payment, balance) ingested through the real API; returns the bill id. */
+export async function givenBilledAccount(client: TestClient, accountId?: string) {
+  const account = accountId ?? (await givenAccount());
+  const bill = septemberBill(account);
+  const res = await sendBatch(client, { batchId: uniqueId('bill'), bills: [bill], balances: [{ accountId: account, asOf: bill.issuedOn, balanceCents: bill.amountCents }] });
+  if (res.status !== 201) throw new Error(`fixture batch refused: ${await res.text()}`);
+  return { accountId: account, billId: bill.id, bill };
 }

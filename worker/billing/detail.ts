@@ -1,0 +1,40 @@
+/** One bill as the customer's bill page and the API show it: lines, the rate in plain words, the period's use, the document. */
+import { maskAccountNumber } from '../accounts/client';
+import { ApiError } from '../http/errors';
+import { billForCaller } from './access';
+import { readBill, type BillDetail } from './bills';
+import { explainRate, type Explanation } from './rate-explained';
+import { accountMetersStatement, periodUse, unitsOfBill, type AccountMeter, type MeterUse } from './use';
+
+export type BillView = {
+  accountNumber: string;
+  bill: BillDetail;
+  explanation: Explanation[];
+  /** Null when the caller lacks the usage right (a delegate for bills only). */
+  use: MeterUse[] | null;
+};
+
+export async function billView(db: D1Database, loginId: string, billId: string): Promise<BillView> {
+  const { accountId, canViewUsage } = await billForCaller(db, loginId, billId);
+  const [bill, [accountRes, metersRes, firstRes]] = await Promise.all([
+    readBill(db, billId),
+    db.batch<Record<string, unknown>>([
+      db.prepare('SELECT account_number AS accountNumber FROM accounts WHERE id = ?1').bind(accountId),
+      accountMetersStatement(db, accountId),
+      db.prepare('SELECT period_start AS periodStart FROM bills WHERE account_id = ?1 ORDER BY issued_on, id LIMIT 1').bind(accountId),
+    ]),
+  ]);
+  if (!bill) throw new ApiError(404, 'not_found', 'No such bill.');
+  const use = canViewUsage
+    ? await periodUse(db, metersRes!.results as AccountMeter[], { start: bill.periodStart, end: bill.periodEnd }, {
+        firstBilledDay: (firstRes!.results[0] as { periodStart: string } | undefined)?.periodStart ?? null,
+        showIn: unitsOfBill(bill.lines),
+      })
+    : null;
+  return {
+    accountNumber: maskAccountNumber((accountRes!.results[0] as { accountNumber: string }).accountNumber),
+    bill,
+    explanation: explainRate(bill, bill.lines),
+    use: use?.meters ?? null,
+  };
+}
