@@ -4,6 +4,7 @@
  */
 import * as accounts from './accounts';
 import * as consent from './consent';
+import * as payments from './payments';
 import * as requests from './requests';
 import * as site from './site';
 import * as usage from './usage';
@@ -16,6 +17,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['accounts', accounts],
   ['usage', usage],
   ['requests', requests],
+  ['payments', payments],
 ];
 
 const results: Record<string, unknown> = {};
