@@ -82,14 +82,17 @@ describe('who may pay an account, and change its autopay and paperless billing',
 
   it('lists on the pay page only the accounts whose billing the login may see', async () => {
     const c = await cast();
+    const masked = `•••• ${c.account.accountNumber.slice(-4)}`;
     const holderPage = await (await get('/account/pay/', { cookie: c.holder.cookie })).text();
-    expect(holderPage).toContain(c.account.accountNumber);
+    // Masked, as on the overview: the page needs only enough to tell accounts apart.
+    expect(holderPage).toContain(masked);
+    expect(holderPage).not.toContain(c.account.accountNumber);
     expect(holderPage).toContain('$164.17');
     const without = await (await get('/account/pay/', { cookie: c.delegateWithout.cookie })).text();
-    expect(without).not.toContain(c.account.accountNumber);
+    expect(without).not.toContain(masked);
     expect(without).toContain('No utility account you may pay');
     const delegate = await (await get('/account/pay/', { cookie: c.delegateBilling.cookie })).text();
-    expect(delegate).toContain(c.account.accountNumber);
+    expect(delegate).toContain(masked);
     // A delegate with only the billing right sees no form that changes the account's arrangements.
     expect(delegate).not.toContain('action="/api/payments/paperless"');
     expect(delegate).not.toContain('action="/api/payments/autopay"');

@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { accessibleAccounts } from '../auth/account-access';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
+import { maskAccountNumber } from '../accounts/client';
 import { escapeHtml } from '../accounts/pages';
 import { errorMessages as accountErrors, fieldLabels } from '../shared/account-messages';
 import { paymentErrorMessages, paymentStatusMessages } from '../shared/payment-forms';
@@ -127,7 +128,7 @@ async function fillPay(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLR
           .join('')}</ul>`
       : '<p>No payments made here yet.</p>';
     sections.push(`<section class="pay-account" aria-labelledby="pay-account-${i}">
-<h2 id="pay-account-${i}">Account <span class="account-number">${escapeHtml(a.number)}</span></h2>
+<h2 id="pay-account-${i}">Account <span class="account-number">${escapeHtml(maskAccountNumber(a.number))}</span></h2>
 <p class="amount-due">Amount due now: <strong data-amount-due>${escapeHtml(formatDollars(due))}</strong>${due < 0 ? ' (a credit)' : ''}</p>
 <form method="post" action="/api/payments/checkout" class="pay-form">${hidden}
 <div class="field"><label for="amount-${i}">Amount to pay, in dollars</label><p class="hint" id="amount-${i}-hint">From ${escapeHtml(formatDollars(bounds.minCents))} to ${escapeHtml(formatDollars(bounds.maxCents))}.</p>
@@ -161,7 +162,7 @@ async function fillReturn(c: Context<AppEnv>, login: SignedInLogin, rewriter: HT
     body = '<p>We found no payment with that reference on your accounts. <a href="/account/pay/">Go to payments</a>.</p>';
   } else {
     const amount = escapeHtml(formatDollars(intent.amount_cents));
-    const about = `<p>${amount} for account <span class="account-number">${escapeHtml(intent.account_number)}</span>, reference <span class="reference">${escapeHtml(intent.id)}</span>.</p>`;
+    const about = `<p>${amount} for account <span class="account-number">${escapeHtml(maskAccountNumber(intent.account_number))}</span>, reference <span class="reference">${escapeHtml(intent.id)}</span>.</p>`;
     if (intent.status === 'paid') {
       heading = 'Payment received';
       body = `<p class="message message-status" role="status">Thank you. The payment processor confirmed your payment${intent.completed_at ? ` on ${when(intent.completed_at)}` : ''}.</p>${about}<p>It already counts in the amount due shown here; the utility records it on your account within two business days.</p>`;

@@ -102,8 +102,8 @@ export const paymentsApi = new Hono<AppEnv>()
       // Nothing is written for an unverified request, so anyone may try without filling a table.
       throw new ApiError(400, err.message === 'too_old' ? 'event_too_old' : 'signature_invalid', 'The event is not signed by the payment processor, or was signed too long ago.');
     }
-    if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') {
-      throw new ApiError(400, 'event_malformed', 'The event has no id, type or object.');
+    if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || !Number.isSafeInteger(event.created) || typeof event.data?.object !== 'object' || event.data.object === null) {
+      throw new ApiError(400, 'event_malformed', 'The event has no id, type, creation time or object.');
     }
     const outcome = await applyProcessorEvent(deps, event);
     return c.json({ received: true, outcome });
