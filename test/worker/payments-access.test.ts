@@ -3,6 +3,8 @@ import { get, givenProvableAccount, postForm, postJson } from './support/account
 import { eventFor, deliverEvent, rows } from './support/payments';
 import { givenAccount, givenUtility, signedIn } from './support/sign-in';
 
+type ErrorJson = { error: { code: string; message: string; fields: { field: string; message: string }[] } };
+
 /** One account and every kind of caller the access rules distinguish. */
 async function cast() {
   const account = await givenProvableAccount();
@@ -33,7 +35,7 @@ describe('who may pay an account, and change its autopay and paperless billing',
     for (const who of [c.otherCustomer, c.delegateWithout, c.otherUtilityUser]) {
       const res = await checkout(c.account.accountId, who.cookie);
       expect(res.status).toBe(404);
-      expect((await res.json()).error.code).toBe('not_found');
+      expect((await res.json<ErrorJson>()).error.code).toBe('not_found');
     }
     expect((await checkout(c.account.accountId)).status).toBe(401);
     expect(await rows('SELECT id FROM payment_intents WHERE account_id = ?1', c.account.accountId)).toHaveLength(2);
@@ -59,7 +61,7 @@ describe('who may pay an account, and change its autopay and paperless billing',
 
   it('shows the return page\'s payment only to those who may see the account\'s billing', async () => {
     const c = await cast();
-    const started = await (await checkout(c.account.accountId, c.holder.cookie)).json();
+    const started = await (await checkout(c.account.accountId, c.holder.cookie)).json<{ redirect: string; reference: string }>();
     await deliverEvent(await eventFor(started.redirect));
     const page = (cookie?: string) => get(`/account/pay/return/?payment=${started.reference}`, { cookie: cookie ?? null });
     for (const who of [c.holder, c.delegateBilling]) {
@@ -103,7 +105,7 @@ describe('who may pay an account, and change its autopay and paperless billing',
     for (const amount of ['0.99', '664.18', '12.345', '-5', '1e3', '']) {
       const res = await postJson('/api/payments/checkout', { account: c.account.accountId, amount }, { cookie: c.holder.cookie });
       expect(res.status, amount).toBe(422);
-      expect((await res.json()).error.fields[0].field).toBe('amount');
+      expect((await res.json<ErrorJson>()).error.fields[0]!.field).toBe('amount');
     }
     const plain = await postForm('/api/payments/checkout', { account: c.account.accountId, amount: '664.18' }, { cookie: c.holder.cookie });
     expect(plain.status).toBe(303);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { givenProvableAccount, postForm, postJson } from './support/accounts';
 import { payOnStandIn, rows } from './support/payments';
 
+type ErrorJson = { error: { code: string; message: string; fields: { field: string; message: string }[] } };
+
 let ipCounter = 0;
 /** A client address of its own, so throttle counters of one test never touch another's. */
 const freshIp = () => `198.51.100.${++ipCounter}/${crypto.randomUUID().slice(0, 8)}`;
@@ -30,12 +32,12 @@ describe('paying without signing in', () => {
     const unknown = await lookup('5999999999', account.zip, freshIp());
     expect(wrongZip.status).toBe(422);
     expect(unknown.status).toBe(422);
-    const [a, b] = [await wrongZip.json(), await unknown.json()];
+    const [a, b] = [await wrongZip.json<ErrorJson>(), await unknown.json<ErrorJson>()];
     expect(a.error.code).toBe('account_not_matched');
     expect({ ...a.error, requestId: undefined }).toEqual({ ...b.error, requestId: undefined });
     const bad = await postJson('/api/payments/guest/lookup', { accountNumber: 'abc', serviceZip: '1' }, { ip: freshIp() });
     expect(bad.status).toBe(422);
-    expect((await bad.json()).error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['accountNumber', 'serviceZip']);
+    expect((await bad.json<ErrorJson>()).error.fields.map((f) => f.field).sort()).toEqual(['accountNumber', 'serviceZip']);
     expect(await tableCounts()).toEqual(before);
   });
 
@@ -45,7 +47,7 @@ describe('paying without signing in', () => {
     for (let i = 0; i < 10; i++) expect((await lookup(`59${String(i).padStart(8, '0')}`, '95990', ip)).status).toBe(422);
     const locked = await lookup(account.accountNumber, account.zip, ip);
     expect(locked.status).toBe(429);
-    expect((await locked.json()).error.code).toBe('too_many_attempts');
+    expect((await locked.json<ErrorJson>()).error.code).toBe('too_many_attempts');
     // Another client is not affected.
     expect((await lookup(account.accountNumber, account.zip, freshIp())).status).toBe(200);
   });
@@ -81,7 +83,7 @@ describe('paying without signing in', () => {
     expect(intent).toMatchObject({ login_id: null, channel: 'guest', amount_cents: 16417 });
     const paid = await payOnStandIn(url);
     expect(paid.headers.get('location')).toBe(`${env.PORTAL_ORIGIN}/pay/return/`);
-    expect((await lookup(account.accountNumber, account.zip, freshIp()).then((r) => r.json())).amountDueCents).toBe(0);
+    expect((await lookup(account.accountNumber, account.zip, freshIp()).then((r) => r.json<{ amountDueCents: number }>())).amountDueCents).toBe(0);
   });
 
   it('refuses a guest payment for a pair that does not match, or above the bounds, before any hand-off', async () => {

@@ -6,6 +6,8 @@ import { givenProvableAccount, mailsTo, postForm } from './support/accounts';
 import { deliverEvent, eventFor, payOnStandIn, rows, sessionFromUrl } from './support/payments';
 import { db, signedIn, uniqueId } from './support/sign-in';
 import { bills } from '../../db/schema';
+import { septemberBill } from './support/billing-fixtures';
+import { givenIngestClient, sendBatch } from './support/usage-fixtures';
 
 async function holderOfNewAccount() {
   const account = await givenProvableAccount();
@@ -95,5 +97,20 @@ describe('paperless billing', () => {
     expect(mail!.bodyText).not.toContain(account.accountNumber);
     expect(await mailsTo(`${delegate.loginId}@test.example`, 'new-bill')).toHaveLength(1);
     expect(await mailsTo(`${noBilling.loginId}@test.example`, 'new-bill')).toEqual([]);
+  });
+
+  it('sends the notice from the ingest batch that brings a new bill, once: not again for the same batch, nor for a corrected bill', async () => {
+    const { account, holder } = await holderOfNewAccount();
+    await postForm('/api/payments/paperless', { account: account.accountId, paperless: 'on' }, { cookie: holder.cookie });
+    const client = await givenIngestClient();
+    const bill = septemberBill(account.accountId);
+    const batch = { batchId: uniqueId('bills'), bills: [bill] };
+    const first = await sendBatch(client, batch);
+    expect(first.status, await first.clone().text()).toBe(201);
+    expect(await mailsTo(`${holder.loginId}@test.example`, 'new-bill')).toHaveLength(1);
+    await sendBatch(client, batch);
+    const corrected = await sendBatch(client, { batchId: uniqueId('bills'), bills: [{ ...bill, dueOn: '2026-10-26' }] });
+    expect(corrected.status).toBe(201);
+    expect(await mailsTo(`${holder.loginId}@test.example`, 'new-bill')).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { adjustmentKinds, billLineKinds, billLineUnits, billServices, paymentMethods, touPeriods } from '../../db/schema';
 import { daysBetween, isDay, localDay } from '../usage/time';
+import { newBillNoticeStatement } from '../payments/paperless';
 import type { BatchProblems, RowRef } from './batch';
 
 // The same id and text rules as batch.ts (kept here, not imported: batch.ts imports this module).
@@ -469,8 +470,11 @@ const balancesSql = `INSERT INTO account_balances (account_id, balance_cents, as
 ON CONFLICT (account_id) DO UPDATE SET balance_cents = excluded.balance_cents, as_of = excluded.as_of, updated_at = ${nowSql}
 WHERE account_balances.as_of <= excluded.as_of AND (account_balances.balance_cents IS NOT excluded.balance_cents OR account_balances.as_of IS NOT excluded.as_of)`;
 
-/** Every statement of a checked plan, in order, for the batch's one db.batch (after accounts, before the batch record). */
-export function billingStatements(db: D1Database, plan: BillingPlan): D1PreparedStatement[] {
+/**
+ * Every statement of a checked plan, in order, for the batch's one db.batch (after accounts, before the batch record).
+ * Last, the new-bill e-mails for accounts with paperless billing (worker/payments/paperless.ts), so a bill and its notice land together.
+ */
+export function billingStatements(db: D1Database, plan: BillingPlan, origin: string): D1PreparedStatement[] {
   const withPortal = plan.payments.filter((p) => p.portalPaymentId);
   return [
     ...chunks(plan.bills).map((c) => db.prepare(billsSql).bind(JSON.stringify(c))),
@@ -482,6 +486,7 @@ export function billingStatements(db: D1Database, plan: BillingPlan): D1Prepared
     ...chunks(plan.payments).map((c) => db.prepare(paymentsSql).bind(JSON.stringify(c))),
     ...chunks(plan.adjustments).map((c) => db.prepare(adjustmentsSql).bind(JSON.stringify(c))),
     ...chunks(plan.balances).map((c) => db.prepare(balancesSql).bind(JSON.stringify(c))),
+    ...chunks(plan.newBillIds).map((ids) => newBillNoticeStatement(db, origin, ids)),
   ];
 }
 

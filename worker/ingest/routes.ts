@@ -78,7 +78,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   }
 
   try {
-    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, patches, billingStatements(db, billing)));
+    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, patches, billingStatements(db, billing, c.env.PORTAL_ORIGIN)));
   } catch (e) {
     // D1 runs a batch as one transaction: a failing statement rolls every other one back.
     const message = e instanceof Error ? e.message : '';
