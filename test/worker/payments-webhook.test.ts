@@ -1,6 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { amountDueCents } from '../../worker/payments/amount-due';
+import { isLiveKey } from '../../worker/payments/deps';
+import { paymentProcessor } from '../../worker/payments/processor';
+import { applyProcessorEvent, EventRefused } from '../../worker/payments/webhook';
+import type Stripe from 'stripe';
 import { givenProvableAccount, portal, postForm } from './support/accounts';
 import { deliverEvent, eventFor, payOnStandIn, rows, sessionFromUrl, stripeSigned } from './support/payments';
 import { signedIn } from './support/sign-in';
@@ -97,6 +101,18 @@ describe('paying through the processor, signed in', () => {
     expect((await rows<{ status: string }>('SELECT status FROM payment_intents WHERE id = ?1', intent.id))[0]!.status).toBe('open');
     const [audit] = await rows<{ detail: string }>("SELECT detail FROM audit_events WHERE event = 'payment.webhook_refused' AND subject_account_id = ?1", account.accountId);
     expect(JSON.parse(audit!.detail)).toMatchObject({ reason });
+  });
+
+  it('refuses a test-mode event when the portal holds a live key, even with every other field right', async () => {
+    expect(isLiveKey('sk_live_abc')).toBe(true);
+    expect(isLiveKey('rk_live_abc')).toBe(true);
+    expect(isLiveKey(env.STRIPE_SECRET_KEY)).toBe(false);
+    const { account, url } = await startedPayment();
+    const event = (await eventFor(url)) as unknown as Stripe.Event;
+    const deps = { db: env.DB, secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, processor: paymentProcessor(env), now: new Date(), timeZone: 'America/Los_Angeles', client: 'test', live: true };
+    await expect(applyProcessorEvent(deps, event)).rejects.toMatchObject({ reason: 'test_mode_event' });
+    await expect(applyProcessorEvent(deps, event)).rejects.toBeInstanceOf(EventRefused);
+    expect(await ledger(account.accountId)).toEqual([]);
   });
 
   it('refuses an event naming a payment the portal never started', async () => {

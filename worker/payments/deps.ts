@@ -20,6 +20,9 @@ export type PaymentDeps = {
   live: boolean;
 };
 
+/** A live secret or restricted key (`sk_live_…`, `rk_live_…`): money moves, so test-mode events must not. */
+export const isLiveKey = (key: string) => /^(sk|rk)_live_/.test(key);
+
 /**
  * One SDK client per isolate and configuration: building Stripe's client sets up every API
  * resource, which a webhook that only verifies a signature should not pay for on each request.
@@ -41,6 +44,6 @@ export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
     now: new Date(),
     timeZone: utility.timeZone,
     client: await clientHash(env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')),
-    live: env.STRIPE_SECRET_KEY.startsWith('sk_live_'),
+    live: isLiveKey(env.STRIPE_SECRET_KEY),
   };
 }
