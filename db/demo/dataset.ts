@@ -2,36 +2,13 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { chunkRowsForInsert } from '../batching';
 import { accounts, bills, meters, servicePoints, utilities } from '../schema';
-import { demoAccounts, demoUtilityRow, type DemoAccount } from './customers';
-import { seededRandom, type Random } from './random';
+import { demoLedger } from './billing';
+import { demoAccounts, demoUtilityRow } from './customers';
+import { seededRandom } from './random';
 
 export const DEMO_SEED = 20261125;
 /** The demo's "today": data runs up to here, so the demo looks the same whenever it is loaded. */
 export const DEMO_TODAY = '2026-11-24';
-
-/** Monthly bills for the last 24 months, amounts varying by season. */
-function demoBills(account: DemoAccount, random: Random) {
-  const rows = [];
-  const end = new Date(`${DEMO_TODAY}T00:00:00Z`);
-  for (let m = 24; m >= 1; m--) {
-    const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - m, 1));
-    const periodEnd = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
-    const issued = new Date(periodEnd.getTime() + 3 * 86_400_000);
-    const due = new Date(issued.getTime() + 21 * 86_400_000);
-    const summer = [5, 6, 7, 8].includes(start.getUTCMonth()) ? 1.6 : 1;
-    const base = account.meters.length > 1 ? 14_000 : 6_500;
-    rows.push({
-      id: `bill-${account.id.slice(5)}-${start.toISOString().slice(0, 7)}`,
-      accountId: account.id,
-      periodStart: start.toISOString().slice(0, 10),
-      periodEnd: periodEnd.toISOString().slice(0, 10),
-      issuedOn: issued.toISOString().slice(0, 10),
-      dueOn: due.toISOString().slice(0, 10),
-      amountCents: Math.round(base * summer * (0.85 + random.next() * 0.3)),
-    });
-  }
-  return rows;
-}
 
 /** Every insert of the demo data set, in foreign-key order. Deterministic for a given seed. */
 export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchItem<'sqlite'>[] {
@@ -73,7 +50,11 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
         })),
       ),
     );
-    for (const chunk of chunkRowsForInsert(demoBills(a, random))) statements.push(db.insert(bills).values(chunk));
   }
+  // Bills after every account: their lines, payments and balances come from db/demo/billing.ts (the loader adds them).
+  customers.forEach((a, i) => {
+    const rows = demoLedger(a, i, seed).bills.map(({ lines: _lines, ...bill }) => bill);
+    for (const chunk of chunkRowsForInsert(rows)) statements.push(db.insert(bills).values(chunk));
+  });
   return statements;
 }

@@ -3,6 +3,7 @@
  * A capability adds its module to `benches` (each exports `async function bench()`).
  */
 import * as accounts from './accounts';
+import * as billing from './billing';
 import * as consent from './consent';
 import * as payments from './payments';
 import * as requests from './requests';
@@ -17,6 +18,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['accounts', accounts],
   ['usage', usage],
   ['requests', requests],
+  ['billing', billing],
   ['payments', payments],
 ];
 

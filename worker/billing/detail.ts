@@ -8,6 +8,8 @@ import { accountMetersStatement, periodUse, unitsOfBill, type AccountMeter, type
 
 export type BillView = {
   accountNumber: string;
+  /** Where the service was, as a printed bill shows it. */
+  serviceAddresses: string[];
   bill: BillDetail;
   explanation: Explanation[];
   /** Null when the caller lacks the usage right (a delegate for bills only). */
@@ -16,12 +18,13 @@ export type BillView = {
 
 export async function billView(db: D1Database, loginId: string, billId: string): Promise<BillView> {
   const { accountId, canViewUsage } = await billForCaller(db, loginId, billId);
-  const [bill, [accountRes, metersRes, firstRes]] = await Promise.all([
+  const [bill, [accountRes, metersRes, firstRes, placesRes]] = await Promise.all([
     readBill(db, billId),
     db.batch<Record<string, unknown>>([
       db.prepare('SELECT account_number AS accountNumber FROM accounts WHERE id = ?1').bind(accountId),
       accountMetersStatement(db, accountId),
       db.prepare('SELECT period_start AS periodStart FROM bills WHERE account_id = ?1 ORDER BY issued_on, id LIMIT 1').bind(accountId),
+      db.prepare("SELECT street || ', ' || city || ', ' || region || ' ' || postal_code AS address FROM service_points WHERE account_id = ?1 ORDER BY id").bind(accountId),
     ]),
   ]);
   if (!bill) throw new ApiError(404, 'not_found', 'No such bill.');
@@ -33,6 +36,7 @@ export async function billView(db: D1Database, loginId: string, billId: string):
     : null;
   return {
     accountNumber: maskAccountNumber((accountRes!.results[0] as { accountNumber: string }).accountNumber),
+    serviceAddresses: (placesRes!.results as { address: string }[]).map((p) => p.address),
     bill,
     explanation: explainRate(bill, bill.lines),
     use: use?.meters ?? null,

@@ -42,8 +42,13 @@ export const unitWords: Record<string, { one: string; many: string }> = {
   month: { one: 'month', many: 'months' },
 };
 
+/** Gallons and kWh read as whole numbers; CCF and therms to two places. */
+const wholeUnits = new Set(['gal', 'kWh', 'day', 'month']);
+const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** "8 CCF", "1 gallon", "4,638 gallons". */
 export function amountOf(value: number, unit: string) {
   const w = unitWords[unit] ?? { one: unit, many: unit };
-  return `${quantity(value)} ${value === 1 ? w.one : w.many}`;
+  const shown = wholeUnits.has(unit) ? whole.format(value) : quantity(value);
+  return `${shown} ${shown === '1' ? w.one : w.many}`;
 }

@@ -134,6 +134,7 @@ function billHtml(v: BillView) {
   const b = v.bill;
   const facts = [
     `<dt>Account</dt><dd><span class="account-number">${e(v.accountNumber)}</span></dd>`,
+    ...v.serviceAddresses.map((a) => `<dt>Service address</dt><dd>${e(a)}</dd>`),
     b.billNumber ? `<dt>Bill number</dt><dd>${e(b.billNumber)}</dd>` : '',
     `<dt>Billing period</dt><dd>${day(b.periodStart)} to ${day(b.periodEnd)}</dd>`,
     `<dt>Issued</dt><dd>${day(b.issuedOn)}</dd>`,
@@ -200,7 +201,7 @@ const fillPayments = async (c: Context<AppEnv>, login: SignedInLogin, rewriter: 
     ? `<div class="table-scroll"><table class="payments-table"><caption>Payments on account ${e(mask)}, newest first</caption><thead><tr><th scope="col">Paid</th><th scope="col" class="num">Amount</th><th scope="col">How</th><th scope="col">Status</th><th scope="col">Reference</th></tr></thead><tbody>${paymentRows}</tbody></table></div>${nav.length ? `<nav class="pager" aria-label="More payments"><p>${nav.join(' · ')}</p></nav>` : ''}`
     : '<p>No payments are recorded for this account yet.</p>';
   const adjustmentsHtml = adjustments.adjustments.length
-    ? `<div class="table-scroll"><table class="adjustments-table"><caption>Charges and credits outside bills on account ${e(mask)}, the latest ${adjustments.adjustments.length}</caption><thead><tr><th scope="col">Posted</th><th scope="col">What</th><th scope="col" class="num">Amount</th></tr></thead><tbody>${adjustments.adjustments
+    ? `<div class="table-scroll"><table class="adjustments-table"><caption>Charges and credits outside bills on account ${e(mask)}, newest first${adjustments.next ? ` (the latest ${adjustments.adjustments.length})` : ''}</caption><thead><tr><th scope="col">Posted</th><th scope="col">What</th><th scope="col" class="num">Amount</th></tr></thead><tbody>${adjustments.adjustments
         .map((a) => `<tr><th scope="row">${day(a.postedOn)}</th><td>${e(a.description)}</td><td class="num">${a.amountCents < 0 ? `${e(money(-a.amountCents))} credit` : e(money(a.amountCents))}</td></tr>`)
         .join('')}</tbody></table></div>`
     : '<p>None.</p>';
