@@ -254,7 +254,7 @@ export const personalDataMap: PersonalDataEntry[] = [
   },
   {
     table: 'payment_intents',
-    label: 'Payments started in the portal (amount, status; the card or bank details stay with the payment processor)',
+    label: 'Payments started in the portal',
     tie: byAccount('account_id'),
     personalColumns: ['login_id'],
     category: 'billing',
@@ -272,7 +272,7 @@ export const personalDataMap: PersonalDataEntry[] = [
   },
   {
     table: 'autopay_enrolments',
-    label: 'Autopay enrolments (the saved payment method stays with the payment processor)',
+    label: 'Autopay enrolments',
     tie: byAccount('account_id'),
     personalColumns: ['login_id'],
     category: 'billing',
