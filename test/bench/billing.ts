@@ -168,7 +168,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       let next: string | null = null;
       pages = 0;
       do {
-        const res = await fetch(`${origin}/api/billing/accounts/${ACCOUNT}/bills?limit=24${next ? `&before=${next}` : ''}`, { headers: { cookie } });
+        const res: Response = await fetch(`${origin}/api/billing/accounts/${ACCOUNT}/bills?limit=24${next ? `&before=${next}` : ''}`, { headers: { cookie } });
         next = ((await res.json()) as { next: string | null }).next;
         pages++;
       } while (next);
