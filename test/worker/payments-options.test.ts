@@ -32,6 +32,7 @@ describe('autopay', () => {
     const [enrolment] = await enrolments(account.accountId);
     expect(enrolment).toMatchObject({ status: 'active', processor_setup_id: expect.stringMatching(/^seti_test_/) });
     expect(await billingOptions(env.DB, account.accountId)).toEqual({ paperless: false, autopay: 'active' });
+    expect(await mailsTo(`${holder.loginId}@test.example`, 'autopay-on')).toHaveLength(1);
   });
 
   it('keeps one active enrolment per account: a new one replaces the old', async () => {
@@ -51,6 +52,7 @@ describe('autopay', () => {
     expect(end.headers.get('location')).toBe(`/account/pay/?account=${account.accountId}&status=autopay-ended`);
     expect((await enrolments(account.accountId)).map((e) => e.status)).toEqual(['cancelled']);
     expect(await billingOptions(env.DB, account.accountId)).toMatchObject({ autopay: 'off' });
+    expect(await mailsTo(`${holder.loginId}@test.example`, 'autopay-off')).toHaveLength(1);
     const again = await postForm('/api/payments/autopay/end', { account: account.accountId }, { cookie: holder.cookie });
     expect(again.headers.get('location')).toBe(`/account/pay/?account=${account.accountId}&error=autopay_not_active`);
   });

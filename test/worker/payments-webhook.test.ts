@@ -5,7 +5,7 @@ import { isLiveKey } from '../../worker/payments/deps';
 import { paymentProcessor } from '../../worker/payments/processor';
 import { applyProcessorEvent, EventRefused } from '../../worker/payments/webhook';
 import type Stripe from 'stripe';
-import { givenProvableAccount, portal, postForm } from './support/accounts';
+import { givenProvableAccount, mailsTo, portal, postForm } from './support/accounts';
 import { deliverEvent, eventFor, payOnStandIn, rows, sessionFromUrl, stripeSigned } from './support/payments';
 import { signedIn } from './support/sign-in';
 
@@ -35,8 +35,8 @@ describe('paying through the processor, signed in', () => {
     expect(await ledger(account.accountId)).toEqual([]);
   });
 
-  it('records the payment once the stand-in\'s signed webhook confirms it: the amount due drops by it', async () => {
-    const { account, url, intent } = await startedPayment();
+  it('records the payment once the stand-in\'s signed webhook confirms it: the amount due drops by it, and the payer is told', async () => {
+    const { account, holder, url, intent } = await startedPayment();
     expect(await amountDueCents(env.DB, account.accountId)).toBe(16417);
     const paid = await payOnStandIn(url);
     expect(paid.status).toBe(303);
@@ -47,10 +47,14 @@ describe('paying through the processor, signed in', () => {
     expect(await amountDueCents(env.DB, account.accountId)).toBe(16417 - 6418);
     const audit = await rows<{ event: string }>("SELECT event FROM audit_events WHERE subject_account_id = ?1 AND event LIKE 'payment.%' ORDER BY at", account.accountId);
     expect(audit.map((a) => a.event)).toEqual(['payment.started', 'payment.confirmed']);
+    const [mail] = await mailsTo(`${holder.loginId}@test.example`, 'payment-received');
+    expect(mail!.bodyText).toContain(`a payment of $64.18 on account •••• ${account.accountNumber.slice(-4)}`);
+    expect(mail!.bodyText).toContain(`Reference: ${intent.id}.`);
+    expect(mail!.bodyText).not.toContain(account.accountNumber);
   });
 
   it('applies a redelivered event once, and a second, different completion event for the same payment not at all', async () => {
-    const { account, url } = await startedPayment();
+    const { account, holder, url } = await startedPayment();
     const event = await eventFor(url);
     const first = await deliverEvent(event);
     expect(await first.json()).toEqual({ received: true, outcome: 'applied' });
@@ -61,6 +65,7 @@ describe('paying through the processor, signed in', () => {
     expect(await other.json()).toEqual({ received: true, outcome: 'ignored' });
     expect(await ledger(account.accountId)).toHaveLength(1);
     expect(await amountDueCents(env.DB, account.accountId)).toBe(16417 - 6418);
+    expect(await mailsTo(`${holder.loginId}@test.example`, 'payment-received')).toHaveLength(1);
   });
 
   it('refuses, writes nothing for, an unsigned event, one signed with another secret, one whose body changed after signing, and one replayed after five minutes', async () => {

@@ -12,6 +12,7 @@ import type { PaymentDeps } from './deps';
 import { HAND_OFF_LIFETIME_MS, processorUnavailable } from './intents';
 import { signTerms } from './intent-signature';
 import { ProcessorUnavailable } from './processor';
+import { accountNumberOf, noticeStatement, paymentNotices } from './mails';
 import { newAutopayReference } from './references';
 
 export async function startAutopay(deps: PaymentDeps, p: { accountId: string; loginId: string }) {
@@ -68,6 +69,7 @@ export async function endAutopay(deps: PaymentDeps, p: { accountId: string; logi
     // Pending set-ups end too: a page left open in another tab must not switch autopay back on.
     db.prepare(`UPDATE autopay_enrolments SET status = 'cancelled', ended_at = ?2, updated_at = ?2 WHERE account_id = ?1 AND status IN ('active', 'pending')`).bind(p.accountId, at),
     auditStatement(db, { event: 'autopay.ended', actorLoginId: p.loginId, subjectAccountId: p.accountId, detail: { reference: active.id } }),
+    noticeStatement(db, p.accountId, p.loginId, paymentNotices.autopayOff({ accountNumber: await accountNumberOf(db, p.accountId), origin: deps.origin })),
   ]);
   return { status: 'autopay-ended' as const };
 }

@@ -5,10 +5,11 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-types';
-import { accountsOnError, backTo, done, isPlainFormPost, readBody } from '../accounts/http';
+import { accountsOnError, backTo, done, executionContext, isPlainFormPost, readBody } from '../accounts/http';
 import { assertAccountRight } from '../auth/account-access';
 import { requireLogin } from '../auth/require-login';
 import { ApiError } from '../http/errors';
+import { deliverSoon } from '../mail/deliver';
 import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } from '../shared/payment-forms';
 import { formatDollars, paymentBounds } from './amount';
 import { endAutopay, startAutopay } from './autopay';
@@ -80,6 +81,7 @@ export const paymentsApi = new Hono<AppEnv>()
     backTo(c, accountPage(body.account));
     await assertMayArrange(c, body.account);
     const result = await endAutopay(await paymentDeps(c), { accountId: body.account, loginId: c.var.login.id });
+    deliverSoon(executionContext(c), c.env, orm(c.env.DB));
     return done(c, accountPage(body.account), result.status);
   })
   .post('/paperless', requireLogin, async (c) => {
@@ -106,6 +108,7 @@ export const paymentsApi = new Hono<AppEnv>()
       throw new ApiError(400, 'event_malformed', 'The event has no id, type, creation time or object.');
     }
     const outcome = await applyProcessorEvent(deps, event);
+    if (outcome === 'applied') deliverSoon(executionContext(c), c.env, orm(c.env.DB));
     return c.json({ received: true, outcome });
   });
 

@@ -12,6 +12,7 @@ import { ApiError } from '../http/errors';
 import { auditStatement } from './d1';
 import type { PaymentDeps } from './deps';
 import { termsSignatureValid } from './intent-signature';
+import { accountNumberOf, noticeStatement, paymentNotices } from './mails';
 import { metadataKeys } from './processor';
 import { isAutopayReference, isPaymentReference } from './references';
 
@@ -69,12 +70,17 @@ async function applyPaymentEvent(deps: PaymentDeps, event: Stripe.Event, session
   const paidAt = new Date(event.created * 1000);
   const paymentId = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
   const method = session.payment_status === 'paid' && event.type === 'checkout.session.completed' ? 'card' : 'bank';
+  const accountNumber = await accountNumberOf(db, intent.account_id);
   const markPaid = () => [
     db
       .prepare(`UPDATE payment_intents SET status = 'paid', processor_payment_id = ?2, completed_at = ?3, updated_at = ?3 WHERE id = ?1 AND status IN ('open', 'processing')`)
       .bind(intent.id, paymentId, at),
     recordPortalPayment(db, { portalPaymentId: intent.id, accountId: intent.account_id, amountCents: intent.amount_cents, method, paidAt, timeZone: deps.timeZone }),
     auditStatement(db, { event: 'payment.confirmed', actorLoginId: intent.login_id, subjectAccountId: intent.account_id, detail: { reference: intent.id, amountCents: intent.amount_cents } }),
+    // A payment made without signing in gets the processor's receipt only: the portal knows no address for the payer.
+    ...(intent.login_id
+      ? [noticeStatement(db, intent.account_id, intent.login_id, paymentNotices.paymentReceived({ accountNumber, amountCents: intent.amount_cents, paidAt, reference: intent.id, origin: deps.origin }))]
+      : []),
   ];
 
   let effects: D1PreparedStatement[] = [];
@@ -119,6 +125,7 @@ async function applyAutopayEvent(deps: PaymentDeps, event: Stripe.Event, session
         .prepare(`UPDATE autopay_enrolments SET status = 'active', processor_setup_id = ?2, activated_at = ?3, updated_at = ?3 WHERE id = ?1 AND status = 'pending'`)
         .bind(enrolment.id, setupId, at),
       auditStatement(db, { event: 'autopay.activated', actorLoginId: enrolment.login_id, subjectAccountId: enrolment.account_id, detail: { reference: enrolment.id } }),
+      noticeStatement(db, enrolment.account_id, enrolment.login_id, paymentNotices.autopayOn({ accountNumber: await accountNumberOf(db, enrolment.account_id), origin: deps.origin })),
     ];
   } else if (event.type === 'checkout.session.expired' && enrolment.status === 'pending') {
     effects = [db.prepare(`UPDATE autopay_enrolments SET status = 'failed', ended_at = ?2, updated_at = ?2 WHERE id = ?1 AND status = 'pending'`).bind(enrolment.id, at)];
