@@ -222,7 +222,7 @@ export const personalDataMap: PersonalDataEntry[] = [
     export: { columns: ['bill_id', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'], orderBy: 'bill_id' },
     deletion: {
       action: 'retain',
-      reason: `${BILLING_RECORDS} A bill document is the bill as issued, so it is kept with the bill; the portal shows it only to people who may see the account.`,
+      reason: `${BILLING_RECORDS} A bill document is the bill as it was issued, with the name and addresses it was printed with, so it is kept unchanged as the record of that bill; once your portal login is deleted no one can open it in the portal.`,
     },
   },
   {

@@ -37,11 +37,17 @@ describe('balance arithmetic', () => {
   });
 
   it('says what is due by when: a credit, nothing, due by the last bill\'s date, or past due after it', () => {
-    expect(dueStatus(-3_000, '2026-10-24', '2026-11-01')).toEqual({ state: 'credit', creditCents: 3_000 });
-    expect(dueStatus(0, '2026-10-24', '2026-11-01')).toEqual({ state: 'nothing_due' });
-    expect(dueStatus(8_000, '2026-11-24', '2026-11-24')).toEqual({ state: 'due', amountCents: 8_000, dueOn: '2026-11-24' });
-    expect(dueStatus(8_000, '2026-11-24', '2026-11-25')).toEqual({ state: 'past_due', amountCents: 8_000, dueOn: '2026-11-24' });
-    expect(dueStatus(8_000, null, '2026-11-25')).toEqual({ state: 'due', amountCents: 8_000, dueOn: null });
+    const last = { dueOn: '2026-11-24', amountCents: 8_000 };
+    expect(dueStatus(-3_000, last, '2026-11-01')).toEqual({ state: 'credit', creditCents: 3_000 });
+    expect(dueStatus(0, last, '2026-11-01')).toEqual({ state: 'nothing_due' });
+    expect(dueStatus(8_000, last, '2026-11-24')).toEqual({ state: 'due', amountCents: 8_000, dueOn: '2026-11-24', pastDueCents: 0 });
+    expect(dueStatus(5_000, last, '2026-11-10')).toEqual({ state: 'due', amountCents: 5_000, dueOn: '2026-11-24', pastDueCents: 0 });
+    expect(dueStatus(8_000, last, '2026-11-25')).toEqual({ state: 'past_due', amountCents: 8_000, dueOn: '2026-11-24' });
+    expect(dueStatus(8_000, null, '2026-11-25')).toEqual({ state: 'due', amountCents: 8_000, dueOn: null, pastDueCents: 0 });
+  });
+
+  it('says which part is past due when an earlier bill was left unpaid and the last one is not due yet', () => {
+    expect(dueStatus(13_000, { dueOn: '2026-12-24', amountCents: 8_000 }, '2026-12-01')).toEqual({ state: 'due', amountCents: 13_000, dueOn: '2026-12-24', pastDueCents: 5_000 });
   });
 });
 

@@ -54,18 +54,22 @@ export function balanceOf(stated: StatedBalance | null, entries: LedgerEntry[]):
 export type DueStatus =
   | { state: 'credit'; creditCents: number }
   | { state: 'nothing_due' }
-  | { state: 'due'; amountCents: number; dueOn: string | null }
+  /** Owed by the last bill's due date; `pastDueCents` of it was due earlier and is due now. */
+  | { state: 'due'; amountCents: number; dueOn: string | null; pastDueCents: number }
   | { state: 'past_due'; amountCents: number; dueOn: string };
 
 /**
- * What the customer should do about the balance: pay by the last bill's due date, or nothing.
- * Past due once that date has passed (in the utility's time zone) and something is still owed.
+ * What the customer should do about the balance. What the last bill added is due by its due date
+ * while that date has not passed (in the utility's time zone); anything owed beyond it, and all of
+ * it once the date has passed, is past due.
  */
-export function dueStatus(balanceCents: number, lastBillDueOn: string | null, today: string): DueStatus {
+export function dueStatus(balanceCents: number, lastBill: { dueOn: string; amountCents: number } | null, today: string): DueStatus {
   if (balanceCents < 0) return { state: 'credit', creditCents: -balanceCents };
   if (balanceCents === 0) return { state: 'nothing_due' };
-  if (lastBillDueOn && today > lastBillDueOn) return { state: 'past_due', amountCents: balanceCents, dueOn: lastBillDueOn };
-  return { state: 'due', amountCents: balanceCents, dueOn: lastBillDueOn };
+  if (!lastBill) return { state: 'due', amountCents: balanceCents, dueOn: null, pastDueCents: 0 };
+  if (today > lastBill.dueOn) return { state: 'past_due', amountCents: balanceCents, dueOn: lastBill.dueOn };
+  const notYetDue = Math.min(balanceCents, Math.max(0, lastBill.amountCents));
+  return { state: 'due', amountCents: balanceCents, dueOn: lastBill.dueOn, pastDueCents: balanceCents - notYetDue };
 }
 
 /** The statements `readBalance` runs (for a caller batching them with others): the stated balance and the entries after it. */

@@ -57,7 +57,7 @@ export async function billingOverview(db: D1Database, loginId: string, now = new
     number: maskAccountNumber(g.accountNumber),
     relationship: g.relationship,
     balance,
-    due: dueStatus(balance.balanceCents, latest.last?.dueOn ?? null, localDay(now.getTime(), g.timeZone)),
+    due: dueStatus(balance.balanceCents, latest.last, localDay(now.getTime(), g.timeZone)),
     lastBill: latest.last,
     options: options.get(g.accountId) ?? { paperless: false, autopay: 'off' },
     use: uses[i]?.meters ?? null,

@@ -82,7 +82,7 @@ const fillBills = async (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTM
   const before = beforeOf(c);
   const [balance, page] = await Promise.all([readBalance(c.env.DB, chosen.accountId), listBills(c.env.DB, chosen.accountId, { before, limit: 24 })]);
   const latest = before ? (await listBills(c.env.DB, chosen.accountId, { before: null, limit: 1 })).bills[0] : page.bills[0];
-  const due = dueStatus(balance.balanceCents, latest?.dueOn ?? null, localDay(Date.now(), chosen.timeZone));
+  const due = dueStatus(balance.balanceCents, latest ?? null, localDay(Date.now(), chosen.timeZone));
   const q = `account=${encodeURIComponent(chosen.accountId)}`;
   const nav = [
     before ? `<a href="/account/bills/?${q}">Newest bills</a>` : '',

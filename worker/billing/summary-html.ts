@@ -31,6 +31,7 @@ export function balanceHtml(balance: Pick<Balance, 'balanceCents' | 'pendingCent
       break;
     case 'due':
       lines.push(`<p class="balance"><span class="balance-label">Balance</span> <strong class="balance-amount">${e(money(due.amountCents))}</strong></p>${due.dueOn ? `<p>Due by ${day(due.dueOn)}.</p>` : ''}`);
+      if (due.pastDueCents > 0) lines.push(`<p class="past-due">${e(money(due.pastDueCents))} of it is past due: please pay that now.</p>`);
       break;
     case 'past_due':
       lines.push(`<p class="balance"><span class="balance-label">Balance</span> <strong class="balance-amount">${e(money(due.amountCents))}</strong></p><p class="past-due">Past due: it was due by ${day(due.dueOn)}.</p>`);
