@@ -103,6 +103,9 @@ describe('a bill document served to customers', () => {
       expect(res.headers.get('cache-control')).toBe('private, no-store');
       expect(res.headers.get('content-disposition')).toBe('inline; filename="bill-2026-10-03.pdf"');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      // Its own CSP lets Chrome's PDF viewer run; still never framed, never a form or script source.
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
     }
   });

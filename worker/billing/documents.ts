@@ -24,6 +24,10 @@ export async function billDocumentResponse(env: Env, loginId: string, billId: st
       'Content-Length': String(object.size),
       'Content-Disposition': `inline; filename="bill-${doc.issuedOn}.pdf"`,
       'Cache-Control': 'private, no-store',
+      // Chrome shows a PDF through its own viewer page, which the site-wide object-src 'none' and
+      // style-src 'self' would block or break (crbug.com/271452). This body is a PDF served with
+      // nosniff, so allowing the viewer's embed and inline styles here opens nothing else.
+      'Content-Security-Policy': "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     },
   });
 }
