@@ -189,6 +189,23 @@ describe('billing ingest', () => {
     ]);
   });
 
+  it('takes bills and payments as CSV, one section per request, reading only plain decimal numbers', async () => {
+    const client = await givenIngestClient();
+    const accountId = await givenAccount();
+    const billId = uniqueId('bill');
+    const bills = ['id,account_id,bill_number,period_start,period_end,issued_on,due_on,amount_cents,rate_name', `${billId},${accountId},B-7,2026-09-01,2026-09-30,2026-10-03,2026-10-24,8123,"Residential water R-1, sewer S-1"`].join('\n');
+    expect((await sendBatch(client, bills, { contentType: 'text/csv', query: `?section=bills&batchId=${uniqueId('csv')}` })).status).toBe(201);
+    const payments = ['id,account_id,amount_cents,paid_on,method', `${uniqueId('pay')},${accountId},8123,2026-10-20,bank`, `${uniqueId('pay')},${accountId},1e3,2026-10-21,bank`].join('\n');
+    const refused = await sendBatch(client, payments, { contentType: 'text/csv', query: `?section=payments&batchId=${uniqueId('csv')}` });
+    expect(refused.status).toBe(422);
+    expect((await refused.json<Rejection>()).error.fields).toEqual([{ field: 'payments[1].amountCents (line 3)', message: 'Invalid input: expected number, received string' }]);
+    const good = payments.split('\n').slice(0, 2).join('\n');
+    expect((await sendBatch(client, good, { contentType: 'text/csv', query: `?section=payments&batchId=${uniqueId('csv')}` })).status).toBe(201);
+    const stored = await billingSnapshot(accountId);
+    expect(stored.bills[0]).toMatchObject({ id: billId, amount_cents: 8123, rate_name: 'Residential water R-1, sewer S-1' });
+    expect(stored.payments[0]).toMatchObject({ amount_cents: 8123, method: 'bank', posted_on: '2026-10-20' });
+  });
+
   it('leaves nothing behind when the database refuses part of a batch', async () => {
     const client = await givenIngestClient();
     const existing = await givenMeter();
