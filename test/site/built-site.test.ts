@@ -44,6 +44,7 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/account/security/': accountForms,
   '/account/email/confirm/': accountForms,
   '/account/usage/': 'usage chart, range and resolution switchers (the table and downloads work without it)',
+  '/account/bills/detail/': 'the "Print this bill" button (the browser prints the page without it)',
 };
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;
