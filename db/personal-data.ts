@@ -11,6 +11,8 @@
  * fit the same shape; the map test checks each named column exists.
  */
 
+import { inTenureSql } from '../worker/usage/tenure';
+
 /** Whose data: the utility account, the portal logins that hold it, and the e-mail addresses on file. */
 export type DataSubject = { accountId: string; loginIds: string[]; emails: string[] };
 
@@ -40,7 +42,8 @@ export type CategoryId =
   | 'online_activity'
   | 'communications'
   | 'privacy_requests'
-  | 'consent';
+  | 'consent'
+  | 'alert_responses';
 
 export type PersonalDataEntry = {
   table: string;
@@ -102,14 +105,20 @@ export const dataCategories: Record<CategoryId, { name: string; sources: string[
   communications: {
     name: 'Messages we sent you',
     sources: ['The portal'],
-    purposes: ['Service notices and answers to your requests'],
-    recipients: ['E-mail delivery provider, under contract'],
+    purposes: ['Service notices and answers to your requests', 'Alerts and mailings you chose'],
+    recipients: ['E-mail and text message delivery providers, under contract'],
   },
   privacy_requests: {
     name: 'Your privacy requests and our answers',
     sources: ['You, through the privacy request form'],
     purposes: ['Answering your requests', 'Keeping the records the law requires (24 months)'],
     recipients: ['None outside the utility, except regulators on request'],
+  },
+  alert_responses: {
+    name: 'Your answers to alerts, the water- and energy-saving steps you told us about, and your requests for help',
+    sources: ['You, in the alert centre'],
+    purposes: ['Following up a leak or high use with you', 'Getting you the help you asked for', 'Making alerts more accurate (counted only in groups of 10 or more homes)'],
+    recipients: ['None outside the utility'],
   },
   consent: {
     name: 'Your privacy and cookie choices',
@@ -157,17 +166,21 @@ export const personalDataMap: PersonalDataEntry[] = [
     tie: byAccount('id'),
     personalColumns: ['holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code'],
     category: 'identifiers',
-    export: { columns: ['account_number', 'holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code', 'status', 'created_at', 'updated_at'] },
+    export: { columns: ['account_number', 'holder_name', 'email_on_file', 'phone_on_file', 'mailing_street', 'mailing_city', 'mailing_region', 'mailing_postal_code', 'phone_edited_at', 'mailing_edited_at', 'status', 'created_at', 'updated_at'] },
     deletion: {
       action: 'replace',
-      set: { holder_name: DE_IDENTIFIED, email_on_file: null, phone_on_file: null, mailing_street: null, mailing_city: null, mailing_region: null, mailing_postal_code: null },
+      set: { holder_name: DE_IDENTIFIED, email_on_file: null, phone_on_file: null, mailing_street: null, mailing_city: null, mailing_region: null, mailing_postal_code: null, phone_edited_at: null, mailing_edited_at: null },
       reason: 'The utility account and its number stay, without the holder\'s name or contact details, so that service, metering and billing records of the premises remain complete (completing the service relationship; legal obligations on utility records).',
     },
   },
   {
     table: 'service_points',
     label: 'Service address',
-    tie: byAccount('account_id'),
+    tie: {
+      by: 'account',
+      describe: 'the account holds or held the service point (service_point_tenures)',
+      where: (s) => ({ sql: 'id IN (SELECT service_point_id FROM service_point_tenures WHERE account_id = ?1)', params: [s.accountId] }),
+    },
     personalColumns: [],
     category: 'customer_records',
     export: { columns: ['street', 'city', 'region', 'postal_code', 'service_area', 'created_at'] },
@@ -178,13 +191,25 @@ export const personalDataMap: PersonalDataEntry[] = [
     label: 'Meters at your service address',
     tie: {
       by: 'account',
-      describe: 'service_point_id belongs to the account',
-      where: (s) => ({ sql: 'service_point_id IN (SELECT id FROM service_points WHERE account_id = ?1)', params: [s.accountId] }),
+      describe: 'the meter is at a service point the account holds or held',
+      where: (s) => ({ sql: 'service_point_id IN (SELECT service_point_id FROM service_point_tenures WHERE account_id = ?1)', params: [s.accountId] }),
     },
     personalColumns: [],
     category: 'customer_records',
     export: { columns: ['serial_number', 'kind', 'unit', 'interval_minutes', 'installed_on'] },
     deletion: { action: 'retain', reason: 'Meters belong to the premises and the utility network.' },
+  },
+  {
+    table: 'service_point_tenures',
+    label: 'When you held each service address (move-in and move-out days)',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'customer_records',
+    export: { columns: ['service_point_id', 'start_day', 'end_day'], orderBy: 'start_day' },
+    deletion: {
+      action: 'retain',
+      reason: 'Who held the premises when bounds which usage and bills belong to the account; it holds days and ids only, and stays with the de-identified account.',
+    },
   },
   {
     table: 'bills',
@@ -334,11 +359,8 @@ export const personalDataMap: PersonalDataEntry[] = [
     label: 'Meter reads (one row per meter per day)',
     tie: {
       by: 'account',
-      describe: "meter_id is a meter at the account's service point",
-      where: (s) => ({
-        sql: 'meter_id IN (SELECT m.id FROM meters m JOIN service_points p ON p.id = m.service_point_id WHERE p.account_id = ?1)',
-        params: [s.accountId],
-      }),
+      describe: 'a day of a meter at a service point the account held on that day (move-in to move-out)',
+      where: (s) => ({ sql: inTenureSql('usage_days.meter_id', 'usage_days.day', '(?1)'), params: [s.accountId] }),
     },
     personalColumns: [],
     category: 'usage',
@@ -347,6 +369,148 @@ export const personalDataMap: PersonalDataEntry[] = [
       action: 'retain',
       reason: 'Usage stays tied to the service address and utility account for billing, rates, system planning and water-supply reporting; once your name and contact details are gone it no longer identifies you.',
     },
+  },
+  // Who is told what (worker/preferences/, worker/alerts/delivery/). Rows that tie through
+  // alert_recipients or alert_notices come first: deletion runs in map order.
+  {
+    table: 'recipient_topics',
+    label: 'What each address or number receives (alert types, newsletter, program mail), and how it was chosen',
+    tie: {
+      by: 'account',
+      describe: 'recipient_id is a recipient of the account',
+      where: (s) => ({ sql: 'recipient_id IN (SELECT id FROM alert_recipients WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'consent',
+    export: { columns: ['recipient_id', 'topic', 'enabled', 'changed_at', 'changed_via'], orderBy: 'recipient_id, topic' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_deliveries',
+    label: 'Which alert notices went to which address or number',
+    tie: {
+      by: 'account',
+      describe: 'recipient_id is a recipient of the account',
+      where: (s) => ({ sql: 'recipient_id IN (SELECT id FROM alert_recipients WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'communications',
+    export: { columns: ['notice_id', 'recipient_id', 'channel', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'outbox_sms',
+    label: 'Text messages we sent',
+    tie: {
+      by: 'account',
+      describe: 'to_number is a number the account added, or notice_id a notice about one of its alerts',
+      where: (s) => ({
+        sql: "to_number IN (SELECT address FROM alert_recipients WHERE account_id = ?1 AND channel = 'sms') OR notice_id IN (SELECT n.id FROM alert_notices n JOIN alerts a ON a.id = n.alert_id WHERE a.account_id = ?1)",
+        params: [s.accountId],
+      }),
+    },
+    personalColumns: ['to_number', 'body'],
+    category: 'communications',
+    // Bodies are left out, as for e-mail: they can hold a confirmation link.
+    export: { columns: ['to_number', 'kind', 'status', 'not_before', 'created_at', 'sent_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'sms_stand_in_messages',
+    label: 'Development only: texts the local SMS stand-in received',
+    tie: {
+      by: 'account',
+      describe: 'from_number or to_number is a number the account added (this table is empty in production)',
+      where: (s) => ({ sql: "to_number IN (SELECT address FROM alert_recipients WHERE account_id = ?1 AND channel = 'sms') OR from_number IN (SELECT address FROM alert_recipients WHERE account_id = ?1 AND channel = 'sms')", params: [s.accountId] }),
+    },
+    personalColumns: ['from_number', 'to_number', 'body'],
+    category: 'communications',
+    export: { columns: ['direction', 'from_number', 'to_number', 'body', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_recipients',
+    label: 'Who receives your alerts: your e-mail and mobile, and people you added',
+    tie: {
+      by: 'account',
+      describe: 'account_id is the account, or login_id a login that holds it',
+      where: (s) => ({ sql: 'account_id = ?1 OR login_id IN (SELECT value FROM json_each(?2))', params: [s.accountId, JSON.stringify(s.loginIds)] }),
+    },
+    personalColumns: ['address', 'name'],
+    category: 'contact',
+    // Confirmation hashes are secrets, never exported.
+    export: { columns: ['id', 'channel', 'address', 'name', 'origin', 'status', 'confirmed_at', 'removed_at', 'removed_by', 'sms_stopped_at', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'contact_preferences',
+    label: 'Your quiet hours for text messages',
+    tie: byAccount('account_id'),
+    personalColumns: ['quiet_hours_start', 'quiet_hours_end', 'leak_alerts_in_quiet_hours'],
+    category: 'consent',
+    export: { columns: ['quiet_hours_start', 'quiet_hours_end', 'leak_alerts_in_quiet_hours', 'updated_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_notices',
+    label: 'Notices about your alerts (raised, reminders, ended)',
+    tie: {
+      by: 'account',
+      describe: 'the notice is about an alert raised for the account',
+      where: (s) => ({ sql: 'alert_id IN (SELECT id FROM alerts WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'communications',
+    export: { columns: ['alert_id', 'kind', 'day', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alerts',
+    label: 'Leak and high-use alerts',
+    tie: byAccount('account_id'),
+    personalColumns: ['figures'],
+    category: 'usage',
+    export: { columns: ['id', 'meter_id', 'type', 'status', 'first_day', 'last_day', 'figures', 'opened_at', 'closed_at', 'closed_day', 'close_reason', 'reminders_stopped_at'], orderBy: 'opened_at' },
+    // Derived from reads, which are kept with the service address; nothing is lost by removing them.
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_settings',
+    label: 'Your alert settings (leak hours, high-use and bill thresholds)',
+    tie: byAccount('account_id'),
+    personalColumns: ['continuous_flow_hours', 'day_threshold', 'period_threshold', 'bill_threshold_cents', 'updated_by_login_id'],
+    category: 'usage',
+    export: { columns: ['kind', 'continuous_flow_hours', 'day_threshold', 'period_threshold', 'bill_threshold_cents', 'updated_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_answers',
+    label: 'Your answers to alerts (fixed it, not a leak, expected use, need help), each with its time',
+    tie: byAccount('account_id'),
+    personalColumns: ['note', 'login_id'],
+    category: 'alert_responses',
+    export: { columns: ['alert_id', 'answer', 'note', 'answered_at'], orderBy: 'answered_at' },
+    // Answers describe what happened in the home; nothing the utility must keep depends on them.
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'alert_actions',
+    label: 'Water- and energy-saving steps you told us you took after an alert',
+    tie: byAccount('account_id'),
+    personalColumns: ['action', 'taken_on', 'login_id'],
+    category: 'alert_responses',
+    export: { columns: ['alert_id', 'action', 'taken_on', 'recorded_at'], orderBy: 'recorded_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'support_items',
+    label: 'Your requests for help with an alert, and when our team closed them',
+    tie: byAccount('account_id'),
+    personalColumns: ['closing_note', 'closed_by_login_id'],
+    category: 'alert_responses',
+    // closed_by_login_id is left out: it identifies a member of staff, not you.
+    export: { columns: ['kind', 'alert_id', 'status', 'opened_at', 'closed_at', 'closing_note'], orderBy: 'opened_at' },
+    deletion: { action: 'remove' },
   },
   {
     table: 'usage_peer_groups',
@@ -387,7 +551,10 @@ export const personalDataMap: PersonalDataEntry[] = [
   {
     table: 'ingest_batches',
     label: 'Batches received from the utility',
-    tie: { by: 'none', reason: 'Batch ids, body hashes and row counts; no row contents.' },
+    tie: {
+      by: 'none',
+      reason: "Batch ids, body hashes and row counts; no row contents. Where a batch met a contact field the customer had edited, the answer kept here names the account id, the field and the edit time, never the values.",
+    },
     personalColumns: [],
     category: null,
     export: { none: 'Not personal data.' },
@@ -418,7 +585,7 @@ export const personalDataMap: PersonalDataEntry[] = [
     table: 'outbox_emails',
     label: 'E-mail we sent you',
     tie: byEmail('to_address'),
-    personalColumns: ['to_address', 'body_text'],
+    personalColumns: ['to_address', 'body_text', 'headers'],
     category: 'communications',
     // Bodies are left out: they can hold single-use links. Kind, subject and time say what was sent.
     export: { columns: ['kind', 'subject', 'status', 'created_at', 'sent_at'], orderBy: 'created_at' },

@@ -7,3 +7,5 @@ export * from './schema/requests';
 export * from './schema/accounts';
 export * from './schema/usage';
 export * from './schema/billing';
+export * from './schema/alerts';
+export * from './schema/preferences';

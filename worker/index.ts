@@ -3,6 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { drizzle } from 'drizzle-orm/d1';
 import { purgeStaleAccountRecords } from './accounts/maintenance';
+import { closeAllAfterMoveOut } from './alerts/detection/evaluate';
+import { alertPages } from './alerts/centre/pages';
+import { purgeExpiredAlerts } from './alerts/centre/retention';
+import { alertsCentre } from './alerts/centre/routes';
+import { alertStaffPages } from './alerts/staff/pages';
+import { staffAlerts } from './alerts/staff/routes';
+import { handleDetectionBatch } from './alerts/detection/queue';
 import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
 import { executionContext } from './accounts/http';
@@ -15,6 +22,7 @@ import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
 import { isBillDocumentUpload } from './ingest/bill-documents';
+import { formBodies } from './http/body';
 import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
@@ -22,14 +30,23 @@ import { deliverQueued } from './mail/deliver';
 import { devProcessorPages } from './dev/processor/checkout-page';
 import { paymentPages } from './payments/pages';
 import { paymentsApi } from './payments/routes';
+import { redactStaleOutbox } from './mail/outbox';
 import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
+import { purgeExpiredConsentProof } from './consent/retention';
+import { purgeReferrerCandidates } from './visits/referrers';
+import { parseTotpKeyring, resealTotpSecrets } from './auth/totp-secrets';
 import { staffPages } from './staff/pages';
 import { staff } from './staff/routes';
 import { usage } from './usage/routes';
 import { wellKnown } from './well-known/routes';
+import { devSms } from './alerts/delivery/sms/dev-outbox';
+import { INBOUND_PATH, smsWebhook } from './alerts/delivery/sms/inbound';
+import { deliverQueuedSms, redactStaleSms, TEXTS_CRON } from './alerts/delivery/sms-outbox';
+import { preferencePages } from './preferences/pages';
+import { preferencesApi, subscriptionsApi } from './preferences/routes';
 
 const app = new Hono<AppEnv>();
 
@@ -38,22 +55,34 @@ app.use(portalSecureHeaders());
 app.use(consentContext());
 app.use(signedInHeaderLink);
 const sameOrigin = sameOriginWrites();
-app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/ingest/') ? next() : sameOrigin(c, next)));
+// Machine-to-machine routes carry no cookie and prove themselves: ingest signs every request, and
+// the SMS provider's webhook carries its X-Twilio-Signature. (The payment processor's webhook sends
+// JSON without an Origin, which sameOriginWrites lets through; it proves itself by its signature.)
+const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
+app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
 // A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts).
 app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
+// Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
+app.use(formBodies());
 
 const routes = app
   .route('/api/health', health)
   .route('/api/consent', consent)
   .route('/api/visits', visits)
   .route('/api/requests', requests)
+  // Before /api/staff, so that its staff-wide middleware does not run twice for these.
+  .route('/api/staff/alerts', staffAlerts)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
   .route('/api/billing', billingApi)
   .route('/api/payments', paymentsApi)
+  .route('/api/alerts', alertsCentre)
   .route('/api/ingest', ingest)
+  .route('/api/preferences', preferencesApi)
+  .route('/api/subscriptions', subscriptionsApi)
+  .route('/api/sms', smsWebhook)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
@@ -67,6 +96,11 @@ app.all('/.well-known/*', () => {
 // data and messages (and /dev/outbox/ in development), request forms and status, the staff console.
 app.route('/', accountPages);
 app.route('/', requestPages);
+app.route('/', preferencePages);
+app.route('/', devSms);
+app.route('/', alertPages);
+// Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
+app.route('/', alertStaffPages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
@@ -84,13 +118,27 @@ app.onError(handleError);
 
 /**
  * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
- * requests, forgetting stale sign-in counters and used links, and a retry of queued mail.
+ * requests, forgetting stale sign-in counters and used links, the 24-month purge of consent proof,
+ * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
+ * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
+ * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
+ * of closed alerts with their answers (worker/alerts/centre/retention.ts).
  */
-export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), deliverQueued(env, db)]).then(() => undefined));
+  // Every few minutes: texts whose quiet hours have ended, and any the provider could not take before.
+  if (controller.cron === TEXTS_CRON) {
+    ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
+    return;
+  }
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;
 export { app };
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+/** Alert detection: the consumer of the queue ingest sends changed meter-days to (wrangler.toml [[queues.consumers]]). */
+export async function queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
+  await handleDetectionBatch(batch, env, ctx);
+}
+
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Env>;

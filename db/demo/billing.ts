@@ -10,6 +10,10 @@
  * accounts' quantities follow a seasonal model of their own (computing them from two years of
  * interval reads for 300 accounts would slow every load), so their billed CCF and their period's
  * metered use differ a little.
+ *
+ * The move of db/demo/move.ts shows in the bills too: the former holder's last bill is the one for
+ * the month before the move (paid: the account is closed and settled), and the new holder's bills
+ * start with the month of the move-in.
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
@@ -20,6 +24,7 @@ import { GALLONS_PER_CCF } from '../../worker/usage/units';
 import { utility } from '../../worker/shared/utility';
 import { billPdf } from './bill-pdf';
 import type { DemoAccount } from './customers';
+import { DEMO_MOVE } from './move';
 import { seededRandom } from './random';
 import { dayTotal, generateMeterDays, USAGE_FIRST_DAY, USAGE_LAST_DAY } from './usage';
 
@@ -151,7 +156,11 @@ function meteredMonths(account: DemoAccount, accountIndex: number, seed: number)
 }
 const addMonths = (ym: string, n: number) => new Date(Date.UTC(Number(ym.slice(0, 4)), Number(ym.slice(5, 7)) - 1 + n, 1)).toISOString().slice(0, 7);
 
-export function demoLedger(account: DemoAccount, accountIndex: number, seed: number): DemoLedger {
+/**
+ * One account's ledger. `window` bounds the months it held its service point (its first and last
+ * day, utility-local): a month outside is not billed, and a closed account's last bill is paid.
+ */
+export function demoLedger(account: DemoAccount, accountIndex: number, seed: number, window: { from?: string; through?: string } = {}): DemoLedger {
   const metered = account.id === DEMO_CUSTOMER_ACCOUNT ? meteredMonths(account, accountIndex, seed) : null;
   const random = seededRandom(seed * 31 + accountIndex);
   const electric = account.meters.some((m) => m.kind === 'electric');
@@ -168,6 +177,8 @@ export function demoLedger(account: DemoAccount, accountIndex: number, seed: num
     const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - m, 1));
     const periodStart = start.toISOString().slice(0, 10);
     const periodEnd = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+    if (window.from && periodStart < window.from) continue;
+    if (window.through && periodEnd > window.through) break;
     const issuedOn = addDays(periodEnd, 3);
     const dueOn = addDays(issuedOn, 21);
     const month = start.getUTCMonth();
@@ -213,10 +224,25 @@ export function demoLedger(account: DemoAccount, accountIndex: number, seed: num
   return { bills, payments: paid, adjustments: adjusted, balance: { accountId: account.id, asOf: last.issuedOn, balanceCents: balance } };
 }
 
+/** The account that moved in (db/demo/move.ts): the former holder's service point and meters under the newcomer's name. */
+export function demoNewcomerAccount(accounts: DemoAccount[]): DemoAccount {
+  const former = accounts.find((a) => a.id === DEMO_MOVE.former.accountId)!;
+  const { id, accountNumber, holderName, email, phone } = DEMO_MOVE.newcomer;
+  return { ...former, id, accountNumber, holderName, email, phone };
+}
+
+/** Every demo account's ledger, the move's new holder last (its bills from the move-in on; the former holder's up to the move-out). */
+export function demoLedgers(accounts: DemoAccount[], seed: number): DemoLedger[] {
+  return [
+    ...accounts.map((a, i) => demoLedger(a, i, seed, a.id === DEMO_MOVE.former.accountId ? { through: DEMO_MOVE.moveOut } : {})),
+    demoLedger(demoNewcomerAccount(accounts), DEMO_MOVE.newcomer.accountIndex, seed, { from: DEMO_MOVE.moveIn }),
+  ];
+}
+
 /** Bill lines, payments, adjustments and stated balances of every demo account (the bills themselves are in dataset.ts). */
 export function demoBillingStatements(db: DrizzleD1Database, accounts: DemoAccount[], seed: number): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = [];
-  const all = accounts.map((a, i) => demoLedger(a, i, seed));
+  const all = demoLedgers(accounts, seed);
   const lineRows = all.flatMap((l) => l.bills.flatMap((b) => b.lines.map((x, i) => ({ billId: b.id, position: i + 1, ...x }))));
   for (const chunk of chunkRowsForInsert(lineRows)) statements.push(db.insert(billLines).values(chunk));
   for (const chunk of chunkRowsForInsert(all.flatMap((l) => l.payments.map((p) => ({ ...p, status: 'posted' as const }))))) statements.push(db.insert(payments).values(chunk));

@@ -1,9 +1,11 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { chunkRowsForInsert } from '../batching';
-import { accounts, bills, meters, servicePoints, utilities } from '../schema';
-import { demoLedger } from './billing';
-import { demoAccounts, demoUtilityRow } from './customers';
+import { accounts, bills, meters, servicePoints, servicePointTenures, utilities } from '../schema';
+import { demoLedgers } from './billing';
+import { demoAccounts, demoUtilityRow, type DemoAccount } from './customers';
+import { DEMO_MOVE } from './move';
 import { seededRandom } from './random';
 
 export const DEMO_SEED = 20261125;
@@ -16,6 +18,8 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
   const customers = demoAccounts(random);
   const statements: BatchItem<'sqlite'>[] = [db.insert(utilities).values(demoUtilityRow)];
   for (const a of customers) {
+    // The holder who moved out (see move.ts) has their mail forwarded and the account closed.
+    const movedOut = a.id === DEMO_MOVE.former.accountId ? DEMO_MOVE.former.forwarding : null;
     statements.push(
       db.insert(accounts).values({
         id: a.id,
@@ -24,10 +28,11 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
         holderName: a.holderName,
         emailOnFile: a.email,
         phoneOnFile: a.phone,
-        mailingStreet: a.servicePoint.street,
-        mailingCity: a.servicePoint.city,
+        mailingStreet: movedOut?.street ?? a.servicePoint.street,
+        mailingCity: movedOut?.city ?? a.servicePoint.city,
         mailingRegion: 'CA',
-        mailingPostalCode: a.servicePoint.postalCode,
+        mailingPostalCode: movedOut?.postalCode ?? a.servicePoint.postalCode,
+        status: movedOut ? 'closed' : 'active',
       }),
       db.insert(servicePoints).values({
         id: a.servicePoint.id,
@@ -51,10 +56,40 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
       ),
     );
   }
-  // Bills after every account: their lines, payments and balances come from db/demo/billing.ts (the loader adds them).
-  customers.forEach((a, i) => {
-    const rows = demoLedger(a, i, seed).bills.map(({ lines: _lines, ...bill }) => bill);
+  statements.push(...demoMoveStatements(db, customers));
+  // Bills after every account and the move: their lines, payments and balances come from db/demo/billing.ts (the loader adds them).
+  for (const ledger of demoLedgers(customers, seed)) {
+    const rows = ledger.bills.map(({ lines: _lines, ...bill }) => bill);
     for (const chunk of chunkRowsForInsert(rows)) statements.push(db.insert(bills).values(chunk));
-  });
+  }
   return statements;
+}
+
+/**
+ * The move of move.ts: the new holder's account (its bills come with everyone's, from
+ * db/demo/billing.ts), and the change of holder recorded as
+ * ingestion records it (the former tenure ends the day before the move-in, the new one starts on
+ * it) before the service point names its new holder.
+ */
+function demoMoveStatements(db: DrizzleD1Database, customers: DemoAccount[]): BatchItem<'sqlite'>[] {
+  const { newcomer, servicePointId, moveIn, moveOut } = DEMO_MOVE;
+  const former = customers.find((c) => c.id === DEMO_MOVE.former.accountId)!;
+  const point = former.servicePoint;
+  return [
+    db.insert(accounts).values({
+      id: newcomer.id,
+      utilityId: demoUtilityRow.id,
+      accountNumber: newcomer.accountNumber,
+      holderName: newcomer.holderName,
+      emailOnFile: newcomer.email,
+      phoneOnFile: newcomer.phone,
+      mailingStreet: point.street,
+      mailingCity: point.city,
+      mailingRegion: 'CA',
+      mailingPostalCode: point.postalCode,
+    }),
+    db.update(servicePointTenures).set({ endDay: moveOut }).where(and(eq(servicePointTenures.servicePointId, servicePointId), isNull(servicePointTenures.endDay))),
+    db.insert(servicePointTenures).values({ servicePointId, accountId: newcomer.id, startDay: moveIn }),
+    db.update(servicePoints).set({ accountId: newcomer.id }).where(eq(servicePoints.id, servicePointId)),
+  ];
 }

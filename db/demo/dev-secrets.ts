@@ -28,6 +28,12 @@ export async function generateDevSecrets(): Promise<Record<string, string>> {
     // only this key and signs its webhooks with this secret, in Stripe's formats.
     STRIPE_SECRET_KEY: `sk_test_dev_${randomSecret(24)}`,
     STRIPE_WEBHOOK_SECRET: `whsec_${randomSecret(32)}`,
+    // AES-256-GCM keys for staff TOTP secrets in D1, "<kid>:<base64url 32 bytes>", newest first (worker/auth/totp-secrets.ts).
+    TOTP_ENCRYPTION_KEYS: `dev-${new Date().toISOString().slice(0, 10)}:${randomSecret(32)}`,
+    // Twilio credentials. Locally only the SMS stand-in (worker/alerts/delivery/sms/stand-in.ts) checks
+    // them, as Twilio would: Basic auth on its Messages API, and the X-Twilio-Signature of its webhooks.
+    TWILIO_ACCOUNT_SID: `AC${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex')}`,
+    TWILIO_AUTH_TOKEN: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'),
   };
 }
 
@@ -46,12 +52,30 @@ export function toEnvFile(secrets: Record<string, string>) {
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const path = '.dev.vars';
+/** Reads what toEnvFile writes (and plain or double-quoted values, as a hand-edited .dev.vars may hold). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!;
+    out[m[1]!] = /^'.*'$/.test(raw) || /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
+  }
+  return out;
+}
+
+/**
+ * The local secrets in `path` (.dev.vars, or an e2e run's env file), after adding any that are
+ * missing. The demo loader needs them too: it stores staff TOTP secrets sealed with TOTP_ENCRYPTION_KEYS.
+ */
+export async function ensureDevSecrets(path = '.dev.vars'): Promise<Record<string, string>> {
   const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const missing = Object.entries(await generateDevSecrets()).filter(([k]) => !new RegExp(`^${k}=`, 'm').test(existing));
   if (missing.length) {
-    writeFileSync(path, existing + toEnvFile(Object.fromEntries(missing)));
+    writeFileSync(path, (existing && !existing.endsWith('\n') ? `${existing}\n` : existing) + toEnvFile(Object.fromEntries(missing)));
     console.log(`Wrote local secrets to ${path}: ${missing.map(([k]) => k).join(', ')}`);
   }
+  return parseEnvFile(readFileSync(path, 'utf8'));
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureDevSecrets();

@@ -18,9 +18,11 @@ if (!file) throw new Error('usage: tsx db/demo/ingest-send.ts FILE [--origin URL
 const client = JSON.parse(readFileSync(args.key!, 'utf8')) as { clientId: string; privateJwk: Record<string, string> };
 const body = readFileSync(file);
 const csv = file.endsWith('.csv');
-const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: ingestAudience(args.origin!), body: new Uint8Array(body) });
 const query = csv ? `?${new URLSearchParams({ section: args.section ?? 'reads', batchId: args['batch-id'] ?? `cli-${Date.now()}` })}` : '';
-const res = await fetch(`${args.origin}/api/ingest/batches${query}`, {
+const url = `${args.origin}/api/ingest/batches${query}`;
+// The assertion names the method and the exact URL (query included) as well as the body.
+const token = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: ingestAudience(args.origin!), method: 'POST', url, body: new Uint8Array(body) });
+const res = await fetch(url, {
   method: 'POST',
   headers: { 'Content-Type': csv ? 'text/csv' : 'application/json', Authorization: `Bearer ${token}` },
   body,

@@ -1,27 +1,35 @@
 /**
  * Loads the demo data set into the local D1 that `wrangler dev` uses (after the migrations).
- *   tsx db/demo/load.ts [--persist-to DIR] [--reset] [--skip-usage]
+ *   tsx db/demo/load.ts [--persist-to DIR] [--secrets FILE] [--reset] [--skip-usage]
  * Skips when the demo utility is already there, unless --reset empties every table first.
  * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json,
  * and puts the demo customer's latest bill PDFs into the local R2 bucket.
+ * Staff TOTP secrets are sealed with TOTP_ENCRYPTION_KEYS from FILE (default .dev.vars, created
+ * with any missing local secret), the file `wrangler dev` then reads; any secret already in the
+ * database in clear or under an older key is sealed again under the newest.
  */
 import { drizzle } from 'drizzle-orm/d1';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
+import { parseTotpKeyring, resealTotpSecrets } from '../../worker/auth/totp-secrets';
 import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { documentKey } from '../../worker/ingest/bill-documents';
 import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
+import { DEMO_ALERT_DAYS, loadDemoAlerts } from './alerts';
 import { demoBillDocument, demoBillingStatements, demoLedger, DOCUMENT_MONTHS } from './billing';
 import { demoAccounts } from './customers';
 import { DEMO_SEED, demoStatements } from './dataset';
+import { ensureDevSecrets } from './dev-secrets';
 import { DEMO_CUSTOMER, demoLoginStatements } from './logins';
+import { demoMoveLoginStatements } from './move';
 import { seededRandom } from './random';
 import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
 
-const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, 'secrets': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
+const totpKeys = await parseTotpKeyring((await ensureDevSecrets(args.secrets ?? '.dev.vars')).TOTP_ENCRYPTION_KEYS);
 
 const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket }>({
   configPath: 'wrangler.toml',
@@ -37,7 +45,12 @@ try {
     console.log('Demo data already loaded (use --reset to reload).');
   } else {
     const started = performance.now();
-    const statements = [...demoStatements(db), ...demoBillingStatements(db, demoAccounts(seededRandom(DEMO_SEED)), DEMO_SEED), ...(await demoLoginStatements(db))];
+    const statements = [
+      ...demoStatements(db),
+      ...demoBillingStatements(db, demoAccounts(seededRandom(DEMO_SEED)), DEMO_SEED),
+      ...(await demoLoginStatements(db, totpKeys)),
+      ...(await demoMoveLoginStatements(db)),
+    ];
     // Local D1 spends several milliseconds per statement, so consecutive INSERTs into the same
     // table are merged into multi-row INSERTs (literal SQL, under D1's 100 KB statement limit).
     // One D1 batch is one transaction: the base data lands whole or not at all.
@@ -49,7 +62,14 @@ try {
     console.log(
       `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${documents} bill documents; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );
+    if (!args['skip-usage']) {
+      const alertsStarted = performance.now();
+      const alerts = await loadDemoAlerts(raw);
+      console.log(`Demo alerts from the last ${DEMO_ALERT_DAYS} days of reads: ${alerts.alerts} raised in ${Math.round(performance.now() - alertsStarted)} ms.`);
+    }
   }
+  const sealed = await resealTotpSecrets(db, totpKeys);
+  if (sealed.resealed || sealed.unreadable) console.log(`Staff TOTP secrets sealed again under the newest key: ${sealed.resealed}; unreadable with these keys: ${sealed.unreadable}.`);
   await registerDemoIngestClient(raw);
 } finally {
   await proxy.dispose();

@@ -7,11 +7,13 @@
  *   compute the code with `npx tsx db/demo/totp-code.ts <secret>`), password "Staff-demo-portal-2026":
  *   support-demo@aldercreek-utility.example (support), privacy-demo@aldercreek-utility.example
  *   (privacy_officer), admin-demo@aldercreek-utility.example (admin).
+ *   The database holds the TOTP secrets sealed with TOTP_ENCRYPTION_KEYS, as the portal keeps every one.
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { accountAccess, logins, type LoginRole } from '../schema';
 import { hashPassword } from '../../worker/accounts/password';
+import { sealTotpSecret, type TotpKeyring } from '../../worker/auth/totp-secrets';
 
 export const DEMO_CUSTOMER = { id: 'login-demo-customer', email: 'demo@customers.example', password: 'Demo-water-meter-2026', accountId: 'acct-0001' } as const;
 
@@ -23,8 +25,11 @@ export const DEMO_STAFF: readonly { id: string; email: string; role: LoginRole; 
   { id: 'login-demo-admin', email: 'admin-demo@aldercreek-utility.example', role: 'admin', displayName: 'Demo Administrator', totpSecret: '3VKRNXHO45QHWKHBK4KLTS7S4RTF6MSJ' },
 ];
 
-/** Inserts for the demo logins (passwords hashed with the portal's own KDF). Load after the demo accounts. */
-export async function demoLoginStatements(db: DrizzleD1Database): Promise<BatchItem<'sqlite'>[]> {
+/**
+ * Inserts for the demo logins (passwords hashed with the portal's own KDF, TOTP secrets sealed
+ * under `totpKeys`, the worker's TOTP_ENCRYPTION_KEYS). Load after the demo accounts.
+ */
+export async function demoLoginStatements(db: DrizzleD1Database, totpKeys: TotpKeyring): Promise<BatchItem<'sqlite'>[]> {
   const verifiedAt = '2026-01-15T17:00:00.000Z';
   const statements: BatchItem<'sqlite'>[] = [
     db.insert(logins).values({ id: DEMO_CUSTOMER.id, email: DEMO_CUSTOMER.email, emailVerifiedAt: verifiedAt, passwordHash: await hashPassword(DEMO_CUSTOMER.password), role: 'customer', displayName: 'Demo Customer', passwordChangedAt: verifiedAt }),
@@ -32,7 +37,7 @@ export async function demoLoginStatements(db: DrizzleD1Database): Promise<BatchI
   ];
   const staffHash = await hashPassword(DEMO_STAFF_PASSWORD);
   for (const s of DEMO_STAFF) {
-    statements.push(db.insert(logins).values({ id: s.id, email: s.email, emailVerifiedAt: verifiedAt, passwordHash: staffHash, role: s.role, displayName: s.displayName, totpSecret: s.totpSecret, passwordChangedAt: verifiedAt }));
+    statements.push(db.insert(logins).values({ id: s.id, email: s.email, emailVerifiedAt: verifiedAt, passwordHash: staffHash, role: s.role, displayName: s.displayName, totpSecret: await sealTotpSecret(totpKeys, s.id, s.totpSecret), passwordChangedAt: verifiedAt }));
   }
   return statements;
 }

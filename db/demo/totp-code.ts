@@ -1,7 +1,8 @@
 /**
  * Prints the current TOTP code for a demo staff secret (local use only):
  *   npx tsx db/demo/totp-code.ts BBGGD3ZLAZ4JXW2V3BWTLUCI55CJPEXE
- * With no argument, prints the code of every demo staff login.
+ * With no argument, prints the code of every demo staff login. It reads the published demo secrets
+ * below, never the database, which holds them sealed with TOTP_ENCRYPTION_KEYS.
  */
 import { totpCode } from '../../worker/auth/totp';
 import { DEMO_STAFF } from './logins';

@@ -8,13 +8,19 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { addDays, daySlots, eachDay, slotStart, wallTime } from '../../worker/usage/time';
 import { utility } from '../../worker/shared/utility';
 import type { DemoAccount } from './customers';
+import { DEMO_MOVE } from './move';
 import { seededRandom, type Random } from './random';
 
 /** The demo's reads cover these local days: two full years before DEMO_TODAY (2026-11-24). */
 export const USAGE_FIRST_DAY = '2024-11-24';
 export const USAGE_LAST_DAY = '2026-11-23';
 
-export type DemoMeter = DemoAccount['meters'][number] & { accountIndex: number; serviceArea: string };
+export type DemoMeter = DemoAccount['meters'][number] & {
+  accountIndex: number;
+  serviceArea: string;
+  /** After a move (move.ts), another household's habits from the move-in day on. */
+  newHousehold?: { from: string; accountIndex: number };
+};
 
 export type GeneratedDay = { day: string; vals: (number | null)[]; quality: string };
 
@@ -37,9 +43,10 @@ function dayShape(day: string, intervalMinutes: number): DayShape {
   return s;
 }
 
-// Indoor water by local hour (relative): quiet nights, a morning peak, an evening shoulder.
-const waterWeekday = [0.25, 0.15, 0.1, 0.1, 0.2, 0.9, 2.6, 3.2, 2.4, 1.4, 1.0, 0.9, 1.0, 0.9, 0.8, 0.9, 1.2, 1.8, 2.3, 2.1, 1.8, 1.5, 1.0, 0.5];
-const waterWeekend = [0.35, 0.2, 0.1, 0.1, 0.1, 0.2, 0.6, 1.4, 2.4, 2.8, 2.5, 1.9, 1.6, 1.4, 1.2, 1.2, 1.4, 1.8, 2.2, 2.0, 1.7, 1.5, 1.1, 0.6];
+// Indoor water by local hour (relative): quiet nights (most homes use nothing at all between 1
+// and 5 a.m. on most nights), a morning peak, an evening shoulder.
+const waterWeekday = [0.25, 0.06, 0.03, 0.03, 0.08, 0.9, 2.6, 3.2, 2.4, 1.4, 1.0, 0.9, 1.0, 0.9, 0.8, 0.9, 1.2, 1.8, 2.3, 2.1, 1.8, 1.5, 1.0, 0.5];
+const waterWeekend = [0.35, 0.08, 0.03, 0.03, 0.04, 0.2, 0.6, 1.4, 2.4, 2.8, 2.5, 1.9, 1.6, 1.4, 1.2, 1.2, 1.4, 1.8, 2.2, 2.0, 1.7, 1.5, 1.1, 0.6];
 const norm = (a: number[]) => {
   const s = a.reduce((x, y) => x + y, 0);
   return a.map((v) => v / s);
@@ -76,6 +83,14 @@ type Household = {
   laundryDay: number;
   vacations: { from: string; to: string }[];
   leak: { from: string; to: string; galPerHour: number } | null;
+  /** Out at work or school on weekdays from 9 to 4: hours with no water at all, as real meters show. */
+  worksAway: boolean;
+  /** Injected: a toilet flapper that sticks on some nights and runs until someone jiggles it in the morning. */
+  intermittent: { from: string; to: string; galPerHour: number; stickChance: number; startHour: number; stopHour: number } | null;
+  /** Injected: a garden hose left running for some hours on one day. */
+  hose: { day: string; fromHour: number; hours: number; galPerHour: number } | null;
+  /** Injected (electricity): a space heater or a failing appliance running for days. */
+  heater: { from: string; to: string; kw: number } | null;
   estimatedDays: Set<string>;
   outage: { day: string; fromSlot: number; slots: number } | null;
   baseKw: number;
@@ -107,24 +122,105 @@ function household(meterIndex: number, serviceArea: string, days: string[], seed
   const estimatedDays = new Set<string>();
   for (let i = 0; i < r.int(0, 4); i++) estimatedDays.add(days[r.int(0, days.length - 1)]!);
   const outage = r.chance(0.5) ? { day: days[r.int(0, days.length - 1)]!, fromSlot: r.int(0, 14), slots: r.int(1, 9) } : null;
+  const indoorPerPerson = 42 + r.next() * 30;
+  const irrigationHour = r.pick([4, 5, 5, 6, 21]);
+  const irrigationGallons = (serviceArea.startsWith('Bramble') ? 1.4 : 1) * (140 + r.next() * 260);
+  const laundryDay = r.int(0, 6);
+  const baseKw = 0.25 + r.next() * 0.35;
+  const acKw = r.chance(0.75) ? 1.2 + r.next() * 2.2 : 0;
+  // Injected episodes (demoInjectedEpisodes lists them): drawn after everything above, so the rest of a household stays as it was.
+  const worksAway = r.chance(0.6);
+  let intermittent: Household['intermittent'] = null;
+  if (r.chance(0.05) || meterIndex === DEMO_LEAKY_ACCOUNT_INDEX) {
+    const start = meterIndex === DEMO_LEAKY_ACCOUNT_INDEX ? '2026-09-08' : days[r.int(90, days.length - 20)]!;
+    intermittent = { from: start, to: meterIndex === DEMO_LEAKY_ACCOUNT_INDEX ? '2026-09-30' : addDays(start, r.int(14, 60)), galPerHour: Math.round((1.2 + r.next() * 2.8) * 10) / 10, stickChance: 0.5 + r.next() * 0.3, startHour: r.pick([22, 23, 0]), stopHour: r.pick([6, 7, 7, 8]) };
+  }
+  let hose: Household['hose'] = null;
+  if (r.chance(0.03) || meterIndex === DEMO_LEAKY_ACCOUNT_INDEX) {
+    hose = { day: meterIndex === DEMO_LEAKY_ACCOUNT_INDEX ? '2026-07-04' : days[r.int(60, days.length - 5)]!, fromHour: r.int(9, 17), hours: r.int(3, 7), galPerHour: Math.round(150 + r.next() * 150) };
+  }
+  let heater: Household['heater'] = null;
+  if (r.chance(0.08)) {
+    const start = days[r.int(60, days.length - 12)]!;
+    heater = { from: start, to: addDays(start, r.int(4, 10)), kw: Math.round((1.2 + r.next() * 0.6) * 10) / 10 };
+  }
   return {
     occupants,
-    indoorPerPerson: 42 + r.next() * 30,
+    indoorPerPerson,
     irrigates,
     irrigationDays,
-    irrigationHour: r.pick([4, 5, 5, 6, 21]),
-    irrigationGallons: (serviceArea.startsWith('Bramble') ? 1.4 : 1) * (140 + r.next() * 260),
-    laundryDay: r.int(0, 6),
+    irrigationHour,
+    irrigationGallons,
+    laundryDay,
     vacations,
-    leak,
+    leak: meterIndex === DEMO_LEAKY_ACCOUNT_INDEX ? null : leak,
+    worksAway,
+    intermittent,
+    hose,
+    heater,
     estimatedDays,
     outage,
-    baseKw: 0.25 + r.next() * 0.35,
-    acKw: r.chance(0.75) ? 1.2 + r.next() * 2.2 : 0,
+    baseKw,
+    acKw,
   };
 }
 
 const demoCalendar = eachDay(USAGE_FIRST_DAY, USAGE_LAST_DAY);
+
+/** Gallons of one indoor water event (a flush, a few minutes of tap). */
+const WATER_EVENT_GAL = 2.5;
+
+/** The demo customer (acct-0001) had a sticking toilet flapper in September 2026 and left a hose on on 4 July 2026. */
+export const DEMO_LEAKY_ACCOUNT_INDEX = 1;
+
+/** A stable 0..1 number per household and night, so the night a flapper sticks is the same whichever days are generated. */
+function nightChance(accountIndex: number, night: string) {
+  let x = (accountIndex * 2654435761) ^ Number(night.replaceAll('-', ''));
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return ((x ^ (x >>> 16)) >>> 0) / 4294967296;
+}
+
+export type InjectedEpisode = {
+  meterId: string;
+  accountIndex: number;
+  kind: 'continuous_leak' | 'intermittent_leak' | 'high_use';
+  /** First and last local day of the episode (clipped to the demo calendar). */
+  from: string;
+  to: string;
+  what: string;
+};
+
+/**
+ * Every episode the demo generator put into the reads, for the bench and the tests to score
+ * detection against: continuous leaks (about one home in 25), intermittent leaks (a flapper that
+ * sticks on some nights, one home in 20), a hose left running (one home in 33), and for
+ * electricity a heater left on for days (one electric home in 12). A move hands a meter to a new
+ * household; its injected episodes are listed for the days of the household that had them.
+ */
+export function demoInjectedEpisodes(meters: DemoMeter[], seed: number): InjectedEpisode[] {
+  const out: InjectedEpisode[] = [];
+  const clip = (d: string) => (d > USAGE_LAST_DAY ? USAGE_LAST_DAY : d < USAGE_FIRST_DAY ? USAGE_FIRST_DAY : d);
+  for (const m of meters) {
+    const phases = m.newHousehold
+      ? [{ index: m.accountIndex, from: USAGE_FIRST_DAY, to: addDays(m.newHousehold.from, -1) }, { index: m.newHousehold.accountIndex, from: m.newHousehold.from, to: USAGE_LAST_DAY }]
+      : [{ index: m.accountIndex, from: USAGE_FIRST_DAY, to: USAGE_LAST_DAY }];
+    for (const phase of phases) {
+      const h = household(phase.index, m.serviceArea, demoCalendar, seed);
+      const add = (kind: InjectedEpisode['kind'], from: string, to: string, what: string) => {
+        const a = clip(from) < phase.from ? phase.from : clip(from);
+        const b = clip(to) > phase.to ? phase.to : clip(to);
+        if (a <= b) out.push({ meterId: m.id, accountIndex: phase.index, kind, from: a, to: b, what });
+      };
+      if (m.kind === 'water') {
+        if (h.leak) add('continuous_leak', h.leak.from, h.leak.to, `${h.leak.galPerHour} gal/h, day and night`);
+        if (h.intermittent) add('intermittent_leak', h.intermittent.from, h.intermittent.to, `${h.intermittent.galPerHour} gal/h on ${Math.round(h.intermittent.stickChance * 100)}% of nights, ${h.intermittent.startHour}:00 to ${h.intermittent.stopHour}:00`);
+        if (h.hose) add('high_use', h.hose.day, h.hose.day, `a hose left running ${h.hose.hours} hours at ${h.hose.galPerHour} gal/h`);
+      } else if (h.heater) add('high_use', h.heater.from, h.heater.to, `a ${h.heater.kw} kW heater left on`);
+    }
+  }
+  return out;
+}
 const inRange = (d: string, ranges: { from: string; to: string }[]) => ranges.some((v) => d >= v.from && d <= v.to);
 
 /** One meter's generated days. Values in the meter's unit (gallons to 0.1, kWh to 0.001). */
@@ -147,11 +243,23 @@ export function generateMeterDays(meter: { kind: 'water' | 'electric'; intervalM
       const indoorDay = away ? 1.5 : h.occupants * h.indoorPerPerson * (weekend ? 1.12 : 1) * (0.85 + 0.3 * r.next()) * (s.weekday === h.laundryDay ? 1.25 : 1);
       const irrigate = h.irrigates && h.irrigationDays.has(s.weekday) && season > 0.08 && r.chance(0.93);
       const leaking = h.leak && day >= h.leak.from && day <= h.leak.to ? h.leak.galPerHour : 0;
+      const workday = h.worksAway && !weekend && !away;
+      // The stuck flapper: tonight's (ending this morning) and the one starting this evening.
+      const stuck = (night: string) => h.intermittent !== null && night >= h.intermittent.from && night <= h.intermittent.to && nightChance(meter.accountIndex, night) < h.intermittent.stickChance;
+      const stuckThisMorning = stuck(day);
+      const stuckThisEvening = h.intermittent !== null && h.intermittent.startHour > 12 && stuck(addDays(day, 1));
+      const hose = h.hose && h.hose.day === day ? h.hose : null;
       for (let i = 0; i < s.count; i++) {
         const hour = s.hours[i]!;
-        let v = (indoorDay * shape[hour]! * (0.55 + 0.9 * r.next())) / perHour;
+        // Indoor water comes in events (a flush, a tap): the chance of an hour without any is
+        // exp(-expected events), so quiet hours often read zero, as real hourly meters show.
+        const expected = (indoorDay * shape[hour]! * (workday && hour >= 9 && hour < 16 ? 0.1 : 1)) / perHour;
+        const none = Math.exp(-expected / WATER_EVENT_GAL);
+        let v = r.next() < none ? 0 : (expected / (1 - none)) * (0.55 + 0.9 * r.next());
         if (irrigate && hour === h.irrigationHour) v += (h.irrigationGallons * season * (0.85 + 0.3 * r.next())) / perHour;
         v += leaking / perHour;
+        if (h.intermittent && ((stuckThisMorning && hour < h.intermittent.stopHour && (h.intermittent.startHour > 12 || hour >= h.intermittent.startHour)) || (stuckThisEvening && hour >= h.intermittent.startHour))) v += h.intermittent.galPerHour / perHour;
+        if (hose && hour >= hose.fromHour && hour < hose.fromHour + hose.hours) v += hose.galPerHour / perHour;
         vals[i] = Math.round(v * 10) / 10;
       }
     } else {
@@ -162,6 +270,7 @@ export function generateMeterDays(meter: { kind: 'water' | 'electric'; intervalM
         let kw = away ? h.baseKw * 0.8 : h.baseKw + powerShape[hour]! * (weekend && hour >= 9 && hour <= 16 ? 1.25 : 1) * (0.7 + 0.6 * r.next());
         if (!away && hour >= 13 && hour <= 20) kw += ac * (0.6 + 0.8 * r.next());
         if (!away && (hour >= 17 || hour <= 7)) kw += heat * r.next();
+        if (h.heater && day >= h.heater.from && day <= h.heater.to) kw += h.heater.kw;
         vals[i] = Math.round((kw / perHour) * 1000) / 1000;
       }
     }
@@ -184,6 +293,13 @@ export function generateMeterDays(meter: { kind: 'water' | 'electric'; intervalM
     out.push({ day, vals, quality });
   }
   return out;
+}
+
+/** A demo meter's days, with the new household's habits after a move. */
+export function demoMeterDays(m: DemoMeter, days: string[], seed: number): GeneratedDay[] {
+  if (!m.newHousehold) return generateMeterDays(m, days, seed);
+  const { from, accountIndex } = m.newHousehold;
+  return [...generateMeterDays(m, days.filter((d) => d < from), seed), ...generateMeterDays({ ...m, accountIndex }, days.filter((d) => d >= from), seed)];
 }
 
 /** Exact day total in the meter's unit (summing in integer tenths / thousandths avoids float drift). */
@@ -213,7 +329,7 @@ export function* usageInsertParams(meters: DemoMeter[], groupId: (kind: string, 
   let rows = 0;
   for (const m of meters) {
     const area = groupId(m.kind, m.serviceArea);
-    for (const d of generateMeterDays(m, days, seed)) {
+    for (const d of demoMeterDays(m, days, seed)) {
       let missing = 0;
       let estimated = 0;
       for (const q of d.quality) {
@@ -254,5 +370,12 @@ export async function demoIngestClient() {
 
 /** Every demo meter with what the generator needs (the same accounts as the demo data set). */
 export function demoMeters(accounts: DemoAccount[]): DemoMeter[] {
-  return accounts.flatMap((a, i) => a.meters.map((m) => ({ ...m, accountIndex: i + 1, serviceArea: a.servicePoint.serviceArea })));
+  return accounts.flatMap((a, i) =>
+    a.meters.map((m) => ({
+      ...m,
+      accountIndex: i + 1,
+      serviceArea: a.servicePoint.serviceArea,
+      ...(a.servicePoint.id === DEMO_MOVE.servicePointId ? { newHousehold: { from: DEMO_MOVE.moveIn, accountIndex: DEMO_MOVE.newcomer.accountIndex } } : {}),
+    })),
+  );
 }

@@ -4,10 +4,11 @@ export const consentActions = ['choose', 'withdraw'] as const;
 export const consentMethods = ['banner', 'settings', 'gpc'] as const;
 
 /**
- * Proof of consent: one row per choice a visitor makes (or per Global Privacy Control signal we
- * honour), never updated or deleted — triggers in migration `*_consent_append_only.sql` refuse
- * both. The visitor's browser holds `consent_id` in the strictly necessary `__Host-consent`
- * cookie; nothing here identifies a person (no IP address, no user agent, no login).
+ * Proof of consent: one row per choice a visitor makes (or per Global Privacy Control signal that
+ * turns off analytics they had allowed), never updated, and deleted only once 24 months old, by the
+ * daily cron — triggers in migration `*_consent_proof_retention.sql` refuse anything else. The
+ * visitor's browser holds `consent_id` in the strictly necessary `__Host-consent` cookie; nothing
+ * here identifies a person (no IP address, no user agent, no login).
  */
 export const consentRecords = sqliteTable(
   'consent_records',
@@ -40,12 +41,14 @@ export const visitDailyTotals = sqliteTable('visit_daily_totals', {
   timeOnPageMs: integer('time_on_page_ms').notNull().default(0),
 });
 
-export const visitDimensions = ['page', 'entry_page', 'referrer_domain', 'pages_per_visit', 'time_on_page'] as const;
+export const visitDimensions = ['page', 'entry_page', 'referrer_domain', 'referrer_candidate', 'pages_per_visit', 'time_on_page'] as const;
 export type VisitDimension = (typeof visitDimensions)[number];
 
 /**
  * Per-day counts by one dimension: page views per path, visits per entry path, visits per
- * referring domain, visits per number of pages viewed (1…9, "10+"), page views per time-on-page bucket.
+ * referring domain (bucketed: worker/visits/referrers.ts), visits from a not-yet-common referrer
+ * per keyed hash (deleted after the day), visits per number of pages viewed (1…9, "10+"), page
+ * views per time-on-page bucket. Keys per day are bounded: only pages in the site's sitemap.
  */
 export const visitDailyCounts = sqliteTable(
   'visit_daily_counts',

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are UTC ISO-8601 strings ("2026-11-25T12:00:00.000Z"); days are utility-local dates. */
 const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
@@ -35,6 +35,14 @@ export const accounts = sqliteTable(
     mailingRegion: text('mailing_region'),
     mailingPostalCode: text('mailing_postal_code'),
     status: text('status', { enum: ['active', 'closed'] }).notNull().default('active'),
+    /**
+     * When the customer last changed the phone number, and the mailing address, in the portal
+     * (UTC; null when the value is the utility's). Until the utility's system sends a change of
+     * its own made after that, its accounts rows leave the customer's value in place
+     * (worker/ingest/contact-precedence.ts).
+     */
+    phoneEditedAt: text('phone_edited_at'),
+    mailingEditedAt: text('mailing_edited_at'),
     createdAt: createdAt(),
     updatedAt: text('updated_at'),
   },
@@ -55,6 +63,32 @@ export const servicePoints = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('service_points_account').on(t.accountId)],
+);
+
+/**
+ * Who held a service point when: one row per holding, in utility-local days, both ends included.
+ * `start_day` null: held since before the portal's records begin (the first holder known);
+ * `end_day` null: holds it still (at most one such row per service point). Every view of usage is
+ * bounded by these rows (worker/usage/tenure.ts), so a new holder never sees the previous
+ * occupant's reads and a former holder sees nothing after moving out. A trigger opens the first
+ * tenure when a service point is created; ingestion records every change of holder.
+ */
+export const servicePointTenures = sqliteTable(
+  'service_point_tenures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    servicePointId: text('service_point_id').notNull().references(() => servicePoints.id),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    startDay: text('start_day'),
+    endDay: text('end_day'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('service_point_tenures_account').on(t.accountId),
+    index('service_point_tenures_point').on(t.servicePointId, t.startDay),
+    uniqueIndex('service_point_tenures_current').on(t.servicePointId).where(sql`end_day IS NULL`),
+    check('service_point_tenures_days', sql`start_day IS NULL OR end_day IS NULL OR start_day <= end_day`),
+  ],
 );
 
 export const meterKinds = ['water', 'electric', 'gas'] as const;

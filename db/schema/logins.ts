@@ -20,8 +20,9 @@ export const logins = sqliteTable(
     displayName: text('display_name'),
     status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
     /**
-     * Base32 TOTP secret (RFC 6238) when a second factor is enrolled; required for staff roles.
-     * TODO(production): wrap with a KMS or a dedicated secret before real staff use it.
+     * The TOTP secret (RFC 6238) when a second factor is enrolled; required for staff roles. Sealed
+     * with AES-256-GCM under TOTP_ENCRYPTION_KEYS (`totp1.<kid>.<iv>.<ciphertext>`,
+     * worker/auth/totp-secrets.ts), never the base32 secret itself.
      */
     totpSecret: text('totp_secret'),
     /** The last 30-second step accepted, so the same code is never accepted twice. */

@@ -3,7 +3,9 @@ import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every e-mail leaves through this outbox: a row is written in the same batch as the change it
- * reports, and a delivery step sends it later. Locally, a dev-only page lists it.
+ * reports, and a delivery step sends it later. Locally, a dev-only page lists it. `body_text` holds
+ * bearer links, so it is kept only until delivery, or 72 hours for mail never delivered
+ * (worker/mail/outbox.ts); the rest of the row records what was sent to whom and when.
  */
 export const outboxEmails = sqliteTable(
   'outbox_emails',
@@ -14,6 +16,11 @@ export const outboxEmails = sqliteTable(
     bodyText: text('body_text').notNull(),
     /** What the mail is for (e.g. "verify-email", "password-reset"); lets tests and the dev page find it. */
     kind: text('kind').notNull(),
+    /**
+     * Extra headers for the message, as a JSON object: the one-click unsubscribe headers of a
+     * non-transactional mail (RFC 8058). Removed with the body, since the unsubscribe URL holds a token.
+     */
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
     status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
     sentAt: text('sent_at'),

@@ -67,7 +67,8 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (button) button.disabled = true;
     try {
-      const res = await fetch(form.action, {
+      // The attribute, not `form.action`: a control named "action" (the alert centre's) would shadow the property.
+      const res = await fetch(form.getAttribute('action') ?? '', {
         method: 'POST',
         body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
         headers: { Accept: 'application/json' },

@@ -61,7 +61,8 @@ if (root.dataset.analytics === 'on') startCounting();
 if (navigatorGpc && root.dataset.gpc !== '1') {
   $$<HTMLElement>('[data-cc-gpc]').forEach((el) => (el.hidden = false));
   $$<HTMLInputElement>('input[data-cc-analytics]').forEach((box) => ((box.checked = false), (box.disabled = true)));
-  if (root.dataset.consent !== 'chosen' || root.dataset.analytics === 'on') {
+  // Only a consent that still allows analytics has anything to change; otherwise the signal is honoured here alone.
+  if (root.dataset.analytics === 'on') {
     void post({ method: 'gpc', preferences: false, analytics: false, gpc: true });
   }
 }

@@ -58,7 +58,8 @@ export function drawChart(container: HTMLElement, points: ChartPoint[], options:
   if (slot >= 3) {
     points.forEach((p, i) => {
       if (p.value === null) {
-        el('rect', { x: x(i) + slot * 0.2, y: M.top + plotH + 2, width: Math.max(1, slot * 0.6), height: 4, class: 'bar-missing' }, use);
+        // Days that were another account's (not_held) are not missing reads: no mark.
+        if (p.quality !== 'not_held') el('rect', { x: x(i) + slot * 0.2, y: M.top + plotH + 2, width: Math.max(1, slot * 0.6), height: 4, class: 'bar-missing' }, use);
         return;
       }
       const cls = p.quality === 'actual' ? 'bar' : 'bar bar-estimated';
@@ -73,7 +74,7 @@ export function drawChart(container: HTMLElement, points: ChartPoint[], options:
       if (p.value === null) {
         if (open) d += ` L${x(i)},${M.top + plotH} Z`;
         open = false;
-        el('rect', { x: x(i), y: M.top + plotH + 2, width: Math.max(1, slot), height: 4, class: 'bar-missing' }, use);
+        if (p.quality !== 'not_held') el('rect', { x: x(i), y: M.top + plotH + 2, width: Math.max(1, slot), height: 4, class: 'bar-missing' }, use);
         return;
       }
       d += open ? ` L${cx},${y(p.value)}` : ` M${cx},${M.top + plotH} L${cx},${y(p.value)}`;

@@ -11,6 +11,8 @@ type Series = {
   points: Point[];
   totals: { value: number; lastYear: number | null; missingIntervals: number; estimatedIntervals: number };
   similarHomes: { available: boolean; note: string };
+  /** The days this login may see of the meter (its accounts' tenure); null ends are open. */
+  tenure: { from: string | null; to: string | null }[];
 };
 
 const unitNames: Record<string, string> = { gal: 'gallons', ccf: 'CCF', m3: 'cubic metres', kWh: 'kWh', therm: 'therms' };
@@ -123,6 +125,11 @@ export async function startUsagePage() {
       const n = s.totals.missingIntervals;
       sentence += n === 1 ? ' 1 read is missing and is not counted.' : ` ${n.toLocaleString('en-US')} reads are missing and are not counted.`;
     }
+    // A service point that changed hands: only the days of this account's tenure are shown.
+    const movedIn = s.tenure.find((t) => t.from !== null && t.from > s.from)?.from;
+    const movedOut = s.tenure.find((t) => t.to !== null && t.to < s.to)?.to;
+    if (movedIn) sentence += ` Days before you moved in on ${longDate(movedIn)} are not shown: they belong to the previous account holder.`;
+    if (movedOut) sentence += ` Days after you moved out on ${longDate(movedOut)} are not shown.`;
     $('usage-summary').textContent = sentence;
 
     drawChart($('usage-chart'), s.points, {
@@ -155,7 +162,15 @@ export async function startUsagePage() {
       };
       const note = document.createElement('td');
       note.textContent =
-        p.quality === 'actual' ? 'actual' : p.quality === 'estimated' ? `${p.estimatedIntervals} estimated` : p.quality === 'missing' ? 'missing' : `${p.missingIntervals} of ${p.intervals} missing`;
+        p.quality === 'actual'
+          ? 'actual'
+          : p.quality === 'estimated'
+            ? `${p.estimatedIntervals} estimated`
+            : p.quality === 'missing'
+              ? 'missing'
+              : p.quality === 'not_held'
+                ? 'not your account’s (before move-in or after move-out)'
+                : `${p.missingIntervals} of ${p.intervals} missing`;
       for (const child of [th, cell(p.value), cell(p.lastYear, 'col-last-year'), cell(p.similarHomes, 'col-similar'), note]) tr.appendChild(child);
       return tr;
     });

@@ -3,6 +3,8 @@
  * A capability adds its module to `benches` (each exports `async function bench()`).
  */
 import * as accounts from './accounts';
+import * as alerts from './alerts';
+import * as alertsCentre from './alerts-centre';
 import * as billing from './billing';
 import * as consent from './consent';
 import * as payments from './payments';
@@ -18,6 +20,8 @@ const benches: [name: string, module: BenchModule][] = [
   ['accounts', accounts],
   ['usage', usage],
   ['requests', requests],
+  ['alerts', alerts],
+  ['alerts-centre', alertsCentre],
   ['billing', billing],
   ['payments', payments],
 ];

@@ -25,6 +25,7 @@ import { batchStatements, BatchProblems, checkBatch, parseRows, type RawBatch } 
 import { meterContext } from '../../worker/usage/meters';
 import { usageSeries } from '../../worker/usage/series';
 import { readDays, readDayTotals, similarGroupId } from '../../worker/usage/store';
+import { holderOn, meterTenures } from '../../worker/usage/tenure';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, slotStart } from '../../worker/usage/time';
 import { utility } from '../../worker/shared/utility';
 import { toolEnv } from '../support/portal-server';
@@ -122,13 +123,16 @@ export async function bench(): Promise<Record<string, unknown>> {
       for (const m of [sample[0]!, sample[sample.length - 1]!]) {
         const startS = dayStartUtc(from, utility.timeZone) / 1000;
         const endS = dayStartUtc(addDays(to, 1), utility.timeZone) / 1000;
-        const ctx = (await meterContext(drizzle(DB), m.id))!;
+        // As its holder sees it: bounded by the holder's tenure, as every read the API makes is.
+        const holder = (await holderOn(DB, m.id, to))!;
+        const tenure = await meterTenures(DB, m.id, [holder]);
+        const ctx = (await meterContext(drizzle(DB), m.id, holder))!;
         const group = await similarGroupId(DB, ctx.kind, ctx.serviceArea, ctx.household);
         const interval = (sql: string, ...binds: unknown[]) => async () => (await DB.prepare(sql).bind(...binds).all()).meta.rows_read ?? 0;
         queries[`${m.id} (${m.intervalMinutes}-minute)`] = {
           dayRows: {
-            hourly: await timed(async () => (await readDays(DB, m.id, from, to)).rowsRead),
-            daily: await timed(async () => (await readDayTotals(DB, m.id, from, to)).rowsRead),
+            hourly: await timed(async () => (await readDays(DB, m.id, from, to, tenure)).rowsRead),
+            daily: await timed(async () => (await readDayTotals(DB, m.id, from, to, tenure)).rowsRead),
             monthly: await timed(async () => (await DB.prepare('SELECT substr(day, 1, 7) AS month, sum(total) AS total, sum(missing) AS missing FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY month').bind(m.id, from, to).all()).meta.rows_read ?? 0),
           },
           intervalRows: {
@@ -138,9 +142,9 @@ export async function bench(): Promise<Record<string, unknown>> {
           },
           fullApiSeries: {
             note: 'usageSeries as the API runs it: the range plus last year, and similar homes where shown',
-            hourly: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'hour', unit: ctx.unit }, group)).rowsRead),
-            daily: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'day', unit: ctx.unit }, group)).rowsRead),
-            monthly: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'month', unit: ctx.unit }, group)).rowsRead),
+            hourly: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'hour', unit: ctx.unit }, group, tenure)).rowsRead),
+            daily: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'day', unit: ctx.unit }, group, tenure)).rowsRead),
+            monthly: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'month', unit: ctx.unit }, group, tenure)).rowsRead),
           },
         };
       }
@@ -166,12 +170,12 @@ export async function bench(): Promise<Record<string, unknown>> {
         const t = performance.now();
         const problems = new BatchProblems();
         const batch = parseRows(JSON.parse(JSON.stringify(raw)) as RawBatch, problems);
-        const patches = await checkBatch(DB, utility.id, utility.timeZone, batch, problems);
+        const checked = await checkBatch(DB, utility.id, utility.timeZone, batch, problems);
         if (!problems.empty) throw new Error(`bench batch refused: ${JSON.stringify(problems.list.slice(0, 3))}`);
-        const statements = batchStatements(DB, 'bench-client', utility.id, 'bench', batch, patches);
+        const statements = batchStatements(DB, 'bench-client', utility.id, 'bench', batch, checked);
         await DB.batch(statements);
         const ms = performance.now() - t;
-        return { reads, meterDays: patches.length, statements: statements.length, bodyBytes, ms: Math.round(ms), readsPerSecond: Math.round(reads / (ms / 1000)) };
+        return { reads, meterDays: checked.patches.length, statements: statements.length, bodyBytes, ms: Math.round(ms), readsPerSecond: Math.round(reads / (ms / 1000)) };
       };
       await DB.prepare("INSERT INTO ingest_clients (id, utility_id, name, public_jwk) VALUES ('bench-client', ?1, 'bench', '{}')").bind(utility.id).run();
       const ingestReads = await ingest('reads', water.slice(0, 100));

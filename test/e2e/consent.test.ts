@@ -104,15 +104,18 @@ describe('cookie consent in Chromium', () => {
     await context.close();
   });
 
-  it('honours navigator.globalPrivacyControl when no header reaches the site', async () => {
+  it('honours navigator.globalPrivacyControl when no header reaches the site, storing nothing before a choice', async () => {
     const { page, context, requests } = await openPage(chromium.browser);
     await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
-    const recorded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/consent' && r.request().method() === 'POST');
     await page.goto(`${origin}/`);
-    expect((await recorded).status()).toBe(201);
-    expect(JSON.parse((await recorded).request().postData() ?? '{}')).toMatchObject({ method: 'gpc', analytics: false, gpc: true });
     await expect(banner(page).getByText('Global Privacy Control detected').isVisible()).resolves.toBe(true);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    // Honoured in the page alone: no request records it and no cookie is set for a visitor who has not chosen.
+    expect(requests.filter((u) => new URL(u).pathname === '/api/consent')).toEqual([]);
+    expect(await cookieNames(context)).toEqual([]);
+    const chosen = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/consent' && r.request().method() === 'POST');
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
+    expect(JSON.parse((await chosen).request().postData() ?? '{}')).toMatchObject({ method: 'banner', analytics: false, gpc: true });
     await leaveAndSettle(page);
     expect(beacons(requests)).toEqual([]);
     expect(await nonEssential(context)).toEqual([]);

@@ -3,8 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { DEMO_CUSTOMER } from '../../db/demo/logins';
+import { DEMO_MOVE_LOGINS } from '../../db/demo/move';
+import { USAGE_FIRST_DAY, USAGE_LAST_DAY } from '../../db/demo/usage';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
-import { signInAsDemoCustomer } from './sign-in';
+import { signInAsDemoCustomer, signInThroughForm } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -54,6 +57,29 @@ describe('usage page in Chromium', () => {
     expect(consoleErrors).toEqual([]);
     expect(requests.every((u) => u.startsWith(origin))).toBe(true);
     await context.close();
+  });
+
+  it('shows each side of the demo move only its own days of the service point that changed hands', async () => {
+    const [movedOut, movedIn] = DEMO_MOVE_LOGINS;
+    type Listed = { meters: { id: string; firstDay: string | null; lastDay: string | null }[] };
+    for (const [who, firstDay, lastDay] of [[movedOut, USAGE_FIRST_DAY, '2026-08-31'], [movedIn, '2026-09-01', USAGE_LAST_DAY]] as const) {
+      const { page, context } = await openPage(chromium.browser);
+      await signInThroughForm(page, origin, { email: who.email, password: DEMO_CUSTOMER.password });
+      const list = await (await page.request.get(`${origin}/api/usage/meters`)).json() as Listed;
+      expect(list.meters.map((m) => [m.id, m.firstDay, m.lastDay])).toEqual([['mtr-e-0012', firstDay, lastDay], ['mtr-w-0012', firstDay, lastDay]]);
+      if (who === movedIn) {
+        // Thirteen months by month: the months before the move-in are not this account's, and the page says so.
+        await page.goto(`${origin}/account/usage/`);
+        await page.waitForSelector('#usage-table tbody tr');
+        await page.selectOption('#usage-range', '395');
+        await page.selectOption('#usage-resolution', 'month');
+        await page.waitForFunction(() => /moved in/.test(document.querySelector('#usage-summary')?.textContent ?? ''));
+        expect(await page.locator('#usage-summary').textContent()).toContain('Days before you moved in on September 1, 2026 are not shown');
+        expect(await page.locator('#usage-table tbody tr', { hasText: 'not your account' }).count()).toBeGreaterThanOrEqual(9);
+        expect(await seriousAxeViolations(page)).toEqual([]);
+      }
+      await context.close();
+    }
   });
 
   it('downloads a Green Button export that the ESPI schema accepts, when the schema is at hand', async () => {

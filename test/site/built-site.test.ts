@@ -32,6 +32,7 @@ const WORKER_PREFIXES = ['/api/'];
  * script on a page adds the page here in the same change.
  */
 const accountForms = 'account forms: inline errors, no reload, show-password (every form also works without it)';
+const linkLanding = "e-mailed link landings: move the link's code from the URL fragment into the form (a pasted code works without it)";
 const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/login/': accountForms,
   '/login/second-factor/': accountForms,
@@ -45,6 +46,16 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/account/email/confirm/': accountForms,
   '/account/usage/': 'usage chart, range and resolution switchers (the table and downloads work without it)',
   '/account/bills/detail/': 'the "Print this bill" button (the browser prints the page without it)',
+  '/privacy/request/status/': linkLanding,
+  '/privacy/request/verify/': linkLanding,
+  '/privacy/request/package/': linkLanding,
+  '/account/preferences/': accountForms,
+  '/account/alerts/': accountForms,
+  '/account/alerts/alert/': accountForms,
+  '/account/alerts/settings/': accountForms,
+  '/alerts/sign-up/': accountForms,
+  '/alerts/confirm/': `${accountForms}; ${linkLanding}`,
+  '/unsubscribe/': `${accountForms}; ${linkLanding}`,
 };
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;

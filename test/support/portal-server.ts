@@ -3,11 +3,11 @@
  * end-to-end tests and benchmarks never touch the developer's database.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDevSecrets, toEnvFile } from '../../db/demo/dev-secrets';
+import { generateDevSecrets, parseEnvFile, toEnvFile } from '../../db/demo/dev-secrets';
 
 export const toolEnv = {
   ...process.env,
@@ -59,12 +59,15 @@ async function waitForHealth(origin: string, child: ChildProcess, log: () => str
  */
 export async function startPortal(options: { port?: number; reuse?: string; secrets?: Record<string, string>; keepState?: boolean } = {}): Promise<RunningPortal> {
   const persistTo = options.reuse ?? mkdtempSync(join(tmpdir(), 'portal-d1-'));
+  // Written before the demo load, which seals staff TOTP secrets with its key; a restart keeps the
+  // secrets it had (as a deploy does) except those `secrets` replaces.
+  const envFile = join(persistTo, 'secrets.env');
+  const kept = options.reuse && existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : await generateDevSecrets();
+  writeFileSync(envFile, toEnvFile({ ...kept, ...(options.secrets ?? {}) }));
   if (!options.reuse) {
     run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
-    run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo]);
+    run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile]);
   }
-  const envFile = join(persistTo, 'secrets.env');
-  writeFileSync(envFile, toEnvFile({ ...(await generateDevSecrets()), ...(options.secrets ?? {}) }));
   const port = options.port ?? (await freePort());
   const origin = `http://localhost:${port}`;
   const child = spawn(

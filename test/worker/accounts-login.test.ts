@@ -10,6 +10,7 @@ import { clientHash, throttle } from '../../worker/accounts/throttle';
 import { requireLogin, requireRole } from '../../worker/auth/require-login';
 import { sha256Hex } from '../../worker/auth/tokens';
 import { newTotpSecret, totpCode } from '../../worker/auth/totp';
+import { parseTotpKeyring, sealTotpSecret } from '../../worker/auth/totp-secrets';
 import { handleError } from '../../worker/http/errors';
 import { db, depsAt, get, givenLogin, linkTokenSentTo, login, mailsTo, postForm, postJson, sessionCookieFrom, uniqueEmail } from './support/accounts';
 import { signedIn } from './support/sign-in';
@@ -112,6 +113,15 @@ describe('lockout', () => {
     expect((await login(who.email, who.password, { ip })).status).toBe(200);
   });
 
+  it('counts guesses from anywhere in one IPv6 /64 as one client', async () => {
+    const who = await givenLogin();
+    // A subscriber holds the whole /64: a fresh address per guess must not buy a fresh allowance.
+    for (let i = 0; i < 5; i++) expect((await login(who.email, `wrong guess number ${i}`, { ip: `2001:db8:77:1::${(i + 1).toString(16)}` })).status).toBe(401);
+    expect((await login(who.email, who.password, { ip: '2001:db8:77:1:ffff::9' })).status).toBe(429);
+    // Another network is not locked out by this one's guessing.
+    expect((await login(who.email, who.password, { ip: '2001:db8:77:2::1' })).status).toBe(200);
+  });
+
   it('locks an unknown address exactly like a known one', async () => {
     const ip = '198.51.100.30';
     const nobody = uniqueEmail('nobody');
@@ -135,7 +145,7 @@ describe('lockout', () => {
     expect(Math.max(...lengths)).toBe(60);
     // After the last lock, the right password works again.
     await expect(signIn(await depsAt(now, '198.51.100.40'), { email: who.email, password: who.password, remember: false })).resolves.toMatchObject({ secondFactor: 'none' });
-  });
+  }, 60_000); // 41 password hashes at the full KDF cost: slow on a busy machine.
 
   it('locks a client that tries many logins (credential stuffing)', async () => {
     const ip = '198.51.100.50';
@@ -143,7 +153,7 @@ describe('lockout', () => {
     const who = await givenLogin();
     expect((await login(who.email, who.password, { ip })).status).toBe(429);
     expect((await login(who.email, who.password, { ip: '198.51.100.51' })).status).toBe(200);
-  });
+  }, 60_000); // 32 password hashes at the full KDF cost: slow on a busy machine.
 });
 
 describe('sessions', () => {
@@ -296,6 +306,145 @@ describe('e-mail change', () => {
     const events = await db().select().from(auditEvents).where(eq(auditEvents.subjectLoginId, who.id));
     expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['email.change_requested', 'email.changed']));
     expect(JSON.stringify(events)).not.toContain(next);
+  });
+});
+
+describe('TOTP secrets are stored encrypted', () => {
+  const storedSecret = async (id: string) => (await db().select({ totpSecret: logins.totpSecret }).from(logins).where(eq(logins.id, id)))[0]!.totpSecret!;
+  async function secondStep(who: { email: string; password: string }, secret: string, ip: string) {
+    const pending = sessionCookieFrom(await login(who.email, who.password, { ip }))!;
+    return { pending, res: await postJson('/api/accounts/login/second-factor', { code: await totpCode(secret, new Date()) }, { cookie: pending, ip }) };
+  }
+
+  it('signs staff in with an encrypted secret; the column never holds the base32 secret', async () => {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role: 'support', totpSecret: secret });
+    expect(await storedSecret(who.id)).toMatch(/^totp1\./);
+    expect(await storedSecret(who.id)).not.toContain(secret);
+    const { res } = await secondStep(who, secret, '198.51.100.150');
+    expect(res.status).toBe(200);
+    expect(await storedSecret(who.id)).not.toContain(secret);
+  });
+
+  it('encrypts a secret still stored in clear the next time it is used', async () => {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role: 'privacy_officer', totpSecret: secret });
+    await db().update(logins).set({ totpSecret: secret }).where(eq(logins.id, who.id));
+    const { res } = await secondStep(who, secret, '198.51.100.151');
+    expect(res.status).toBe(200);
+    const stored = await storedSecret(who.id);
+    expect(stored).toMatch(/^totp1\./);
+    expect(stored).not.toContain(secret);
+  });
+
+  it('fails closed when the secret was sealed under a key the worker does not hold: no sign-in, an audit event', async () => {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role: 'admin', totpSecret: secret });
+    const newestKid = env.TOTP_ENCRYPTION_KEYS.split(',')[0]!.split(':')[0]!;
+    const wrongRing = await parseTotpKeyring(`${newestKid}:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`);
+    await db().update(logins).set({ totpSecret: await sealTotpSecret(wrongRing, who.id, secret) }).where(eq(logins.id, who.id));
+    const { pending, res } = await secondStep(who, secret, '198.51.100.152');
+    expect(res.status).toBe(503);
+    expect(await errorCode(res)).toBe('second_factor_unavailable');
+    expect(sessionCookieFrom(res)).toBeNull();
+    expect((await get('/api/accounts/me', { cookie: pending })).status).toBe(401);
+    const events = await db().select().from(auditEvents).where(and(eq(auditEvents.subjectLoginId, who.id), eq(auditEvents.event, 'login.second_factor_unreadable')));
+    expect(events).toHaveLength(1);
+  });
+});
+
+describe('staff sessions are short and never remembered', () => {
+  const hashOf = async (cookie: string) => sha256Hex(cookie.split('=')[1]!);
+  async function staffSignIn(role: 'support' | 'privacy_officer' | 'admin', remember: boolean, ip = '198.51.100.140') {
+    const secret = newTotpSecret();
+    const who = await givenLogin({ role, totpSecret: secret });
+    const pending = sessionCookieFrom(await login(who.email, who.password, { remember, ip }))!;
+    const passed = await postJson('/api/accounts/login/second-factor', { code: await totpCode(secret, new Date()) }, { cookie: pending, ip });
+    expect(passed.status).toBe(200);
+    return { who, res: passed, cookie: sessionCookieFrom(passed)! };
+  }
+
+  for (const role of ['support', 'privacy_officer', 'admin'] as const) {
+    it(`ignores "keep me signed in" for ${role}: a browser-session cookie, no persistent session, ending within 8 hours`, async () => {
+      const { cookie, res } = await staffSignIn(role, true);
+      const header = res.headers.getSetCookie().find((c) => c.startsWith('__Host-session='))!;
+      expect(header).not.toMatch(/Max-Age|Expires/i);
+      const [row] = await db().select().from(sessions).where(eq(sessions.tokenHash, await hashOf(cookie)));
+      expect(row!.persistent).toBe(false);
+      expect(Date.parse(row!.expiresAt) - Date.parse(row!.createdAt)).toBeLessThanOrEqual(8 * 3_600_000);
+      const listed = await (await get('/api/accounts/sessions', { cookie })).json<{ sessions: { current: boolean; persistent: boolean }[] }>();
+      expect(listed.sessions.find((s) => s.current)).toMatchObject({ persistent: false });
+    });
+  }
+
+  it('ends a staff session after 15 idle minutes, where a customer\'s lasts 30', async () => {
+    const { cookie } = await staffSignIn('support', false);
+    const customer = await givenLogin();
+    const customerCookie = sessionCookieFrom(await login(customer.email, customer.password))!;
+    const sixteenAgo = new Date(Date.now() - 16 * 60_000).toISOString();
+    for (const c of [cookie, customerCookie]) await db().update(sessions).set({ lastSeenAt: sixteenAgo }).where(eq(sessions.tokenHash, await hashOf(c)));
+    expect((await get('/api/accounts/me', { cookie })).status).toBe(401);
+    expect((await get('/api/accounts/me', { cookie: customerCookie })).status).toBe(200);
+  });
+
+  it('ends a staff session 8 hours after sign-in however active it is, even one stored as remembered', async () => {
+    const { cookie } = await staffSignIn('admin', false);
+    const nineHoursAgo = new Date(Date.now() - 9 * 3_600_000).toISOString();
+    // As a session remembered before this rule: persistent, 30 days to run, just used.
+    await db()
+      .update(sessions)
+      .set({ createdAt: nineHoursAgo, persistent: true, lastSeenAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() })
+      .where(eq(sessions.tokenHash, await hashOf(cookie)));
+    expect((await get('/api/accounts/me', { cookie })).status).toBe(401);
+  });
+
+  it('keeps a customer\'s remembered session for 30 days', async () => {
+    const who = await givenLogin();
+    const res = await login(who.email, who.password, { remember: true });
+    const [row] = await db().select().from(sessions).where(eq(sessions.tokenHash, await hashOf(sessionCookieFrom(res)!)));
+    expect(row!.persistent).toBe(true);
+    expect(Date.parse(row!.expiresAt) - Date.parse(row!.createdAt)).toBe(30 * 86_400_000);
+  });
+});
+
+describe('e-mail change mail is throttled', () => {
+  const change = (cookie: string, ip: string, newEmail: string, password: string) => postJson('/api/accounts/email', { newEmail, currentPassword: password }, { cookie, ip });
+  const signedInAt = async (ip: string) => {
+    const who = await givenLogin();
+    return { ...who, cookie: sessionCookieFrom(await login(who.email, who.password, { ip }))! };
+  };
+
+  it('lets one login ask for 5 changes an hour, then refuses with 429 and mails nothing', async () => {
+    const ip = '198.51.100.110';
+    const who = await signedInAt(ip);
+    for (let i = 0; i < 5; i++) expect((await change(who.cookie, ip, uniqueEmail('target'), who.password)).status).toBe(200);
+    const target = uniqueEmail('target');
+    const refused = await change(who.cookie, ip, target, who.password);
+    expect(refused.status).toBe(429);
+    expect(await errorCode(refused)).toBe('too_many_requests');
+    expect(await mailsTo(target)).toHaveLength(0);
+    expect(await mailsTo(who.email, 'email-change-notice')).toHaveLength(5);
+  });
+
+  it('mails one new address at most 5 times an hour, whoever asks from wherever', async () => {
+    const victim = uniqueEmail('victim');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const ip = `198.51.100.${120 + i}`;
+      const who = await signedInAt(ip);
+      statuses.push((await change(who.cookie, ip, victim, who.password)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(await mailsTo(victim, 'email-change')).toHaveLength(5);
+  });
+
+  it('counts on the client mail throttle shared with password reset', async () => {
+    const ip = '198.51.100.130';
+    for (let i = 0; i < 20; i++) await postJson('/api/accounts/password/forgot', { email: uniqueEmail('forgot') }, { ip });
+    const who = await signedInAt(ip);
+    const target = uniqueEmail('target');
+    expect((await change(who.cookie, ip, target, who.password)).status).toBe(429);
+    expect(await mailsTo(target)).toHaveLength(0);
   });
 });
 

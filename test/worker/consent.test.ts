@@ -3,10 +3,11 @@ import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { consentRecords, visitDailyCounts, visitDailyTotals } from '../../db/schema';
+import { consentRecords, visitDailyCounts, visitDailyTotals, type VisitDimension } from '../../db/schema';
 import type { AppEnv } from '../../worker/app-types';
 import { encodeConsentCookie } from '../../worker/consent/cookie';
 import { consentContext } from '../../worker/consent/middleware';
+import { purgeExpiredConsentProof } from '../../worker/consent/retention';
 import type { ConsentState } from '../../worker/consent/state';
 import { setRegisteredCookie, UnconsentedCookieError, UnregisteredCookieError } from '../../worker/http/cookies';
 import { handleError } from '../../worker/http/errors';
@@ -14,6 +15,7 @@ import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION } from '../../worker/sha
 import { utility } from '../../worker/shared/utility';
 import { viewConsent } from '../../worker/consent/state';
 import { localDay, pagesBucket, parseVisitCookie, secondsToLocalMidnight, timeBucket } from '../../worker/visits/aggregate';
+import { countReferrer, purgeReferrerCandidates } from '../../worker/visits/referrers';
 
 const ORIGIN = 'https://portal.test';
 const db = () => drizzle(env.DB);
@@ -34,10 +36,13 @@ function setCookies(res: Response): Record<string, { value: string; attributes: 
 
 const cookieHeader = (jar: Jar) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
 
+/** A client address of its own for each request (consent posts and beacons are throttled per client) unless a test names one. */
+const newClientIp = () => `10.${crypto.getRandomValues(new Uint8Array(3)).join('.')}`;
+
 function postJson(path: string, body: unknown, extra: { jar?: Jar; headers?: Record<string, string> } = {}) {
   return portal(path, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: ORIGIN, ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
+    headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -46,7 +51,7 @@ function postForm(path: string, fields: Record<string, string>, extra: { jar?: J
   return portal(path, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), ...(extra.jar ? { Cookie: cookieHeader(extra.jar) } : {}), ...extra.headers },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -221,6 +226,37 @@ describe('POST /api/consent', () => {
   });
 });
 
+describe('the form\'s return path stays on this site', () => {
+  // Each passes the schema (one leading "/"), but the URL parser turns it into "//evil.example/…",
+  // which a browser follows to another host.
+  const normalisedAway = ['/.//evil.example/x', '/..//evil.example/', '/a/../..//evil.example/x', '/%2e//evil.example/', '/./%2E//evil.example/'];
+  for (const path of normalisedAway) {
+    it(`falls back to a page of this site for ${JSON.stringify(path)}`, async () => {
+      const res = await postForm('/api/consent', { choice: 'reject_all', method: 'banner', return: path });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/?consent=saved');
+      const withdraw = await postForm('/api/consent/withdraw', { return: path });
+      expect(withdraw.headers.get('location')).toBe('/privacy/choices/?consent=withdrawn#cookies');
+    });
+  }
+
+  const refused = ['//evil.example/', '/\\evil.example/', 'https://evil.example/', 'javascript:alert(1)', '/\t/evil.example/', 'evil.example'];
+  for (const path of refused) {
+    it(`refuses ${JSON.stringify(path)} with 422 naming return, writing nothing`, async () => {
+      const before = await countRecords();
+      const res = await postForm('/api/consent', { choice: 'accept_all', method: 'banner', return: path });
+      expect(res.status).toBe(422);
+      expect((await res.json<ErrorBody>()).error.fields!.map((f) => f.field)).toEqual(['return']);
+      expect(await countRecords()).toBe(before);
+    });
+  }
+
+  it('keeps a same-site path with its query, normalised', async () => {
+    const res = await postForm('/api/consent', { choice: 'reject_all', method: 'banner', return: '/help/./billing/?tab=2' });
+    expect(res.headers.get('location')).toBe('/help/billing/?tab=2&consent=saved');
+  });
+});
+
 describe('withdrawing consent', () => {
   it('DELETE appends a withdraw row, turns everything off and deletes the analytics cookie', async () => {
     const { state, jar } = await consentCookieFor({ preferences: true, analytics: true });
@@ -255,16 +291,50 @@ describe('withdrawing consent', () => {
   });
 });
 
-describe('proof of consent is append-only', () => {
-  it('D1 refuses to update or delete a proof row', async () => {
+describe('proof of consent is append-only, then purged after 24 months', () => {
+  const monthsAgo = (months: number, days = 0) => {
+    const d = new Date();
+    d.setUTCMonth(d.getUTCMonth() - months);
+    d.setUTCDate(d.getUTCDate() - days);
+    return d.toISOString();
+  };
+  async function givenProofRow(recordedAt: string) {
+    const consentId = `aged${crypto.randomUUID().replaceAll('-', '')}`;
+    await db().insert(consentRecords).values({ id: crypto.randomUUID(), consentId, action: 'choose', method: 'banner', policyVersion: COOKIE_POLICY_VERSION, preferences: false, analytics: true, gpc: false, recordedAt });
+    return consentId;
+  }
+
+  it('D1 refuses to update any proof row, young or old', async () => {
     const res = await postJson('/api/consent', { method: 'banner', preferences: true, analytics: true });
     const { consent } = await res.json<ConsentBody>();
-    await expect(env.DB.prepare('UPDATE consent_records SET analytics = 0 WHERE consent_id = ?').bind(consent!.consentId).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare('DELETE FROM consent_records WHERE consent_id = ?').bind(consent!.consentId).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare('DELETE FROM consent_records').run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare('UPDATE consent_records SET analytics = 0 WHERE consent_id = ?').bind(consent!.consentId).run()).rejects.toThrow(/never changed/);
+    const old = await givenProofRow(monthsAgo(30));
+    await expect(env.DB.prepare('UPDATE consent_records SET analytics = 0 WHERE consent_id = ?').bind(old).run()).rejects.toThrow(/never changed/);
+    await expect(env.DB.prepare("UPDATE consent_records SET recorded_at = '2000-01-01T00:00:00.000Z' WHERE consent_id = ?").bind(consent!.consentId).run()).rejects.toThrow(/never changed/);
     const rows = await rowsFor(consent!.consentId);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.analytics).toBe(true);
+  });
+
+  it('D1 refuses to delete a row younger than 24 months, alone or among old ones', async () => {
+    const young = await givenProofRow(monthsAgo(23, 27));
+    const old = await givenProofRow(monthsAgo(25));
+    await expect(env.DB.prepare('DELETE FROM consent_records WHERE consent_id = ?').bind(young).run()).rejects.toThrow(/24-month/);
+    await expect(env.DB.prepare('DELETE FROM consent_records WHERE consent_id IN (?1, ?2)').bind(young, old).run()).rejects.toThrow(/24-month/);
+    await expect(env.DB.prepare('DELETE FROM consent_records').run()).rejects.toThrow(/24-month/);
+    expect(await rowsFor(young)).toHaveLength(1);
+    expect(await rowsFor(old)).toHaveLength(1);
+  });
+
+  it('the daily cron purges rows older than 24 months and keeps younger ones', async () => {
+    const old = await givenProofRow(monthsAgo(24, 1));
+    const older = await givenProofRow(monthsAgo(40));
+    const young = await givenProofRow(monthsAgo(23, 27));
+    const result = await purgeExpiredConsentProof(env.DB);
+    expect(result.purgedConsentRecords).toBeGreaterThanOrEqual(2);
+    expect(await rowsFor(old)).toHaveLength(0);
+    expect(await rowsFor(older)).toHaveLength(0);
+    expect(await rowsFor(young)).toHaveLength(1);
   });
 
   it('stores nothing that identifies a person: no IP address, user agent or login', async () => {
@@ -335,25 +405,23 @@ describe('pages reflect consent without any script', () => {
 });
 
 describe('Global Privacy Control', () => {
-  it('records a GPC opt-out on the first page view, shows it as honoured and keeps asking about the rest', async () => {
-    const res = await portal('/', { headers: { 'Sec-GPC': '1' } });
-    const { state } = await readCookie(res);
-    expect(state).toMatchObject({ method: 'gpc', analytics: false, gpc: true });
-    const rows = await rowsFor(state.consentId!);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ method: 'gpc', gpc: true, analytics: false, preferences: false });
-    const html = await res.text();
-    expect(html).toMatch(/<html[^>]*data-gpc="1"/);
-    expect(html).toContain('data-cc-banner');
-    expect(html).toMatch(/<p class="cc-gpc" data-cc-gpc>/);
-    expect(html).toMatch(/<input[^>]*name="analytics"[^>]*disabled/);
-
-    // The next page with the same cookie writes nothing more.
-    const jar = { '__Host-consent': setCookies(res)['__Host-consent']!.value };
-    const again = await portal('/privacy/choices/', { headers: { 'Sec-GPC': '1', Cookie: cookieHeader(jar) } });
-    expect(again.headers.getSetCookie()).toEqual([]);
-    expect(await again.text()).toContain('Detected: your browser is sending a Global Privacy Control signal');
-    expect(await rowsFor(state.consentId!)).toHaveLength(1);
+  it('honours GPC on page views without storing anything for a visitor with no consent cookie', async () => {
+    const before = await countRecords();
+    for (let i = 0; i < 20; i++) {
+      const res = await portal(i % 2 ? '/privacy/choices/' : '/', { headers: { 'Sec-GPC': '1' } });
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const html = await res.text();
+      expect(html).toMatch(/<html[^>]*data-gpc="1"/);
+      expect(html).toMatch(/<html[^>]*data-analytics="off"/);
+      if (i % 2) {
+        expect(html).toContain('Detected: your browser is sending a Global Privacy Control signal');
+      } else {
+        expect(html).toContain('data-cc-banner');
+        expect(html).toMatch(/<p class="cc-gpc" data-cc-gpc>/);
+        expect(html).toMatch(/<input[^>]*name="analytics"[^>]*disabled/);
+      }
+    }
+    expect(await countRecords()).toBe(before);
   });
 
   it('keeps analytics off when a GPC browser clicks "Accept all"', async () => {
@@ -373,13 +441,67 @@ describe('Global Privacy Control', () => {
     expect((await sendBeacon({ t: 'view', p: '/' }, jar, { 'Sec-GPC': '1' })).status).toBe(403);
   });
 
-  it('accepts a GPC record from the page script (navigator.globalPrivacyControl)', async () => {
-    const res = await postJson('/api/consent', { method: 'gpc', preferences: false, analytics: false, gpc: true });
+  it('answers a GPC record from the page script of a visitor with no consent cookie without storing it', async () => {
+    const before = await countRecords();
+    for (let i = 0; i < 5; i++) {
+      const res = await postJson('/api/consent', { method: 'gpc', preferences: false, analytics: false, gpc: true });
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const body = await res.json<ConsentBody>();
+      expect(body).toMatchObject({ consent: null, gpcSignal: true, needsChoice: true, allowed: { analytics: false } });
+    }
+    expect(await countRecords()).toBe(before);
+  });
+
+  it('records a GPC record from the page script when it turns off analytics the visitor had allowed', async () => {
+    const { state, jar } = await consentCookieFor({ analytics: true });
+    const res = await postJson('/api/consent', { method: 'gpc', preferences: false, analytics: false, gpc: true }, { jar });
     expect(res.status).toBe(201);
     const body = await res.json<ConsentBody>();
-    expect(body.consent).toMatchObject({ method: 'gpc', gpc: true, analytics: false });
-    expect(body.needsChoice).toBe(true);
+    expect(body.consent).toMatchObject({ consentId: state.consentId, method: 'gpc', gpc: true, analytics: false });
+    expect((await rowsFor(state.consentId)).map((r) => r.method)).toEqual(['gpc']);
   });
+});
+
+describe('consent posts are throttled per client', () => {
+  it('refuses a client after 30 recorded choices in an hour, writing nothing more, while other clients go on', async () => {
+    const ip = newClientIp();
+    const from = { 'CF-Connecting-IP': ip };
+    const before = await countRecords();
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await postJson('/api/consent', { method: 'banner', preferences: false, analytics: i % 2 === 0 }, { headers: from })).status);
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    expect(await countRecords()).toBe(before + 30);
+
+    const json = await postJson('/api/consent', { method: 'banner', preferences: false, analytics: false }, { headers: from });
+    expect(json.status).toBe(429);
+    expect((await json.json<ErrorBody>()).error.code).toBe('too_many_requests');
+    expect(json.headers.getSetCookie()).toEqual([]);
+    const withdraw = await portal('/api/consent', { method: 'DELETE', headers: { Origin: ORIGIN, ...from } });
+    expect(withdraw.status).toBe(429);
+
+    // Without JavaScript: back to the page, which says the choice was not saved.
+    const form = await postForm('/api/consent', { choice: 'reject_all', method: 'banner', return: '/programs/' }, { headers: from });
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toBe('/programs/?consent=busy');
+    expect(form.headers.getSetCookie()).toEqual([]);
+    const page = await (await portal('/programs/?consent=busy')).text();
+    expect(page).toContain('data-cc-banner');
+    expect(page).toContain('could not save');
+    expect(await countRecords()).toBe(before + 30);
+
+    // Another client is unaffected.
+    expect((await postJson('/api/consent', { method: 'banner', preferences: false, analytics: false })).status).toBe(201);
+  }, 60_000); // 35 requests: slow on a busy machine.
+
+  it('counts every address of one IPv6 /64 as one client', async () => {
+    const hex = () => crypto.getRandomValues(new Uint16Array(1))[0]!.toString(16);
+    const net = `2001:db8:${hex()}:${hex()}`;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 31; i++) statuses.push((await postJson('/api/consent', { method: 'banner', preferences: false, analytics: false }, { headers: { 'CF-Connecting-IP': `${net}::${i.toString(16)}` } })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  }, 60_000);
 });
 
 describe('the cookie setter obeys the registry and the visitor’s consent', () => {
@@ -424,7 +546,7 @@ describe('the cookie setter obeys the registry and the visitor’s consent', () 
 function sendBeacon(body: unknown, jar: Jar = {}, headers: Record<string, string> = {}) {
   return portal('/api/visits', {
     method: 'POST',
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN, Cookie: cookieHeader(jar), ...headers },
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN, 'CF-Connecting-IP': newClientIp(), Cookie: cookieHeader(jar), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -440,7 +562,7 @@ async function totals() {
   const row = (await db().select().from(visitDailyTotals).where(eq(visitDailyTotals.day, today())))[0];
   return row ?? { visits: 0, pageViews: 0, timedViews: 0, timeOnPageMs: 0 };
 }
-async function counts(dimension: 'page' | 'entry_page' | 'referrer_domain' | 'pages_per_visit' | 'time_on_page') {
+async function counts(dimension: VisitDimension) {
   const rows = await db().select().from(visitDailyCounts).where(sql`${visitDailyCounts.day} = ${today()} AND ${visitDailyCounts.dimension} = ${dimension}`);
   return Object.fromEntries(rows.map((r) => [r.key, r.count]));
 }
@@ -461,8 +583,8 @@ describe('POST /api/visits', () => {
     const { jar } = await consentCookieFor({ analytics: true });
     const before = await totals();
     const entryBefore = (await counts('entry_page'))['/programs/'] ?? 0;
-    const refBefore = (await counts('referrer_domain'))['news.example.org'] ?? 0;
-    const res = await sendBeacon({ t: 'view', p: '/programs/', r: 'News.Example.org' }, jar);
+    const refBefore = (await counts('referrer_domain'))['duckduckgo.com'] ?? 0;
+    const res = await sendBeacon({ t: 'view', p: '/programs/', r: 'DuckDuckGo.com' }, jar);
     expect(res.status).toBe(204);
     const visit = setCookies(res)['__Host-visit']!;
     expect(visit.value).toBe(`${today()}.1`);
@@ -472,7 +594,7 @@ describe('POST /api/visits', () => {
     expect(after.visits - before.visits).toBe(1);
     expect(after.pageViews - before.pageViews).toBe(1);
     expect((await counts('entry_page'))['/programs/']).toBe(entryBefore + 1);
-    expect((await counts('referrer_domain'))['news.example.org']).toBe(refBefore + 1);
+    expect((await counts('referrer_domain'))['duckduckgo.com']).toBe(refBefore + 1);
   });
 
   it('counts a further page of the same visit without a new visit, moving it up the pages-per-visit buckets', async () => {
@@ -481,7 +603,7 @@ describe('POST /api/visits', () => {
     const visitJar = { ...jar, '__Host-visit': setCookies(first)['__Host-visit']!.value };
     const before = await totals();
     const bucketsBefore = await counts('pages_per_visit');
-    const res = await sendBeacon({ t: 'view', p: '/help/leaks/', r: 'other.example' }, visitJar);
+    const res = await sendBeacon({ t: 'view', p: '/help/leaks-and-alerts/', r: 'other.example' }, visitJar);
     expect(setCookies(res)['__Host-visit']!.value).toBe(`${today()}.2`);
     const after = await totals();
     expect(after.visits - before.visits).toBe(0);
@@ -551,6 +673,117 @@ describe('POST /api/visits', () => {
       'visit_daily_totals.timed_views',
       'visit_daily_totals.visits',
     ]);
+  });
+});
+
+describe('the visit counter counts only pages the site has, bounded referrers, throttled', () => {
+  it('refuses a beacon for a path the site does not have, writing nothing', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    for (const p of ['/no-such-page/', '/wp-admin/setup.php', `/${crypto.randomUUID()}/`, '/programs', '/privacy/versions/9-9/']) {
+      const before = await totals();
+      const pagesBefore = Object.keys(await counts('page')).length;
+      const res = await sendBeacon({ t: 'view', p }, jar);
+      expect(res.status).toBe(422);
+      expect((await res.json<ErrorBody>()).error.fields!.map((f) => f.field)).toEqual(['p']);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect((await sendBeacon({ t: 'leave', p, ms: 1000 }, jar)).status).toBe(422);
+      expect(await totals()).toEqual(before);
+      expect(Object.keys(await counts('page')).length).toBe(pagesBefore);
+    }
+  });
+
+  it('counts every page in the built sitemap by its path', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    for (const p of ['/', '/privacy/versions/1-0/', '/programs/turf-replacement/', '/privacy/request/']) {
+      const before = (await counts('page'))[p] ?? 0;
+      expect((await sendBeacon({ t: 'view', p }, jar)).status).toBe(204);
+      expect((await counts('page'))[p]).toBe(before + 1);
+    }
+  });
+
+  it('counts private pages under one key, never by path, and staff pages not at all', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const before = (await counts('page'))['(private page)'] ?? 0;
+    for (const p of ['/account/usage/', '/password/reset/', '/privacy/request/status/']) expect((await sendBeacon({ t: 'view', p }, jar)).status).toBe(204);
+    const pages = await counts('page');
+    expect(pages['(private page)']).toBe(before + 3);
+    expect(Object.keys(pages).filter((k) => k.startsWith('/account/') || k.startsWith('/password/'))).toEqual([]);
+
+    const totalsBefore = await totals();
+    const staff = await sendBeacon({ t: 'view', p: '/staff/' }, jar);
+    expect(staff.status).toBe(204);
+    expect(staff.headers.getSetCookie()).toEqual([]);
+    expect(await totals()).toEqual(totalsBefore);
+  });
+
+  it('counts a rare referrer under "(other)" and only its hash, and gives it its own key once common, moving its earlier visits', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const domain = `news-${crypto.randomUUID().slice(0, 8)}.example.org`;
+    const otherBefore = (await counts('referrer_domain'))['(other)'] ?? 0;
+    for (let i = 0; i < 4; i++) await sendBeacon({ t: 'view', p: '/', r: domain }, jar);
+    let refs = await counts('referrer_domain');
+    expect(refs[domain]).toBeUndefined();
+    expect(refs['(other)']).toBe(otherBefore + 4);
+    const candidates = await env.DB.prepare("SELECT key FROM visit_daily_counts WHERE dimension = 'referrer_candidate'").all<{ key: string }>();
+    expect(candidates.results.some((r) => r.key.includes(domain) || r.key.includes('news-'))).toBe(false);
+
+    await sendBeacon({ t: 'view', p: '/', r: `WWW.${domain.toUpperCase()}` }, jar);
+    refs = await counts('referrer_domain');
+    expect(refs[domain]).toBe(5);
+    expect(refs['(other)']).toBe(otherBefore);
+    await sendBeacon({ t: 'view', p: '/', r: domain }, jar);
+    expect((await counts('referrer_domain'))[domain]).toBe(6);
+  });
+
+  it('counts every variant of a well-known referrer under one key from the first visit', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const before = (await counts('referrer_domain'))['google.com'] ?? 0;
+    for (const r of ['www.google.co.uk', 'google.de', 'news.google.com']) await sendBeacon({ t: 'view', p: '/', r }, jar);
+    expect((await counts('referrer_domain'))['google.com']).toBe(before + 3);
+  });
+
+  it('throttles beacons per client: 120 in ten minutes, then 429 and nothing written', async () => {
+    const { jar } = await consentCookieFor({ analytics: true });
+    const from = { 'CF-Connecting-IP': newClientIp() };
+    const statuses: number[] = [];
+    for (let i = 0; i < 120; i++) statuses.push((await sendBeacon({ t: 'leave', p: '/', ms: 1000 }, jar, from)).status);
+    expect(statuses.every((s) => s === 204)).toBe(true);
+    const before = await totals();
+    const res = await sendBeacon({ t: 'view', p: '/' }, jar, from);
+    expect(res.status).toBe(429);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await totals()).toEqual(before);
+    expect((await sendBeacon({ t: 'view', p: '/' }, jar)).status).toBe(204);
+  }, 60_000); // 122 requests: slow on a busy machine.
+});
+
+describe('referrer keys per day are bounded (domain rule, on D1)', () => {
+  it('tallies at most the candidate cap, sending further unknown domains to "(other)" untallied', async () => {
+    const day = `2001-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}x${crypto.randomUUID().slice(0, 4)}`;
+    const limits = { promoteAt: 3, maxCandidates: 4 };
+    const context = (domain: string) => ({ secret: env.LINK_SIGNING_SECRET, day, domain, ownHost: 'portal.test' });
+    const outcomes = [];
+    for (let i = 0; i < 10; i++) {
+      const count = await countReferrer(db(), context(`site${i}.example`), limits);
+      outcomes.push(count);
+      if (count.candidate) await db().insert(visitDailyCounts).values({ day, dimension: 'referrer_candidate', key: count.candidate, count: 1 });
+    }
+    expect(outcomes.map((o) => o.key)).toEqual(Array(10).fill('(other)'));
+    expect(outcomes.filter((o) => o.candidate).length).toBe(4);
+    expect(await countReferrer(db(), context('portal.test'), limits)).toMatchObject({ key: '(direct)' });
+    expect(await countReferrer(db(), context('l.facebook.com'), limits)).toMatchObject({ key: 'facebook.com', candidate: null });
+  });
+
+  it('the daily cron deletes candidate hashes of past days and keeps today\'s', async () => {
+    const key = crypto.randomUUID();
+    await db().insert(visitDailyCounts).values([
+      { day: '2001-01-01', dimension: 'referrer_candidate', key, count: 2 },
+      { day: today(), dimension: 'referrer_candidate', key, count: 1 },
+      { day: '2001-01-01', dimension: 'referrer_domain', key, count: 7 },
+    ]);
+    await purgeReferrerCandidates(db());
+    const rows = await db().select().from(visitDailyCounts).where(eq(visitDailyCounts.key, key));
+    expect(rows.map((r) => `${r.day} ${r.dimension}`).sort()).toEqual(['2001-01-01 referrer_domain', `${today()} referrer_candidate`]);
   });
 });
 

@@ -9,7 +9,7 @@ import { accountAccess, householdProfiles, logins } from '../../db/schema';
 import { currentKdf, hashPassword } from '../../worker/accounts/password';
 import { startSession, SESSION_COOKIE } from '../../worker/auth/sessions';
 import type { AccessPackage } from '../../worker/staff/access-package';
-import { fileRequest, latestEmail, portal, requestBody, staffPost, verifyByEmail } from './support/requests';
+import { fileRequest, latestEmail, linkCodeFrom, portal, postForm, postJson, requestBody, staffPost, verifyByEmail } from './support/requests';
 import { signedIn } from './support/sign-in';
 
 const demo = demoAccounts(seededRandom(DEMO_SEED));
@@ -128,7 +128,8 @@ describe('deletion by de-identification', () => {
       const deletion = entry.deletion;
       if (deletion.action === 'retain') expect(answer.retained.some((r) => r.item === entry.label && r.reason === deletion.reason)).toBe(true);
     }
-    const page = await (await portal(deletion.statusPath)).text();
+    const statusCode = new URLSearchParams(deletion.statusPath.split('#')[1]).get('code')!;
+    const page = await (await postForm('/privacy/request/status/', { code: statusCode })).text();
     expect(page).toContain('What we kept, and why');
     expect(page).not.toContain(c.holderName);
   }, 60_000);
@@ -157,10 +158,9 @@ describe('the access package', () => {
     expect((await staffPost(`/requests/${filed.id}/fulfil`, officer.cookie)).status).toBe(200);
     const mail = await latestEmail('privacy-request-package', c.email);
     expect(mail).toBeTruthy();
-    const jsonPath = /\/api\/requests\/package\?\S+format=json/.exec(mail!.body_text)![0];
-    const htmlPath = /\/api\/requests\/package\?\S+format=html/.exec(mail!.body_text)![0];
+    const code = linkCodeFrom(mail!.body_text, '/privacy/request/package/');
 
-    const res = await portal(jsonPath);
+    const res = await postJson('/api/requests/package', { code, format: 'json' });
     expect(res.status).toBe(200);
     const pkg = await res.json<AccessPackage>();
     const expected = personalDataMap.filter((e) => e.tie.by !== 'none').map((e) => e.table);
@@ -179,17 +179,17 @@ describe('the access package', () => {
       expect(cat.purposes.length).toBeGreaterThan(0);
       expect(cat.recipients.length).toBeGreaterThan(0);
     }
-    const html = await (await portal(htmlPath)).text();
+    const html = await (await postForm('/api/requests/package', { code, format: 'html' })).text();
     expect(html).toContain(c.holderName);
     expect(html).toContain('Who receives it');
 
-    const tampered = jsonPath.replace(/e=(\d+)/, (_, e) => `e=${Number(e) + 60}`);
-    expect((await portal(tampered)).status).toBe(404);
+    const [id, expires, signature] = code.split('.');
+    expect((await postJson('/api/requests/package', { code: `${id}.${Number(expires) + 60}.${signature}` })).status).toBe(404);
   });
 
   it('refuses an expired download link', async () => {
     const { makePackageLink } = await import('../../worker/requests/links');
     const link = await makePackageLink(env.LINK_SIGNING_SECRET, 'req-whatever', new Date(Date.now() - 8 * 86_400_000));
-    expect((await portal(link.json)).status).toBe(410);
+    expect((await postJson('/api/requests/package', { code: link.code })).status).toBe(410);
   });
 });

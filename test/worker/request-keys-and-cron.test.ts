@@ -4,6 +4,8 @@ import { compactVerify, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { app, scheduled } from '../../worker/index';
 import { runDailyMaintenance } from '../../worker/requests/scheduled';
+import { newTotpSecret } from '../../worker/auth/totp';
+import { UNDELIVERED_BODY } from '../../worker/mail/outbox';
 import { formToken, requestBody } from './support/requests';
 
 async function newSigningJwks(kid: string) {
@@ -69,9 +71,21 @@ describe('the daily job', () => {
     expect(logged!.n).toBe(1);
   });
 
-  it('runs as the worker\'s scheduled handler', async () => {
+  it('runs as the worker\'s scheduled handler: consent proof past 24 months, stale mail bodies and TOTP secrets in clear are dealt with', async () => {
+    const consentId = `cron${crypto.randomUUID().replaceAll('-', '')}`;
+    const mailId = crypto.randomUUID();
+    const loginId = `cron-${crypto.randomUUID()}`;
+    const secret = newTotpSecret();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO consent_records (id, consent_id, action, method, policy_version, preferences, analytics, gpc, recorded_at) VALUES (?1, ?2, 'choose', 'banner', 'old', 0, 1, 0, '2020-01-01T00:00:00.000Z')").bind(crypto.randomUUID(), consentId),
+      env.DB.prepare("INSERT INTO outbox_emails (id, to_address, subject, body_text, kind, status, created_at) VALUES (?1, 'cron@customers.example', 'Reset', 'Open https://portal.test/password/reset/#token=abc', 'password-reset', 'queued', '2020-01-01T00:00:00.000Z')").bind(mailId),
+      env.DB.prepare("INSERT INTO logins (id, email, password_hash, role, totp_secret) VALUES (?1, ?2, 'test:no-password', 'support', ?3)").bind(loginId, `${loginId}@test.example`, secret),
+    ]);
     const ctx = createExecutionContext();
     await scheduled({ scheduledTime: Date.now(), cron: '17 10 * * *', noRetry() {} } as ScheduledController, env, ctx);
     await waitOnExecutionContext(ctx);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM consent_records WHERE consent_id = ?1').bind(consentId).first('n')).toBe(0);
+    expect(await env.DB.prepare('SELECT body_text FROM outbox_emails WHERE id = ?1').bind(mailId).first('body_text')).toBe(UNDELIVERED_BODY);
+    expect(await env.DB.prepare('SELECT totp_secret FROM logins WHERE id = ?1').bind(loginId).first('totp_secret')).toMatch(/^totp1\./);
   });
 });

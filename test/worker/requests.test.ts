@@ -125,7 +125,7 @@ describe('filing and verification', () => {
     expect(matched.nextStep).toBe(unmatched.nextStep);
     expect(Object.keys(matched).sort()).toEqual(Object.keys(unmatched).sort());
     const mail = await latestEmail('privacy-request-verify', c.email);
-    expect(mail?.body_text).toContain(`/privacy/request/verify/?r=${matched.id}`);
+    expect(mail?.body_text).toContain(`/privacy/request/verify/#code=${matched.id}.`);
     const stray = await env.DB.prepare("SELECT count(*) AS n FROM outbox_emails WHERE kind = 'privacy-request-verify' AND body_text LIKE ?1").bind(`%${unmatched.id}%`).first<{ n: number }>();
     expect(stray!.n).toBe(0);
   });
@@ -148,7 +148,8 @@ describe('filing and verification', () => {
     expect(await requestState(filed.id)).toBe('verified');
     const again = await postJson('/api/requests/verify', fields);
     expect(again.status).toBe(409);
-    const tampered = await postJson('/api/requests/verify', { ...fields, e: String(Number(fields.e) + 1) });
+    const [r, nonce, expires, signature] = fields.code!.split('.');
+    const tampered = await postJson('/api/requests/verify', { code: [r, nonce, Number(expires) + 1, signature].join('.') });
     expect(tampered.status).toBe(400);
   });
 
@@ -168,29 +169,33 @@ describe('filing and verification', () => {
     expect((await right.json<{ state: string }>()).state).toBe('verified');
   });
 
-  it('shows status and due date at the status link, and nothing without the right token', async () => {
+  it('shows status and due date for the status link\'s code, and nothing without the right key', async () => {
     const c = await customer();
     const filed = await fileFor(c);
-    const url = new URL(filed.statusPath, ORIGIN);
-    const res = await portal(`/api/requests/status?r=${url.searchParams.get('r')}&t=${url.searchParams.get('t')}`);
+    const code = new URLSearchParams(new URL(filed.statusPath, ORIGIN).hash.slice(1)).get('code')!;
+    const res = await postJson('/api/requests/status', { code });
     const status = await res.json<{ state: string; dueOn: string; receipt: string }>();
     expect(status).toMatchObject({ state: 'verifying', dueOn: filed.dueOn, receipt: filed.receipt });
     expect(JSON.stringify(status)).not.toContain(c.name);
-    const wrong = await portal(`/api/requests/status?r=${filed.id}&t=AAAA`);
+    const wrong = await postJson('/api/requests/status', { code: `${filed.id}.AAAA` });
     expect(wrong.status).toBe(404);
-    const page = await portal(`${filed.statusPath}&filed=1`);
+    const page = await postForm('/privacy/request/status/', { code });
     const html = await page.text();
     expect(html).toContain(filed.dueOn);
-    expect(html).toContain('We received your request');
+    expect(html).toContain('Link to your request');
+    expect((await postForm('/privacy/request/status/', { code: `${filed.id}.AAAA` })).status).toBe(404);
   });
 
-  it('files from the no-JavaScript form and redirects to the status page', async () => {
+  it('files from the no-JavaScript form and answers with the status page, its key only in the page', async () => {
     const page = await (await portal('/privacy/request/')).text();
     const token = /name="formToken" value="([^"]+)"/.exec(page)?.[1];
     expect(token).toBeTruthy();
     const res = await postForm('/api/requests', { formToken: token!, type: 'opt_out', submittedBy: 'self', fullName: 'Vera Sato', email: 'vera@test.example', optOutSaleSharing: 'on', declarationName: 'Vera Sato', declarationTrue: 'on' });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toMatch(/^\/privacy\/request\/status\/\?r=req-.+&t=.+&filed=1$/);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('location')).toBeNull();
+    const html = await res.text();
+    expect(html).toContain('We received your request');
+    expect(html).toMatch(/href="\/privacy\/request\/status\/#code=req-[0-9a-f-]+\.[A-Za-z0-9_-]+"/);
   });
 });
 
@@ -309,7 +314,7 @@ describe('staff console: the life of a request', () => {
     const officer = await signedIn({ role: 'privacy_officer' });
     expect((await staffPost(`/requests/${filed.id}/fulfil`, officer.cookie)).status).toBe(409);
     expect((await staffPost(`/requests/${filed.id}/refuse`, officer.cookie, { reason: 'We could not verify the request within 45 days.' })).status).toBe(200);
-    const page = await (await portal(filed.statusPath)).text();
+    const page = await (await postForm('/privacy/request/status/', { code: new URLSearchParams(filed.statusPath.split('#')[1]).get('code')! })).text();
     expect(page).toContain('We could not verify the request within 45 days.');
   });
 

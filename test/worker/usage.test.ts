@@ -1,12 +1,22 @@
+import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
+import { demoAccounts } from '../../db/demo/customers';
+import { DEMO_SEED, demoStatements } from '../../db/demo/dataset';
+import { DEMO_MOVE } from '../../db/demo/move';
+import { seededRandom } from '../../db/demo/random';
+import { demoMeterDays, demoMeters } from '../../db/demo/usage';
+import { dayWriteStatements } from '../../worker/usage/store';
+import { holderOn, visibleSpan, withinTenure } from '../../worker/usage/tenure';
 import { bills } from '../../db/schema';
+import { buildAccessPackage } from '../../worker/staff/access-package';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, localIso, slotOf } from '../../worker/usage/time';
 import { conversionFactor, GALLONS_PER_CCF, GALLONS_PER_M3 } from '../../worker/usage/units';
 import { db, givenAccount, signedIn, uniqueId } from './support/sign-in';
-import { get, givenMeter, givenReads, TZ } from './support/usage-fixtures';
+import { get, givenIngestClient, givenMeter, givenReads, sendBatch, TZ } from './support/usage-fixtures';
 
-type Point = { start: string; end: string; label: string; value: number | null; quality: string; intervals: number; missingIntervals: number; estimatedIntervals: number; lastYear: number | null; similarHomes: number | null };
-type SeriesBody = { unit: string; points: Point[]; totals: { value: number; lastYear: number | null; missingIntervals: number }; similarHomes: { available: boolean; note: string; minimumHomes: number }; rowsRead: number };
+type Point = { start: string; end: string; label: string; value: number | null; quality: string; intervals: number; missingIntervals: number; estimatedIntervals: number; lastYear: number | null; lastYearQuality: string; similarHomes: number | null };
+type SeriesBody = { unit: string; points: Point[]; totals: { value: number; lastYear: number | null; missingIntervals: number }; similarHomes: { available: boolean; note: string; minimumHomes: number }; tenure: { from: string | null; to: string | null }[]; rowsRead: number };
 
 const series = async (cookie: string, meterId: string, q: string) => {
   const res = await get(`/api/usage/meters/${meterId}/series?${q}`, cookie);
@@ -221,6 +231,15 @@ describe('who may see usage', () => {
     expect(delegateList.meters).toEqual([]);
   });
 
+  it('lists every meter of an account with more meters than D1 binds parameters (100)', async () => {
+    const accountId = await givenAccount();
+    for (let i = 0; i < 120; i++) await givenMeter({ accountId });
+    const { cookie } = await signedIn({ holderOf: [accountId] });
+    const res = await get('/api/usage/meters', cookie);
+    expect(res.status).toBe(200);
+    expect((await res.json<{ meters: unknown[] }>()).meters).toHaveLength(120);
+  });
+
   it('answers a nonexistent meter exactly like someone else’s', async () => {
     const { cookie } = await signedIn({ holderOf: [await givenAccount()] });
     const res = await get('/api/usage/meters/no-such-meter/series?from=2025-06-01&to=2025-06-02', cookie);
@@ -296,5 +315,162 @@ describe('exports', () => {
     expect(xml).toContain('<espi:powerOfTenMultiplier>-2</espi:powerOfTenMultiplier>');
     expect(xml).toContain('<espi:commodity>9</espi:commodity>');
     expect(xml).toContain('<espi:value>125</espi:value>');
+  });
+});
+
+describe('a service point that changed hands', () => {
+  /**
+   * Account A held a service point with an hourly water meter until 31 May 2026; account B moved in
+   * on 1 June (sent by the utility as accountSince). Reads cover 30 May to 3 June of 2025 and 2026.
+   * A reads 1 gallon an hour before the move, B's days read 2.
+   */
+  async function moveBetweenTwoCustomers() {
+    const client = await givenIngestClient();
+    const n = uniqueId('move');
+    const [a, b, sp, meter] = [`acct-a-${n}`, `acct-b-${n}`, `sp-${n}`, `mtr-${n}`];
+    const point = { id: sp, street: '4 Moving Lane', city: 'Alder Creek', region: 'CA', postalCode: '95990', serviceArea: 'Tenure Flats' };
+    const days = [...eachDay('2025-05-30', '2025-06-03'), ...eachDay('2026-05-30', '2026-06-03')];
+    const first = await sendBatch(client, {
+      batchId: `${n}-1`,
+      accounts: [{ id: a, accountNumber: `AN-A-${n}`, holderName: 'First Holder' }],
+      servicePoints: [{ ...point, accountId: a }],
+      meters: [{ id: meter, servicePointId: sp, serialNumber: `SN-${n}`, kind: 'water', unit: 'gal', intervalMinutes: 60, installedOn: '2024-01-01' }],
+      days: days.map((day) => ({ meterId: meter, day, values: Array.from({ length: 24 }, () => (day >= '2026-06-01' ? 2 : 1)) })),
+    });
+    expect(first.status).toBe(201);
+    const move = await sendBatch(client, { batchId: `${n}-2`, accounts: [{ id: b, accountNumber: `AN-B-${n}`, holderName: 'Second Holder' }], servicePoints: [{ ...point, accountId: b, accountSince: '2026-06-01' }] });
+    expect(move.status).toBe(201);
+    return { meter, a: { id: a, ...(await signedIn({ holderOf: [a] })) }, b: { id: b, ...(await signedIn({ holderOf: [b] })) } };
+  }
+
+  it('lists the meter to each holder with only the days of their own tenure', async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    type Listed = { meters: { id: string; accountId: string; firstDay: string | null; lastDay: string | null; tenure: { from: string | null; to: string | null }[] }[] };
+    const listA = await (await get('/api/usage/meters', a.cookie)).json<Listed>();
+    expect(listA.meters).toEqual([expect.objectContaining({ id: meter, accountId: a.id, firstDay: '2025-05-30', lastDay: '2026-05-31', tenure: [{ from: null, to: '2026-05-31' }] })]);
+    const listB = await (await get('/api/usage/meters', b.cookie)).json<Listed>();
+    expect(listB.meters).toEqual([expect.objectContaining({ id: meter, accountId: b.id, firstDay: '2026-06-01', lastDay: '2026-06-03', tenure: [{ from: '2026-06-01', to: null }] })]);
+  });
+
+  it("shows each holder their own days and last year's comparison only from days they held", async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    const range = 'from=2026-05-30&to=2026-06-03';
+    const { body: dayA } = await series(a.cookie, meter, `${range}&resolution=day`);
+    expect(dayA!.points.map((p) => [p.label, p.value, p.quality, p.lastYear])).toEqual([
+      ['2026-05-30', 24, 'actual', 24],
+      ['2026-05-31', 24, 'actual', 24],
+      ['2026-06-01', null, 'not_held', 24],
+      ['2026-06-02', null, 'not_held', 24],
+      ['2026-06-03', null, 'not_held', 24],
+    ]);
+    expect(dayA!.totals).toMatchObject({ value: 48, missingIntervals: 0 });
+    expect(dayA!.tenure).toEqual([{ from: null, to: '2026-05-31' }]);
+    const { body: dayB } = await series(b.cookie, meter, `${range}&resolution=day`);
+    expect(dayB!.points.map((p) => [p.label, p.value, p.quality, p.lastYear, p.lastYearQuality])).toEqual([
+      ['2026-05-30', null, 'not_held', null, 'not_held'],
+      ['2026-05-31', null, 'not_held', null, 'not_held'],
+      ['2026-06-01', 48, 'actual', null, 'not_held'],
+      ['2026-06-02', 48, 'actual', null, 'not_held'],
+      ['2026-06-03', 48, 'actual', null, 'not_held'],
+    ]);
+    expect(dayB!.totals).toMatchObject({ value: 144, lastYear: null, missingIntervals: 0 });
+
+    // Hour by hour, and by month: the move day splits exactly at local midnight.
+    const { body: hourB } = await series(b.cookie, meter, `${range}&resolution=hour`);
+    expect(hourB!.points.filter((p) => p.value !== null)).toHaveLength(72);
+    expect(hourB!.points.find((p) => p.value !== null)!.label).toBe('2026-06-01T00:00');
+    expect(hourB!.points.every((p) => p.lastYear === null)).toBe(true);
+    const { body: hourA } = await series(a.cookie, meter, `${range}&resolution=native`);
+    expect(hourA!.points.filter((p) => p.value !== null).map((p) => p.label).at(-1)).toBe('2026-05-31T23:00');
+    const { body: monthA } = await series(a.cookie, meter, 'from=2026-05-01&to=2026-06-30&resolution=month');
+    expect(monthA!.points.map((p) => [p.label, p.value, p.quality])).toEqual([['2026-05', 48, 'incomplete'], ['2026-06', null, 'not_held']]);
+    const { body: monthB } = await series(b.cookie, meter, 'from=2026-05-01&to=2026-06-30&resolution=month');
+    expect(monthB!.points.map((p) => [p.label, p.value, p.quality])).toEqual([['2026-05', null, 'not_held'], ['2026-06', 144, 'incomplete']]);
+    expect(monthB!.points[1]!.intervals).toBe(30 * 24);
+  });
+
+  it('exports to each holder only the days of their own tenure, as CSV and as Green Button', async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    const csvDays = async (cookie: string) => {
+      const lines = (await (await get(`/api/usage/meters/${meter}/export.csv?from=2026-05-30&to=2026-06-03`, cookie)).text()).trim().split('\r\n').slice(1);
+      return [...new Set(lines.map((l) => l.split(',')[3]!.slice(0, 10)))];
+    };
+    expect(await csvDays(a.cookie)).toEqual(['2026-05-30', '2026-05-31']);
+    expect(await csvDays(b.cookie)).toEqual(['2026-06-01', '2026-06-02', '2026-06-03']);
+    const blocks = async (cookie: string) => [...(await (await get(`/api/usage/meters/${meter}/export.xml?from=2026-05-30&to=2026-06-03`, cookie)).text()).matchAll(/<title>Reads for (\d{4}-\d{2}-\d{2})<\/title>/g)].map((m) => m[1]);
+    expect(await blocks(a.cookie)).toEqual(['2026-05-30', '2026-05-31']);
+    expect(await blocks(b.cookie)).toEqual(['2026-06-01', '2026-06-02', '2026-06-03']);
+    // A range wholly outside the caller's tenure exports no reads at all.
+    expect(await (await get(`/api/usage/meters/${meter}/export.csv?from=2025-05-30&to=2025-06-03`, b.cookie)).text()).toBe('meter_id,interval_start,interval_end,local_start,value,unit,quality\r\n');
+  });
+
+  it('tells whoever acts on reads (alerts) which account held the meter on a day', async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    expect(await holderOn(env.DB, meter, '2025-06-01')).toBe(a.id);
+    expect(await holderOn(env.DB, meter, '2026-05-31')).toBe(a.id);
+    expect(await holderOn(env.DB, meter, '2026-06-01')).toBe(b.id);
+    expect(await holderOn(env.DB, 'no-such-meter', '2026-06-01')).toBeNull();
+  });
+
+  it('clips a range to the days of one or more tenures', () => {
+    const twice = [{ from: null, to: '2026-01-31' }, { from: '2026-06-01', to: null }];
+    expect(visibleSpan(twice, '2025-12-01', '2026-03-31')).toEqual({ from: '2025-12-01', to: '2026-01-31' });
+    expect(visibleSpan(twice, '2026-02-01', '2026-05-31')).toBeNull();
+    expect(visibleSpan(twice, '2026-01-15', '2026-06-15')).toEqual({ from: '2026-01-15', to: '2026-06-15' });
+    expect([withinTenure(twice, '2026-01-31'), withinTenure(twice, '2026-02-01'), withinTenure(twice, '2026-06-01')]).toEqual([true, false, true]);
+    expect(visibleSpan([], '2026-01-01', '2026-01-31')).toBeNull();
+  });
+
+  it("puts only each holder's own days in their access package", async () => {
+    const { meter, a, b } = await moveBetweenTwoCustomers();
+    const usageDays = async (accountId: string) => {
+      const pkg = await buildAccessPackage(env.DB, { accountId, loginIds: [], emails: [] }, 'req-test');
+      const rows = pkg.tables.find((t) => t.table === 'usage_days')!.rows;
+      expect(rows.every((r) => r.meter_id === meter)).toBe(true);
+      return { days: rows.map((r) => r.day), tenures: pkg.tables.find((t) => t.table === 'service_point_tenures')!.rows, meters: pkg.tables.find((t) => t.table === 'meters')!.rowCount };
+    };
+    const ofA = await usageDays(a.id);
+    expect(ofA.days).toEqual([...eachDay('2025-05-30', '2025-06-03'), '2026-05-30', '2026-05-31']);
+    expect(ofA.tenures).toEqual([expect.objectContaining({ start_day: null, end_day: '2026-05-31' })]);
+    expect(ofA.meters).toBe(1);
+    const ofB = await usageDays(b.id);
+    expect(ofB.days).toEqual(eachDay('2026-06-01', '2026-06-03'));
+    expect(ofB.tenures).toEqual([expect.objectContaining({ start_day: '2026-06-01', end_day: null })]);
+  });
+});
+
+describe('the demo move', () => {
+  it('hands sp-0012 from acct-0012 to acct-0301 on the move-in day, with bills and reads to match', async () => {
+    const loaded = await env.DB.prepare("SELECT count(*) AS n FROM accounts WHERE id = 'acct-0001'").first<{ n: number }>();
+    if (loaded!.n === 0) {
+      const statements = demoStatements(drizzle(env.DB));
+      for (let i = 0; i < statements.length; i += 200) {
+        const chunk = statements.slice(i, i + 200);
+        await drizzle(env.DB).batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
+      }
+    }
+    const tenures = await env.DB.prepare("SELECT account_id AS accountId, start_day AS startDay, end_day AS endDay FROM service_point_tenures WHERE service_point_id = 'sp-0012' ORDER BY id").all();
+    expect(tenures.results).toEqual([
+      { accountId: 'acct-0012', startDay: null, endDay: '2026-08-31' },
+      { accountId: 'acct-0301', startDay: '2026-09-01', endDay: null },
+    ]);
+    const bills = await env.DB.prepare("SELECT account_id AS a, min(period_start) AS first, max(period_end) AS last FROM bills WHERE account_id IN ('acct-0012', 'acct-0301') GROUP BY a ORDER BY a").all();
+    expect(bills.results).toEqual([
+      { a: 'acct-0012', first: '2024-11-01', last: '2026-08-31' },
+      { a: 'acct-0301', first: '2026-09-01', last: '2026-10-31' },
+    ]);
+
+    // Reads around the move, generated as the demo loader does, written through the real write path.
+    const meter = demoMeters(demoAccounts(seededRandom(DEMO_SEED))).find((m) => m.id === 'mtr-w-0012')!;
+    const days = eachDay('2026-08-30', '2026-09-02');
+    const generated = demoMeterDays(meter, days, DEMO_SEED);
+    await env.DB.batch(dayWriteStatements(env.DB, generated.map((d) => ({ meterId: meter.id, day: d.day, vals: d.vals, quality: d.quality, kind: 'water', serviceArea: meter.serviceArea, household: null }))));
+    const before = await signedIn({ holderOf: [DEMO_MOVE.former.accountId] });
+    const after = await signedIn({ holderOf: [DEMO_MOVE.newcomer.id] });
+    const seen = async (cookie: string) => (await series(cookie, meter.id, 'from=2026-08-30&to=2026-09-02&resolution=day')).body!.points.map((p) => (p.quality === 'not_held' ? null : p.label));
+    expect(await seen(before.cookie)).toEqual(['2026-08-30', '2026-08-31', null, null]);
+    expect(await seen(after.cookie)).toEqual([null, null, '2026-09-01', '2026-09-02']);
+    type Listed = { meters: { id: string; tenure: unknown[] }[] };
+    expect((await (await get('/api/usage/meters', after.cookie)).json<Listed>()).meters.map((m) => m.id)).toEqual(['mtr-e-0012', 'mtr-w-0012']);
   });
 });

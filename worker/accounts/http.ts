@@ -7,16 +7,15 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
+import { isFormBody } from '../http/body';
 import { ApiError, fieldsOf, handleError, invalidRequest } from '../http/errors';
 import { clientHash } from './throttle';
 import { clientLabel } from './client';
 import type { AccountDeps } from './deps';
 
-const formTypes = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
-
 /** A browser form post without script: answer with redirects. */
 export function isPlainFormPost(c: Context) {
-  return formTypes.test(c.req.header('content-type') ?? '') && !(c.req.header('accept') ?? '').includes('application/json');
+  return isFormBody(c) && !(c.req.header('accept') ?? '').includes('application/json');
 }
 
 /** The page a plain form post goes back to on error, keyed by request. */
@@ -33,7 +32,7 @@ export async function readBody<T extends ZodType>(c: Context, schema: T): Promis
     raw = await c.req.json().catch(() => {
       throw invalidRequest([{ field: '(body)', message: 'The body is not valid JSON.' }]);
     });
-  } else if (formTypes.test(type)) {
+  } else if (isFormBody(c)) {
     raw = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === 'string'));
   } else {
     throw new ApiError(415, 'unsupported_media_type', 'Send JSON or an HTML form.');

@@ -4,6 +4,7 @@ import { auditEvents, logins, sessions } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { newSession, resolveSession, revokeLoginSessionsUpdate, revokeSessionUpdate, liveSessions, staffRoles, type SignedInLogin } from '../auth/sessions';
 import { matchTotp } from '../auth/totp';
+import { openTotpSecret, parseTotpKeyring, sealTotpSecret, TotpSecretUnreadable } from '../auth/totp-secrets';
 import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
 import { runBatch, type AccountDeps } from './deps';
@@ -64,7 +65,8 @@ export async function signIn(
     throw new ApiError(403, 'second_factor_not_enrolled', 'This login needs an authenticator app, but none is set up. Ask an administrator.');
   }
   const secondFactor = needsSecondFactor ? 'pending' : 'none';
-  const session = await newSession(db, login.id, { persistent: body.remember, clientLabel: deps.clientLabel, now, secondFactor });
+  // "Keep me signed in" is a customer's choice; staff sessions are never remembered (worker/auth/sessions.ts).
+  const session = await newSession(db, login.id, { persistent: body.remember, role: login.role, clientLabel: deps.clientLabel, now, secondFactor });
   const previous = previousToken ? [revokeSessionUpdate(db, await sha256Hex(previousToken), now)] : [];
   await runBatch(db, [
     ...writes,
@@ -74,17 +76,19 @@ export async function signIn(
       event: needsSecondFactor ? 'login.password_accepted' : 'login.success',
       actorLoginId: login.id,
       subjectLoginId: login.id,
-      detail: { session: session.publicId, persistent: body.remember, rehashed: check.needsRehash, client: deps.clientLabel },
+      detail: { session: session.publicId, persistent: session.persistent, rehashed: check.needsRehash, client: deps.clientLabel },
     }),
   ]);
-  return { token: session.token, expiresAt: session.expiresAt, persistent: body.remember, secondFactor };
+  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor };
 }
 
 /**
  * The second sign-in step: a TOTP code on a session that owes it. Success replaces the pending
  * session with a new one marked as second-factor-passed (rotation on privilege change).
+ * `totpKeys` is TOTP_ENCRYPTION_KEYS: the stored secret is sealed (worker/auth/totp-secrets.ts);
+ * one that does not open refuses the sign-in, and one in clear or under an older key is sealed anew.
  */
-export async function passSecondFactor(deps: AccountDeps, pendingToken: string | null | undefined, code: string): Promise<IssuedSession> {
+export async function passSecondFactor(deps: AccountDeps, pendingToken: string | null | undefined, code: string, totpKeys: string): Promise<IssuedSession> {
   const { db, now } = deps;
   const pending = pendingToken ? await resolveSession(db, pendingToken, now, { allowPending: true }) : null;
   const [row] = pending ? await db.select().from(sessions).where(eq(sessions.tokenHash, pending.sessionHash)).limit(1) : [];
@@ -97,14 +101,28 @@ export async function passSecondFactor(deps: AccountDeps, pendingToken: string |
     throw tooMany();
   }
   const [login] = await db.select().from(logins).where(eq(logins.id, pending.id)).limit(1);
-  const step = login?.totpSecret ? await matchTotp(login.totpSecret, code, now, login.totpLastStep) : null;
+  let secret: { secret: string; needsReseal: boolean } | null = null;
+  const keys = login?.totpSecret ? await parseTotpKeyring(totpKeys) : null;
+  if (login?.totpSecret && keys) {
+    try {
+      secret = await openTotpSecret(keys, login.id, login.totpSecret);
+    } catch (err) {
+      if (!(err instanceof TotpSecretUnreadable)) throw err;
+      // A missing or wrong key: fail closed, and tell the operators (by event and id only), not the guesser's counter.
+      console.error(JSON.stringify({ level: 'error', event: 'totp.secret_unreadable' }));
+      await runBatch(db, [auditInsert(db, { event: 'login.second_factor_unreadable', subjectLoginId: pending.id })]);
+      throw new ApiError(503, 'second_factor_unavailable', 'Your authenticator code cannot be checked right now. Please contact an administrator.');
+    }
+  }
+  const step = secret ? await matchTotp(secret.secret, code, now, login!.totpLastStep) : null;
+  const resealed = secret?.needsReseal && keys ? { totpSecret: await sealTotpSecret(keys, pending.id, secret.secret) } : {};
   // Record the step only if no one recorded it (or a later one) first: a code is accepted once.
   const claimed =
     step === null
       ? []
       : await db
           .update(logins)
-          .set({ totpLastStep: step })
+          .set({ totpLastStep: step, ...resealed })
           .where(and(eq(logins.id, pending.id), or(isNull(logins.totpLastStep), lt(logins.totpLastStep, step))))
           .returning({ id: logins.id });
   if (!claimed.length) {
@@ -115,14 +133,14 @@ export async function passSecondFactor(deps: AccountDeps, pendingToken: string |
     ]);
     throw new ApiError(401, 'invalid_code', 'That code is not right, or it was already used. Wait for the next code and try again.');
   }
-  const session = await newSession(db, pending.id, { persistent: pending.persistent, clientLabel: deps.clientLabel, now, secondFactor: 'passed' });
+  const session = await newSession(db, pending.id, { persistent: pending.persistent, role: pending.role, clientLabel: deps.clientLabel, now, secondFactor: 'passed' });
   await runBatch(db, [
     clearThrottles(db, [guard]),
     revokeSessionUpdate(db, pending.sessionHash, now),
     session.insert,
-    auditInsert(db, { event: 'login.success', actorLoginId: pending.id, subjectLoginId: pending.id, detail: { session: session.publicId, secondFactor: true, persistent: pending.persistent, client: deps.clientLabel } }),
+    auditInsert(db, { event: 'login.success', actorLoginId: pending.id, subjectLoginId: pending.id, detail: { session: session.publicId, secondFactor: true, persistent: session.persistent, client: deps.clientLabel } }),
   ]);
-  return { token: session.token, expiresAt: session.expiresAt, persistent: pending.persistent, secondFactor: 'passed' };
+  return { token: session.token, expiresAt: session.expiresAt, persistent: session.persistent, secondFactor: 'passed' };
 }
 
 export async function signOut(deps: AccountDeps, login: SignedInLogin, everywhere: boolean) {

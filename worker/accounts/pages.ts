@@ -1,7 +1,8 @@
 /**
  * The account pages are static Astro shells; the worker fills them for each request with
- * HTMLRewriter: the message of a redirect (`?status=`/`?error=`), the token of a link landing page,
- * and, on signed-in pages, the customer's data. So they work without JavaScript, keep the one
+ * HTMLRewriter: the message of a redirect (`?status=`/`?error=`) and, on signed-in pages, the
+ * customer's data. A link landing page never takes its token from the URL: the e-mailed link
+ * carries it in the fragment, which the page's script moves into the form (or the person pastes it). So they work without JavaScript, keep the one
  * layout the site builds, and the data never sits in a cached file. Also serves the dev-only
  * outbox page.
  */
@@ -15,6 +16,8 @@ import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sess
 import { ApiError } from '../http/errors';
 import { messageFor } from '../shared/account-forms';
 import { utility } from '../shared/utility';
+import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
+import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { overview, profileAccountId, readProfile } from './profile';
@@ -56,16 +59,11 @@ function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
   return new Response(res.body, res);
 }
 
-/** A public page: only the message slot (and a link token, if `withToken`) is filled. */
-const publicPage = (withToken = false) => async (c: Context<AppEnv>) => {
+/** A public page: only the message slot is filled. */
+const publicPage = () => async (c: Context<AppEnv>) => {
   const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
-  let rewriter = withMessage(c, new HTMLRewriter());
-  const token = c.req.query('token');
-  if (withToken && token && /^[A-Za-z0-9._-]{1,512}$/.test(token)) {
-    rewriter = rewriter.on('input[name="token"]', { element: (el) => void el.setAttribute('value', token) });
-  }
-  return send(c, asset, rewriter);
+  return send(c, asset, withMessage(c, new HTMLRewriter()));
 };
 
 export type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
@@ -102,11 +100,15 @@ ${a.servicePoints
       .join('')}</ul>`,
   )
   .join('')}
-${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(a.id)}">Profile and household for this account</a></p>` : ''}</li>`,
+${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(a.id)}">Profile and household for this account</a> · <a href="/account/preferences/?account=${encodeURIComponent(a.id)}">Alerts and messages: who gets what</a></p>` : ''}</li>`,
         )
         .join('')
     : '<li>No utility account is linked to this login yet.</li>';
-  const filled = rewriter.on('[data-fill="name"]', text(data.login.displayName || data.login.email)).on('[data-fill="accounts"]', html(accountsHtml));
+  const openAlerts = await openAlertCount(drizzle(c.env.DB), c.env.DB, login.id);
+  const filled = rewriter
+    .on('[data-fill="name"]', text(data.login.displayName || data.login.email))
+    .on('[data-fill="accounts"]', html(accountsHtml))
+    .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts)));
   return withBillingCards(c, login, filled);
 };
 
@@ -186,7 +188,7 @@ async function devOutbox(c: Context<AppEnv>) {
       let href = raw;
       try {
         const url = new URL(raw);
-        if (url.origin === origin) href = `${url.pathname}${url.search}`;
+        if (url.origin === origin) href = `${url.pathname}${url.search}${url.hash}`;
       } catch {
         return escaped;
       }
@@ -196,7 +198,7 @@ async function devOutbox(c: Context<AppEnv>) {
     .map(
       (m) => `<li class="mail" data-kind="${escapeHtml(m.kind)}"><h2>${escapeHtml(m.subject)}</h2>
 <p>To <span class="to">${escapeHtml(m.toAddress)}</span> · ${escapeHtml(m.kind)} · ${escapeHtml(m.status)} · ${when(m.createdAt)}</p>
-<pre>${linkify(m.bodyText)}</pre></li>`,
+${m.headers ? `<pre class="headers">${Object.entries(m.headers).map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`).join('\n')}</pre>` : ''}<pre>${linkify(m.bodyText)}</pre></li>`,
     )
     .join('\n');
   c.header('Cache-Control', 'no-store');
@@ -204,7 +206,8 @@ async function devOutbox(c: Context<AppEnv>) {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility.name)}</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main><h1>Development outbox</h1>
 <p>Mail the portal queued, newest first. Only a development worker shows this page; nothing here was sent.</p>
-<ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol></main></body></html>`);
+<ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol>
+${await devSmsSection(c.env)}</main></body></html>`);
 }
 
 export const accountPages = new Hono<AppEnv>()
@@ -212,9 +215,9 @@ export const accountPages = new Hono<AppEnv>()
   .get('/login/second-factor/', publicPage())
   .get('/register/', publicPage())
   .get('/password/forgot/', publicPage())
-  .get('/register/verify/', publicPage(true))
-  .get('/password/reset/', publicPage(true))
-  .get('/account/email/confirm/', publicPage(true))
+  .get('/register/verify/', publicPage())
+  .get('/password/reset/', publicPage())
+  .get('/account/email/confirm/', publicPage())
   .get('/account/', signedInPage(fillDashboard))
   .get('/account/profile/', signedInPage(fillProfile))
   .get('/account/security/', signedInPage(fillSecurity))

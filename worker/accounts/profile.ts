@@ -7,6 +7,7 @@ import { ApiError } from '../http/errors';
 import type { ProfileBody } from '../shared/account-forms';
 import { maskAccountNumber } from './client';
 import { runBatch, type AccountDeps } from './deps';
+import { customerContactEdits } from '../ingest/contact-precedence';
 
 /** The login and every account it may see: masked number, service addresses and meters. */
 export async function overview(deps: AccountDeps, loginId: string) {
@@ -106,16 +107,25 @@ export async function saveProfile(deps: AccountDeps, loginId: string, body: Prof
     fixtures,
     updatedAt: now.toISOString(),
   };
+  const contact = {
+    phone: body.phone ?? null,
+    mailingStreet: body.mailingStreet ?? null,
+    mailingCity: body.mailingCity ?? null,
+    mailingRegion: body.mailingRegion?.toUpperCase() ?? null,
+    mailingPostalCode: body.mailingPostalCode ?? null,
+  };
   await runBatch(db, [
     db.update(logins).set({ displayName: body.displayName ?? null, updatedAt: now.toISOString() }).where(eq(logins.id, loginId)),
     db
       .update(accounts)
       .set({
-        phoneOnFile: body.phone ?? null,
-        mailingStreet: body.mailingStreet ?? null,
-        mailingCity: body.mailingCity ?? null,
-        mailingRegion: body.mailingRegion?.toUpperCase() ?? null,
-        mailingPostalCode: body.mailingPostalCode ?? null,
+        phoneOnFile: contact.phone,
+        mailingStreet: contact.mailingStreet,
+        mailingCity: contact.mailingCity,
+        mailingRegion: contact.mailingRegion,
+        mailingPostalCode: contact.mailingPostalCode,
+        // When the customer changed which group: the utility's nightly rows must not undo it silently.
+        ...customerContactEdits(contact, now),
         updatedAt: now.toISOString(),
       })
       .where(eq(accounts.id, body.account)),

@@ -31,7 +31,7 @@ export async function requestPasswordReset(deps: AccountDeps, email: string) {
   const link = await issueLink(db, deps.secret, { purpose: 'password-reset', loginId: login.id, now });
   await runBatch(db, [
     ...link.statements,
-    queueEmail(db, accountMails.passwordReset(login.email, `${deps.origin}/password/reset/?token=${link.token}`)),
+    queueEmail(db, accountMails.passwordReset(login.email, deps.origin, link.token)),
     auditInsert(db, { event: 'password.reset_requested', subjectLoginId: login.id }),
   ]);
   return { status: 'reset-sent' as const };
@@ -59,8 +59,12 @@ export async function resetPassword(deps: AccountDeps, token: string, password: 
   return { status: 'password-reset' as const };
 }
 
-/** Checks the signed-in login's current password, counting a wrong one like a failed sign-in. */
-async function confirmCurrentPassword(deps: AccountDeps, loginId: string, password: string) {
+/**
+ * Checks the signed-in login's current password, counting a wrong one like a failed sign-in.
+ * Every password re-entry goes through here (also a deletion request's), so none can be guessed
+ * outside the sign-in throttle and audit.
+ */
+export async function confirmCurrentPassword(deps: AccountDeps, loginId: string, password: string) {
   const { db, now } = deps;
   const [login] = await db.select().from(logins).where(eq(logins.id, loginId)).limit(1);
   if (!login) throw new ApiError(401, 'unauthenticated', 'Please sign in.');
@@ -100,11 +104,20 @@ export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLo
   const { db, now } = deps;
   const login = await confirmCurrentPassword(deps, signedIn.id, currentPassword);
   if (newEmail === login.email) throw new ApiError(422, 'invalid_request', 'That is already your login e-mail.', [{ field: 'newEmail', message: 'That is already your login e-mail.' }]);
+  // Each request mails the new address and the current one: counted per new address, per login and per client,
+  // whether or not the new address already has a login (so the answer stays the same).
+  const mailGuards = [
+    await throttle(deps.secret, 'mailIdentity', newEmail),
+    await throttle(deps.secret, 'mailLogin', login.id),
+    await throttle(deps.secret, 'mailClient', deps.client),
+  ];
+  if (await lockedUntil(db, mailGuards, now)) throw new ApiError(429, 'too_many_requests', 'Too many e-mails were asked for. Please wait an hour and try again.');
+  await recordFailure(db, mailGuards, now);
   const [taken] = await db.select({ id: logins.id }).from(logins).where(eq(logins.email, newEmail)).limit(1);
   const link = await issueLink(db, deps.secret, { purpose: 'email-change', loginId: login.id, newEmail, now });
   await runBatch(db, [
     // An address that already has a login gets nothing; the answer is the same.
-    ...(taken ? [] : [...link.statements, queueEmail(db, accountMails.emailChangeConfirm(newEmail, `${deps.origin}/account/email/confirm/?token=${link.token}`))]),
+    ...(taken ? [] : [...link.statements, queueEmail(db, accountMails.emailChangeConfirm(newEmail, deps.origin, link.token))]),
     queueEmail(db, accountMails.emailChangeNotice(login.email)),
     auditInsert(db, { event: 'email.change_requested', actorLoginId: login.id, subjectLoginId: login.id }),
   ]);

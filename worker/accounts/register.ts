@@ -20,7 +20,7 @@ const notProven = () =>
   new ApiError(422, 'account_not_proven', 'We could not match those details to a utility account. Check the account number, the service ZIP code and the last bill amount.');
 
 /** Whether account number, service ZIP and last bill amount all match one open account. Same queries whatever fails. */
-async function provenAccount(deps: AccountDeps, body: RegisterBody): Promise<string | null> {
+export async function provenAccount(deps: AccountDeps, body: Pick<RegisterBody, 'accountNumber' | 'serviceZip' | 'lastBillAmount'>): Promise<string | null> {
   const { db } = deps;
   const [account] = await db
     .select({ id: accounts.id, status: accounts.status })
@@ -91,7 +91,7 @@ export async function register(deps: AccountDeps, body: RegisterBody): Promise<{
     await runBatch(db, [
       db.insert(logins).values({ id: loginId, email: body.email, passwordHash, role: 'customer', passwordChangedAt: now.toISOString(), createdAt: now.toISOString() }),
       ...link.statements,
-      queueEmail(db, accountMails.verifyEmail(body.email, `${deps.origin}/register/verify/?token=${link.token}`)),
+      queueEmail(db, accountMails.verifyEmail(body.email, deps.origin, link.token)),
       auditInsert(db, { event: 'registration', subjectLoginId: loginId, subjectAccountId: accountId }),
     ]);
   } catch (err) {

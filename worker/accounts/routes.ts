@@ -68,7 +68,7 @@ export const accountsApi = new Hono<AppEnv>()
   .post('/login/second-factor', async (c) => {
     backTo(c, '/login/second-factor/');
     const { code } = await readBody(c, secondFactorBody);
-    const session = await passSecondFactor(await accountDeps(c), getCookie(c, SESSION_COOKIE), code);
+    const session = await passSecondFactor(await accountDeps(c), getCookie(c, SESSION_COOKIE), code, c.env.TOTP_ENCRYPTION_KEYS);
     setSessionCookie(c, session);
     return done(c, '/account/', 'signed-in');
   })

@@ -12,6 +12,7 @@
 import { eq, inArray, like, or } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { throttles } from '../../db/schema';
+import { clientNetwork } from '../http/client-network';
 
 export type ThrottlePolicy = { maxFailures: number; windowMs: number; baseLockMs: number; maxLockMs: number };
 
@@ -35,6 +36,41 @@ export const throttlePolicies = {
   mailIdentity: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 1 * hour },
   /** E-mails asked for from one client. */
   mailClient: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
+  /** E-mail changes asked for by one signed-in login (each mails two addresses): a typo and a retry fit easily. */
+  mailLogin: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 4 * hour },
+  /** Cookie choices recorded from one client (network): a person changes their mind a few times, a bot posts hundreds. */
+  consentClient: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /** Visit beacons from one client (network): a view and a leave per page; a reader never needs one every 5 seconds for long. */
+  visitClient: { maxFailures: 120, windowMs: 10 * minute, baseLockMs: 10 * minute, maxLockMs: 1 * hour },
+  /**
+   * Privacy-request filings from one client (every filing counts). The law forbids making a request
+   * hard, so this only stops floods: two people of a household filing all four kinds (8) in one
+   * sitting, or an agent filing for a few customers, pass; a script gets 10, then waits an hour,
+   * doubling with each lock up to a day (at most about 50 a day), and is told it can write or call.
+   */
+  requestClient: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Filings giving one contact address, from any client: one person's four kinds plus a retry.
+   * Stops one address being used to fill the queue from many clients.
+   */
+  requestAddress: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Verification links mailed to one e-mail on file: two people of the account each asking for the
+   * three kinds that need one fits; a flood of links to a customer's inbox from many clients does
+   * not. Past it the request is still filed (the answer must not reveal a match), only the mail is held.
+   */
+  requestVerifyMail: { maxFailures: 6, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Alert recipients one signed-in login adds or re-invites (each mails or texts a confirmation to
+   * someone else): a household adds a mobile, a partner and a landlord, with a retry or two; a
+   * script using the portal to message strangers stops at 10 a day.
+   */
+  recipientInviteLogin: { maxFailures: 10, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /**
+   * Confirmations sent to one address or number, from every account and alert sign-up together:
+   * its owner is asked at most 3 times a day, however many people name it.
+   */
+  recipientInviteAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
   /**
    * Paying without signing in (worker/payments/guest.ts). Every look-up of an amount due from one
    * client counts, right or wrong: a household or a landlord paying a few accounts stays far below
@@ -88,7 +124,7 @@ export function clearLoginThrottles(db: DrizzleD1Database, prefixes: { pairs: st
 
 /** A keyed hash standing for the client (its IP address), never reversible without the secret. */
 export async function clientHash(secret: string, ip: string | undefined | null) {
-  return hmacHex(secret, `client\n${ip ?? 'unknown'}`);
+  return hmacHex(secret, `client\n${clientNetwork(ip)}`);
 }
 
 /** When the latest lock among `list` ends, or null when none is locked at `now`. */

@@ -5,17 +5,31 @@ import { randomToken, sha256Hex } from './tokens';
 
 export const SESSION_COOKIE = '__Host-session';
 
-/** Limits, in milliseconds. A session cookie dies with the browser; a remembered one lasts longer. */
+/** Roles that must pass a second factor before requireRole lets them through. */
+export const staffRoles: readonly LoginRole[] = ['support', 'privacy_officer', 'admin'];
+
+/**
+ * Limits, in milliseconds. A customer's session cookie dies with the browser; a remembered one
+ * lasts longer. A staff session reaches every customer's data, so it is never remembered, ends
+ * after 15 idle minutes (NIST SP 800-63B's limit at its highest assurance level) and 8 hours after
+ * sign-in (one working shift; NIST allows 12): an unattended console locks itself soon, and a new
+ * shift starts with a fresh sign-in and TOTP code.
+ */
 export const sessionLimits = {
-  idle: { browser: 30 * 60_000, remembered: 7 * 24 * 3_600_000 },
-  absolute: { browser: 12 * 3_600_000, remembered: 30 * 24 * 3_600_000 },
+  idle: { browser: 30 * 60_000, remembered: 7 * 24 * 3_600_000, staff: 15 * 60_000 },
+  absolute: { browser: 12 * 3_600_000, remembered: 30 * 24 * 3_600_000, staff: 8 * 3_600_000 },
 } as const;
+
+export type SessionKind = keyof typeof sessionLimits.idle;
+
+/** Which limits apply: by role first, so a staff session stored as remembered (or by any caller) still gets staff limits. */
+export function sessionKind(role: LoginRole | undefined, persistent: boolean): SessionKind {
+  if (role && staffRoles.includes(role)) return 'staff';
+  return persistent ? 'remembered' : 'browser';
+}
 
 /** A session that still owes its second factor lives this long and grants nothing but the second step. */
 export const PENDING_SECOND_FACTOR_MS = 10 * 60_000;
-
-/** Roles that must pass a second factor before requireRole lets them through. */
-export const staffRoles: readonly LoginRole[] = ['support', 'privacy_officer', 'admin'];
 
 export type SecondFactorState = 'none' | 'pending' | 'passed';
 
@@ -31,7 +45,8 @@ export type SignedInLogin = {
   sessionId: string;
 };
 
-type StartOptions = { persistent: boolean; clientLabel?: string | null; now?: Date; secondFactor?: SecondFactorState };
+/** `role`, when given, applies its limits at once (a staff login never gets a persistent session); resolveSession applies them in any case. */
+type StartOptions = { persistent: boolean; role?: LoginRole; clientLabel?: string | null; now?: Date; secondFactor?: SecondFactorState };
 
 /** The insert for a new session and its token; unexecuted, so it can join a batch (rotation, revocation). */
 export async function newSession(db: DrizzleD1Database, loginId: string, options: StartOptions) {
@@ -39,7 +54,8 @@ export async function newSession(db: DrizzleD1Database, loginId: string, options
   const token = randomToken();
   const tokenHash = await sha256Hex(token);
   const publicId = randomToken(12);
-  const kind = options.persistent ? 'remembered' : 'browser';
+  const kind = sessionKind(options.role, options.persistent);
+  const persistent = kind === 'remembered';
   const secondFactor = options.secondFactor ?? 'none';
   const lifetime = secondFactor === 'pending' ? PENDING_SECOND_FACTOR_MS : sessionLimits.absolute[kind];
   const expiresAt = new Date(now.getTime() + lifetime);
@@ -47,21 +63,21 @@ export async function newSession(db: DrizzleD1Database, loginId: string, options
     tokenHash,
     publicId,
     loginId,
-    persistent: options.persistent,
+    persistent,
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     clientLabel: options.clientLabel ?? null,
     secondFactor,
   });
-  return { token, tokenHash, publicId, expiresAt, insert };
+  return { token, tokenHash, publicId, expiresAt, persistent, insert };
 }
 
 export async function startSession(
   db: DrizzleD1Database,
   loginId: string,
   options: StartOptions,
-): Promise<{ token: string; expiresAt: Date; tokenHash: string; publicId: string }> {
+): Promise<{ token: string; expiresAt: Date; tokenHash: string; publicId: string; persistent: boolean }> {
   const { insert, ...session } = await newSession(db, loginId, options);
   await insert;
   return session;
@@ -86,9 +102,10 @@ export async function resolveSession(
     .limit(1);
   if (!row || row.status !== 'active') return null;
   if (row.session.secondFactor === 'pending' && !options.allowPending) return null;
-  const kind = row.session.persistent ? 'remembered' : 'browser';
+  const kind = sessionKind(row.role, row.session.persistent);
   const idleEnds = Date.parse(row.session.lastSeenAt) + sessionLimits.idle[kind];
-  if (now.getTime() >= Date.parse(row.session.expiresAt) || now.getTime() >= idleEnds) return null;
+  const absoluteEnds = Math.min(Date.parse(row.session.expiresAt), Date.parse(row.session.createdAt) + sessionLimits.absolute[kind]);
+  if (now.getTime() >= absoluteEnds || now.getTime() >= idleEnds) return null;
   // Touch at most once a minute: keeps the idle clock honest without a write per request.
   if (now.getTime() - Date.parse(row.session.lastSeenAt) > 60_000) {
     await db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.tokenHash, tokenHash));
@@ -98,7 +115,7 @@ export async function resolveSession(
     role: row.role,
     sessionHash: tokenHash,
     secondFactor: row.session.secondFactor === 'passed',
-    persistent: row.session.persistent,
+    persistent: kind === 'remembered',
     sessionId: row.session.publicId ?? tokenHash.slice(0, 16),
   };
 }
@@ -120,13 +137,17 @@ export function revokeLoginSessionsUpdate(db: DrizzleD1Database, loginId: string
 /** Live (not revoked, not past their absolute end, not idle too long) sessions of a login, newest first. */
 export async function liveSessions(db: DrizzleD1Database, loginId: string, now = new Date()) {
   const rows = await db
-    .select()
+    .select({ session: sessions, role: logins.role })
     .from(sessions)
+    .innerJoin(logins, eq(logins.id, sessions.loginId))
     .where(and(eq(sessions.loginId, loginId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now.toISOString())))
     .orderBy(desc(sessions.lastSeenAt))
     .limit(50);
-  return rows.filter((s) => {
-    const kind = s.persistent ? 'remembered' : 'browser';
-    return s.secondFactor !== 'pending' && Date.parse(s.lastSeenAt) + sessionLimits.idle[kind] > now.getTime();
-  });
+  return rows
+    .filter(({ session: s, role }) => {
+      const kind = sessionKind(role, s.persistent);
+      const alive = Date.parse(s.lastSeenAt) + sessionLimits.idle[kind] > now.getTime() && Date.parse(s.createdAt) + sessionLimits.absolute[kind] > now.getTime();
+      return s.secondFactor !== 'pending' && alive;
+    })
+    .map(({ session: s, role }) => ({ ...s, persistent: sessionKind(role, s.persistent) === 'remembered' }));
 }

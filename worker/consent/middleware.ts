@@ -44,8 +44,9 @@ function wantsHtml(c: Context) {
 /**
  * Runs for every request. Before the handler: puts the visitor's consent in `c.var.consent`, which
  * the cookie setter and the consent and visit routes obey. After it, for an HTML page: records a
- * Global Privacy Control opt-out (proof row with method "gpc") the first time a page sees one, and
- * rewrites the page so that it shows the consent state without any script or extra request.
+ * Global Privacy Control opt-out (proof row with method "gpc") when the signal turns off analytics
+ * that the visitor's consent cookie allowed (see gpcNeedsRecording), and rewrites the page so that
+ * it shows the consent state without any script or extra request.
  */
 export function consentContext(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -76,7 +77,7 @@ export function consentContext(): MiddlewareHandler<AppEnv> {
       });
     }
     const flash = new URL(c.req.url).searchParams.get('consent');
-    c.res = reflectConsent(c.res, c.get('consent'), { flash: flash === 'saved' || flash === 'withdrawn' ? flash : null });
+    c.res = reflectConsent(c.res, c.get('consent'), { flash: flash === 'saved' || flash === 'withdrawn' || flash === 'busy' ? flash : null });
     // The page now depends on the visitor's cookie: never reuse it for someone else or revalidate a stale copy.
     c.header('ETag', undefined);
     c.header('Last-Modified', undefined);

@@ -13,7 +13,7 @@ import type { ConsentView } from './state';
  *   `[data-cc-gpc-state]` describe the choice and the signal, `[data-cc-flash]` confirms a post;
  * - `<html>` gets `data-consent` (chosen|ask), `data-analytics` (on|off) and `data-gpc` for the script.
  */
-export function reflectConsent(res: Response, view: ConsentView, options: { flash: 'saved' | 'withdrawn' | null }): Response {
+export function reflectConsent(res: Response, view: ConsentView, options: { flash: 'saved' | 'withdrawn' | 'busy' | null }): Response {
   const when = view.state ? formatDay(view.state.givenAt) : '';
   const rewriter = new HTMLRewriter()
     .on('html', {
@@ -27,10 +27,16 @@ export function reflectConsent(res: Response, view: ConsentView, options: { flas
       element(el) {
         if (!view.chosen) return;
         if (options.flash) {
-          el.replace(savedNotice(options.flash), { html: true });
+          el.replace(savedNotice(options.flash, view), { html: true });
         } else {
           el.remove();
         }
+      },
+    })
+    .on('[data-cc-banner] #cc-desc', {
+      element(el) {
+        // The banner stays (no choice on file) and says why the last one was not saved.
+        if (options.flash === 'busy' && !view.chosen) el.after(`<p class="cc-error" role="alert">${busyText(view)}</p>`, { html: true });
       },
     })
     .on('[data-cc-gpc]', {
@@ -62,7 +68,9 @@ export function reflectConsent(res: Response, view: ConsentView, options: { flas
       element(el) {
         el.setInnerContent(
           view.gpcSignal
-            ? 'Detected: your browser is sending a Global Privacy Control signal. We honour it as your opt-out: analytics is off and stays off while the signal is on, and we have recorded that.'
+            ? `Detected: your browser is sending a Global Privacy Control signal. We honour it as your opt-out: analytics is off and stays off while the signal is on.${
+                view.current && view.state!.gpc ? ' It is noted with your cookie choice.' : ''
+              }`
             : 'Not detected: your browser is not sending a Global Privacy Control signal on this visit.',
         );
       },
@@ -71,7 +79,13 @@ export function reflectConsent(res: Response, view: ConsentView, options: { flas
       element(el) {
         if (!options.flash) return;
         el.removeAttribute('hidden');
-        el.setInnerContent(options.flash === 'saved' ? 'Your cookie choices are saved.' : 'Your consent is withdrawn: only strictly necessary cookies are used, and the analytics cookie is deleted.');
+        el.setInnerContent(
+          options.flash === 'saved'
+            ? 'Your cookie choices are saved.'
+            : options.flash === 'withdrawn'
+              ? 'Your consent is withdrawn: only strictly necessary cookies are used, and the analytics cookie is deleted.'
+              : busyText(view),
+        );
       },
     });
   return rewriter.transform(res);
@@ -93,7 +107,14 @@ function describeChoice(view: ConsentView, when: string): string {
     : `On ${when} you chose strictly necessary cookies only.`;
 }
 
-function savedNotice(flash: 'saved' | 'withdrawn') {
+function busyText(view: ConsentView) {
+  return `We could not save that choice just now: too many came from your network. Please try again in an hour. Until then ${
+    view.chosen ? 'your earlier choice stays in place' : 'we use only strictly necessary cookies'
+  }.`;
+}
+
+function savedNotice(flash: 'saved' | 'withdrawn' | 'busy', view: ConsentView) {
+  if (flash === 'busy') return `<div class="cc cc-saved" role="alert"><p>${busyText(view)} <a href="/privacy/choices/#cookies">Cookie settings</a>.</p></div>`;
   const text = flash === 'saved' ? 'Your cookie choices are saved.' : 'Your consent is withdrawn.';
   return `<div class="cc cc-saved" role="status"><p>${text} <a href="/privacy/choices/#cookies">Change them any time</a>.</p></div>`;
 }

@@ -51,12 +51,13 @@ export function viewConsent(state: ConsentState | null, options: { gpcSignal: bo
 }
 
 /**
- * Whether a page view with a GPC signal should append a "gpc" proof record: the visitor has no
- * current consent, or a current one that still allows analytics. Otherwise the opt-out is already on file.
+ * Whether a GPC signal should append a "gpc" proof record: only when it turns off analytics that a
+ * current consent of ours allowed. A visitor with no consent cookie (or a stale one) has analytics
+ * off already; the signal itself is their opt-out and is honoured on every request, so nothing is
+ * stored for them (a row per page view would grow without bound).
  */
 export function gpcNeedsRecording(view: ConsentView): boolean {
-  if (!view.gpcSignal) return false;
-  return !view.current || view.state!.analytics;
+  return view.gpcSignal && view.current && view.state!.analytics;
 }
 
 export function nowSeconds(): number {

@@ -4,8 +4,10 @@
  *
  * Why this rather than an API key: the portal stores only a public key, so a copy of the portal's
  * database (or logs) cannot be used to push data; each token lives at most five minutes, is good
- * for one request (jti recorded until it expires) and is bound to the exact body it signs
- * (`body_sha256`), so a captured request cannot be replayed or re-used with other content; the
+ * for one request (jti recorded until it expires) and is bound to the exact request it signs: the
+ * body (`body_sha256`), the method (`htm`) and the full URL with its query (`htu`; unlike DPoP's
+ * `htu`, RFC 9449, the query is included, because `?batchId=` and `?section=` carry meaning), so a
+ * captured request cannot be replayed, re-pointed or re-used with other content; the
  * utility keeps the private key in its own key store and rotates by registering a new client key.
  */
 import { decodeJwt, importJWK, jwtVerify, type JWK } from 'jose';
@@ -26,11 +28,24 @@ export async function sha256Base64url(bytes: Uint8Array<ArrayBuffer>): Promise<s
 /** The audience every assertion must name: the portal's ingest API. */
 export const ingestAudience = (portalOrigin: string) => `${portalOrigin.replace(/\/$/, '')}/api/ingest`;
 
+/** The request an assertion must name: its method and its URL as the portal's own origin serves it. */
+export type SignedRequest = { method: string; url: string };
+
 /**
- * Verifies `Authorization: Bearer <jwt>` for the exact request body. Returns the client, or throws
- * 401. Records the token's jti so the same token is refused the second time.
+ * The URL a client signs for a request: the portal's configured origin (never the Host header)
+ * with the request's path and query exactly as received.
  */
-export async function authenticateClient(db: D1Database, authorization: string | undefined, body: Uint8Array<ArrayBuffer>, audience: string, now = new Date()): Promise<IngestClient> {
+export function signedUrl(portalOrigin: string, requestUrl: string): string {
+  const { pathname, search } = new URL(requestUrl);
+  return new URL(`${pathname}${search}`, portalOrigin).href;
+}
+
+/**
+ * Verifies `Authorization: Bearer <jwt>` for the exact request (method, URL with query, body).
+ * Returns the client, or throws 401. Records the token's jti so the same token is refused the
+ * second time.
+ */
+export async function authenticateClient(db: D1Database, authorization: string | undefined, body: Uint8Array<ArrayBuffer>, audience: string, request: SignedRequest, now = new Date()): Promise<IngestClient> {
   const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
   if (!token) throw refuse();
   let clientId: string;
@@ -55,7 +70,7 @@ export async function authenticateClient(db: D1Database, authorization: string |
       issuer: client.id,
       subject: client.id,
       audience,
-      requiredClaims: ['exp', 'iat', 'jti', 'body_sha256'],
+      requiredClaims: ['exp', 'iat', 'jti', 'htm', 'htu', 'body_sha256'],
       maxTokenAge: MAX_TOKEN_LIFETIME_S,
       clockTolerance: CLOCK_TOLERANCE_S,
       currentDate: now,
@@ -65,6 +80,7 @@ export async function authenticateClient(db: D1Database, authorization: string |
   }
   if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_S) throw refuse(`The assertion may live at most ${MAX_TOKEN_LIFETIME_S} seconds.`);
   if (typeof payload.jti !== 'string' || payload.jti.length < 16 || payload.jti.length > 200) throw refuse('The assertion needs a unique jti of 16 to 200 characters.');
+  if (payload.htm !== request.method.toUpperCase() || payload.htu !== request.url) throw refuse('The assertion was made for another method or URL (htm and htu must name this request, query included).');
   if (payload.body_sha256 !== (await sha256Base64url(body))) throw refuse('The assertion does not match this request body.');
 
   const expiresAt = new Date((payload.exp! + CLOCK_TOLERANCE_S) * 1000).toISOString();
@@ -72,6 +88,7 @@ export async function authenticateClient(db: D1Database, authorization: string |
     db.prepare('DELETE FROM ingest_token_ids WHERE client_id = ?1 AND expires_at < ?2').bind(client.id, now.toISOString()),
     db.prepare('INSERT INTO ingest_token_ids (client_id, jti, expires_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING').bind(client.id, payload.jti, expiresAt),
   ]);
-  if ((used?.meta.changes ?? 0) !== 1) throw refuse('This assertion was already used.');
+  // Zero when the jti was already there; a trigger's own writes would count on top, so test for none.
+  if ((used?.meta.changes ?? 0) === 0) throw refuse('This assertion was already used.');
   return { id: client.id, utilityId: client.utilityId, name: client.name };
 }

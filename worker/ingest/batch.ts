@@ -8,9 +8,11 @@ import { z } from 'zod';
 import { meterKinds } from '../../db/schema';
 import type { FieldProblem } from '../http/errors';
 import { dayWriteStatements, householdBucket, type DayPatch, type Household } from '../usage/store';
-import { daySlots, isDay, slotOf } from '../usage/time';
+import { daySlots, isDay, localDay, slotOf, slotStart } from '../usage/time';
 import { isUnitOf, type MeterKind } from '../usage/units';
 import { billingRowSchemas, billingSections, billingSummary, emptyBillingRows, type BillingRows } from './billing';
+import { accountStatementRow, contactEditOutcomes, insertAccountsSql, updateAccountsSql, type ContactEditOutcome, type StoredContact } from './contact-precedence';
+import { planTenureChanges, tenureStatements, type StoredTenure, type TenureChanges } from './tenure-changes';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const id = z.string().regex(idPattern, 'must be 1 to 64 letters, digits, dots, underscores, colons or hyphens, starting with a letter or digit');
@@ -18,6 +20,10 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
 const localDate = z.string().refine(isDay, 'must be a date YYYY-MM-DD');
 const amount = z.number().finite('must be a finite number').min(0, 'must not be negative').max(10_000_000, 'is implausibly large');
+/** An instant with Z or an offset, kept as UTC ISO with milliseconds (so instants compare as strings). */
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset' })
+  .transform((s) => new Date(s).toISOString());
 
 export const accountRow = z.strictObject({
   id,
@@ -30,6 +36,14 @@ export const accountRow = z.strictObject({
   mailingRegion: optionalText(50),
   mailingPostalCode: optionalText(20),
   status: z.enum(['active', 'closed']).default('active'),
+  /**
+   * When the contact details last changed in the utility's system (both groups), or per group.
+   * A contact group the customer changed in the portal is replaced only by a later change
+   * (see contact-precedence.ts).
+   */
+  contactUpdatedAt: instant.optional(),
+  phoneUpdatedAt: instant.optional(),
+  mailingAddressUpdatedAt: instant.optional(),
 });
 export const servicePointRow = z.strictObject({
   id,
@@ -39,6 +53,8 @@ export const servicePointRow = z.strictObject({
   region: text(50),
   postalCode: text(20),
   serviceArea: text(100),
+  /** The utility-local day `accountId` became the holder (move-in). See tenure-changes.ts for the default. */
+  accountSince: localDate.optional(),
 });
 export const meterRow = z.strictObject({
   id,
@@ -178,6 +194,14 @@ const csvAliases: Record<string, string> = { intervalStart: 'start' };
 /** Columns an exported CSV carries that ingest does not need. */
 const csvIgnored = new Set(['intervalEnd', 'localStart']);
 const numericColumns = new Set(['value', 'intervalMinutes']);
+/**
+ * A plain decimal number: digits, optionally a fraction. JavaScript's Number() would also take
+ * "0x10" (16), "0b1", "1e1", "Infinity" or "+5"; such a cell stays text, so the row is refused.
+ * A leading minus is read, so that a negative value is refused for what it is; spaces around the
+ * number are ignored.
+ */
+const plainDecimal = /^-?\d+(\.\d+)?$/;
+const csvNumber = (v: string) => (plainDecimal.test(v.trim()) ? Number(v) : v);
 
 /** Turns a CSV (header row of snake_case or camelCase names) into rows for one section. */
 export function csvToRows(section: Section, text: string): { rows: Record<string, unknown>[]; lines: number[] } | { error: string } {
@@ -191,8 +215,8 @@ export function csvToRows(section: Section, text: string): { rows: Record<string
     columns.forEach((c, i) => {
       if (csvIgnored.has(c)) return;
       const v = fields[i] ?? '';
-      if (section === 'days' && c === 'values') row[c] = v.split(/[ ;|]+/).filter(Boolean).map((x) => (x === '' || x === 'null' ? null : Number(x)));
-      else if (numericColumns.has(c)) row[c] = v === '' ? null : /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim()) ? Number(v) : v;
+      if (section === 'days' && c === 'values') row[c] = v.split(/[ ;|]+/).filter(Boolean).map((x) => (x === 'null' ? null : csvNumber(x)));
+      else if (numericColumns.has(c)) row[c] = v === '' ? null : csvNumber(v);
       else if (v !== '') row[c] = v;
     });
     if (fields.length !== header.length) row.__columns = `has ${fields.length} fields, the header has ${header.length}`;
@@ -203,7 +227,10 @@ export function csvToRows(section: Section, text: string): { rows: Record<string
 
 // ---------------------------------------------------------------- validation against the database
 
-type MeterInfo = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; serviceArea: string; household: Household | null; fromBatch: boolean };
+/** How far a read's end may be ahead of our clock (the utility's clock may run a little fast). */
+const CLOCK_SKEW_MS = 60_000;
+
+type MeterInfo = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; serviceArea: string; household: Household | null; fromBatch: boolean };
 
 const jsonIds = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
 
@@ -230,15 +257,24 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
 
   // What the database already holds for the ids the batch names.
   const accountIds = [...batch.accounts.map((a) => a.id), ...batch.servicePoints.map((s) => s.accountId)];
-  const [accRes, numRes, spRes, meterRes] = await db.batch<Record<string, unknown>>([
-    db.prepare('SELECT a.id, a.utility_id AS utilityId, h.occupants FROM accounts a LEFT JOIN household_profiles h ON h.account_id = a.id WHERE a.id IN (SELECT value FROM json_each(?1))').bind(jsonIds(accountIds)),
+  const [accRes, numRes, spRes, meterRes, tenureRes] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(
+        `SELECT a.id, a.utility_id AS utilityId, h.occupants, a.phone_on_file AS phone, a.mailing_street AS mailingStreet, a.mailing_city AS mailingCity, a.mailing_region AS mailingRegion,
+           a.mailing_postal_code AS mailingPostalCode, a.phone_edited_at AS phoneEditedAt, a.mailing_edited_at AS mailingEditedAt
+         FROM accounts a LEFT JOIN household_profiles h ON h.account_id = a.id WHERE a.id IN (SELECT value FROM json_each(?1))`,
+      )
+      .bind(jsonIds(accountIds)),
     db.prepare('SELECT id, account_number AS accountNumber FROM accounts WHERE utility_id = ?2 AND account_number IN (SELECT value FROM json_each(?1))').bind(jsonIds(batch.accounts.map((a) => a.accountNumber)), utilityId),
     db.prepare('SELECT sp.id, sp.account_id AS accountId, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM service_points sp JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE sp.id IN (SELECT value FROM json_each(?1))').bind(jsonIds(batch.meters.map((m) => m.servicePointId).concat(batch.servicePoints.map((s) => s.id)))),
-    db.prepare('SELECT m.id, m.kind, m.unit, m.interval_minutes AS intervalMinutes, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM meters m JOIN service_points sp ON sp.id = m.service_point_id JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE m.id IN (SELECT value FROM json_each(?1))').bind(jsonIds([...batch.meters.map((m) => m.id), ...batch.reads.map((r) => r.meterId), ...batch.days.map((d) => d.meterId)])),
+    db.prepare('SELECT m.id, m.kind, m.unit, m.interval_minutes AS intervalMinutes, m.installed_on AS installedOn, (SELECT min(day) FROM usage_days WHERE meter_id = m.id) AS firstDay, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM meters m JOIN service_points sp ON sp.id = m.service_point_id JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE m.id IN (SELECT value FROM json_each(?1))').bind(jsonIds([...batch.meters.map((m) => m.id), ...batch.reads.map((r) => r.meterId), ...batch.days.map((d) => d.meterId)])),
+    db
+      .prepare('SELECT id, service_point_id AS servicePointId, account_id AS accountId, start_day AS startDay, end_day AS endDay FROM service_point_tenures WHERE service_point_id IN (SELECT value FROM json_each(?1))')
+      .bind(jsonIds(batch.servicePoints.map((s) => s.id))),
   ]);
-  type AccountDb = { id: string; utilityId: string; occupants: number | null };
+  type AccountDb = StoredContact & { id: string; utilityId: string; occupants: number | null };
   type SpDb = { id: string; accountId: string; serviceArea: string; utilityId: string; occupants: number | null };
-  type MeterDb = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; serviceArea: string; utilityId: string; occupants: number | null };
+  type MeterDb = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; firstDay: string | null; serviceArea: string; utilityId: string; occupants: number | null };
   const dbAccounts = new Map((accRes!.results as AccountDb[]).map((a) => [a.id, a]));
   const dbNumbers = new Map((numRes!.results as { id: string; accountNumber: string }[]).map((a) => [a.accountNumber, a.id]));
   const dbSps = new Map((spRes!.results as SpDb[]).map((s) => [s.id, s]));
@@ -259,9 +295,17 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     if (!batchAccounts.has(s.accountId) && (!acc || acc.utilityId !== utilityId)) problems.add(s, 'accountId', 'names no known account: send the account first or in this batch');
   }
   const batchSps = new Map(batch.servicePoints.map((s) => [s.id, s]));
+  const ourPoints = new Set([...dbSps.values()].filter((sp) => sp.utilityId === utilityId).map((sp) => sp.id));
+  // "Today" is the utility's local date: a day has ended only once local midnight has passed there.
+  const today = localDay(now.getTime(), timeZone);
+  const tenure = planTenureChanges(batch.servicePoints, ourPoints, tenureRes!.results as StoredTenure[], today, problems);
+  const contactEdits = batch.accounts.flatMap((a) => {
+    const stored = dbAccounts.get(a.id);
+    return stored && stored.utilityId === utilityId ? contactEditOutcomes(a.id, a, stored) : [];
+  });
   const meters = new Map<string, MeterInfo>();
   for (const [mid, m] of dbMeters) {
-    if (m.utilityId === utilityId) meters.set(mid, { id: mid, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, serviceArea: m.serviceArea, household: householdBucket(m.occupants), fromBatch: false });
+    if (m.utilityId === utilityId) meters.set(mid, { id: mid, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, installedOn: m.installedOn, serviceArea: m.serviceArea, household: householdBucket(m.occupants), fromBatch: false });
   }
   for (const m of batch.meters) {
     if (!isUnitOf(m.kind, m.unit === 'kWh' ? 'kWh' : m.unit)) problems.add(m, 'unit', `is not a unit for a ${m.kind} meter`);
@@ -273,6 +317,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     if (existing && (existing.kind !== m.kind || existing.unit !== m.unit || existing.intervalMinutes !== m.intervalMinutes)) {
       problems.add(m, null, 'changes the kind, unit or interval of a meter that already has reads; register the new meter under a new id');
     }
+    if (existing?.firstDay && m.installedOn > existing.firstDay) problems.add(m, 'installedOn', `is after reads this meter already has (from ${existing.firstDay})`);
     const sp = batchSps.get(m.servicePointId);
     const spDb = dbSps.get(m.servicePointId);
     if (!sp && (!spDb || spDb.utilityId !== utilityId)) {
@@ -280,7 +325,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       continue;
     }
     const occupants = sp ? dbAccounts.get(sp.accountId)?.occupants : spDb!.occupants;
-    meters.set(m.id, { id: m.id, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, serviceArea: sp?.serviceArea ?? spDb!.serviceArea, household: householdBucket(occupants), fromBatch: true });
+    meters.set(m.id, { id: m.id, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, installedOn: m.installedOn, serviceArea: sp?.serviceArea ?? spDb!.serviceArea, household: householdBucket(occupants), fromBatch: true });
   }
 
   // Reads: onto each meter's grid of local days, one patch per meter-day.
@@ -310,7 +355,15 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       problems.add(r, 'start', `is not the start of one of this meter's ${meter.intervalMinutes}-minute intervals`);
       continue;
     }
-    if (startMs + meter.intervalMinutes * 60_000 > latest + 60_000) {
+    // The install date is a utility-local date: nothing of an earlier local day is the meter's.
+    if (slot.day < meter.installedOn) {
+      problems.add(r, 'start', `is before the meter's install date (${meter.installedOn})`);
+      continue;
+    }
+    // The slot's own end: a daily read of a DST day lasts 23 or 25 hours, not 24.
+    const slots = daySlots(slot.day, timeZone, meter.intervalMinutes);
+    const endMs = slot.index === slots.count - 1 ? slots.end : slotStart(slots, slot.index + 1);
+    if (endMs > latest + CLOCK_SKEW_MS) {
       problems.add(r, 'start', 'is an interval that has not ended yet');
       continue;
     }
@@ -327,7 +380,6 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     p.vals[slot.index] = r.quality === 'missing' ? null : r.value;
     p.quality = p.quality.slice(0, slot.index) + (r.quality === 'actual' ? 'A' : r.quality === 'estimated' ? 'E' : 'M') + p.quality.slice(slot.index + 1);
   }
-  const today = new Date(latest).toISOString().slice(0, 10);
   for (const d of batch.days) {
     const meter = meters.get(d.meterId);
     if (!meter) {
@@ -339,6 +391,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       problems.add(d, 'values', `${d.day} has ${count} intervals of ${meter.intervalMinutes} minutes in ${timeZone}; got ${d.values.length}`);
       continue;
     }
+    if (d.day < meter.installedOn) problems.add(d, 'day', `is before the meter's install date (${meter.installedOn})`);
     if (d.day >= today) problems.add(d, 'day', 'is a day that has not ended yet');
     const quality = d.quality ?? d.values.map((v) => (v === null ? 'M' : 'A')).join('');
     if (quality.length !== count) {
@@ -354,12 +407,14 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     }
     patches.set(key, { meterId: d.meterId, day: d.day, vals: d.values, quality, kind: meter.kind, serviceArea: meter.serviceArea, household: meter.household });
   }
-  return [...patches.values()];
+  return { patches: [...patches.values()], tenure, contactEdits } satisfies CheckedBatch;
 }
+
+/** What checkBatch found to write besides the rows themselves. */
+export type CheckedBatch = { patches: DayPatch[]; tenure: TenureChanges; contactEdits: ContactEditOutcome[] };
 
 // ---------------------------------------------------------------- statements
 
-const now = `strftime('%Y-%m-%dT%H:%M:%fZ','now')`;
 const ROWS_PER_STATEMENT = 200;
 
 function chunks<T>(rows: T[], size = ROWS_PER_STATEMENT) {
@@ -378,19 +433,37 @@ ON CONFLICT (id) DO UPDATE SET ${updatable.map((c) => `${c} = excluded.${c}`).jo
 WHERE ${updatable.map((c) => `${table}.${c} IS NOT excluded.${c}`).join(' OR ')}`;
 }
 
-const accountsSql = upsertSql(
-  'accounts',
-  [['id', 'id'], ['account_number', 'accountNumber'], ['holder_name', 'holderName'], ['email_on_file', 'email'], ['phone_on_file', 'phone'], ['mailing_street', 'mailingStreet'], ['mailing_city', 'mailingCity'], ['mailing_region', 'mailingRegion'], ['mailing_postal_code', 'mailingPostalCode'], ['status', 'status']],
-  [['utility_id', '?2']],
-  `, updated_at = ${now}`,
-);
 const servicePointsSql = upsertSql('service_points', [['id', 'id'], ['account_id', 'accountId'], ['street', 'street'], ['city', 'city'], ['region', 'region'], ['postal_code', 'postalCode'], ['service_area', 'serviceArea']], []);
 const metersSql = upsertSql('meters', [['id', 'id'], ['service_point_id', 'servicePointId'], ['serial_number', 'serialNumber'], ['kind', 'kind'], ['unit', 'unit'], ['interval_minutes', 'intervalMinutes'], ['installed_on', 'installedOn']], []);
 
-export type BatchSummary = { accounts: number; servicePoints: number; meters: number; reads: number; days: number; meterDays: number } & ReturnType<typeof billingSummary>;
+/** The largest number of contact-edit outcomes listed in a batch's answer (the count is always given). */
+const MAX_CONTACT_EDITS_LISTED = 1000;
 
-export function summaryOf(batch: Batch, patches: DayPatch[]): BatchSummary {
-  return { accounts: batch.accounts.length, servicePoints: batch.servicePoints.length, meters: batch.meters.length, reads: batch.reads.length, days: batch.days.length, meterDays: patches.length, ...billingSummary(batch) };
+export type BatchSummary = {
+  accounts: number;
+  servicePoints: number;
+  meters: number;
+  reads: number;
+  days: number;
+  meterDays: number;
+  /** Changes of a service point's holder recorded. */
+  moves: number;
+  /** Contact fields the customer edited in the portal that accounts rows met: kept or replaced, and why. */
+  contactEdits: { count: number; listed: ContactEditOutcome[] };
+} & ReturnType<typeof billingSummary>;
+
+export function summaryOf(batch: Batch, checked: CheckedBatch): BatchSummary {
+  return {
+    accounts: batch.accounts.length,
+    servicePoints: batch.servicePoints.length,
+    meters: batch.meters.length,
+    reads: batch.reads.length,
+    days: batch.days.length,
+    meterDays: checked.patches.length,
+    moves: checked.tenure.moves.length,
+    contactEdits: { count: checked.contactEdits.length, listed: checked.contactEdits.slice(0, MAX_CONTACT_EDITS_LISTED) },
+    ...billingSummary(batch),
+  };
 }
 
 const strip = <T extends RowRef>(r: T) => {
@@ -399,13 +472,19 @@ const strip = <T extends RowRef>(r: T) => {
 };
 
 /** Every statement of a checked batch, in order, for ONE db.batch (so it is one transaction). */
-export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, patches: DayPatch[], billing: D1PreparedStatement[] = []) {
+export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, checked: CheckedBatch, billing: D1PreparedStatement[] = []) {
+  const tenure = tenureStatements(db, checked.tenure);
   return [
-    ...chunks(batch.accounts).map((c) => db.prepare(accountsSql).bind(JSON.stringify(c.map(strip)), utilityId)),
+    ...chunks(batch.accounts).flatMap((c) => {
+      const json = JSON.stringify(c.map((a) => accountStatementRow(strip(a))));
+      return [db.prepare(updateAccountsSql).bind(json, utilityId), db.prepare(insertAccountsSql).bind(json, utilityId)];
+    }),
+    ...tenure.beforePoints,
     ...chunks(batch.servicePoints).map((c) => db.prepare(servicePointsSql).bind(JSON.stringify(c.map(strip)))),
+    ...tenure.afterPoints,
     ...chunks(batch.meters).map((c) => db.prepare(metersSql).bind(JSON.stringify(c.map(strip)))),
-    ...dayWriteStatements(db, patches),
+    ...dayWriteStatements(db, checked.patches),
     ...billing,
-    db.prepare('INSERT INTO ingest_batches (client_id, batch_id, body_sha256, summary) VALUES (?1, ?2, ?3, ?4)').bind(clientId, batch.batchId, bodySha256, JSON.stringify(summaryOf(batch, patches))),
+    db.prepare('INSERT INTO ingest_batches (client_id, batch_id, body_sha256, summary) VALUES (?1, ?2, ?3, ?4)').bind(clientId, batch.batchId, bodySha256, JSON.stringify(summaryOf(batch, checked))),
   ];
 }

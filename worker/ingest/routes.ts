@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { handOffToDetection } from '../alerts/detection/queue';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
-import { authenticateClient, ingestAudience, sha256Base64url } from './auth';
+import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
 import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, parseRows, sections, summaryOf, type RawBatch, type Section } from './batch';
 import { billDocuments } from './bill-documents';
 import { billingCsvNumbers, billingStatements, checkBilling } from './billing';
@@ -25,7 +26,7 @@ const MAX_REPORTED = 1000;
 export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   const body = new Uint8Array(await c.req.arrayBuffer());
   const db = c.env.DB;
-  const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN));
+  const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
   const utility = await db.prepare('SELECT time_zone AS timeZone FROM utilities WHERE id = ?1').bind(client.utilityId).first<{ timeZone: string }>();
   if (!utility) throw new ApiError(409, 'conflict', 'This client belongs to no configured utility.');
 
@@ -69,7 +70,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
 
   const problems = new BatchProblems();
   const batch = parseRows(raw, problems, lines);
-  const patches = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
+  const checked = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
   const billing = await checkBilling(db, client.utilityId, utility.timeZone, batch, problems);
   if (!problems.empty) {
     const listed = problems.list.slice(0, MAX_REPORTED);
@@ -78,7 +79,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   }
 
   try {
-    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, patches, billingStatements(db, billing, c.env.PORTAL_ORIGIN)));
+    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, checked, billingStatements(db, billing, c.env.PORTAL_ORIGIN)));
   } catch (e) {
     // D1 runs a batch as one transaction: a failing statement rolls every other one back.
     const message = e instanceof Error ? e.message : '';
@@ -91,7 +92,9 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
     }
     throw e;
   }
-  return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, patches) }, 201);
+  // After the commit, so detection reads what landed: the days written and the changes of holder.
+  await handOffToDetection(c.env, { utilityId: client.utilityId, timeZone: utility.timeZone, batchId: raw.batchId, patches: checked.patches, tenure: checked.tenure });
+  return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, checked) }, 201);
 });
 
 // PUT /api/ingest/bills/:billId/document: a bill's PDF, with the same client authentication (./bill-documents.ts).

@@ -1,13 +1,21 @@
 /**
- * Filing a privacy request: check the form token, verify the requester (session, or a signed
- * single-use link to the e-mail on file), compute the deadlines, sign the receipt, and write it
- * all in one D1 batch. The answer is the same whether or not an account matched.
+ * Filing a privacy request: check the form token, hold floods back (per client and per contact
+ * address), verify the requester (session, or a signed single-use link to the e-mail on file),
+ * compute the deadlines, sign the receipt, and write it all in one D1 batch. The answer is the
+ * same whether or not an account matched.
+ *
+ * Mail goes only to addresses proven for someone: the verification link to the e-mail on file, the
+ * receipt to a signed-in customer's login address. The contact address a requester types gets
+ * nothing now (they see the receipt and status link on screen); it hears from us only once the
+ * request is verified (see noticeAddress in staff/work.ts).
  */
 import { and, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { accountAccess, accounts, logins, privacyRequests, receiptSigningKeys, servicePoints, usedFormTokens, type PrivacyRequestState } from '../../db/schema';
 import { auditInsert } from '../audit/log';
-import { verifyPassword } from '../accounts/password';
+import type { AccountDeps } from '../accounts/deps';
+import { confirmCurrentPassword } from '../accounts/recovery';
+import { clientHash, lockedUntil, recordFailure, throttle } from '../accounts/throttle';
 import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
@@ -16,7 +24,8 @@ import { requestTypeLabels } from '../shared/request-schemas';
 import { utility } from '../shared/utility';
 import { deadlinesFor } from './deadlines';
 import { FormTokenError, verifyFormToken } from './form-token';
-import { makeVerifyLink, statusPath, statusToken, verifyPath } from './links';
+import { makeVerifyLink, statusLink, statusToken, verifyMailLink } from './links';
+import { linkLines } from '../mail/link-lines';
 import { signReceipt, submissionSha256 } from './receipts';
 import { signingKeys } from './signing-keys';
 import { stmt } from './statements';
@@ -35,6 +44,18 @@ export type FiledRequest = {
   /** Always the same sentence for link-verified requests, matched or not. */
   nextStep: string;
 };
+
+/** A filing held back by a rate limit: 429, nothing written but the counters. */
+export class FilingThrottled extends ApiError {
+  constructor(readonly until: Date, now: Date) {
+    const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+    super(
+      429,
+      'too_many_requests',
+      `We have received many requests from this connection or for this e-mail address in a short time. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or write to ${utility.emails.privacy} or call ${utility.phoneDisplay}: we take requests by e-mail and phone too.`,
+    );
+  }
+}
 
 export const LINK_SENT_MESSAGE =
   'If the details you gave match an account we hold, we have sent a verification link to the e-mail address on file for that account. Follow it within 72 hours to confirm the request.';
@@ -60,11 +81,17 @@ async function matchAccount(env: FilingEnv, input: PrivacyRequestInput): Promise
   return match ? { id: match.id, emailOnFile: match.emailOnFile } : null;
 }
 
+/** A signed-in customer's login address, proven when they confirmed it (a session needs that). */
+export async function verifiedLoginEmail(env: Pick<Env, 'DB'>, loginId: string): Promise<string | null> {
+  const row = await env.DB.prepare('SELECT email FROM logins WHERE id = ?1 AND email_verified_at IS NOT NULL').bind(loginId).first<{ email: string }>();
+  return row?.email ?? null;
+}
+
 /** A signed-in customer filing for themselves: the account they hold (the one named, else their first). */
 async function sessionAccount(env: FilingEnv, loginId: string, input: PrivacyRequestInput) {
   const db = drizzle(env.DB);
   const held = await db
-    .select({ accountId: accounts.id, accountNumber: accounts.accountNumber, passwordHash: logins.passwordHash, loginEmail: logins.email })
+    .select({ accountId: accounts.id, accountNumber: accounts.accountNumber })
     .from(accountAccess)
     .innerJoin(accounts, eq(accounts.id, accountAccess.accountId))
     .innerJoin(logins, eq(logins.id, accountAccess.loginId))
@@ -83,7 +110,7 @@ export function canonicalSubmission(input: PrivacyRequestInput) {
 export async function fileRequest(
   env: FilingEnv,
   input: PrivacyRequestInput,
-  options: { now?: Date; signedIn?: { id: string; role: string } | null } = {},
+  options: { now?: Date; signedIn?: { id: string; role: string } | null; /** clientHash of the caller's address. */ client?: string } = {},
 ): Promise<FiledRequest> {
   const now = options.now ?? new Date();
   const issuer = env.PORTAL_ORIGIN;
@@ -108,12 +135,35 @@ export async function fileRequest(
   let method: 'session' | 'email_link' | 'not_required' = 'email_link';
   let verifyEmailTo: string | null = null;
   let filedByLoginId: string | null = null;
-  const session = options.signedIn && options.signedIn.role === 'customer' && input.submittedBy === 'self' ? await sessionAccount(env, options.signedIn.id, input) : null;
-  if (session) {
-    if (input.type === 'delete') {
-      const ok = input.password ? (await verifyPassword(input.password, session.passwordHash)).ok : false;
-      if (!ok) throw new ApiError(422, 'invalid_request', 'To delete your data, re-enter your password.', [{ field: 'password', message: 'Re-enter your current password to confirm a deletion.' }]);
+  const customer = options.signedIn && options.signedIn.role === 'customer' && input.submittedBy === 'self' ? options.signedIn : null;
+  const session = customer ? await sessionAccount(env, customer.id, input) : null;
+  // A signed-in customer is reached at their login address, whatever the form said: it is proven theirs.
+  const loginEmail = customer ? await verifiedLoginEmail(env, customer.id) : null;
+  const requesterEmail = loginEmail ?? input.email;
+
+  const secret = env.LINK_SIGNING_SECRET;
+  const client = options.client ?? (await clientHash(secret, null));
+  const limits = [await throttle(secret, 'requestClient', client), await throttle(secret, 'requestAddress', requesterEmail.toLowerCase())];
+  const until = await lockedUntil(db, limits, now);
+  if (until) throw new FilingThrottled(until, now);
+
+  if (session && input.type === 'delete') {
+    if (!input.password) throw new ApiError(422, 'invalid_request', 'To delete your data, re-enter your password.', [{ field: 'password', message: 'Re-enter your current password to confirm a deletion.' }]);
+    // The same throttle and audit as every other password check (a wrong one counts like a failed sign-in).
+    const deps: AccountDeps = { db, secret, origin: env.PORTAL_ORIGIN, now, client, clientLabel: null };
+    try {
+      await confirmCurrentPassword(deps, customer!.id, input.password);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'wrong_password') {
+        throw new ApiError(422, 'wrong_password', 'The password is not right. To delete your data, re-enter your current password.', [{ field: 'password', message: 'The password is not right.' }]);
+      }
+      throw e;
     }
+  }
+  // Counted once the password (if any) is right: a wrong one counts on the sign-in throttle instead.
+  await recordFailure(db, limits, now);
+
+  if (session) {
     accountId = session.accountId;
     state = 'verified';
     method = 'session';
@@ -129,6 +179,18 @@ export async function fileRequest(
       verifyEmailTo = match?.emailOnFile ?? null;
     }
   }
+  // Verification mail to one address on file is capped too, so nobody can flood a customer with links
+  // from many clients. Past the cap the request is still filed (the answer must not reveal a match).
+  let verifyMailHeld = false;
+  if (verifyEmailTo) {
+    const perAccount = [await throttle(secret, 'requestVerifyMail', verifyEmailTo.toLowerCase())];
+    if (await lockedUntil(db, perAccount, now)) {
+      verifyEmailTo = null;
+      verifyMailHeld = true;
+    } else {
+      await recordFailure(db, perAccount, now);
+    }
+  }
 
   // The link is made whether or not anyone will receive it, so both paths do the same work.
   const link = await makeVerifyLink(env.LINK_SIGNING_SECRET, id, now);
@@ -137,7 +199,8 @@ export async function fileRequest(
   const sha256 = await submissionSha256(submission);
   const receipt = await signReceipt(env.RECEIPT_SIGNING_JWKS, { iss: issuer, rid: id, type: input.type, received: receivedAt, due: deadlines.dueOn, sha256 });
   const keys = await signingKeys(env.RECEIPT_SIGNING_JWKS);
-  const status = statusPath(id, await statusToken(env.LINK_SIGNING_SECRET, id));
+  const statusMailLink = statusLink(id, await statusToken(env.LINK_SIGNING_SECRET, id));
+  const status = statusMailLink.path;
 
   const raw = env.DB;
   const history = (from: PrivacyRequestState | null, to: PrivacyRequestState, kind: 'requester' | 'system', note: string | null) =>
@@ -160,7 +223,7 @@ export async function fileRequest(
         acknowledgedAt: receivedAt,
         submittedBy: input.submittedBy,
         requesterName: input.fullName,
-        requesterEmail: input.email,
+        requesterEmail,
         accountNumberGiven: input.accountNumber ?? null,
         postalCodeGiven: input.postalCode ?? null,
         agentName: input.submittedBy === 'agent' ? (input.agentName ?? null) : null,
@@ -185,25 +248,38 @@ export async function fileRequest(
     history('received', state, 'system', method === 'session' ? 'Verified by the signed-in session' : method === 'not_required' ? 'Opt-out requests need no identity verification' : 'Verification link sent if the details match an account'),
     stmt(
       raw,
-      queueEmail(db, {
-        to: input.email,
-        subject: `We received your privacy request (${id.slice(4, 12)})`,
-        kind: 'privacy-request-received',
-        text: [
-          'Hello,',
-          '',
-          `We received your request: ${requestTypeLabels[input.type]}.`,
-          `We will answer by ${deadlines.dueOn}. See its status at any time: ${env.PORTAL_ORIGIN}${status}`,
-          '',
-          'Your signed receipt (verify it with the keys at /.well-known/jwks.json):',
-          receipt.jws,
-          '',
-          `${utility.name} privacy office`,
-        ].join('\n'),
+      auditInsert(db, {
+        event: 'privacy_request.filed',
+        subjectAccountId: accountId,
+        subjectLoginId: filedByLoginId,
+        detail: { requestId: id, type: input.type, verification: method, ...(verifyMailHeld ? { verifyMail: 'held_by_rate_limit' } : {}) },
       }),
     ),
-    stmt(raw, auditInsert(db, { event: 'privacy_request.filed', subjectAccountId: accountId, subjectLoginId: filedByLoginId, detail: { requestId: id, type: input.type, verification: method } })),
   ];
+  if (loginEmail) {
+    statements.push(
+      stmt(
+        raw,
+        queueEmail(db, {
+          to: loginEmail,
+          subject: `We received your privacy request (${id.slice(4, 12)})`,
+          kind: 'privacy-request-received',
+          text: [
+            'Hello,',
+            '',
+            `We received your request: ${requestTypeLabels[input.type]}.`,
+            `We will answer by ${deadlines.dueOn}. See its status at any time:`,
+            ...linkLines(env.PORTAL_ORIGIN, statusMailLink),
+            '',
+            'Your signed receipt (verify it with the keys at /.well-known/jwks.json):',
+            receipt.jws,
+            '',
+            `${utility.name} privacy office`,
+          ].join('\n'),
+        }),
+      ),
+    );
+  }
   if (verifyEmailTo) {
     statements.push(
       stmt(
@@ -218,7 +294,7 @@ export async function fileRequest(
             `Someone asked ${utility.name} to act on the personal information of the account this address is on file for: ${requestTypeLabels[input.type]}.`,
             input.submittedBy === 'agent' ? 'The request was made by an agent who says they act with your signed permission.' : '',
             'If it was you (or you authorised it), confirm it within 72 hours by opening this link:',
-            `${env.PORTAL_ORIGIN}${verifyPath(id, link)}`,
+            ...linkLines(env.PORTAL_ORIGIN, verifyMailLink(id, link)),
             '',
             'If you did not ask for this, ignore this message: nothing will happen.',
           ]

@@ -4,11 +4,12 @@
  */
 import type { Context } from 'hono';
 import type { ZodType, z } from 'zod';
+import { isFormBody } from '../http/body';
 import { ApiError, fieldsOf, invalidRequest, type FieldProblem } from '../http/errors';
 
+/** A plain HTML form post (answered with a redirect); the same test the form-reading middleware applies. */
 export function isFormPost(c: Context): boolean {
-  const type = c.req.header('content-type') ?? '';
-  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+  return isFormBody(c);
 }
 
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
@@ -31,9 +32,12 @@ export async function parseBody<T extends ZodType>(c: Context, schema: T): Promi
   return result.data;
 }
 
-/** Query string for a redirect back to a form page: an error code and field problems, never the values typed. */
-export function problemQuery(code: string, message: string, fields: FieldProblem[] = []) {
-  const q = new URLSearchParams({ error: code, message });
-  for (const f of fields) q.append('field', `${f.field}:${f.message}`);
+/**
+ * Query string for a redirect back to a form page: an error code and the names of the fields at
+ * fault. Never text (the page looks its words up by code: `problemsFromQuery`), never a value typed.
+ */
+export function problemQuery(code: string, fields: FieldProblem[] = []) {
+  const q = new URLSearchParams({ error: /^[a-z0-9_]{1,60}$/.test(code) ? code : 'invalid_request' });
+  for (const name of new Set(fields.map((f) => f.field))) if (/^[A-Za-z]{1,40}$/.test(name)) q.append('field', name);
   return q.toString();
 }

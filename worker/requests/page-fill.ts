@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-types';
 
-export type Fill = { selector: string; html?: string; attributes?: Record<string, string> };
+export type Fill = { selector: string; html?: string; attributes?: Record<string, string>; remove?: boolean };
 
 export const esc = (value: unknown) =>
   String(value ?? '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
@@ -17,6 +17,7 @@ export async function servePage(c: Context<AppEnv>, path: string, fills: Fill[],
   for (const fill of fills) {
     rewriter = rewriter.on(fill.selector, {
       element(el) {
+        if (fill.remove) return void el.remove();
         if (fill.html !== undefined) el.setInnerContent(fill.html, { html: true });
         for (const [name, value] of Object.entries(fill.attributes ?? {})) el.setAttribute(name, value);
       },
@@ -26,16 +27,39 @@ export async function servePage(c: Context<AppEnv>, path: string, fills: Fill[],
   return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store, private' } });
 }
 
-/** The error summary a form page shows after a refused post (from the redirect's query string). */
-export function problemsFromQuery(url: URL): string {
-  const message = url.searchParams.get('message');
-  if (!url.searchParams.get('error') || !message) return '';
-  const fields = url.searchParams.getAll('field').map((f) => {
-    const i = f.indexOf(':');
-    return { field: f.slice(0, i), message: f.slice(i + 1) };
-  });
-  const items = fields.map((f) => `<li><a href="#${esc(f.field)}">${esc(f.message)}</a></li>`).join('');
-  return `<div class="problems" id="problems" role="alert" tabindex="-1"><h2>There is a problem</h2><p>${esc(message)}</p>${items ? `<ul>${items}</ul>` : ''}</div>`;
+/**
+ * What a form page may say after a refused post. A redirect carries only an error code and the
+ * names of the fields at fault (`problemQuery`); every word shown comes from here, so a crafted
+ * link can never make the page speak text of its choosing.
+ */
+export type ProblemCatalog = {
+  /** The summary for each error code. */
+  errors: Record<string, string>;
+  /** The summary for any code not listed. */
+  fallback: string;
+  /** What to fix in each field, and the id of the element to jump to (null: nothing to jump to). */
+  fields: Record<string, { message: string; anchor?: string | null }>;
+  /** A field's message where one error code needs other words. */
+  fieldsByCode?: Record<string, Record<string, string>>;
+};
+
+const own = <T>(record: Record<string, T> | undefined, key: string): T | undefined => (record && Object.hasOwn(record, key) ? record[key] : undefined);
+
+/** The error summary a form page shows after a refused post: the redirect's codes, looked up in `catalog`. */
+export function problemsFromQuery(url: URL, catalog: ProblemCatalog): string {
+  const code = url.searchParams.get('error');
+  if (!code) return '';
+  const summary = own(catalog.errors, code) ?? catalog.fallback;
+  const items = [...new Set(url.searchParams.getAll('field'))]
+    .map((name) => {
+      const field = own(catalog.fields, name);
+      if (!field) return '';
+      const message = own(own(catalog.fieldsByCode, code), name) ?? field.message;
+      const anchor = field.anchor === undefined ? name : field.anchor;
+      return anchor ? `<li><a href="#${esc(anchor)}">${esc(message)}</a></li>` : `<li>${esc(message)}</li>`;
+    })
+    .join('');
+  return `<div class="problems" id="problems" role="alert" tabindex="-1"><h2>There is a problem</h2><p>${esc(summary)}</p>${items ? `<ul>${items}</ul>` : ''}</div>`;
 }
 
 export function noticeFromQuery(url: URL, messages: Record<string, string>): string {

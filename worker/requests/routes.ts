@@ -2,17 +2,19 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
+import { clientHash } from '../accounts/throttle';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
 import { auditInsert } from '../audit/log';
 import { ApiError, fieldsOf } from '../http/errors';
-import { validate } from '../http/validate';
-import { packageQuerySchema, privacyRequestSchema, statusQuerySchema, verifyLinkSchema } from '../shared/request-schemas';
+import { packageBodySchema, privacyRequestSchema, statusBodySchema, verifyLinkSchema } from '../shared/request-schemas';
 import { buildAccessPackage, renderAccessPackageHtml } from '../staff/access-package';
 import { dataSubject } from '../staff/subject';
-import { fileRequest } from './filing';
+import { fileRequest, FilingThrottled } from './filing';
 import { isFormPost, problemQuery, readBody } from './form-io';
 import { issueFormToken } from './form-token';
-import { checkPackageLink } from './links';
+import { checkPackageLink, parsePackageCode, parseStatusCode, parseVerifyCode, statusToken } from './links';
+import { packageMessages, verifyMessages } from './messages';
+import { renderStatusPage } from './pages';
 import { requestStatus } from './status';
 import { useVerifyLink } from './verification';
 
@@ -29,51 +31,66 @@ export const requests = new Hono<AppEnv>()
     const parsed = privacyRequestSchema.safeParse(await readBody(c));
     if (!parsed.success) {
       const fields = fieldsOf(parsed.error);
-      if (form) return c.redirect(`/privacy/request/?${problemQuery('invalid_request', 'Some answers need your attention.', fields)}#problems`, 303);
+      if (form) return c.redirect(`/privacy/request/?${problemQuery('invalid_request', fields)}#problems`, 303);
       throw new ApiError(422, 'invalid_request', 'The request has fields that are missing or not valid.', fields);
     }
     const cookie = getCookie(c, SESSION_COOKIE);
     const signedIn = cookie ? await resolveSession(drizzle(c.env.DB), cookie) : null;
     try {
-      const filed = await fileRequest(c.env, parsed.data, { signedIn });
+      const filed = await fileRequest(c.env, parsed.data, { signedIn, client: await clientHash(c.env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')) });
       c.header('Cache-Control', 'no-store');
-      if (form) return c.redirect(`${filed.statusPath}&filed=1`, 303);
+      // The status key never goes into a Location: the form gets the status page itself as its answer.
+      if (form) return renderStatusPage(c, { requestId: filed.id, token: await statusToken(c.env.LINK_SIGNING_SECRET, filed.id) }, 'filed');
       return c.json(filed, 201);
     } catch (e) {
-      if (form && e instanceof ApiError) return c.redirect(`/privacy/request/?${problemQuery(e.code, e.message, e.fields)}#problems`, 303);
+      if (e instanceof FilingThrottled) c.header('Retry-After', String(Math.max(1, Math.ceil((e.until.getTime() - Date.now()) / 1000))));
+      if (form && e instanceof ApiError) return c.redirect(`/privacy/request/?${problemQuery(e.code, e.fields)}#problems`, 303);
       throw e;
     }
   })
   .post('/verify', async (c) => {
     const form = isFormPost(c);
     const parsed = verifyLinkSchema.safeParse(await readBody(c));
-    const outcome = parsed.success
-      ? await useVerifyLink(c.env, parsed.data.r, { nonce: parsed.data.n, expires: parsed.data.e, signature: parsed.data.s })
-      : ({ ok: false, reason: 'invalid' } as const);
-    const messages = {
-      invalid: 'This verification link is not valid. Use the link exactly as it arrived in the e-mail.',
-      expired: 'This verification link has expired (links last 72 hours). Please file the request again.',
-      used: 'This verification link has already been used.',
-    } as const;
-    if (outcome.ok) return form ? c.redirect(`${outcome.statusPath}&verified=1`, 303) : c.json({ verified: true, statusPath: outcome.statusPath });
-    if (form) return c.redirect(`/privacy/request/verify/?${problemQuery(`verify_${outcome.reason}`, messages[outcome.reason])}`, 303);
-    throw new ApiError(outcome.reason === 'used' ? 409 : 400, `verify_${outcome.reason}`, messages[outcome.reason]);
+    const code = parsed.success ? parseVerifyCode(parsed.data.code) : null;
+    const outcome = code ? await useVerifyLink(c.env, code.requestId, code.link) : ({ ok: false, reason: 'invalid' } as const);
+    if (outcome.ok) {
+      if (form) return renderStatusPage(c, { requestId: code!.requestId, token: await statusToken(c.env.LINK_SIGNING_SECRET, code!.requestId) }, 'verified');
+      return c.json({ verified: true, statusPath: outcome.statusPath });
+    }
+    if (form) return c.redirect(`/privacy/request/verify/?${problemQuery(`verify_${outcome.reason}`)}#problems`, 303);
+    throw new ApiError(outcome.reason === 'used' ? 409 : 400, `verify_${outcome.reason}`, verifyMessages[`verify_${outcome.reason}`]);
   })
-  .get('/status', validate('query', statusQuerySchema), async (c) => {
-    const { r, t } = c.req.valid('query');
-    const status = await requestStatus(c.env, r, t);
-    if (!status) throw new ApiError(404, 'not_found', 'No request matches this link.');
+  // Bearer values travel in POST bodies only: a URL would be kept by request logs.
+  .post('/status', async (c) => {
+    const parsed = statusBodySchema.safeParse(await readBody(c));
+    if (!parsed.success) throw new ApiError(422, 'invalid_request', 'The request has fields that are missing or not valid.', fieldsOf(parsed.error));
+    const key = parseStatusCode(parsed.data.code);
+    const status = key ? await requestStatus(c.env, key.requestId, key.token) : null;
+    if (!status) throw new ApiError(404, 'not_found', 'No request matches this code.');
     c.header('Cache-Control', 'no-store');
     return c.json(status);
   })
-  .get('/package', validate('query', packageQuerySchema), async (c) => {
-    const { r, e, s, format } = c.req.valid('query');
+  .post('/package', async (c) => {
+    const form = isFormPost(c);
+    const parsed = packageBodySchema.safeParse(await readBody(c));
+    const refuse = (code: keyof typeof packageMessages, status: 404 | 410) => {
+      if (form) return c.redirect(`/privacy/request/package/?${problemQuery(code)}#problems`, 303);
+      throw new ApiError(status, code, packageMessages[code]);
+    };
+    if (!parsed.success) {
+      if (form) return c.redirect(`/privacy/request/package/?${problemQuery('invalid_request', fieldsOf(parsed.error))}#problems`, 303);
+      throw new ApiError(422, 'invalid_request', 'The request has fields that are missing or not valid.', fieldsOf(parsed.error));
+    }
+    const { format } = parsed.data;
+    const link = parsePackageCode(parsed.data.code);
+    if (!link) return refuse('not_found', 404);
+    const r = link.requestId;
     const now = new Date();
-    const check = await checkPackageLink(c.env.LINK_SIGNING_SECRET, r, e, s, now);
-    if (check === 'bad') throw new ApiError(404, 'not_found', 'This download link is not valid.');
-    if (check === 'expired') throw new ApiError(410, 'link_expired', 'This download link has expired. Ask us for a new one at the privacy office.');
+    const check = await checkPackageLink(c.env.LINK_SIGNING_SECRET, r, link.expires, link.signature, now);
+    if (check === 'bad') return refuse('not_found', 404);
+    if (check === 'expired') return refuse('link_expired', 410);
     const row = await c.env.DB.prepare("SELECT account_id FROM privacy_requests WHERE id = ?1 AND type = 'know' AND state = 'fulfilled'").bind(r).first<{ account_id: string | null }>();
-    if (!row?.account_id) throw new ApiError(404, 'not_found', 'This download link is not valid.');
+    if (!row?.account_id) return refuse('not_found', 404);
     const pkg = await buildAccessPackage(c.env.DB, await dataSubject(c.env.DB, row.account_id), r, { now });
     await auditInsert(drizzle(c.env.DB), { event: 'privacy_request.package_downloaded', subjectAccountId: row.account_id, detail: { requestId: r, format } });
     c.header('Cache-Control', 'no-store, private');

@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 export const consentFormChoices = ['accept_all', 'reject_all', 'custom'] as const;
 
-/** A same-site path to send the visitor back to after a form post (never another origin). */
+/**
+ * A same-site path to send the visitor back to after a form post (never another origin). This only
+ * screens the text; the route resolves it and checks the result again (worker/consent/return-path.ts).
+ */
 export const returnPath = z
   .string()
   .max(512, 'Must be at most 512 characters.')

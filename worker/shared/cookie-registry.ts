@@ -54,7 +54,7 @@ export const cookieRegistry = [
     name: '__Host-session',
     category: 'necessary',
     purpose: 'Keeps you signed in to your account. It holds a random token; your session is stored on our servers and ends when you sign out.',
-    lifetime: 'Until you close your browser, or 30 days if you choose "Keep me signed in"',
+    lifetime: 'Until you close your browser, or 30 days if you choose "Keep me signed in" (customers only)',
     maxAgeSeconds: null,
     party: 'first',
     httpOnly: true,
@@ -63,7 +63,7 @@ export const cookieRegistry = [
     name: '__Host-consent',
     category: 'necessary',
     purpose:
-      'Remembers your cookie choices (a random consent id, the policy version, what you allowed and when) so we do not ask on every page. The same record is kept on our servers as proof of your choice.',
+      'Remembers your cookie choices (a random consent id, the policy version, what you allowed and when) so we do not ask on every page. The same record is kept on our servers for 24 months as proof of your choice, then deleted.',
     lifetime: '12 months, or until you change your choices',
     maxAgeSeconds: CONSENT_MAX_AGE_SECONDS,
     party: 'first',

@@ -14,16 +14,28 @@ export const requestTypeLabels: Record<(typeof requestTypes)[number], string> = 
   opt_out: 'Opt out of sale or sharing, and limit use of sensitive information',
 };
 
-/** Fields a correction request may name (columns of the utility's account record). */
+/**
+ * Fields a correction request may name (columns of the utility's account record). Not the e-mail
+ * on file: it is what link verification of every request rests on, so a request must not be able
+ * to move it (a login's e-mail changes at /account/security/, confirmed by the new address).
+ */
 export const correctableFields = {
   holder_name: 'Name on the account',
-  email_on_file: 'E-mail address',
   phone_on_file: 'Phone number',
   mailing_street: 'Mailing address: street',
   mailing_city: 'Mailing address: city',
   mailing_postal_code: 'Mailing address: ZIP code',
 } as const;
 export type CorrectableField = keyof typeof correctableFields;
+
+/** What a corrected value must look like, so the record is not corrected into something unusable. */
+const correctionFormats: Record<CorrectableField, { check: (value: string) => boolean; message: string }> = {
+  holder_name: { check: (v) => v.length >= 2 && v.length <= 120, message: 'Enter the full name, 2 to 120 characters.' },
+  phone_on_file: { check: (v) => /^\+?[0-9 ().-]{7,25}$/.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 7, message: 'Enter a phone number (digits, spaces, dashes, brackets and an optional leading +).' },
+  mailing_street: { check: (v) => v.length <= 200, message: 'Enter the street, at most 200 characters.' },
+  mailing_city: { check: (v) => v.length <= 100, message: 'Enter the city, at most 100 characters.' },
+  mailing_postal_code: { check: (v) => /^\d{5}(-\d{4})?$/.test(v), message: 'Enter a 5-digit ZIP code.' },
+};
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
@@ -32,7 +44,7 @@ const checkbox = z
   .optional()
   .transform((v) => v === true || v === 'on' || v === 'true');
 
-export const limits = { name: 120, email: 254, accountNumber: 20, text: 2000, password: 256 } as const;
+export const limits = { name: 120, email: 254, accountNumber: 20, text: 2000, password: 256, code: 300 } as const;
 
 export const privacyRequestSchema = z
   .object({
@@ -71,6 +83,7 @@ export const privacyRequestSchema = z
     if (v.type === 'correct') {
       if (!v.correctionField) problem('correctionField', 'Choose what should be corrected.');
       if (!v.correctionValue) problem('correctionValue', 'Enter the correct value.');
+      else if (v.correctionField && !correctionFormats[v.correctionField].check(v.correctionValue)) problem('correctionValue', correctionFormats[v.correctionField].message);
     }
     if (v.type === 'opt_out' && !v.optOutSaleSharing && !v.limitSensitiveUse) {
       problem('optOutSaleSharing', 'Choose at least one: opt out of sale or sharing, or limit use of sensitive information.');
@@ -78,20 +91,19 @@ export const privacyRequestSchema = z
   });
 export type PrivacyRequestInput = z.output<typeof privacyRequestSchema>;
 
-export const verifyLinkSchema = z.object({
-  r: z.string().min(1).max(100),
-  n: z.string().min(1).max(100),
-  e: z.coerce.number().int().positive(),
-  s: z.string().min(1).max(100),
-});
+/**
+ * The code of an e-mailed link (verification, status, access package). It always arrives in a POST
+ * body: the landing page reads it from the link's fragment, or the person pastes it. Never in a URL.
+ */
+const linkCode = z.string({ message: 'Enter the code from the e-mail.' }).trim().min(1, 'Enter the code from the e-mail.').max(limits.code, 'That is longer than any code we send.');
 
-export const statusQuerySchema = z.object({ r: z.string().min(1).max(100), t: z.string().min(1).max(100) });
+export const verifyLinkSchema = z.object({ code: linkCode });
 
-export const packageQuerySchema = z.object({
-  r: z.string().min(1).max(100),
-  e: z.coerce.number().int().positive(),
-  s: z.string().min(1).max(100),
-  format: z.enum(['json', 'html']).default('json'),
+export const statusBodySchema = z.object({ code: linkCode });
+
+export const packageBodySchema = z.object({
+  code: linkCode,
+  format: z.enum(['json', 'html'], { message: 'Choose JSON or HTML.' }).default('json'),
 });
 
 // ---- staff console ----
@@ -99,6 +111,9 @@ export const packageQuerySchema = z.object({
 export const queueQuerySchema = z.object({
   type: z.preprocess(blankToUndefined, z.enum(requestTypes).optional()),
   status: z.preprocess(blankToUndefined, z.enum(['received', 'verifying', 'verified', 'in_progress', 'extended', 'fulfilled', 'refused', 'open', 'closed']).optional()),
+  /** matched: tied to an account or verified (the default); unmatched: filings no account or verification backs. */
+  view: z.preprocess(blankToUndefined, z.enum(['matched', 'unmatched'], { message: 'Choose matched or unmatched.' }).default('matched')),
+  page: z.preprocess(blankToUndefined, z.coerce.number({ message: 'A page is a whole number.' }).int('A page is a whole number.').min(1, 'Pages start at 1.').max(100_000, 'There are not that many pages.').default(1)),
 });
 
 export const staffNoteSchema = z.object({ note: optionalText(500) });

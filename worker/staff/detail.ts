@@ -6,15 +6,16 @@ import { auditInsert } from '../audit/log';
 import { localDate, urgency } from '../requests/deadlines';
 import { closedStates, transitions } from '../requests/state-machine';
 import { utility } from '../shared/utility';
-import { correctionView, loadRequest } from './work';
+import { correctionView, loadRequest, noticeAddress } from './work';
 
 export async function requestDetail(env: Pick<Env, 'DB'>, id: string, staffLoginId: string, now = new Date()) {
   const raw = env.DB;
   const row = await loadRequest(raw, id);
   const db = drizzle(raw);
-  const [history, correction] = await Promise.all([
+  const [history, correction, noticeTo] = await Promise.all([
     db.select().from(privacyRequestHistory).where(eq(privacyRequestHistory.requestId, id)).orderBy(asc(privacyRequestHistory.at)),
     correctionView(raw, row),
+    noticeAddress(raw, row),
   ]);
   await auditInsert(db, { event: 'staff.request_viewed', actorLoginId: staffLoginId, subjectAccountId: row.accountId, detail: { requestId: id } });
   const closed = closedStates.includes(row.state);
@@ -38,6 +39,8 @@ export async function requestDetail(env: Pick<Env, 'DB'>, id: string, staffLogin
       submittedBy: row.submittedBy,
       requesterName: row.requesterName,
       requesterEmail: row.requesterEmail,
+      /** Where an extension or answer would be e-mailed now; null: no one (unverified or unmatched). */
+      noticeTo,
       agentName: row.agentName,
       agentEmail: row.agentEmail,
       agentPermission: row.agentPermission,

@@ -9,22 +9,13 @@ import { esc, noticeFromQuery, problemsFromQuery, servePage } from '../requests/
 import { stateLabels } from '../requests/state-machine';
 import { queueQuerySchema, requestTypeLabels } from '../shared/request-schemas';
 import { requestDetail } from './detail';
+import { staffActionProblems } from './messages';
 import { findCustomer } from './lookup';
-import { listQueue, type QueueItem } from './queue';
+import { listQueue } from './queue';
+import { queueHtml, urgencyLabels } from './queue-html';
 import { lookupRoles, privacyRoles } from './routes';
 
-const urgencyLabel = { overdue: 'Overdue', nearly_due: 'Nearly due', on_time: 'On time', closed: 'Closed' } as const;
-
-function queueHtml(items: QueueItem[]): string {
-  if (items.length === 0) return '<p>No requests match.</p>';
-  const rows = items
-    .map(
-      (r) =>
-        `<tr class="urgency-${r.urgency}"><td><a href="/staff/request/?id=${encodeURIComponent(r.id)}">${esc(r.id.slice(0, 12))}…</a></td><td>${esc(requestTypeLabels[r.type])}</td><td>${esc(stateLabels[r.state])}</td><td>${esc(r.receivedAt.slice(0, 10))}</td><td>${esc(r.dueOn)}${r.extended ? ' (extended)' : ''}</td><td>${esc(urgencyLabel[r.urgency])}${r.urgency === 'closed' ? '' : ` (${r.daysLeft} days)`}</td><td>${r.submittedBy === 'agent' ? 'Agent' : 'Customer'}</td></tr>`,
-    )
-    .join('');
-  return `<table class="queue"><caption>${items.length} requests, soonest due first</caption><thead><tr><th scope="col">Request</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Received</th><th scope="col">Due</th><th scope="col">Deadline</th><th scope="col">Filed by</th></tr></thead><tbody>${rows}</tbody></table>`;
-}
+const urgencyLabel = urgencyLabels;
 
 const actionForm = (id: string, action: string, label: string, fields = '') =>
   `<form method="post" action="/api/staff/requests/${encodeURIComponent(id)}/${action}">${fields}<button type="submit">${esc(label)}</button></form>`;
@@ -42,6 +33,7 @@ function detailHtml(d: Awaited<ReturnType<typeof requestDetail>>): string {
     ...(r.submittedBy === 'agent' ? ([['Signed permission', r.agentPermission]] as [string, unknown][]) : []),
     ['Customer name given', r.requesterName],
     ['Contact e-mail', r.requesterEmail],
+    ['Notices go to', r.noticeTo ?? 'No one: the request is not verified or matched no account (the requester reads the answer at their status link)'],
     ['Signed declaration', r.declarationName],
     ['Account matched', r.accountMatched ? 'Yes' : 'No account matched these details'],
     ['Verification', r.verifiedAt ? `${r.verificationMethod} at ${r.verifiedAt}` : 'Not verified yet'],
@@ -83,9 +75,10 @@ export const staffPages = new Hono<AppEnv>()
   .use('/staff/*', requireLogin)
   .get('/staff/', privacyRoles, async (c) => {
     const parsed = queueQuerySchema.safeParse(c.req.query());
-    const filters = parsed.success ? parsed.data : {};
+    const filters = parsed.success ? parsed.data : { view: 'matched' as const, page: 1 };
     return servePage(c, '/staff/', [
-      { selector: '[data-fill="queue"]', html: queueHtml(await listQueue(c.env.DB, filters)) },
+      { selector: '[data-fill="queue"]', html: queueHtml(await listQueue(c.env.DB, filters), filters) },
+      ...(filters.view !== 'matched' ? [{ selector: 'input[data-fill="view"]', attributes: { value: filters.view } }] : []),
       ...(filters.type ? [{ selector: `#type option[value="${filters.type}"]`, attributes: { selected: '' } }] : []),
       ...(filters.status ? [{ selector: `#status option[value="${filters.status}"]`, attributes: { selected: '' } }] : []),
     ]);
@@ -95,7 +88,7 @@ export const staffPages = new Hono<AppEnv>()
     const id = url.searchParams.get('id') ?? '';
     const detail = await requestDetail(c.env, id.slice(0, 100), c.var.login.id);
     return servePage(c, '/staff/request/', [
-      { selector: '[data-fill="problems"]', html: problemsFromQuery(url) + noticeFromQuery(url, doneMessages) },
+      { selector: '[data-fill="problems"]', html: problemsFromQuery(url, staffActionProblems) + noticeFromQuery(url, doneMessages) },
       { selector: '[data-fill="request"]', html: detailHtml(detail) },
     ]);
   })

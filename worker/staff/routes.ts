@@ -24,7 +24,7 @@ async function act(c: Context<AppEnv>, id: string, done: string, action: () => P
     if (isFormPost(c)) return c.redirect(`/staff/request/?id=${encodeURIComponent(id)}&done=${encodeURIComponent(done)}`, 303);
     return c.json({ ok: true, done, result: result ?? null });
   } catch (e) {
-    if (isFormPost(c) && e instanceof ApiError) return c.redirect(`/staff/request/?id=${encodeURIComponent(id)}&${problemQuery(e.code, e.message, e.fields)}`, 303);
+    if (isFormPost(c) && e instanceof ApiError) return c.redirect(`/staff/request/?id=${encodeURIComponent(id)}&${problemQuery(e.code, e.fields)}`, 303);
     throw e;
   }
 }
@@ -34,7 +34,7 @@ export const staff = new Hono<AppEnv>()
   .use(requireLogin)
   .get('/requests', privacyRoles, validate('query', queueQuerySchema), async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ requests: await listQueue(c.env.DB, c.req.valid('query')) });
+    return c.json(await listQueue(c.env.DB, c.req.valid('query')));
   })
   .get('/requests/:id', privacyRoles, async (c) => {
     c.header('Cache-Control', 'no-store, private');

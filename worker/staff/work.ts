@@ -8,11 +8,13 @@ import { drizzle } from 'drizzle-orm/d1';
 import { accounts, privacyChoices, privacyRequests, type PrivacyRequestState, type RequestAnswer } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
-import { queueEmail } from '../mail/outbox';
+import { queueEmail, type OutgoingEmail } from '../mail/outbox';
 import { correctableFields, requestTypeLabels, type CorrectableField } from '../shared/request-schemas';
+import { contactEditedAtColumn } from '../ingest/contact-precedence';
 import { utility } from '../shared/utility';
 import { extendedDueOn, localDate } from '../requests/deadlines';
-import { makePackageLink, statusPath, statusToken } from '../requests/links';
+import { makePackageLink, statusLinkFor } from '../requests/links';
+import { linkLines } from '../mail/link-lines';
 import { closedStates, assertTransition, TransitionError } from '../requests/state-machine';
 import { stmt, transitionStatements } from '../requests/statements';
 import { planDeletion } from './deletion';
@@ -54,11 +56,28 @@ function check(row: PrivacyRequestRow, to: PrivacyRequestState) {
   }
 }
 
-/** Where notices go: the agent who filed, else the requester's address. */
-export const noticeAddress = (row: PrivacyRequestRow) => (row.submittedBy === 'agent' && row.agentEmail ? row.agentEmail : row.requesterEmail);
+/**
+ * Where notices (extension, answer) go: only to an address someone stood behind. Once the request
+ * was verified by the link to the e-mail on file, the contact address given (the agent's, else the
+ * requester's); for a signed-in filing, the login's confirmed address. An opt-out needs no
+ * verification, so its notices go only to the e-mail on file of the account it matched. An
+ * unverified or unmatched request mails no one: its status link shows the answer.
+ */
+export async function noticeAddress(raw: D1Database, row: PrivacyRequestRow): Promise<string | null> {
+  if (row.verificationMethod === 'email_link') return row.submittedBy === 'agent' && row.agentEmail ? row.agentEmail : row.requesterEmail;
+  if (row.verificationMethod === 'session' && row.accountId) return verifiedAddress(raw, row, row.accountId).catch(() => null);
+  if (row.verificationMethod === 'not_required' && row.accountId) return emailOnFile(raw, row.accountId);
+  return null;
+}
 
-async function statusUrl(env: WorkEnv, id: string) {
-  return `${env.PORTAL_ORIGIN}${statusPath(id, await statusToken(env.LINK_SIGNING_SECRET, id))}`;
+/** The notice e-mail, when there is an address we may send it to (see noticeAddress). */
+function noticeMail(raw: D1Database, to: string | null, email: Omit<OutgoingEmail, 'to'>): D1PreparedStatement[] {
+  return to ? [stmt(raw, queueEmail(drizzle(raw), { ...email, to }))] : [];
+}
+
+/** The requester's status link for a notice: its key in the fragment, and alone on a line for a browser without JavaScript. */
+async function statusLines(env: WorkEnv, id: string) {
+  return ['Follow your request here:', ...linkLines(env.PORTAL_ORIGIN, await statusLinkFor(env.LINK_SIGNING_SECRET, id))];
 }
 
 type Staff = { loginId: string };
@@ -93,24 +112,21 @@ export async function extendRequest(env: WorkEnv, id: string, staff: Staff, days
       at: now.toISOString(),
       set: { extended_at: now.toISOString(), extension_reason: reason, due_on: dueOn, overdue_since: null },
     }),
-    stmt(
-      raw,
-      queueEmail(db, {
-        to: noticeAddress(row),
-        subject: 'We need more time to answer your privacy request',
-        kind: 'privacy-request-extended',
-        text: [
-          'Hello,',
-          '',
-          `We need more time to answer your request (${requestTypeLabels[row.type]}), received ${row.receivedAt.slice(0, 10)}.`,
-          `Why: ${reason}`,
-          `We will answer by ${dueOn} (it was due ${row.dueOn}). The law allows one extension of up to 45 days.`,
-          `Status: ${await statusUrl(env, id)}`,
-          '',
-          `${utility.name} privacy office`,
-        ].join('\n'),
-      }),
-    ),
+    ...noticeMail(raw, await noticeAddress(raw, row), {
+      subject: 'We need more time to answer your privacy request',
+      kind: 'privacy-request-extended',
+      text: [
+        'Hello,',
+        '',
+        `We need more time to answer your request (${requestTypeLabels[row.type]}), received ${row.receivedAt.slice(0, 10)}.`,
+        `Why: ${reason}`,
+        `We will answer by ${dueOn} (it was due ${row.dueOn}). The law allows one extension of up to 45 days.`,
+        '',
+        ...(await statusLines(env, id)),
+        '',
+        `${utility.name} privacy office`,
+      ].join('\n'),
+    }),
     stmt(raw, auditInsert(db, { event: 'privacy_request.extended', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id, days } })),
   ]);
   return { dueOn };
@@ -133,15 +149,11 @@ export async function refuseRequest(env: WorkEnv, id: string, staff: Staff, reas
       at: now.toISOString(),
       set: { refusal_reason: reason, closed_at: now.toISOString(), answer: JSON.stringify(answer), verify_nonce_hash: null },
     }),
-    stmt(
-      raw,
-      queueEmail(db, {
-        to: noticeAddress(row),
-        subject: 'Our answer to your privacy request',
-        kind: 'privacy-request-refused',
-        text: ['Hello,', '', `We could not act on your request (${requestTypeLabels[row.type]}).`, `Why: ${reason}`, `Status: ${await statusUrl(env, id)}`, '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`].join('\n'),
-      }),
-    ),
+    ...noticeMail(raw, await noticeAddress(raw, row), {
+      subject: 'Our answer to your privacy request',
+      kind: 'privacy-request-refused',
+      text: ['Hello,', '', `We could not act on your request (${requestTypeLabels[row.type]}).`, `Why: ${reason}`, '', ...(await statusLines(env, id)), '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`].join('\n'),
+    }),
     stmt(raw, auditInsert(db, { event: 'privacy_request.refused', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id } })),
   ]);
 }
@@ -189,7 +201,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
             to,
             subject: 'Your personal information from ' + utility.name,
             kind: 'privacy-request-package',
-            text: ['Hello,', '', 'Here is the personal information we hold about you.', `Readable (HTML): ${env.PORTAL_ORIGIN}${link.html}`, `Machine-readable (JSON): ${env.PORTAL_ORIGIN}${link.json}`, `The links work for 7 days.`, '', `${utility.name} privacy office`].join('\n'),
+            text: ['Hello,', '', 'Here is the personal information we hold about you, readable (HTML) and machine-readable (JSON). Open this link to get it:', ...linkLines(env.PORTAL_ORIGIN, link), '', 'The link works for 7 days.', '', `${utility.name} privacy office`].join('\n'),
           }),
         ),
       );
@@ -211,9 +223,11 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       const accountId = needAccount();
       const view = await correctionView(raw, row);
       if (!view || view.requested === null) throw new ApiError(409, 'invalid_request', 'This correction names no field or value.');
-      effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2 WHERE id = ?3`).bind(view.requested, at, accountId));
+      // A contact correction is the customer's change: the utility's nightly rows must not undo it silently.
+      const editedAt = contactEditedAtColumn(view.field);
+      effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2${editedAt ? `, ${editedAt} = ?2` : ''} WHERE id = ?3`).bind(view.requested, at, accountId));
       answer = { summary: `We corrected ${view.label.toLowerCase()} as you asked.` };
-      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, `Status: ${await statusUrl(env, id)}`].join('\n') })));
+      effects.push(...noticeMail(raw, await noticeAddress(raw, row), { subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, '', ...(await statusLines(env, id))].join('\n') }));
       break;
     }
     case 'opt_out': {
@@ -231,7 +245,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
         );
       }
       answer = { summary: `We recorded your choice${optOut && limit ? 's' : ''}: ${[optOut ? 'no sale or sharing of your personal information' : null, limit ? 'use of sensitive information limited to providing service' : null].filter(Boolean).join('; ')}. ${utility.name} does not sell or share personal information in any case.` };
-      effects.push(stmt(raw, queueEmail(db, { to: noticeAddress(row), subject: 'Your privacy choices are recorded', kind: 'privacy-request-opt-out', text: ['Hello,', '', answer.summary, `Status: ${await statusUrl(env, id)}`].join('\n') })));
+      effects.push(...noticeMail(raw, await noticeAddress(raw, row), { subject: 'Your privacy choices are recorded', kind: 'privacy-request-opt-out', text: ['Hello,', '', answer.summary, '', ...(await statusLines(env, id))].join('\n') }));
       break;
     }
   }
@@ -248,15 +262,26 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
 /** Correction refused: the request closes as refused with the reason. */
 export const refuseCorrection = refuseRequest;
 
-/** The address that proved control of the account: the login's for a session, else the e-mail on file. */
+async function emailOnFile(raw: D1Database, accountId: string): Promise<string | null> {
+  const [account] = await drizzle(raw).select({ email: accounts.emailOnFile }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  return account?.email ?? null;
+}
+
+/**
+ * The address that proved control of the account: the login's confirmed address for a session
+ * (a login that still holds the account), else the e-mail on file. Never the address typed.
+ */
 async function verifiedAddress(raw: D1Database, row: PrivacyRequestRow, accountId: string): Promise<string> {
   if (row.verificationMethod === 'session' && row.filedByLoginId) {
-    const login = await raw.prepare('SELECT email FROM logins WHERE id = ?1').bind(row.filedByLoginId).first<{ email: string }>();
+    const login = await raw
+      .prepare("SELECT l.email FROM logins l JOIN account_access a ON a.login_id = l.id WHERE l.id = ?1 AND a.account_id = ?2 AND a.relationship = 'holder' AND l.email_verified_at IS NOT NULL")
+      .bind(row.filedByLoginId, accountId)
+      .first<{ email: string }>();
     if (login) return login.email;
   }
-  const [account] = await drizzle(raw).select({ email: accounts.emailOnFile }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
-  if (!account?.email) throw new ApiError(409, 'no_address', 'The account has no e-mail address on file to send the package to.');
-  return account.email;
+  const email = await emailOnFile(raw, accountId);
+  if (!email) throw new ApiError(409, 'no_address', 'The account has no e-mail address on file to send the package to.');
+  return email;
 }
 
 export function isClosed(state: PrivacyRequestState) {

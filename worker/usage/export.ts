@@ -4,15 +4,22 @@
  */
 import type { MeterContext } from './meters';
 import type { StoredDay } from './store';
+import { withinTenure, type DayRange } from './tenure';
 import { daySlots, eachDay, localIso, offsetMs, slotStart } from './time';
 import { conversionFactor, roundFor, type DisplayUnit } from './units';
 
 type Interval = { start: number; end: number; value: number | null; quality: 'actual' | 'estimated' | 'missing' };
 
-/** Every interval of every local day in the range; days or slots without a read come out as missing. */
-export function intervalsOf(meter: MeterContext, days: StoredDay[], from: string, to: string): { day: string; dayStart: number; dayEnd: number; intervals: Interval[] }[] {
+/** The days of a range an export covers: those in the caller's tenure (every day when none is given). */
+const exportedDays = (from: string, to: string, tenure: readonly DayRange[] | undefined) => eachDay(from, to).filter((d) => !tenure || withinTenure(tenure, d));
+
+/**
+ * Every interval of every local day in the range that the caller held; days or slots without a
+ * read come out as missing. Days outside `tenure` are left out (they are someone else's).
+ */
+export function intervalsOf(meter: MeterContext, days: StoredDay[], from: string, to: string, tenure?: readonly DayRange[]): { day: string; dayStart: number; dayEnd: number; intervals: Interval[] }[] {
   const byDay = new Map(days.map((d) => [d.day, d]));
-  return eachDay(from, to).map((day) => {
+  return exportedDays(from, to, tenure).map((day) => {
     const slots = daySlots(day, meter.timeZone, meter.intervalMinutes);
     const row = byDay.get(day);
     const usable = row && row.quality.length === slots.count ? row : null;
@@ -33,10 +40,10 @@ const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""'
 export const CSV_HEADER = 'meter_id,interval_start,interval_end,local_start,value,unit,quality';
 
 /** CSV of every interval: UTC start and end, local start with offset, value in `unit`, quality. */
-export function usageCsv(meter: MeterContext, days: StoredDay[], from: string, to: string, unit: DisplayUnit): string {
+export function usageCsv(meter: MeterContext, days: StoredDay[], from: string, to: string, unit: DisplayUnit, tenure?: readonly DayRange[]): string {
   const factor = conversionFactor(meter.kind, meter.unit as DisplayUnit, unit);
   const lines = [CSV_HEADER];
-  for (const d of intervalsOf(meter, days, from, to)) {
+  for (const d of intervalsOf(meter, days, from, to, tenure)) {
     for (const i of d.intervals) {
       lines.push(
         [meter.id, new Date(i.start).toISOString(), new Date(i.end).toISOString(), localIso(i.start, meter.timeZone), i.value === null ? '' : String(roundFor(unit, i.value * factor)), unit, i.quality]
@@ -93,7 +100,7 @@ function zoneOffsets(timeZone: string, year: number) {
 }
 
 /** Green Button Download My Data feed for one meter and range of local days. */
-export async function greenButtonFeed(options: { meter: MeterContext; days: StoredDay[]; from: string; to: string; origin: string; utilityName: string; now?: Date }): Promise<string> {
+export async function greenButtonFeed(options: { meter: MeterContext; days: StoredDay[]; from: string; to: string; origin: string; utilityName: string; tenure?: readonly DayRange[]; now?: Date }): Promise<string> {
   const { meter, origin } = options;
   const now = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const unit = espiUnits[meter.unit];
@@ -126,7 +133,7 @@ export async function greenButtonFeed(options: { meter: MeterContext; days: Stor
     await entry('reading-type', rtHref, [['up', `${base}/ReadingType`]], 'Reading type', `<espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>${kind.commodity}</espi:commodity><espi:dataQualifier>12</espi:dataQualifier><espi:defaultQuality>0</espi:defaultQuality><espi:flowDirection>1</espi:flowDirection><espi:intervalLength>${meter.intervalMinutes * 60}</espi:intervalLength><espi:kind>${kind.measurement}</espi:kind><espi:phase>0</espi:phase><espi:powerOfTenMultiplier>${unit.powerOfTenMultiplier}</espi:powerOfTenMultiplier><espi:timeAttribute>0</espi:timeAttribute><espi:uom>${unit.uom}</espi:uom></espi:ReadingType>`),
   );
   // One IntervalBlock per local day; missing intervals are left out (never written as zero).
-  for (const d of intervalsOf(meter, options.days, options.from, options.to)) {
+  for (const d of intervalsOf(meter, options.days, options.from, options.to, options.tenure)) {
     const readings = d.intervals
       .filter((i) => i.value !== null)
       .map((i) => `<espi:IntervalReading>${i.quality === 'estimated' ? '<espi:ReadingQuality><espi:quality>8</espi:quality></espi:ReadingQuality>' : ''}<espi:timePeriod><espi:duration>${(i.end - i.start) / 1000}</espi:duration><espi:start>${i.start / 1000}</espi:start></espi:timePeriod><espi:value>${Math.round(i.value! * unit.perUnit)}</espi:value></espi:IntervalReading>`)

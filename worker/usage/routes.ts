@@ -1,17 +1,16 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, gte, inArray, lte } from 'drizzle-orm';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { bills, utilities } from '../../db/schema';
 import type { AppEnv } from '../app-types';
-import { assertAccountRight } from '../auth/account-access';
 import { requireLogin } from '../auth/require-login';
 import { ApiError, invalidRequest } from '../http/errors';
 import { validate } from '../http/validate';
 import { greenButtonFeed, usageCsv } from './export';
-import { meterContext, meterListFor, type MeterContext } from './meters';
+import { meterForViewer, meterListFor, type MeterContext, type ViewedMeter } from './meters';
 import { maxRangeDays, resolutions, usageSeries } from './series';
-import { readDays, similarGroupId } from './store';
+import { dayBoundsStatement, readDays, similarGroupId } from './store';
 import { daysBetween, isDay } from './time';
 import { isUnitOf, type DisplayUnit } from './units';
 
@@ -25,14 +24,14 @@ const seriesQuery = z.object({
 const exportQuery = z.object({ from: day, to: day, unit: z.enum(['gal', 'ccf', 'm3', 'kWh', 'therm']).optional() });
 const meterParam = z.object({ meterId: z.string().min(1).max(64) });
 
-/** The meter, once the caller is known to hold the usage right on its account (404 otherwise). */
-async function allowedMeter(db: DrizzleD1Database, loginId: string, meterId: string): Promise<MeterContext> {
-  const meter = await meterContext(db, meterId);
-  if (!meter) throw new ApiError(404, 'not_found', 'No such meter.');
-  await assertAccountRight(db, loginId, meter.accountId, 'usage').catch(() => {
-    throw new ApiError(404, 'not_found', 'No such meter.');
-  });
-  return meter;
+/**
+ * The meter and the days the caller may see of it: through an account on which the caller holds
+ * the usage right and that held the meter's service point (404 otherwise, as for no such meter).
+ */
+async function allowedMeter(db: DrizzleD1Database, raw: D1Database, loginId: string, meterId: string): Promise<ViewedMeter> {
+  const viewed = await meterForViewer(db, raw, loginId, meterId);
+  if (!viewed) throw new ApiError(404, 'not_found', 'No such meter.');
+  return viewed;
 }
 
 function checkRange(from: string, to: string, maxDays: number) {
@@ -53,12 +52,8 @@ export const usage = new Hono<AppEnv>()
   .use(requireLogin)
   .get('/meters', async (c) => {
     const db = drizzle(c.env.DB);
-    const list = await meterListFor(db, c.var.login.id);
-    const ranges = list.length
-      ? await c.env.DB.batch<{ first: string | null; last: string | null }>(
-          list.map((m) => c.env.DB.prepare('SELECT min(day) AS first, max(day) AS last FROM usage_days WHERE meter_id = ?1').bind(m.id)),
-        )
-      : [];
+    const list = await meterListFor(db, c.env.DB, c.var.login.id);
+    const ranges = list.length ? await c.env.DB.batch<{ first: string | null; last: string | null }>(list.map((m) => dayBoundsStatement(c.env.DB, m.id, m.tenure))) : [];
     const meters = list.map((m, i) => ({ ...m, firstDay: ranges[i]?.results[0]?.first ?? null, lastDay: ranges[i]?.results[0]?.last ?? null }));
     return c.json({ meters }, 200, noStore);
   })
@@ -66,29 +61,30 @@ export const usage = new Hono<AppEnv>()
     const { meterId } = c.req.valid('param');
     const q = c.req.valid('query');
     const db = drizzle(c.env.DB);
-    const meter = await allowedMeter(db, c.var.login.id, meterId);
+    const { meter, tenure, accountIds } = await allowedMeter(db, c.env.DB, c.var.login.id, meterId);
     checkRange(q.from, q.to, maxRangeDays[q.resolution]);
     const unit = displayUnit(meter, q.unit);
+    // Billing periods come from the bills of the accounts the caller sees the meter through.
     const billingPeriods =
       q.resolution === 'billing'
         ? await db
             .select({ start: bills.periodStart, end: bills.periodEnd })
             .from(bills)
-            .where(and(eq(bills.accountId, meter.accountId), lte(bills.periodStart, q.to), gte(bills.periodEnd, q.from)))
+            .where(and(inArray(bills.accountId, accountIds), lte(bills.periodStart, q.to), gte(bills.periodEnd, q.from)))
             .orderBy(asc(bills.periodStart))
         : [];
     const group = await similarGroupId(c.env.DB, meter.kind, meter.serviceArea, meter.household);
-    const series = await usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group);
+    const series = await usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure);
     return c.json(series, 200, noStore);
   })
   .get('/meters/:meterId/export.csv', validate('param', meterParam), validate('query', exportQuery), async (c) => {
     const { meterId } = c.req.valid('param');
     const q = c.req.valid('query');
-    const meter = await allowedMeter(drizzle(c.env.DB), c.var.login.id, meterId);
+    const { meter, tenure } = await allowedMeter(drizzle(c.env.DB), c.env.DB, c.var.login.id, meterId);
     checkRange(q.from, q.to, 800);
     const unit = displayUnit(meter, q.unit);
-    const { days } = await readDays(c.env.DB, meter.id, q.from, q.to);
-    return c.body(usageCsv(meter, days, q.from, q.to, unit), 200, {
+    const { days } = await readDays(c.env.DB, meter.id, q.from, q.to, tenure);
+    return c.body(usageCsv(meter, days, q.from, q.to, unit, tenure), 200, {
       ...noStore,
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="usage-${meter.id}-${q.from}-to-${q.to}.csv"`,
@@ -98,11 +94,11 @@ export const usage = new Hono<AppEnv>()
     const { meterId } = c.req.valid('param');
     const q = c.req.valid('query');
     const db = drizzle(c.env.DB);
-    const meter = await allowedMeter(db, c.var.login.id, meterId);
+    const { meter, tenure } = await allowedMeter(db, c.env.DB, c.var.login.id, meterId);
     checkRange(q.from, q.to, 800);
-    const { days } = await readDays(c.env.DB, meter.id, q.from, q.to);
+    const { days } = await readDays(c.env.DB, meter.id, q.from, q.to, tenure);
     const [utility] = await db.select({ name: utilities.name }).from(utilities).limit(1);
-    const xml = await greenButtonFeed({ meter, days, from: q.from, to: q.to, origin: c.env.PORTAL_ORIGIN, utilityName: utility?.name ?? 'Utility' });
+    const xml = await greenButtonFeed({ meter, days, from: q.from, to: q.to, origin: c.env.PORTAL_ORIGIN, utilityName: utility?.name ?? 'Utility', tenure });
     return c.body(xml, 200, {
       ...noStore,
       'Content-Type': 'application/atom+xml; charset=utf-8',

@@ -2,16 +2,19 @@
  * Usage series for one meter over a range of local days, at native, hour, day, month or
  * billing-period resolution, with last year's figures and the similar-homes average beside each
  * point. Missing intervals are reported as missing (value null, or an "incomplete" sum with its
- * count), never as zero.
+ * count), never as zero. Days outside the caller's tenure (tenure.ts) are no part of the caller's
+ * data: they count neither as reads nor as missing, and a bucket with none of the caller's days is
+ * "not_held"; last year's figures and the similar-homes average follow the same days.
  */
 import type { MeterContext } from './meters';
 import { readDays, readDayTotals, readPeerDays, type StoredDay, type StoredDayTotal } from './store';
+import { withinTenure, type DayRange } from './tenure';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, localStamp, offsetMs, slotStart } from './time';
 import { baseUnit, conversionFactor, roundFor, type DisplayUnit } from './units';
 
 export const resolutions = ['native', 'hour', 'day', 'month', 'billing'] as const;
 export type Resolution = (typeof resolutions)[number];
-export type Quality = 'actual' | 'estimated' | 'incomplete' | 'missing';
+export type Quality = 'actual' | 'estimated' | 'incomplete' | 'missing' | 'not_held';
 
 /** The fewest homes a similar-homes average may be computed from. */
 export const MIN_SIMILAR_HOMES = 10;
@@ -62,6 +65,8 @@ export type Series = {
     group: { kind: string; serviceArea: string; household: string };
     note: string;
   };
+  /** The days the caller may see of this meter (their tenures); null ends are open. */
+  tenure: DayRange[];
   rowsRead: number;
 };
 
@@ -74,15 +79,17 @@ function add(into: Cell, c: Cell) {
   into.estimated += c.estimated;
 }
 function qualityOf(c: Cell): Quality {
-  if (c.intervals === 0 || c.missing >= c.intervals) return 'missing';
+  // Only days outside the caller's tenure add no intervals.
+  if (c.intervals === 0) return 'not_held';
+  if (c.missing >= c.intervals) return 'missing';
   if (c.missing > 0) return 'incomplete';
   return c.estimated > 0 ? 'estimated' : 'actual';
 }
 
 type Bucket = { key: string; label: string; start: number; end: number; fromDay: string; toDay: string; cell: Cell; lastYear: Cell | null };
 
-/** Interval-level buckets (native or hourly) from stored day rows; days without a row count as missing. */
-function intervalBuckets(meter: MeterContext, days: StoredDay[], from: string, to: string, hourly: boolean): Bucket[] {
+/** Interval-level buckets (native or hourly) from stored day rows; held days without a row count as missing. */
+function intervalBuckets(meter: MeterContext, tenure: readonly DayRange[], days: StoredDay[], from: string, to: string, hourly: boolean): Bucket[] {
   const byDay = new Map(days.map((d) => [d.day, d]));
   const buckets: Bucket[] = [];
   let current: Bucket | null = null;
@@ -90,6 +97,7 @@ function intervalBuckets(meter: MeterContext, days: StoredDay[], from: string, t
     const slots = daySlots(day, meter.timeZone, meter.intervalMinutes);
     const row = byDay.get(day);
     const usable = row && row.quality.length === slots.count ? row : null;
+    const held = withinTenure(tenure, day);
     // Local labels by arithmetic when the day has one UTC offset (all but the two DST days).
     const offStart = offsetMs(slots.start, meter.timeZone);
     const steady = offStart === offsetMs(slots.end - 1, meter.timeZone);
@@ -100,7 +108,7 @@ function intervalBuckets(meter: MeterContext, days: StoredDay[], from: string, t
       const q = usable ? usable.quality[i]! : '-';
       const v = usable ? usable.vals[i] : null;
       const has = (q === 'A' || q === 'E') && typeof v === 'number';
-      const cell: Cell = { value: has ? v : 0, intervals: 1, missing: has ? 0 : 1, estimated: q === 'E' ? 1 : 0 };
+      const cell: Cell = held ? { value: has ? v : 0, intervals: 1, missing: has ? 0 : 1, estimated: q === 'E' ? 1 : 0 } : empty();
       const bucketStart = hourly && slots.intervalMs < 3_600_000 ? Math.floor(start / 3_600_000) * 3_600_000 : start;
       if (!current || current.start !== bucketStart) {
         const stamp = stampOf(bucketStart);
@@ -114,7 +122,8 @@ function intervalBuckets(meter: MeterContext, days: StoredDay[], from: string, t
   return buckets;
 }
 
-function dayCell(meter: MeterContext, day: string, row: StoredDayTotal | undefined): Cell {
+function dayCell(meter: MeterContext, tenure: readonly DayRange[], day: string, row: StoredDayTotal | undefined): Cell {
+  if (!withinTenure(tenure, day)) return empty();
   const count = daySlots(day, meter.timeZone, meter.intervalMinutes).count;
   if (!row) return { value: 0, intervals: count, missing: count, estimated: 0 };
   return { value: row.total, intervals: row.slots, missing: row.missing, estimated: row.estimated };
@@ -147,8 +156,11 @@ function lastYearRange(fromDay: string, toDay: string, resolution: Resolution) {
   return { start, end };
 }
 
-/** Builds a series. `db` is the raw D1 binding; `meter` has been checked for the caller's right already. */
-export async function usageSeries(db: D1Database, meter: MeterContext, req: SeriesRequest, similarGroupId: number | null): Promise<Series> {
+/**
+ * Builds a series. `db` is the raw D1 binding; `meter` has been checked for the caller's right
+ * already, and `tenure` is the days the caller may see of it (meterForViewer).
+ */
+export async function usageSeries(db: D1Database, meter: MeterContext, req: SeriesRequest, similarGroupId: number | null, tenure: readonly DayRange[]): Promise<Series> {
   const { from, to, resolution } = req;
   const factor = conversionFactor(meter.kind, meter.unit as DisplayUnit, req.unit);
   let rowsRead = 0;
@@ -157,22 +169,22 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
   if (resolution === 'native' || resolution === 'hour') {
     const lyFrom = addYears(from, -1);
     const lyTo = addYears(to, -1);
-    const [now, before] = await Promise.all([readDays(db, meter.id, from, to), readDays(db, meter.id, lyFrom, lyTo)]);
+    const [now, before] = await Promise.all([readDays(db, meter.id, from, to, tenure), readDays(db, meter.id, lyFrom, lyTo, tenure)]);
     rowsRead += now.rowsRead + before.rowsRead;
-    buckets = intervalBuckets(meter, now.days, from, to, resolution === 'hour');
+    buckets = intervalBuckets(meter, tenure, now.days, from, to, resolution === 'hour');
     // Last year by local wall time: the same month, day, hour and minute one year earlier.
-    const previous = new Map(intervalBuckets(meter, before.days, lyFrom, lyTo, resolution === 'hour').map((b) => [b.label.slice(5), b.cell]));
+    const previous = new Map(intervalBuckets(meter, tenure, before.days, lyFrom, lyTo, resolution === 'hour').map((b) => [b.label.slice(5), b.cell]));
     for (const b of buckets) b.lastYear = previous.get(b.label.slice(5)) ?? null;
   } else {
     const ranges = dayRanges(from, to, resolution, req.billingPeriods ?? []);
     const first = ranges.length ? ranges[0]!.fromDay : from;
     const last = ranges.length ? ranges[ranges.length - 1]!.toDay : to;
-    const { days, rowsRead: r } = await readDayTotals(db, meter.id, addYears(first, -1), last);
+    const { days, rowsRead: r } = await readDayTotals(db, meter.id, addYears(first, -1), last, tenure);
     rowsRead += r;
     const byDay = new Map(days.map((d) => [d.day, d]));
     const sum = (a: string, b: string) => {
       const c = empty();
-      for (const d of eachDay(a, b)) add(c, dayCell(meter, d, byDay.get(d)));
+      for (const d of eachDay(a, b)) add(c, dayCell(meter, tenure, d, byDay.get(d)));
       return c;
     };
     buckets = ranges.map((rg) => {
@@ -208,8 +220,10 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
     const toDisplay = conversionFactor(meter.kind, baseUnit(meter.kind), req.unit);
     for (const b of buckets) {
       let total = 0;
-      let ok = true;
-      for (const d of eachDay(b.fromDay, b.toDay)) {
+      // Compared over the caller's own days of the bucket only, like for like.
+      const held = eachDay(b.fromDay, b.toDay).filter((d) => withinTenure(tenure, d));
+      let ok = held.length > 0;
+      for (const d of ok ? held : []) {
         const p = byDay.get(d);
         if (!p || p.homes < MIN_SIMILAR_HOMES) {
           ok = false;
@@ -227,10 +241,11 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
 
   const totals = { value: 0, lastYear: 0 as number | null, missingIntervals: 0, estimatedIntervals: 0 };
   let lastYearSeen = false;
+  const noValue = (q: Quality) => q === 'missing' || q === 'not_held';
   const points: Point[] = buckets.map((b) => {
-    const value = qualityOf(b.cell) === 'missing' ? null : roundFor(req.unit, b.cell.value * factor);
+    const value = noValue(qualityOf(b.cell)) ? null : roundFor(req.unit, b.cell.value * factor);
     const lyQuality = b.lastYear ? qualityOf(b.lastYear) : 'missing';
-    const lastYear = b.lastYear && lyQuality !== 'missing' ? roundFor(req.unit, b.lastYear.value * factor) : null;
+    const lastYear = b.lastYear && !noValue(lyQuality) ? roundFor(req.unit, b.lastYear.value * factor) : null;
     totals.value += b.cell.value;
     totals.missingIntervals += b.cell.missing;
     totals.estimatedIntervals += b.cell.estimated;
@@ -275,6 +290,7 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
       group: { kind: meter.kind, serviceArea: meter.serviceArea, household: meter.household ?? 'any' },
       note,
     },
+    tenure: tenure.map(({ from: f, to: t }) => ({ from: f, to: t })),
     rowsRead,
   };
 }

@@ -5,6 +5,7 @@
  * Writes are set-based: a whole chunk of day rows travels as ONE bound JSON parameter and is
  * unpacked with json_each, so a statement is never limited by D1's 100 bound parameters.
  */
+import { rangesFilterSql, rangesJson, visibleSpan, type DayRange } from './tenure';
 import { baseFactorSql } from './units';
 
 /** What one ingest or load writes for a meter-day: values where the batch has them, '-' elsewhere. */
@@ -120,23 +121,39 @@ export function dayWriteStatements(db: D1Database, patches: DayPatch[]): D1Prepa
 export type StoredDay = { day: string; vals: (number | null)[]; quality: string; total: number; missing: number; estimated: number };
 export type StoredDayTotal = { day: string; slots: number; total: number; missing: number; estimated: number };
 
-/** One meter's day rows (with intervals) from..to, and how many rows D1 read. */
-export async function readDays(db: D1Database, meterId: string, from: string, to: string) {
+/*
+ * Every read of a meter's days takes `tenure`, the days the caller may see of it (tenure.ts):
+ * rows outside it never leave the database.
+ */
+
+/** One meter's day rows (with intervals) from..to within `tenure`, and how many rows D1 read. */
+export async function readDays(db: D1Database, meterId: string, from: string, to: string, tenure: readonly DayRange[]) {
+  const span = visibleSpan(tenure, from, to);
+  if (!span) return { days: [] as StoredDay[], rowsRead: 0 };
   const res = await db
-    .prepare('SELECT day, vals, quality, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day')
-    .bind(meterId, from, to)
+    .prepare(`SELECT day, vals, quality, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')} ORDER BY day`)
+    .bind(meterId, span.from, span.to, rangesJson(tenure))
     .all<{ day: string; vals: string; quality: string; total: number; missing: number; estimated: number }>();
   const days: StoredDay[] = res.results.map((r) => ({ ...r, vals: JSON.parse(r.vals) as (number | null)[] }));
   return { days, rowsRead: res.meta.rows_read ?? 0 };
 }
 
-/** One meter's day totals only (no interval arrays travel), from..to. */
-export async function readDayTotals(db: D1Database, meterId: string, from: string, to: string) {
+/** One meter's day totals only (no interval arrays travel), from..to within `tenure`. */
+export async function readDayTotals(db: D1Database, meterId: string, from: string, to: string, tenure: readonly DayRange[]) {
+  const span = visibleSpan(tenure, from, to);
+  if (!span) return { days: [] as StoredDayTotal[], rowsRead: 0 };
   const res = await db
-    .prepare('SELECT day, length(quality) AS slots, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day')
-    .bind(meterId, from, to)
+    .prepare(`SELECT day, length(quality) AS slots, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')} ORDER BY day`)
+    .bind(meterId, span.from, span.to, rangesJson(tenure))
     .all<StoredDayTotal>();
   return { days: res.results, rowsRead: res.meta.rows_read ?? 0 };
+}
+
+/** The first and last day with a row within `tenure` (null, null when none). */
+export function dayBoundsStatement(db: D1Database, meterId: string, tenure: readonly DayRange[]) {
+  return db
+    .prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_days WHERE meter_id = ?1 AND ${rangesFilterSql('day', '?2')}`)
+    .bind(meterId, rangesJson(tenure));
 }
 
 /** A comparison group's daily aggregates (homes and summed use in the base unit). */

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { visitDailyCounts, visitDailyTotals, type VisitDimension } from '../../db/schema';
 import type { Beacon } from './beacon';
+import { DIRECT, OTHER, type ReferrerCount } from './referrers';
 
 /**
  * Turns one beacon into counter increments for its day. The only per-visit state is the visit
@@ -11,7 +12,6 @@ import type { Beacon } from './beacon';
  */
 export type VisitCookie = { day: string; pages: number };
 
-export const DIRECT = '(direct)';
 export const MAX_PAGES_BUCKET = 10;
 /** A single page's time counts at most this much, so a tab left open all day does not dominate. */
 export const MAX_TIME_ON_PAGE_MS = 60 * 60 * 1000;
@@ -66,17 +66,17 @@ export function timeBucket(ms: number): string {
   return timeBuckets.find((b) => ms < b.below)!.key;
 }
 
-function bump(db: DrizzleD1Database, day: string, dimension: VisitDimension, key: string) {
+function bump(db: DrizzleD1Database, day: string, dimension: VisitDimension, key: string, by = 1) {
   return db
     .insert(visitDailyCounts)
-    .values({ day, dimension, key, count: 1 })
-    .onConflictDoUpdate({ target: [visitDailyCounts.day, visitDailyCounts.dimension, visitDailyCounts.key], set: { count: sql`${visitDailyCounts.count} + 1` } });
+    .values({ day, dimension, key, count: by })
+    .onConflictDoUpdate({ target: [visitDailyCounts.day, visitDailyCounts.dimension, visitDailyCounts.key], set: { count: sql`${visitDailyCounts.count} + ${by}` } });
 }
 
-function unbump(db: DrizzleD1Database, day: string, dimension: VisitDimension, key: string) {
+function unbump(db: DrizzleD1Database, day: string, dimension: VisitDimension, key: string, by = 1) {
   return db
     .update(visitDailyCounts)
-    .set({ count: sql`max(${visitDailyCounts.count} - 1, 0)` })
+    .set({ count: sql`max(${visitDailyCounts.count} - ${by}, 0)` })
     .where(and(eq(visitDailyCounts.day, day), eq(visitDailyCounts.dimension, dimension), eq(visitDailyCounts.key, key)));
 }
 
@@ -103,30 +103,44 @@ export type BeaconOutcome = {
   visitCookie: VisitCookie | null;
 };
 
-export function aggregateBeacon(db: DrizzleD1Database, beacon: Beacon, context: { day: string; visit: VisitCookie | null; ownHost: string }): BeaconOutcome {
-  const { day } = context;
+/** Whether a view continues a visit already counted today (by the visit cookie). */
+export function continuesVisit(visit: VisitCookie | null, day: string): visit is VisitCookie {
+  return visit !== null && visit.day === day;
+}
+
+/**
+ * `pageKey` is the key the viewed page counts under (its path, or one key for private pages:
+ * worker/visits/pages.ts); `referrer` how a new visit's referrer counts (worker/visits/referrers.ts).
+ */
+export function aggregateBeacon(
+  db: DrizzleD1Database,
+  beacon: Beacon,
+  context: { day: string; visit: VisitCookie | null; pageKey: string; referrer?: ReferrerCount },
+): BeaconOutcome {
+  const { day, pageKey } = context;
   if (beacon.t === 'leave') {
     const ms = Math.min(beacon.ms, MAX_TIME_ON_PAGE_MS);
     return { statements: [addTotals(db, day, { timedViews: 1, timeOnPageMs: ms }), bump(db, day, 'time_on_page', timeBucket(beacon.ms))], visitCookie: null };
   }
-  const continuing = context.visit && context.visit.day === day ? context.visit : null;
-  if (continuing) {
+  if (continuesVisit(context.visit, day)) {
+    const continuing = context.visit;
     const pages = continuing.pages + 1;
-    const statements: BeaconOutcome['statements'] = [addTotals(db, day, { pageViews: 1 }), bump(db, day, 'page', beacon.p)];
+    const statements: BeaconOutcome['statements'] = [addTotals(db, day, { pageViews: 1 }), bump(db, day, 'page', pageKey)];
     if (pagesBucket(continuing.pages) !== pagesBucket(pages)) {
       statements.push(unbump(db, day, 'pages_per_visit', pagesBucket(continuing.pages)), bump(db, day, 'pages_per_visit', pagesBucket(pages)));
     }
     return { statements, visitCookie: { day, pages: Math.min(pages, 9999) } };
   }
-  const referrer = beacon.r && beacon.r !== context.ownHost.toLowerCase() ? beacon.r : DIRECT;
-  return {
-    statements: [
-      addTotals(db, day, { visits: 1, pageViews: 1 }),
-      bump(db, day, 'page', beacon.p),
-      bump(db, day, 'entry_page', beacon.p),
-      bump(db, day, 'referrer_domain', referrer),
-      bump(db, day, 'pages_per_visit', pagesBucket(1)),
-    ],
-    visitCookie: { day, pages: 1 },
-  };
+  const referrer = context.referrer ?? { key: DIRECT, moveFromOther: 0, candidate: null };
+  const statements: BeaconOutcome['statements'] = [
+    addTotals(db, day, { visits: 1, pageViews: 1 }),
+    bump(db, day, 'page', pageKey),
+    bump(db, day, 'entry_page', pageKey),
+    bump(db, day, 'referrer_domain', referrer.key, 1 + referrer.moveFromOther),
+    bump(db, day, 'pages_per_visit', pagesBucket(1)),
+  ];
+  // Promotion: the domain's earlier visits today were counted under "(other)"; they move to its own key.
+  if (referrer.moveFromOther > 0) statements.push(unbump(db, day, 'referrer_domain', OTHER, referrer.moveFromOther));
+  if (referrer.candidate) statements.push(bump(db, day, 'referrer_candidate', referrer.candidate));
+  return { statements, visitCookie: { day, pages: 1 } };
 }

@@ -2,16 +2,21 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
+import { takeClientAllowance } from '../consent/throttle';
 import { setRegisteredCookie } from '../http/cookies';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { VISIT_COOKIE } from '../shared/cookie-registry';
 import { utility } from '../shared/utility';
-import { aggregateBeacon, formatVisitCookie, localDay, parseVisitCookie, secondsToLocalMidnight } from './aggregate';
+import { aggregateBeacon, continuesVisit, formatVisitCookie, localDay, parseVisitCookie, secondsToLocalMidnight } from './aggregate';
 import { beaconSchema } from './beacon';
+import { classifyPage, publicPagesOf } from './pages';
+import { countReferrer } from './referrers';
 
 /**
  * POST /api/visits: the page-view and page-leave beacon. Counted only with analytics consent on
- * file and no Global Privacy Control signal; otherwise refused with 403 and nothing written.
+ * file and no Global Privacy Control signal; otherwise refused with 403 and nothing written. Only
+ * pages the site has count (worker/visits/pages.ts), referrers are bucketed
+ * (worker/visits/referrers.ts), and each client network may send 120 beacons in ten minutes.
  */
 export const visits = new Hono<AppEnv>().post('/', async (c) => {
   c.header('Cache-Control', 'no-store');
@@ -29,14 +34,22 @@ export const visits = new Hono<AppEnv>().post('/', async (c) => {
   }
   const parsed = beaconSchema.safeParse(raw);
   if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
+  const beacon = parsed.data;
+
+  const page = classifyPage(beacon.p, await publicPagesOf(c.env.ASSETS, c.req.url));
+  if (page.kind === 'unknown') throw invalidRequest([{ field: 'p', message: 'Not a page of this site.' }]);
+  if (page.kind === 'staff') return c.body(null, 204);
+  if (!(await takeClientAllowance(c, 'visitClient'))) throw new ApiError(429, 'too_many_requests', 'Too many page views from your network; they are not counted for a while.');
 
   const now = new Date();
+  const day = localDay(now, utility.timeZone);
+  const visit = parseVisitCookie(getCookie(c, VISIT_COOKIE));
   const db = drizzle(c.env.DB);
-  const outcome = aggregateBeacon(db, parsed.data, {
-    day: localDay(now, utility.timeZone),
-    visit: parseVisitCookie(getCookie(c, VISIT_COOKIE)),
-    ownHost: new URL(c.req.url).hostname,
-  });
+  const referrer =
+    beacon.t === 'view' && !continuesVisit(visit, day)
+      ? await countReferrer(db, { secret: c.env.LINK_SIGNING_SECRET, day, domain: beacon.r, ownHost: new URL(c.req.url).hostname })
+      : undefined;
+  const outcome = aggregateBeacon(db, beacon, { day, visit, pageKey: page.key, ...(referrer ? { referrer } : {}) });
   const [first, ...rest] = outcome.statements;
   await db.batch([first!, ...rest]);
   if (outcome.visitCookie) {

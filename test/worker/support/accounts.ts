@@ -5,6 +5,7 @@ import { hashPassword } from '../../../worker/accounts/password';
 import type { AccountDeps } from '../../../worker/accounts/deps';
 import { clientHash } from '../../../worker/accounts/throttle';
 import { SESSION_COOKIE } from '../../../worker/auth/sessions';
+import { parseTotpKeyring, sealTotpSecret } from '../../../worker/auth/totp-secrets';
 import { db, givenAccount, uniqueId } from './sign-in';
 
 export const ORIGIN = 'https://portal.test';
@@ -60,14 +61,15 @@ export function sessionCookieFrom(res: Response) {
 
 export const uniqueEmail = (prefix = 'person') => `${uniqueId(prefix)}@customers.example`.toLowerCase();
 
-/** A login with a real password hash. */
+/** A login with a real password hash (and its TOTP secret stored encrypted, as the portal keeps it). */
 export async function givenLogin(options: { email?: string; password?: string; verified?: boolean; role?: LoginRole; holderOf?: string[]; totpSecret?: string | null } = {}) {
   const id = uniqueId('login');
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? 'correct horse battery staple';
+  const totpSecret = options.totpSecret ? await sealTotpSecret(await parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS), id, options.totpSecret) : null;
   await db()
     .insert(logins)
-    .values({ id, email, passwordHash: await hashPassword(password), emailVerifiedAt: options.verified === false ? null : new Date().toISOString(), role: options.role ?? 'customer', totpSecret: options.totpSecret ?? null });
+    .values({ id, email, passwordHash: await hashPassword(password), emailVerifiedAt: options.verified === false ? null : new Date().toISOString(), role: options.role ?? 'customer', totpSecret });
   for (const accountId of options.holderOf ?? []) {
     await db().insert(accountAccess).values({ loginId: id, accountId, relationship: 'holder', canViewUsage: true, canViewBilling: true, canManage: true });
   }
@@ -103,7 +105,8 @@ export async function linkTokenSentTo(address: string, kind: string) {
   const [mail] = await mailsTo(address, kind);
   if (!mail) throw new Error(`no ${kind} mail for that address`);
   const url = /https?:\/\/\S+/.exec(mail.bodyText)![0];
-  return new URL(url).searchParams.get('token')!;
+  // The token rides in the fragment, which never reaches the server.
+  return new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
 }
 
 /** Dependencies for calling the domain functions directly, with a chosen clock. */

@@ -53,12 +53,30 @@ export async function givenIngestClient(status: 'active' | 'revoked' = 'active')
 
 export const audience = () => ingestAudience(env.PORTAL_ORIGIN);
 
-/** Sends a batch signed by the client (JSON by default). */
-export async function sendBatch(client: TestClient, body: unknown, options: { contentType?: string; query?: string; token?: string; signBody?: string; lifetimeSeconds?: number; audience?: string } = {}) {
+/** Where the portal's ingest API is, as the utility's system addresses it (what `htu` names). */
+export const ingestUrl = (query = '', path = '/api/ingest/batches') => `${env.PORTAL_ORIGIN}${path}${query}`;
+
+/**
+ * Sends a batch signed by the client (JSON by default). `sign` makes the assertion for another
+ * method, query or path than the request carries (to test that the portal refuses it).
+ */
+export async function sendBatch(
+  client: TestClient,
+  body: unknown,
+  options: { contentType?: string; query?: string; token?: string; signBody?: string; lifetimeSeconds?: number; audience?: string; sign?: { method?: string; query?: string; path?: string } } = {},
+) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const token =
     options.token ??
-    (await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: options.audience ?? audience(), body: options.signBody ?? text, lifetimeSeconds: options.lifetimeSeconds }));
+    (await signClientAssertion({
+      privateJwk: client.privateJwk,
+      clientId: client.clientId,
+      audience: options.audience ?? audience(),
+      method: options.sign?.method ?? 'POST',
+      url: ingestUrl(options.sign?.query ?? options.query ?? '', options.sign?.path),
+      body: options.signBody ?? text,
+      lifetimeSeconds: options.lifetimeSeconds,
+    }));
   return portal(`/api/ingest/batches${options.query ?? ''}`, {
     method: 'POST',
     headers: { 'Content-Type': options.contentType ?? 'application/json', Authorization: `Bearer ${token}` },

@@ -1,0 +1,1 @@
+CREATE INDEX `alerts_first_day` ON `alerts` (`first_day`);

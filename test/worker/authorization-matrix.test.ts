@@ -1,0 +1,236 @@
+/**
+ * Who may call what: every route of the app × every kind of caller → the status each gets, asking
+ * for the same thing (account A's data, or a privacy request about account A; see
+ * support/matrix-requests.ts). The route list is `app.routes`, so a new route fails here until it
+ * has a row. Beyond the status, no caller but those allowed gets any of account A's identifiers
+ * back in the answer.
+ *
+ * Callers: anonymous; another customer (holds account B); a delegate of account A holding no right;
+ * support, privacy officer and administrator (second factor passed); the holder of account A.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import worker, { app } from '../../worker/index';
+import { matrixRequests, secretsOfA, sendAs } from './support/matrix-requests';
+import { buildWorld, matrixCallers, ORIGIN, sessionCookie, type MatrixCaller, type World } from './support/portal-world';
+import { endpoints } from './support/routes';
+
+type Row = readonly [anonymous: number, otherCustomer: number, delegateWithoutRight: number, support: number, privacyOfficer: number, admin: number, holder: number];
+
+// prettier-ignore
+const expected: Record<string, Row> = {
+  //                                            anon other deleg supp priv admin holder
+  'GET /api/health':                           [200, 200, 200, 200, 200, 200, 200],
+  'GET /api/consent':                          [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/consent':                         [201, 201, 201, 201, 201, 201, 201],
+  'DELETE /api/consent':                       [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/consent/withdraw':                [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/visits':                          [204, 204, 204, 204, 204, 204, 204],
+  'GET /api/requests/form':                    [200, 200, 200, 200, 200, 200, 200],
+  // Anyone may file about any account; only a session of the account's holder verifies it at once.
+  'POST /api/requests':                        [201, 201, 201, 201, 201, 201, 201],
+  'POST /api/requests/verify':                 [400, 400, 400, 400, 400, 400, 400],
+  // The status code from the receipt is the proof; the status shows no personal data.
+  'POST /api/requests/status':                 [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/requests/package':                [404, 404, 404, 404, 404, 404, 404],
+  // Privacy requests are worked by the privacy officer and administrators only.
+  'GET /api/staff/requests':                   [401, 403, 403, 403, 200, 200, 403],
+  'GET /api/staff/requests/:id':               [401, 403, 403, 403, 200, 200, 403],
+  'POST /api/staff/requests/:id/start':        [401, 403, 403, 403, 200, 200, 403],
+  'POST /api/staff/requests/:id/extend':       [401, 403, 403, 403, 200, 200, 403],
+  'POST /api/staff/requests/:id/refuse':       [401, 403, 403, 403, 200, 200, 403],
+  'POST /api/staff/requests/:id/fulfil':       [401, 403, 403, 403, 200, 200, 403],
+  'POST /api/staff/requests/:id/correction':   [401, 403, 403, 403, 200, 200, 403],
+  // Customer look-up: every staff role (each look-up is audited).
+  'GET /api/staff/customers':                  [401, 403, 403, 200, 200, 200, 403],
+  // Public account flows: the same answer whoever asks (a wrong proof, token or password).
+  'POST /api/accounts/register':               [422, 422, 422, 422, 422, 422, 422],
+  'POST /api/accounts/verify-email':           [400, 400, 400, 400, 400, 400, 400],
+  'POST /api/accounts/login':                  [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/login/second-factor':    [401, 401, 401, 401, 401, 401, 401],
+  'POST /api/accounts/password/forgot':        [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/password/reset':         [400, 400, 400, 400, 400, 400, 400],
+  'POST /api/accounts/email/confirm':          [400, 400, 400, 400, 400, 400, 400],
+  // One's own login: any signed-in caller, about themselves only.
+  'POST /api/accounts/logout':                 [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/logout-everywhere':      [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/accounts/me':                      [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/accounts/sessions':                [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/sessions/end':           [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/password':               [401, 422, 422, 422, 422, 422, 422],
+  'POST /api/accounts/email':                  [401, 422, 422, 422, 422, 422, 422],
+  // Account A's data: its holder only (404 to everyone else, so an account's existence does not show).
+  'GET /api/accounts/profile':                 [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/accounts/profile':                [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/usage/meters':                     [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/usage/meters/:meterId/series':     [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/usage/meters/:meterId/export.csv': [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/usage/meters/:meterId/export.xml': [401, 404, 404, 404, 404, 404, 200],
+  // Alerts are usage data: the holder (and a delegate with the usage right) sees and answers them;
+  // thresholds need the manage right. The list is everyone's own.
+  'GET /api/alerts':                            [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/alerts/settings':                   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/alerts/settings':                  [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/alerts/:alertId':                   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/alerts/:alertId/answer':           [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/alerts/:alertId/actions':          [401, 404, 404, 404, 404, 404, 200],
+  // De-identified counts for every staff role; help requests and one customer's alerts (logged) for support and administrators.
+  'GET /api/staff/alerts/counts':               [401, 403, 403, 200, 200, 200, 403],
+  'GET /api/staff/alerts/help':                 [401, 403, 403, 200, 403, 200, 403],
+  'GET /api/staff/alerts/help/:id':             [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/alerts/help/:id/close':      [401, 403, 403, 200, 403, 200, 403],
+  'GET /api/staff/alerts/customer':             [401, 403, 403, 200, 403, 200, 403],
+  // Machine to machine: a signed client assertion, never a session.
+  'POST /api/ingest/batches':                  [401, 401, 401, 401, 401, 401, 401],
+  // Who is told what about account A: whoever may manage it (its holder here), 404 to everyone else.
+  'GET /api/preferences':                      [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences':                     [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences/recipients':          [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences/recipients/remove':   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/preferences/recipients/resend':   [401, 404, 404, 404, 404, 404, 200],
+  // No sign-in: the account proof, or the code from a message, is the proof (a wrong one here).
+  'POST /api/subscriptions/sign-up':           [422, 422, 422, 422, 422, 422, 422],
+  'POST /api/subscriptions/confirm':           [400, 400, 400, 400, 400, 400, 400],
+  'POST /api/subscriptions/unsubscribe':       [400, 400, 400, 400, 400, 400, 400],
+  // The SMS provider's webhook: only its signed form posts are read.
+  'POST /api/sms/inbound':                     [415, 415, 415, 415, 415, 415, 415],
+  'GET /.well-known/security.txt':             [200, 200, 200, 200, 200, 200, 200],
+  'GET /.well-known/gpc.json':                 [200, 200, 200, 200, 200, 200, 200],
+  'GET /.well-known/jwks.json':                [200, 200, 200, 200, 200, 200, 200],
+  'ALL /api/*':                                [404, 404, 404, 404, 404, 404, 404],
+  'ALL /.well-known/*':                        [404, 404, 404, 404, 404, 404, 404],
+  // Pages. Signed-in pages send anonymous callers to sign in (303); account A's profile page sends
+  // everyone but its holder back to their dashboard (303 /account/?error=not_found).
+  'GET /login/':                               [200, 200, 200, 200, 200, 200, 200],
+  'GET /login/second-factor/':                 [200, 200, 200, 200, 200, 200, 200],
+  'GET /register/':                            [200, 200, 200, 200, 200, 200, 200],
+  'GET /password/forgot/':                     [200, 200, 200, 200, 200, 200, 200],
+  'GET /register/verify/':                     [200, 200, 200, 200, 200, 200, 200],
+  'GET /password/reset/':                      [200, 200, 200, 200, 200, 200, 200],
+  'GET /account/email/confirm/':               [200, 200, 200, 200, 200, 200, 200],
+  'GET /account/':                             [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/profile/':                     [303, 303, 303, 303, 303, 303, 200],
+  'GET /account/security/':                    [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/preferences/':                 [303, 303, 303, 303, 303, 303, 200],
+  'GET /alerts/sign-up/':                      [200, 200, 200, 200, 200, 200, 200],
+  'GET /alerts/confirm/':                      [200, 200, 200, 200, 200, 200, 200],
+  'GET /unsubscribe/':                         [200, 200, 200, 200, 200, 200, 200],
+  // The List-Unsubscribe URL (RFC 8058): its token is the proof; a forged one is refused to everyone.
+  'GET /unsubscribe/:token':                   [400, 400, 400, 400, 400, 400, 400],
+  'POST /unsubscribe/:token':                  [400, 400, 400, 400, 400, 400, 400],
+  'GET /account/alerts/':                      [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/alerts/alert/':                [303, 303, 303, 303, 303, 303, 200],
+  'GET /account/alerts/settings/':             [303, 303, 303, 303, 303, 303, 200],
+  // Development only (ENVIRONMENT=development, as the tests run); production answers 404, below.
+  'GET /dev/outbox/':                          [200, 200, 200, 200, 200, 200, 200],
+  'POST /dev/sms/reply':                       [200, 200, 200, 200, 200, 200, 200],
+  'GET /privacy/request/':                     [200, 200, 200, 200, 200, 200, 200],
+  'GET /privacy/request/status/':              [200, 200, 200, 200, 200, 200, 200],
+  'POST /privacy/request/status/':             [200, 200, 200, 200, 200, 200, 200],
+  'GET /privacy/request/verify/':              [200, 200, 200, 200, 200, 200, 200],
+  'GET /privacy/request/package/':             [200, 200, 200, 200, 200, 200, 200],
+  'GET /staff/':                               [401, 403, 403, 403, 200, 200, 403],
+  'GET /staff/request/':                       [401, 403, 403, 403, 200, 200, 403],
+  'GET /staff/customers/':                     [401, 403, 403, 200, 200, 200, 403],
+  'GET /staff/alerts/':                        [401, 403, 403, 200, 200, 200, 403],
+  'GET /staff/alerts/help/':                   [401, 403, 403, 200, 403, 200, 403],
+  'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
+};
+
+/** Routes that answer with account A's own data: anonymous callers, other customers and a delegate without the right must be refused. */
+const customerDataRoutes = [
+  'GET /api/accounts/profile',
+  'POST /api/accounts/profile',
+  'GET /api/usage/meters/:meterId/series',
+  'GET /api/usage/meters/:meterId/export.csv',
+  'GET /api/usage/meters/:meterId/export.xml',
+  'GET /account/profile/',
+  'GET /api/alerts/settings',
+  'POST /api/alerts/settings',
+  'GET /api/alerts/:alertId',
+  'POST /api/alerts/:alertId/answer',
+  'POST /api/alerts/:alertId/actions',
+  'GET /account/alerts/alert/',
+  'GET /account/alerts/settings/',
+  'GET /api/preferences',
+  'POST /api/preferences',
+  'POST /api/preferences/recipients',
+  'POST /api/preferences/recipients/remove',
+  'POST /api/preferences/recipients/resend',
+  'GET /account/preferences/',
+];
+
+/** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */
+const alsoSeesA: Record<string, MatrixCaller[]> = {
+  'GET /api/staff/requests/:id': ['privacy_officer', 'admin'],
+  'GET /staff/request/': ['privacy_officer', 'admin'],
+  'GET /api/staff/customers': ['support', 'privacy_officer', 'admin'],
+  'GET /staff/customers/': ['support', 'privacy_officer', 'admin'],
+  // A help request and one customer's alerts name the customer (each view is audited).
+  'GET /api/staff/alerts/help/:id': ['support', 'admin'],
+  'GET /api/staff/alerts/customer': ['support', 'admin'],
+  'GET /staff/alerts/': ['support', 'admin'],
+  'GET /staff/alerts/help/': ['support', 'admin'],
+  // Lists every queued mail; development only (see the production test below).
+  'GET /dev/outbox/': [...matrixCallers],
+};
+
+const routes = endpoints(app);
+let world: World;
+
+beforeAll(async () => {
+  world = await buildWorld();
+}, 120_000);
+
+describe('authorisation matrix', () => {
+  it('has a row for every route the app serves, and none for a route it does not', () => {
+    const served = routes.map((r) => r.key);
+    expect(served.filter((k) => !(k in expected)), 'routes missing from the matrix').toEqual([]);
+    expect(served.filter((k) => !(k in matrixRequests)), 'routes with no request in support/matrix-requests.ts').toEqual([]);
+    expect(Object.keys(expected).filter((k) => !served.includes(k)), 'rows for routes the app no longer has').toEqual([]);
+  });
+
+  it('refuses anonymous callers, other customers and delegates without the right on every customer-data route', () => {
+    for (const key of customerDataRoutes) {
+      const row = expected[key]!;
+      for (const caller of ['anonymous', 'other_customer', 'delegate_without_right'] as const) {
+        const status = row[matrixCallers.indexOf(caller)]!;
+        expect(status >= 400 || status === 303, `${key} as ${caller}`).toBe(true);
+      }
+    }
+  });
+
+  for (const route of routes) {
+    it(`${route.key}`, async () => {
+      const build = matrixRequests[route.key];
+      if (!build || !expected[route.key]) throw new Error(`${route.key} has no row in the authorisation matrix`);
+      const actual: number[] = [];
+      const leaks: string[] = [];
+      for (const caller of matrixCallers) {
+        const res = await sendAs(world, caller, await build(world));
+        const text = await res.text();
+        actual.push(res.status);
+        const allowed = caller === 'holder' || (alsoSeesA[route.key] ?? []).includes(caller);
+        const shown = secretsOfA(world).filter((secret) => text.includes(secret));
+        if (!allowed && shown.length) leaks.push(`${caller} got ${shown.join(', ')}`);
+        if (res.status >= 300 && res.status < 400) expect(new URL(res.headers.get('Location') ?? '', ORIGIN).origin, `${route.key} as ${caller}`).toBe(ORIGIN);
+      }
+      expect(actual, `${route.key}: ${matrixCallers.join(', ')}`).toEqual([...expected[route.key]!]);
+      expect(leaks, `${route.key} gave account A's identifiers to callers not allowed them`).toEqual([]);
+    }, 60_000);
+  }
+
+  it('serves the development outbox only in development', async () => {
+    const production = { ...env, ENVIRONMENT: 'production' };
+    for (const caller of matrixCallers) {
+      const cookie = caller === 'anonymous' ? null : await sessionCookie(world.logins[caller].id, ['support', 'privacy_officer', 'admin'].includes(caller) ? 'passed' : 'none');
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`${ORIGIN}/dev/outbox/`, { headers: cookie ? { Cookie: cookie } : {} }), production, ctx);
+      await waitOnExecutionContext(ctx);
+      const text = await res.text();
+      expect(res.status, caller).toBe(404);
+      expect(text).not.toContain('Development outbox');
+    }
+  });
+});

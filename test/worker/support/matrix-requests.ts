@@ -1,0 +1,168 @@
+/**
+ * The one well-formed request the authorisation matrix sends to each route: aimed at account A
+ * (the holder's account) or at a privacy request about it, so that every caller asks for the same
+ * thing and only who asks changes. Staff actions get a fresh request in the state the action needs.
+ */
+import { env, exports } from 'cloudflare:workers';
+import { cookieFor, fileAboutA, freshIp, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
+
+export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
+
+type Builder = (world: World) => MatrixRequest | Promise<MatrixRequest>;
+
+/** Moves a fresh request about A along as an administrator would, so the action under test is the next one. */
+async function requestIn(world: World, state: 'verified' | 'in_progress', kind: 'verified' | 'correction' = 'verified') {
+  const id = await fileAboutA(world, kind);
+  if (state === 'in_progress') {
+    const res = await exports.default.fetch(
+      new Request(`${ORIGIN}/api/staff/requests/${id}/start`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: ORIGIN, Cookie: await sessionCookie(world.logins.admin.id, 'passed') },
+        body: '{}',
+      }),
+    );
+    if (res.status !== 200) throw new Error(`matrix: starting ${id} answered ${res.status}`);
+  }
+  return id;
+}
+
+let registrations = 0;
+let invitations = 0;
+
+/** A recipient of account A for the matrix to remove or re-invite: each caller gets its own. */
+async function recipientOfA(world: World, status: 'pending' | 'confirmed') {
+  const id = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO alert_recipients (id, account_id, channel, address, name, origin, status) VALUES (?1, ?2, 'email', ?3, 'Matrix', 'added', ?4)").bind(id, world.a.id, `matrix-${id}@family.example`, status).run();
+  return id;
+}
+
+const statusCode = (world: World) => `${world.requests.verified}.${world.statusTokens[world.requests.verified]}`;
+
+export const matrixRequests: Record<string, Builder> = {
+  'GET /api/health': () => ({ method: 'GET', path: '/api/health' }),
+  'GET /api/consent': () => ({ method: 'GET', path: '/api/consent' }),
+  'POST /api/consent': () => ({ method: 'POST', path: '/api/consent', json: { method: 'banner', preferences: false, analytics: false } }),
+  'DELETE /api/consent': () => ({ method: 'DELETE', path: '/api/consent' }),
+  'POST /api/consent/withdraw': () => ({ method: 'POST', path: '/api/consent/withdraw', json: {} }),
+  'POST /api/visits': () => ({ method: 'POST', path: '/api/visits', text: JSON.stringify({ t: 'view', p: '/' }), consent: true }),
+  'GET /api/requests/form': () => ({ method: 'GET', path: '/api/requests/form' }),
+  'POST /api/requests': async (w) => ({
+    method: 'POST',
+    path: '/api/requests',
+    json: { formToken: (await (await exports.default.fetch(new Request(`${ORIGIN}/api/requests/form`))).json<{ formToken: string }>()).formToken, type: 'know', submittedBy: 'self', fullName: w.a.holderName, declarationName: w.a.holderName, email: 'contact@contact.example', accountNumber: w.a.number, declarationTrue: true },
+  }),
+  'POST /api/requests/verify': (w) => ({ method: 'POST', path: '/api/requests/verify', json: { code: `${w.requests.verifying}.bm9uY2U.9999999999.c2ln` } }),
+  'POST /api/requests/status': (w) => ({ method: 'POST', path: '/api/requests/status', json: { code: statusCode(w) } }),
+  'POST /api/requests/package': (w) => ({ method: 'POST', path: '/api/requests/package', json: { code: `${w.requests.verified}.9999999999.c2ln` } }),
+  'GET /api/staff/requests': () => ({ method: 'GET', path: '/api/staff/requests' }),
+  'GET /api/staff/requests/:id': (w) => ({ method: 'GET', path: `/api/staff/requests/${w.requests.verified}` }),
+  'POST /api/staff/requests/:id/start': async (w) => ({ method: 'POST', path: `/api/staff/requests/${await requestIn(w, 'verified')}/start`, json: { note: 'Matrix' } }),
+  'POST /api/staff/requests/:id/extend': async (w) => ({ method: 'POST', path: `/api/staff/requests/${await requestIn(w, 'verified')}/extend`, json: { days: 10, reason: 'We need the billing archive.' } }),
+  'POST /api/staff/requests/:id/refuse': async (w) => ({ method: 'POST', path: `/api/staff/requests/${await requestIn(w, 'verified')}/refuse`, json: { reason: 'We could not match the account.' } }),
+  'POST /api/staff/requests/:id/fulfil': async (w) => ({ method: 'POST', path: `/api/staff/requests/${await requestIn(w, 'in_progress')}/fulfil`, json: {} }),
+  'POST /api/staff/requests/:id/correction': async (w) => ({ method: 'POST', path: `/api/staff/requests/${await requestIn(w, 'in_progress', 'correction')}/correction`, json: { decision: 'refuse', reason: 'The city on file is right.' } }),
+  'GET /api/staff/customers': (w) => ({ method: 'GET', path: `/api/staff/customers?accountNumber=${w.a.number}` }),
+  // An account number of its own each time: failed proofs are counted per number, and seven in a row would lock it.
+  'POST /api/accounts/register': () => ({ method: 'POST', path: '/api/accounts/register', json: { accountNumber: String(7_000_000_000 + ++registrations), serviceZip: '95990', lastBillAmount: '1.00', email: 'new@register.example', password: 'a long and quiet river' } }),
+  'POST /api/accounts/verify-email': () => ({ method: 'POST', path: '/api/accounts/verify-email', json: { token: 'not.a.token' } }),
+  'POST /api/accounts/login': (w) => ({ method: 'POST', path: '/api/accounts/login', json: { email: w.logins.holder.email, password: 'not the password' } }),
+  'POST /api/accounts/login/second-factor': () => ({ method: 'POST', path: '/api/accounts/login/second-factor', json: { code: '123456' } }),
+  'POST /api/accounts/logout': () => ({ method: 'POST', path: '/api/accounts/logout', json: {} }),
+  'POST /api/accounts/logout-everywhere': () => ({ method: 'POST', path: '/api/accounts/logout-everywhere', json: {} }),
+  'GET /api/accounts/me': () => ({ method: 'GET', path: '/api/accounts/me' }),
+  'GET /api/accounts/sessions': () => ({ method: 'GET', path: '/api/accounts/sessions' }),
+  'POST /api/accounts/sessions/end': () => ({ method: 'POST', path: '/api/accounts/sessions/end', json: { scope: 'others' } }),
+  'POST /api/accounts/password': () => ({ method: 'POST', path: '/api/accounts/password', json: { currentPassword: 'not the password', newPassword: 'a long and quiet river' } }),
+  'POST /api/accounts/password/forgot': (w) => ({ method: 'POST', path: '/api/accounts/password/forgot', json: { email: w.logins.holder.email } }),
+  'POST /api/accounts/password/reset': () => ({ method: 'POST', path: '/api/accounts/password/reset', json: { token: 'not.a.token', password: 'a long and quiet river' } }),
+  'POST /api/accounts/email': () => ({ method: 'POST', path: '/api/accounts/email', json: { newEmail: 'moved@new.example', currentPassword: 'not the password' } }),
+  'POST /api/accounts/email/confirm': () => ({ method: 'POST', path: '/api/accounts/email/confirm', json: { token: 'not.a.token' } }),
+  'GET /api/accounts/profile': (w) => ({ method: 'GET', path: `/api/accounts/profile?account=${w.a.id}` }),
+  'POST /api/accounts/profile': (w) => ({ method: 'POST', path: '/api/accounts/profile', json: { account: w.a.id, displayName: 'Changed by the matrix' } }),
+  'GET /api/usage/meters': () => ({ method: 'GET', path: '/api/usage/meters' }),
+  'GET /api/usage/meters/:meterId/series': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/series?from=2026-10-01&to=2026-10-03` }),
+  'GET /api/usage/meters/:meterId/export.csv': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/export.csv?from=2026-10-01&to=2026-10-03` }),
+  'GET /api/usage/meters/:meterId/export.xml': (w) => ({ method: 'GET', path: `/api/usage/meters/${w.a.meterId}/export.xml?from=2026-10-01&to=2026-10-03` }),
+  'GET /api/alerts': () => ({ method: 'GET', path: '/api/alerts' }),
+  'GET /api/alerts/settings': (w) => ({ method: 'GET', path: `/api/alerts/settings?account=${w.a.id}` }),
+  'POST /api/alerts/settings': (w) => ({ method: 'POST', path: '/api/alerts/settings', json: { account: w.a.id, kind: 'water', dayThreshold: 400 } }),
+  'GET /api/alerts/:alertId': (w) => ({ method: 'GET', path: `/api/alerts/${w.a.alertId}` }),
+  'POST /api/alerts/:alertId/answer': (w) => ({ method: 'POST', path: `/api/alerts/${w.a.alertId}/answer`, json: { answer: 'fixed' } }),
+  'POST /api/alerts/:alertId/actions': (w) => ({ method: 'POST', path: `/api/alerts/${w.a.alertId}/actions`, json: { action: 'toilet_repair' } }),
+  'GET /api/staff/alerts/counts': () => ({ method: 'GET', path: '/api/staff/alerts/counts' }),
+  'GET /api/staff/alerts/help': () => ({ method: 'GET', path: '/api/staff/alerts/help' }),
+  'GET /api/staff/alerts/help/:id': (w) => ({ method: 'GET', path: `/api/staff/alerts/help/${w.a.helpItemId}` }),
+  // A fresh open help request each time, so that every caller allowed to close one finds it open.
+  'POST /api/staff/alerts/help/:id/close': async (w) => ({ method: 'POST', path: `/api/staff/alerts/help/${(await givenHelpRequest(w.a.id, w.a.meterId)).helpItemId}/close`, json: { note: 'Called back' } }),
+  'GET /api/staff/alerts/customer': (w) => ({ method: 'GET', path: `/api/staff/alerts/customer?accountNumber=${w.a.number}` }),
+  'GET /api/preferences': (w) => ({ method: 'GET', path: `/api/preferences?account=${w.a.id}` }),
+  'POST /api/preferences': (w) => ({ method: 'POST', path: '/api/preferences', json: { account: w.a.id, recipients: ['me'], 'me.continuous_flow': true, 'me.newsletter': true } }),
+  'POST /api/preferences/recipients': (w) => ({ method: 'POST', path: '/api/preferences/recipients', json: { account: w.a.id, channel: 'email', address: `invited-${++invitations}@family.example`, name: 'Matrix' } }),
+  'POST /api/preferences/recipients/remove': async (w) => ({ method: 'POST', path: '/api/preferences/recipients/remove', json: { account: w.a.id, recipient: await recipientOfA(w, 'confirmed') } }),
+  'POST /api/preferences/recipients/resend': async (w) => ({ method: 'POST', path: '/api/preferences/recipients/resend', json: { account: w.a.id, recipient: await recipientOfA(w, 'pending') } }),
+  // A number of its own each time, as for registration: failed proofs are counted per number.
+  'POST /api/subscriptions/sign-up': () => ({ method: 'POST', path: '/api/subscriptions/sign-up', json: { accountNumber: String(7_100_000_000 + ++registrations), serviceZip: '95990', lastBillAmount: '1.00', channel: 'email', address: 'new@signup.example' } }),
+  'POST /api/subscriptions/confirm': () => ({ method: 'POST', path: '/api/subscriptions/confirm', json: { code: '00000000-0000-4000-8000-000000000000.bm90IGEgcmVhbCBzZWNyZXQ' } }),
+  'POST /api/subscriptions/unsubscribe': () => ({ method: 'POST', path: '/api/subscriptions/unsubscribe', json: { code: '00000000-0000-4000-8000-000000000000.newsletter.zzzzzz.AAAA' } }),
+  'POST /api/sms/inbound': () => ({ method: 'POST', path: '/api/sms/inbound', json: { From: '+12095550123', Body: 'STOP' } }),
+  'POST /api/ingest/batches': () => ({ method: 'POST', path: '/api/ingest/batches', json: { batchId: 'matrix-1', accounts: [] } }),
+  'GET /.well-known/security.txt': () => ({ method: 'GET', path: '/.well-known/security.txt' }),
+  'GET /.well-known/gpc.json': () => ({ method: 'GET', path: '/.well-known/gpc.json' }),
+  'GET /.well-known/jwks.json': () => ({ method: 'GET', path: '/.well-known/jwks.json' }),
+  'ALL /api/*': () => ({ method: 'GET', path: '/api/no-such-route' }),
+  'ALL /.well-known/*': () => ({ method: 'GET', path: '/.well-known/no-such-file' }),
+  'GET /login/': () => ({ method: 'GET', path: '/login/' }),
+  'GET /login/second-factor/': () => ({ method: 'GET', path: '/login/second-factor/' }),
+  'GET /register/': () => ({ method: 'GET', path: '/register/' }),
+  'GET /password/forgot/': () => ({ method: 'GET', path: '/password/forgot/' }),
+  'GET /register/verify/': () => ({ method: 'GET', path: '/register/verify/' }),
+  'GET /password/reset/': () => ({ method: 'GET', path: '/password/reset/' }),
+  'GET /account/email/confirm/': () => ({ method: 'GET', path: '/account/email/confirm/' }),
+  'GET /account/': () => ({ method: 'GET', path: '/account/' }),
+  'GET /account/profile/': (w) => ({ method: 'GET', path: `/account/profile/?account=${w.a.id}` }),
+  'GET /account/security/': () => ({ method: 'GET', path: '/account/security/' }),
+  'GET /account/preferences/': (w) => ({ method: 'GET', path: `/account/preferences/?account=${w.a.id}` }),
+  'GET /alerts/sign-up/': () => ({ method: 'GET', path: '/alerts/sign-up/' }),
+  'GET /alerts/confirm/': () => ({ method: 'GET', path: '/alerts/confirm/' }),
+  'GET /unsubscribe/': () => ({ method: 'GET', path: '/unsubscribe/' }),
+  'GET /unsubscribe/:token': () => ({ method: 'GET', path: '/unsubscribe/00000000-0000-4000-8000-000000000000.newsletter.zzzzzz.AAAA' }),
+  'POST /unsubscribe/:token': () => ({ method: 'POST', path: '/unsubscribe/00000000-0000-4000-8000-000000000000.newsletter.zzzzzz.AAAA', json: {} }),
+  'GET /account/alerts/': () => ({ method: 'GET', path: '/account/alerts/' }),
+  'GET /account/alerts/alert/': (w) => ({ method: 'GET', path: `/account/alerts/alert/?id=${w.a.alertId}` }),
+  'GET /account/alerts/settings/': (w) => ({ method: 'GET', path: `/account/alerts/settings/?account=${w.a.id}` }),
+  'GET /dev/outbox/': () => ({ method: 'GET', path: '/dev/outbox/' }),
+  'POST /dev/sms/reply': () => ({ method: 'POST', path: '/dev/sms/reply', json: { from: '+12095550123', body: 'HELP' } }),
+  'GET /privacy/request/': () => ({ method: 'GET', path: '/privacy/request/' }),
+  'GET /privacy/request/status/': () => ({ method: 'GET', path: '/privacy/request/status/' }),
+  'POST /privacy/request/status/': (w) => ({ method: 'POST', path: '/privacy/request/status/', json: { code: statusCode(w) } }),
+  'GET /privacy/request/verify/': () => ({ method: 'GET', path: '/privacy/request/verify/' }),
+  'GET /privacy/request/package/': () => ({ method: 'GET', path: '/privacy/request/package/' }),
+  'GET /staff/': () => ({ method: 'GET', path: '/staff/' }),
+  'GET /staff/request/': (w) => ({ method: 'GET', path: `/staff/request/?id=${w.requests.verified}` }),
+  'GET /staff/customers/': (w) => ({ method: 'GET', path: `/staff/customers/?accountNumber=${w.a.number}` }),
+  'GET /staff/alerts/': (w) => ({ method: 'GET', path: `/staff/alerts/?accountNumber=${w.a.number}` }),
+  'GET /staff/alerts/help/': (w) => ({ method: 'GET', path: `/staff/alerts/help/?id=${w.a.helpItemId}` }),
+  'ALL /*': () => ({ method: 'GET', path: '/' }),
+};
+
+/** Sends a route's matrix request as `caller` (a fresh session, a fresh client address). */
+export async function sendAs(world: World, caller: MatrixCaller, request: MatrixRequest): Promise<Response> {
+  const { cookie } = await cookieFor(world, caller);
+  const cookies = [cookie, request.consent ? world.consentCookie : null].filter(Boolean).join('; ');
+  const headers: Record<string, string> = { Origin: ORIGIN, Accept: 'application/json', 'CF-Connecting-IP': freshIp() };
+  if (cookies) headers.Cookie = cookies;
+  let body: string | undefined;
+  if (request.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  } else if (request.text !== undefined) {
+    headers['Content-Type'] = 'text/plain;charset=UTF-8';
+    body = request.text;
+  }
+  return exports.default.fetch(new Request(`${ORIGIN}${request.path}`, { method: request.method, headers, body, redirect: 'manual' }));
+}
+
+/** What identifies account A and its holder: no one but those allowed may get any of it back. */
+export function secretsOfA(world: World): string[] {
+  return [world.a.id, world.a.meterId, world.a.number, world.logins.holder.email, world.a.holderName, `${world.a.number}@on-file.example`];
+}

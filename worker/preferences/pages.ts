@@ -1,0 +1,236 @@
+/**
+ * The pages of preferences and subscriptions, static Astro shells the worker fills with
+ * HTMLRewriter (as worker/accounts/pages.ts does for the account pages), so each works without
+ * JavaScript:
+ * - /account/preferences/: what goes where, quiet hours, people who get alerts (signed in);
+ * - /alerts/sign-up/, /alerts/confirm/, /unsubscribe/: public, messages from codes only;
+ * - /unsubscribe/<token>: the RFC 8058 `List-Unsubscribe` URL. A mail client POSTs
+ *   `List-Unsubscribe=One-Click` to it and the topic is off; a client that opens it in a browser
+ *   instead (RFC 2369) gets the page with one button that makes the same POST. GET never changes
+ *   anything, so a link scanner opening it does no harm.
+ */
+import { drizzle } from 'drizzle-orm/d1';
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv } from '../app-types';
+import { accountDeps } from '../accounts/http';
+import { escapeHtml } from '../accounts/pages';
+import { profileAccountId } from '../accounts/profile';
+import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
+import { ApiError } from '../http/errors';
+import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
+import { preferenceErrorMessages, preferenceFieldLabels, preferenceStatusMessages } from '../shared/preference-forms';
+import { alertTypes } from '../../db/schema/alerts';
+import { readPreferences, type PreferencesView, type RecipientView } from './preferences';
+import { ONE_CLICK_BODY } from './topic-mail';
+import { topicLabels, topicShortLabels } from './topics';
+import { unsubscribe } from './unsubscribe';
+import { verifyUnsubscribe, type UnsubscribeTopic } from './unsubscribe-token';
+
+type Message = { kind: 'status' | 'error'; text: string };
+
+/** A page's message from the redirect's codes; never text from the URL. */
+export function preferenceMessage(query: { status?: string | null; error?: string | null; field?: string | null }): Message | null {
+  if (query.error) {
+    const base = preferenceErrorMessages[query.error] ?? errorMessages[query.error] ?? errorMessages.invalid_request!;
+    const label = query.field ? (preferenceFieldLabels[query.field] ?? fieldLabels[query.field]) : undefined;
+    return { kind: 'error', text: label && query.error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+  }
+  const text = query.status ? (preferenceStatusMessages[query.status] ?? statusMessages[query.status]) : undefined;
+  return text ? { kind: 'status', text } : null;
+}
+
+function messageHandler(message: Message | null) {
+  return {
+    element(el: Element) {
+      if (!message) return;
+      el.removeAttribute('hidden');
+      el.setAttribute('class', `message message-${message.kind}`);
+      if (message.kind === 'error') el.setAttribute('role', 'alert');
+      el.setInnerContent(message.text);
+    },
+  };
+}
+
+async function shell(c: Context<AppEnv>, path: string) {
+  return c.env.ASSETS.fetch(new Request(new URL(path, c.req.url)));
+}
+
+function send(asset: Response, rewriter: HTMLRewriter, status = asset.status) {
+  const headers = new Headers(asset.headers);
+  headers.set('Cache-Control', 'no-store');
+  headers.delete('ETag');
+  headers.delete('Content-Length');
+  const res = rewriter.transform(new Response(asset.body, { status, headers }));
+  return new Response(res.body, res);
+}
+
+const queryMessage = (c: Context<AppEnv>) => preferenceMessage({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+
+const publicPage = (path: string) => async (c: Context<AppEnv>) => {
+  const asset = await shell(c, path);
+  if (!asset.ok) return new Response(asset.body, asset);
+  return send(asset, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
+};
+
+const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
+const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
+
+const checkbox = (name: string, label: string, checked: boolean, disabled = false) =>
+  `<label class="topic-box"><input type="checkbox" name="${escapeHtml(name)}" value="on"${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}><span class="visually-hidden">${escapeHtml(label)}</span></label>`;
+
+function recipientTitle(r: RecipientView) {
+  if (r.own) return r.channel === 'sms' ? `Your mobile ${r.address}` : `Your e-mail ${r.address}`;
+  return `${r.name ?? (r.origin === 'sign_up' ? 'Signed up without a login' : 'Someone you added')}, ${r.channel === 'sms' ? 'text to' : 'e-mail to'} ${r.address}`;
+}
+
+function recipientState(r: RecipientView) {
+  if (r.status === 'pending') return 'waiting for its owner to confirm; nothing is sent before';
+  if (r.smsStopped) return 'replied STOP: no texts until it replies START';
+  return 'confirmed';
+}
+
+/** The table of what goes where: alert types down, recipients across; one labelled checkbox per cell. */
+function matrix(p: PreferencesView) {
+  const columns = [{ key: 'me', title: `Your e-mail ${p.me.email}`, short: 'your e-mail', topics: p.me.topics }, ...p.recipients.map((r) => ({ key: r.id, title: recipientTitle(r), short: recipientTitle(r), topics: r.topics }))];
+  const head = `<tr><th scope="col">Alert</th>${columns.map((col) => `<th scope="col">${escapeHtml(col.title)}</th>`).join('')}</tr>`;
+  const rows = alertTypes
+    .map(
+      (t) =>
+        `<tr><th scope="row">${escapeHtml(topicLabels[t])}</th>${columns
+          .map((col) => {
+            const state = col.topics[t];
+            const note = state.refusedByRecipient ? '<br><small>Turned off by the recipient</small>' : '';
+            return `<td>${checkbox(`${col.key}.${t}`, `${topicLabels[t]}: ${col.short}`, state.enabled, state.refusedByRecipient)}${note}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('');
+  return `<table class="topic-matrix"><caption>Which alerts go where</caption><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+}
+
+function recipientList(p: PreferencesView) {
+  const others = p.recipients.filter((r) => !r.own);
+  if (!others.length) return '<p>No one else gets alerts for this account.</p>';
+  return `<ul class="recipients">${others
+    .map(
+      (r) => `<li><p><strong>${escapeHtml(recipientTitle(r))}</strong><br>${escapeHtml(recipientState(r))}.</p>
+<form method="post" action="/api/preferences/recipients/remove" data-enhance data-confirm="Stop sending alerts there?"><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">Remove</button></form>${
+        r.status === 'pending'
+          ? `<form method="post" action="/api/preferences/recipients/resend" data-enhance><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">Send the confirmation again</button></form>`
+          : ''
+      }</li>`,
+    )
+    .join('')}</ul>`;
+}
+
+function ownMobile(p: PreferencesView) {
+  const mine = p.recipients.find((r) => r.own && r.channel === 'sms');
+  if (!mine) return '';
+  return `<p>Texts go to <strong>${escapeHtml(mine.address)}</strong>: ${escapeHtml(recipientState(mine))}.</p>
+<form method="post" action="/api/preferences/recipients/remove" data-enhance><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(mine.id)}"><button type="submit" class="secondary">Stop texts to this number</button></form>`;
+}
+
+async function fillPreferences(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter): Promise<HTMLRewriter | Response> {
+  const deps = await accountDeps(c);
+  const accountId = await profileAccountId(deps, login.id, c.req.query('account'));
+  if (!accountId) return c.redirect('/account/?error=not_found', 303);
+  let p: PreferencesView;
+  try {
+    p = await readPreferences(deps, login.id, accountId);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return c.redirect('/account/?error=not_found', 303);
+    throw err;
+  }
+  const hasOwnMobile = p.recipients.some((r) => r.own && r.channel === 'sms');
+  const listed = ['me', ...p.recipients.map((r) => r.id)].join(',');
+  const quiet = p.quietHours;
+  const value = (v: string) => ({ element: (el: Element) => void el.setAttribute('value', v) });
+  const check = (on: boolean) => ({ element: (el: Element) => void (on ? el.setAttribute('checked', '') : el.removeAttribute('checked')) });
+  return rewriter
+    .on('[data-fill="account-number"]', text(p.accountNumber))
+    .on('[data-fill="street"]', text(p.street ?? ''))
+    .on('[data-fill="login-email"]', text(p.me.email))
+    .on('input[name="account"]', value(p.account))
+    .on('input[name="recipients"]', value(listed))
+    .on('[data-fill="matrix"]', html(matrix(p)))
+    .on('input[name="me.newsletter"]', check(p.me.topics.newsletter.enabled))
+    .on('input[name="me.programs"]', check(p.me.topics.programs.enabled))
+    .on('input[name="quietHours"]', check(quiet.enabled))
+    .on('input[name="quietStart"]', value(quiet.start ?? '21:00'))
+    .on('input[name="quietEnd"]', value(quiet.end ?? '08:00'))
+    .on('input[name="leakAlertsInQuietHours"]', check(quiet.leakAlertsInQuietHours))
+    .on('[data-fill="own-mobile"]', html(ownMobile(p)))
+    .on('[data-own-mobile-form]', { element: (el) => void (hasOwnMobile ? el.setAttribute('hidden', '') : el.removeAttribute('hidden')) })
+    .on('[data-fill="recipients"]', html(recipientList(p)));
+}
+
+const signedInPage = (path: string, fill: typeof fillPreferences) => async (c: Context<AppEnv>) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
+  if (!login) {
+    c.header('Cache-Control', 'no-store');
+    return c.redirect('/login/?error=unauthenticated', 303);
+  }
+  const asset = await shell(c, path);
+  if (!asset.ok) return new Response(asset.body, asset);
+  const filled = await fill(c, login, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
+  if (filled instanceof Response) return filled;
+  return send(asset, filled);
+};
+
+/** The one-click page: the form posts back to the same URL with the RFC 8058 body. */
+async function oneClickPage(c: Context<AppEnv>, message: Message | null, status: number, form: { token: string; what: string } | null) {
+  const asset = await shell(c, '/unsubscribe/');
+  if (!asset.ok) return new Response(asset.body, asset);
+  let rewriter = new HTMLRewriter().on('[data-message]', messageHandler(message));
+  rewriter = rewriter.on('[data-code-form]', {
+    element(el) {
+      if (!form) {
+        el.remove();
+        return;
+      }
+      // Replace the code form with the one-click form: same button, the token already in the URL.
+      el.replace(
+        `<form method="post" action="/unsubscribe/${escapeHtml(form.token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><p>Stop ${escapeHtml(form.what)} to this address?</p><button type="submit">Unsubscribe</button></form>`,
+        { html: true },
+      );
+    },
+  });
+  return send(asset, rewriter, status);
+}
+
+const tokenMessage = (reason: 'invalid' | 'expired'): Message =>
+  reason === 'expired'
+    ? { kind: 'error', text: 'This unsubscribe link has expired. Sign in to choose what you get, or call us.' }
+    : { kind: 'error', text: errorMessages.link_invalid! };
+
+const whatOf = (topic: UnsubscribeTopic) => (topic === 'all' ? 'every message about this account' : topicShortLabels[topic]);
+
+export const preferencePages = new Hono<AppEnv>()
+  .get('/account/preferences/', signedInPage('/account/preferences/', fillPreferences))
+  .get('/alerts/sign-up/', publicPage('/alerts/sign-up/'))
+  .get('/alerts/confirm/', publicPage('/alerts/confirm/'))
+  .get('/unsubscribe/', publicPage('/unsubscribe/'))
+  .get('/unsubscribe/:token', async (c) => {
+    const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, c.req.param('token'));
+    if (!check.ok) return oneClickPage(c, tokenMessage(check.reason), check.reason === 'expired' ? 410 : 400, null);
+    return oneClickPage(c, null, 200, { token: c.req.param('token'), what: whatOf(check.topic) });
+  })
+  .post('/unsubscribe/:token', async (c) => {
+    // RFC 8058: the one-click POST carries exactly this field; anything else is not an unsubscribe.
+    const type = c.req.header('content-type') ?? '';
+    const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type) ? await c.req.parseBody() : {};
+    if (`List-Unsubscribe=${form['List-Unsubscribe']}` !== ONE_CLICK_BODY) {
+      const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, c.req.param('token'));
+      if (!check.ok) return oneClickPage(c, tokenMessage(check.reason), check.reason === 'expired' ? 410 : 400, null);
+      return oneClickPage(c, { kind: 'error', text: 'Nothing was changed. To unsubscribe, press the button.' }, 400, { token: c.req.param('token'), what: whatOf(check.topic) });
+    }
+    try {
+      const result = await unsubscribe(await accountDeps(c), c.req.param('token'), 'one_click');
+      return oneClickPage(c, { kind: 'status', text: preferenceStatusMessages.unsubscribed! + (result.masked ? ` (${result.masked})` : '') }, 200, null);
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'link_invalid' || err.code === 'link_expired')) return oneClickPage(c, tokenMessage(err.code === 'link_expired' ? 'expired' : 'invalid'), err.status, null);
+      throw err;
+    }
+  });

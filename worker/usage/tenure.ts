@@ -1,0 +1,88 @@
+/**
+ * The days an account may see of a meter: the days its holder held the meter's service point
+ * (service_point_tenures, utility-local dates, both ends included, null = open). This module is
+ * the one place that bound is written. The usage series, the exports, the meter list, the
+ * comparisons beside them and the access package (db/personal-data.ts) all take it from here, and
+ * so must anything else that shows reads (alerts next), so that a new holder never sees the
+ * previous occupant's reads and a former holder sees nothing after moving out.
+ */
+
+/** A run of local days, both ends included; null = open (before the records began, or still held). */
+export type DayRange = { from: string | null; to: string | null };
+export type Tenure = DayRange & { accountId: string };
+
+/**
+ * SQL condition: usage day `day` of meter `meter` falls in a tenure of an account in `accounts`.
+ * `meter` and `day` are SQL expressions (column names); `accounts` is what follows IN, e.g. `(?1)`
+ * or `(SELECT value FROM json_each(?2))`. For set-based SQL (the access package); a query for one
+ * meter uses `rangesFilterSql` with the ranges from `meterTenures`, which reads fewer rows.
+ */
+export function inTenureSql(meter: string, day: string, accounts: string): string {
+  return `EXISTS (SELECT 1 FROM meters tenure_m JOIN service_point_tenures tenure_t ON tenure_t.service_point_id = tenure_m.service_point_id
+    WHERE tenure_m.id = ${meter} AND tenure_t.account_id IN ${accounts}
+      AND (tenure_t.start_day IS NULL OR ${day} >= tenure_t.start_day) AND (tenure_t.end_day IS NULL OR ${day} <= tenure_t.end_day))`;
+}
+
+/**
+ * SQL condition: `day` falls in one of the ranges bound (as `rangesJson(ranges)`) to parameter
+ * `param`. json_each is a table-valued function, so this costs no rows read.
+ */
+export const rangesFilterSql = (day: string, param: string) =>
+  `EXISTS (SELECT 1 FROM json_each(${param}) r WHERE ${day} >= coalesce(r.value ->> '$[0]', '') AND ${day} <= coalesce(r.value ->> '$[1]', '9999-12-31'))`;
+export const rangesJson = (ranges: readonly DayRange[]) => JSON.stringify(ranges.map((r) => [r.from, r.to]));
+
+/** The tenures in which any of `accountIds` held the service point of meter `meterId`, oldest first. */
+export async function meterTenures(db: D1Database, meterId: string, accountIds: readonly string[]): Promise<Tenure[]> {
+  if (accountIds.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT t.account_id AS accountId, t.start_day AS "from", t.end_day AS "to" FROM service_point_tenures t JOIN meters m ON m.service_point_id = t.service_point_id
+       WHERE m.id = ?1 AND t.account_id IN (SELECT value FROM json_each(?2)) ORDER BY coalesce(t.start_day, ''), t.id`,
+    )
+    .bind(meterId, JSON.stringify(accountIds))
+    .all<Tenure>();
+  return results;
+}
+
+/** Every meter any of `accountIds` held at some time, with the tenures of those accounts. */
+export async function tenuredMeters(db: D1Database, accountIds: readonly string[]): Promise<Map<string, Tenure[]>> {
+  const out = new Map<string, Tenure[]>();
+  if (accountIds.length === 0) return out;
+  const { results } = await db
+    .prepare(
+      `SELECT m.id AS meterId, t.account_id AS accountId, t.start_day AS "from", t.end_day AS "to" FROM service_point_tenures t JOIN meters m ON m.service_point_id = t.service_point_id
+       WHERE t.account_id IN (SELECT value FROM json_each(?1)) ORDER BY m.id, coalesce(t.start_day, ''), t.id`,
+    )
+    .bind(JSON.stringify(accountIds))
+    .all<Tenure & { meterId: string }>();
+  for (const { meterId, ...tenure } of results) out.set(meterId, [...(out.get(meterId) ?? []), tenure]);
+  return out;
+}
+
+export const withinTenure = (ranges: readonly DayRange[], day: string) => ranges.some((r) => (r.from === null || day >= r.from) && (r.to === null || day <= r.to));
+
+/** The first and last day of `from..to` that fall in the ranges, or null when none does. */
+export function visibleSpan(ranges: readonly DayRange[], from: string, to: string): { from: string; to: string } | null {
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const r of ranges) {
+    const a = r.from === null || r.from < from ? from : r.from;
+    const b = r.to === null || r.to > to ? to : r.to;
+    if (a > b) continue;
+    if (first === null || a < first) first = a;
+    if (last === null || b > last) last = b;
+  }
+  return first === null || last === null ? null : { from: first, to: last };
+}
+
+/** The account that held the meter's service point on a local day, or null (for alerts: whom to tell). */
+export async function holderOn(db: D1Database, meterId: string, day: string): Promise<string | null> {
+  const row = await db
+    .prepare(
+      `SELECT t.account_id AS accountId FROM service_point_tenures t JOIN meters m ON m.service_point_id = t.service_point_id
+       WHERE m.id = ?1 AND (t.start_day IS NULL OR t.start_day <= ?2) AND (t.end_day IS NULL OR t.end_day >= ?2) LIMIT 1`,
+    )
+    .bind(meterId, day)
+    .first<{ accountId: string }>();
+  return row?.accountId ?? null;
+}
