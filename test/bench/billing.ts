@@ -131,18 +131,18 @@ export async function bench(): Promise<Record<string, unknown>> {
   try {
     const origin = portal.origin;
     const client = JSON.parse(readFileSync(join(portal.persistTo, 'demo-ingest-client.json'), 'utf8')) as { clientId: string; privateJwk: Record<string, string> };
-    const signed = async (body: Uint8Array<ArrayBuffer> | string) =>
-      `Bearer ${await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: ingestAudience(origin), body })}`;
+    const signed = async (method: string, path: string, body: Uint8Array<ArrayBuffer> | string) =>
+      `Bearer ${await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: ingestAudience(origin), method, url: `${origin}${path}`, body })}`;
 
     // Ten years of bills for the demo customer: eight more years through the ingest API.
     const batch = JSON.stringify({ batchId: 'bench-ten-years', bills: olderBills() });
-    const ingested = await fetch(`${origin}/api/ingest/batches`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: await signed(batch) }, body: batch });
+    const ingested = await fetch(`${origin}/api/ingest/batches`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: await signed('POST', '/api/ingest/batches', batch) }, body: batch });
     if (ingested.status !== 201) throw new Error(`ingest answered ${ingested.status}: ${await ingested.text()}`);
 
     // A 300 KB document for the latest bill.
     const pdf = billPdf(['Alder Creek Water & Power', 'Bill for October 2026'], { padToBytes: 300 * 1024, seed: 7 });
     const billId = 'bill-0001-2026-10';
-    const uploaded = await fetch(`${origin}/api/ingest/bills/${billId}/document`, { method: 'PUT', headers: { 'content-type': 'application/pdf', authorization: await signed(pdf) }, body: pdf });
+    const uploaded = await fetch(`${origin}/api/ingest/bills/${billId}/document`, { method: 'PUT', headers: { 'content-type': 'application/pdf', authorization: await signed('PUT', `/api/ingest/bills/${billId}/document`, pdf) }, body: pdf });
     if (uploaded.status !== 200 && uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${await uploaded.text()}`);
 
     const login = await fetch(`${origin}/api/accounts/login`, {

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { billPdf } from '../../db/demo/bill-pdf';
 import { MAX_DOCUMENT_BYTES } from '../../worker/ingest/bill-documents';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
-import { count, givenBilledAccount, givenOtherUtilityAccount, uploadDocument } from './support/billing-fixtures';
+import { count, documentPath, givenBilledAccount, givenOtherUtilityAccount, uploadDocument } from './support/billing-fixtures';
 import { db, signedIn, uniqueId } from './support/sign-in';
-import { audience, get, givenIngestClient } from './support/usage-fixtures';
+import { audience, get, givenIngestClient, ingestUrl } from './support/usage-fixtures';
 import { sessions } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 
@@ -57,9 +57,12 @@ describe('bill documents from the utility', () => {
     const refusedBig = await uploadDocument(client, billId, tooBig);
     expect(refusedBig.status).toBe(413);
     expect((await refusedBig.json<Rejection>()).error.code).toBe('payload_too_large');
-    // A token signed for other bytes, and no token at all.
-    const otherBody = await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: pdf('other') });
-    expect((await uploadDocument(client, billId, pdf(), { token: otherBody })).status).toBe(401);
+    // A token signed for other bytes, for another bill's URL, for another method, and no token at all.
+    const sign = (options: { method?: string; path?: string; body?: Uint8Array<ArrayBuffer> }) =>
+      signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), method: options.method ?? 'PUT', url: ingestUrl('', options.path ?? documentPath(billId)), body: options.body ?? pdf() });
+    expect((await uploadDocument(client, billId, pdf(), { token: await sign({ body: pdf('other') }) })).status).toBe(401);
+    expect((await uploadDocument(client, billId, pdf(), { token: await sign({ path: documentPath(`${billId}-other`) }) })).status).toBe(401);
+    expect((await uploadDocument(client, billId, pdf(), { token: await sign({ method: 'POST' }) })).status).toBe(401);
     expect((await uploadDocument(client, billId, pdf(), { token: 'not-a-jwt' })).status).toBe(401);
     expect(await count('SELECT count(*) AS n FROM bill_documents WHERE bill_id = ?1', billId)).toBe(0);
     expect(await objectKeys(billId)).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * PUT /api/ingest/bills/:billId/document — the utility uploads a bill's document (a PDF), signed
- * like every ingest request: the ES256 client assertion binds this exact body (`body_sha256`), so
- * a captured upload can neither be replayed nor carry another file.
+ * like every ingest request: the ES256 client assertion binds this exact body (`body_sha256`) and
+ * this method and URL (`htm`, `htu`), so a captured upload can neither be replayed, nor carry
+ * another file, nor be sent for another bill.
  *
  * The bytes go to R2 (binding BILL_DOCUMENTS) under a key that includes their SHA-256, then the
  * row in D1 points at them. R2 and D1 share no transaction, so the order matters: the object is
@@ -14,7 +15,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
-import { authenticateClient, ingestAudience, sha256Base64url } from './auth';
+import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
 
 /** A bill with inserts and a usage chart is a few hundred KB; 5 MiB leaves room without inviting abuse. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -46,7 +47,7 @@ export const billDocuments = new Hono<AppEnv>().put(
   async (c) => {
     const body = new Uint8Array(await c.req.arrayBuffer());
     const db = c.env.DB;
-    const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN));
+    const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
 
     const param = params.safeParse(c.req.param());
     if (!param.success) throw invalidRequest(fieldsOf(param.error));

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { signClientAssertion } from '../../../worker/ingest/client-assertion';
 import { givenAccount, uniqueId } from './sign-in';
-import { audience, portal, sendBatch, type TestClient } from './usage-fixtures';
+import { audience, ingestUrl, portal, sendBatch, type TestClient } from './usage-fixtures';
 
 /** The lines of a typical monthly water bill; amounts in cents add up to `amountCents`. */
 export function waterBillLines() {
@@ -47,10 +47,12 @@ export async function givenOtherUtilityAccount() {
   return id;
 }
 
-/** Uploads a bill document as the utility's system does: PUT, signed client assertion bound to the bytes. */
+export const documentPath = (billId: string) => `/api/ingest/bills/${encodeURIComponent(billId)}/document`;
+
+/** Uploads a bill document as the utility's system does: PUT, signed client assertion bound to the method, URL and bytes. */
 export async function uploadDocument(client: TestClient, billId: string, bytes: Uint8Array<ArrayBuffer>, options: { contentType?: string; token?: string } = {}) {
-  const token = options.token ?? (await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), body: bytes }));
-  return portal(`/api/ingest/bills/${encodeURIComponent(billId)}/document`, {
+  const token = options.token ?? (await signClientAssertion({ privateJwk: client.privateJwk, clientId: client.clientId, audience: audience(), method: 'PUT', url: ingestUrl('', documentPath(billId)), body: bytes }));
+  return portal(documentPath(billId), {
     method: 'PUT',
     headers: { 'Content-Type': options.contentType ?? 'application/pdf', Authorization: `Bearer ${token}` },
     body: bytes,
