@@ -32,7 +32,7 @@ describe('billing ingest', () => {
     expect(await res.json()).toEqual({
       status: 'applied',
       batchId: batch.batchId,
-      summary: { accounts: 0, servicePoints: 0, meters: 0, reads: 0, days: 0, meterDays: 0, bills: 1, payments: 1, adjustments: 1, balances: 1 },
+      summary: { accounts: 0, servicePoints: 0, meters: 0, reads: 0, days: 0, meterDays: 0, moves: 0, contactEdits: { count: 0, listed: [] }, bills: 1, payments: 1, adjustments: 1, balances: 1 },
     });
     const stored = await billingSnapshot(accountId);
     expect(stored.bills).toEqual([
