@@ -140,6 +140,49 @@ describe('a bill\'s detail', () => {
     expect(view.use[0]).toMatchObject({ lastYear: null, lastYearNote: 'not_billed_then' });
   });
 
+  it('counts a bill\'s use only on the days the account held each service point (worker/usage/tenure.ts), and last year only where it held it then', async () => {
+    // The account moves within the utility's area on 16 September 2026, keeping its account (so it
+    // was billed last year): from sp1, which a newcomer takes, to sp2, whose holder moves out.
+    const client = await givenIngestClient();
+    const n = uniqueId('mv');
+    const [mover, before, after] = [`acct-m-${n}`, `acct-p-${n}`, `acct-n-${n}`];
+    const point = (id: string) => ({ id, street: `${id} Moving Lane`, city: 'Alder Creek', region: 'CA', postalCode: '95990', serviceArea: 'Tenure Flats' });
+    const meter = (id: string, sp: string) => ({ id, servicePointId: sp, serialNumber: `SN-${id}`, kind: 'water', unit: 'gal', intervalMinutes: 60, installedOn: '2024-01-01' });
+    const [sp1, sp2, m1, m2] = [`sp1-${n}`, `sp2-${n}`, `mtr-${n}-1`, `mtr-${n}-2`];
+    const setUp = await sendBatch(client, {
+      batchId: `${n}-1`,
+      accounts: [{ id: mover, accountNumber: `AN-M-${n}`, holderName: 'Moving Holder' }, { id: before, accountNumber: `AN-P-${n}`, holderName: 'Previous Occupant' }],
+      servicePoints: [{ ...point(sp1), accountId: mover }, { ...point(sp2), accountId: before }],
+      meters: [meter(m1, sp1), meter(m2, sp2)],
+    });
+    expect(setUp.status).toBe(201);
+    const move = await sendBatch(client, {
+      batchId: `${n}-2`,
+      accounts: [{ id: after, accountNumber: `AN-N-${n}`, holderName: 'Newcomer' }],
+      servicePoints: [{ ...point(sp1), accountId: after, accountSince: '2026-09-16' }, { ...point(sp2), accountId: mover, accountSince: '2026-09-16' }],
+    });
+    expect(move.status).toBe(201);
+    const given = (meterId: string, servicePointId: string) => ({ meterId, servicePointId, accountId: mover, serviceArea: 'Tenure Flats', kind: 'water' as const, unit: 'gal' as const, intervalMinutes: 60, occupants: null });
+    await givenReads(given(m1, sp1), [...eachDay('2025-09-01', '2025-09-30'), ...eachDay('2026-09-01', '2026-09-30')], (day) => (day < '2026-01-01' ? 12 : 10));
+    await givenReads(given(m2, sp2), [...eachDay('2025-09-01', '2025-09-30'), ...eachDay('2026-09-01', '2026-09-30')], (day) => (day < '2026-01-01' ? 30 : 20));
+    const bill = septemberBill(mover);
+    const lastYear = { ...septemberBill(mover), periodStart: '2025-09-01', periodEnd: '2025-09-30', issuedOn: '2025-10-03', dueOn: '2025-10-24' };
+    expect((await sendBatch(client, { batchId: `${n}-3`, bills: [lastYear, bill] })).status).toBe(201);
+
+    const holder = await signedIn({ holderOf: [mover] });
+    const view = await (await get(`/api/billing/bills/${bill.id}`, holder.cookie)).json<{ use: unknown[] }>();
+    const ccf = (gallons: number) => Math.round((gallons / GALLONS_PER_CCF) * 1e5) / 1e5;
+    expect(view.use).toEqual([
+      // The old home up to the move, beside the same 15 days a year before (held then too).
+      expect.objectContaining({ meterId: m1, period: { start: '2026-09-01', end: '2026-09-15' }, thisPeriod: { value: ccf(15 * 24 * 10), quality: 'actual', missingIntervals: 0 }, lastYear: { value: ccf(15 * 24 * 12), quality: 'actual', missingIntervals: 0 }, lastYearNote: null }),
+      // The new home from the move: a year before, its reads were the previous occupant's.
+      expect.objectContaining({ meterId: m2, period: { start: '2026-09-16', end: '2026-09-30' }, thisPeriod: { value: ccf(15 * 24 * 20), quality: 'actual', missingIntervals: 0 }, lastYear: null, lastYearNote: 'not_held_then' }),
+    ]);
+    const page = await (await get(`/account/bills/detail/?bill=${encodeURIComponent(bill.id)}`, holder.cookie)).text();
+    expect(page).toContain('the days this account held the service');
+    expect(page).toContain('Not shown: this account did not hold this service then');
+  });
+
   it('shows a delegate with the billing right but not the usage right the bill without meter reads', async () => {
     const { meter, bill } = await billedMeterAccount({ billedLastYear: true });
     const delegate = await signedIn({ delegateOf: [{ accountId: meter.accountId, billing: true, usage: false }] });

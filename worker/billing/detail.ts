@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors';
 import { billForCaller } from './access';
 import { readBill, type BillDetail } from './bills';
 import { explainRate, type Explanation } from './rate-explained';
-import { accountMetersStatement, periodUse, unitsOfBill, type AccountMeter, type MeterUse } from './use';
+import { accountMetersFrom, accountMetersStatement, periodUse, unitsOfBill, type MeterUse } from './use';
 
 export type BillView = {
   accountNumber: string;
@@ -29,7 +29,7 @@ export async function billView(db: D1Database, loginId: string, billId: string):
   ]);
   if (!bill) throw new ApiError(404, 'not_found', 'No such bill.');
   const use = canViewUsage
-    ? await periodUse(db, metersRes!.results as AccountMeter[], { start: bill.periodStart, end: bill.periodEnd }, {
+    ? await periodUse(db, accountMetersFrom(metersRes!.results), { start: bill.periodStart, end: bill.periodEnd }, {
         firstBilledDay: (firstRes!.results[0] as { periodStart: string } | undefined)?.periodStart ?? null,
         showIn: unitsOfBill(bill.lines),
       })

@@ -9,7 +9,7 @@ import { billingOptionsFor, type BillingOptions } from '../payments/options';
 import { localDay } from '../usage/time';
 import { balanceFromResults, balanceStatements, dueStatus, type Balance, type DueStatus } from './balance';
 import { latestBillStatements, readLatestBill, type BillSummary } from './bills';
-import { accountMetersStatement, periodUse, type AccountMeter, type MeterUse } from './use';
+import { accountMetersFrom, accountMetersStatement, periodUse, type MeterUse } from './use';
 
 export type AccountBilling = {
   accountId: string;
@@ -45,7 +45,7 @@ export async function billingOverview(db: D1Database, loginId: string, now = new
   const accounts = grants.map((g, i) => {
     const own = results.slice(i * 5, i * 5 + 5);
     const { rowsRead: _r, ...balance } = balanceFromResults(own.slice(0, 2));
-    return { g, balance, latest: readLatestBill(own.slice(2, 4)), meters: own[4]!.results as AccountMeter[] };
+    return { g, balance, latest: readLatestBill(own.slice(2, 4)), meters: accountMetersFrom(own[4]!.results) };
   });
   const uses = await Promise.all(
     accounts.map(({ g, latest, meters }) =>

@@ -113,12 +113,15 @@ function useSection(v: BillView) {
   if (!v.use.length) return '<p>No meter of this account was read in this period.</p>';
   const rows = v.use
     .map((u) => {
-      const now = u.thisPeriod.value === null ? 'No reads' : `${amountOf(u.thisPeriod.value, u.unit)}${u.thisPeriod.quality === 'incomplete' ? ' (reads missing)' : u.thisPeriod.quality === 'estimated' ? ' (partly estimated)' : ''}`;
+      const held = u.period.start !== v.bill.periodStart || u.period.end !== v.bill.periodEnd ? ` (${period(u.period.start, u.period.end)}: the days this account held the service)` : '';
+      const now = u.thisPeriod.value === null ? 'No reads' : `${amountOf(u.thisPeriod.value, u.unit)}${u.thisPeriod.quality === 'incomplete' ? ' (reads missing)' : u.thisPeriod.quality === 'estimated' ? ' (partly estimated)' : ''}${held}`;
       const before =
         u.lastYear === null
           ? u.lastYearNote === 'meter_not_installed'
             ? 'The meter was not installed yet'
-            : 'Not shown: this account was not billed for those days'
+            : u.lastYearNote === 'not_held_then'
+              ? 'Not shown: this account did not hold this service then'
+              : 'Not shown: this account was not billed for those days'
           : u.lastYear.value === null
             ? 'No reads'
             : amountOf(u.lastYear.value, u.unit);
