@@ -180,6 +180,9 @@ describe('a bill\'s detail', () => {
     ]);
     const page = await (await get(`/account/bills/detail/?bill=${encodeURIComponent(bill.id)}`, holder.cookie)).text();
     expect(page).toContain('the days this account held the service');
+    // The bill names both homes the account held in its period.
+    expect(page).toContain(`${sp1} Moving Lane`);
+    expect(page).toContain(`${sp2} Moving Lane`);
     expect(page).toContain('Not shown: this account did not hold this service then');
   });
 

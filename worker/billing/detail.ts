@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors';
 import { billForCaller } from './access';
 import { readBill, type BillDetail } from './bills';
 import { explainRate, type Explanation } from './rate-explained';
+import { tenureOverlapsSql } from '../usage/tenure';
 import { accountMetersFrom, accountMetersStatement, periodUse, unitsOfBill, type MeterUse } from './use';
 
 export type BillView = {
@@ -24,7 +25,14 @@ export async function billView(db: D1Database, loginId: string, billId: string):
       db.prepare('SELECT account_number AS accountNumber FROM accounts WHERE id = ?1').bind(accountId),
       accountMetersStatement(db, accountId),
       db.prepare('SELECT period_start AS periodStart FROM bills WHERE account_id = ?1 ORDER BY issued_on, id LIMIT 1').bind(accountId),
-      db.prepare("SELECT street || ', ' || city || ', ' || region || ' ' || postal_code AS address FROM service_points WHERE account_id = ?1 ORDER BY id").bind(accountId),
+      // The addresses the account held in the bill's period (tenure), so a former holder's bill still names them.
+      db
+        .prepare(
+          `SELECT DISTINCT sp.id, sp.street || ', ' || sp.city || ', ' || sp.region || ' ' || sp.postal_code AS address
+           FROM service_point_tenures t JOIN service_points sp ON sp.id = t.service_point_id JOIN bills b ON b.id = ?2
+           WHERE t.account_id = ?1 AND ${tenureOverlapsSql('t', 'b.period_start', 'b.period_end')} ORDER BY sp.id`,
+        )
+        .bind(accountId, billId),
     ]),
   ]);
   if (!bill) throw new ApiError(404, 'not_found', 'No such bill.');

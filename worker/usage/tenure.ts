@@ -71,6 +71,9 @@ export const heldMetersSql = (account: string) =>
    FROM service_point_tenures tenure_t JOIN meters tenure_m ON tenure_m.service_point_id = tenure_t.service_point_id
    WHERE tenure_t.account_id = ${account} GROUP BY tenure_m.id`;
 
+/** SQL condition: tenure row `t` (an alias of service_point_tenures) holds some day of `from`..`to` (SQL expressions). */
+export const tenureOverlapsSql = (t: string, from: string, to: string) => `(${t}.start_day IS NULL OR ${t}.start_day <= ${to}) AND (${t}.end_day IS NULL OR ${t}.end_day >= ${from})`;
+
 /** The ranges of a `held` column of `heldMetersSql`. */
 export const heldRanges = (json: string): DayRange[] => (JSON.parse(json) as [string | null, string | null][]).map(([from, to]) => ({ from, to }));
 
