@@ -36,9 +36,14 @@ async function shellFor(c: Context<AppEnv>) {
   return asset;
 }
 
-/** Fills the message slot (`[data-message]`) from the query's codes. */
-function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter) {
-  const message = messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+/** A page's message: always text chosen by a code, never text from the URL. */
+export type PageMessage = { kind: 'status' | 'error'; text: string } | null;
+
+/** The account pages' message, from the query's codes. */
+const accountMessage = (c: Context<AppEnv>): PageMessage => messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+
+/** Fills the message slot (`[data-message]`). */
+function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message: PageMessage = accountMessage(c)) {
   if (!message) return rewriter;
   return rewriter.on('[data-message]', {
     element(el) {
@@ -68,8 +73,11 @@ const publicPage = () => async (c: Context<AppEnv>) => {
 
 export type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
 
-/** A signed-in page: anonymous callers go to the sign-in page. */
-export const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
+/**
+ * A signed-in page: anonymous callers go to the sign-in page. `message` picks the message slot's
+ * text from the query's codes, when a capability has codes of its own (the pay pages).
+ */
+export const signedInPage = (fill: Filler, options: { message?: (c: Context<AppEnv>) => PageMessage } = {}) => async (c: Context<AppEnv>) => {
   const token = getCookie(c, SESSION_COOKIE);
   const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
   if (!login) {
@@ -78,7 +86,7 @@ export const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
   }
   const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
-  const filled = await fill(c, login, withMessage(c, new HTMLRewriter()));
+  const filled = await fill(c, login, withMessage(c, new HTMLRewriter(), (options.message ?? accountMessage)(c)));
   if (filled instanceof Response) return filled;
   return send(c, asset, filled);
 };

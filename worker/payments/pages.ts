@@ -3,13 +3,13 @@
  * fills with HTMLRewriter, as the account pages are: they work without JavaScript and the data never
  * sits in a cached file. The return pages show only what the verified webhook recorded.
  */
-import { getCookie } from 'hono/cookie';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { accessibleAccounts } from '../auth/account-access';
-import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
+import type { SignedInLogin } from '../auth/sessions';
 import { maskAccountNumber } from '../accounts/client';
-import { escapeHtml } from '../accounts/pages';
+import { signedInPage, type PageMessage } from '../accounts/pages';
+import { escapeHtml } from '../http/html';
 import { errorMessages as accountErrors, fieldLabels } from '../shared/account-messages';
 import { paymentErrorMessages, paymentStatusMessages } from '../shared/payment-forms';
 import { utility } from '../shared/utility';
@@ -23,7 +23,7 @@ const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeSty
 const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
 const dollarsInput = (cents: number) => (Math.max(cents, 0) / 100).toFixed(2);
 
-function messageFor(c: Context): { kind: 'status' | 'error'; text: string } | null {
+function messageFor(c: Context): PageMessage {
   const error = c.req.query('error');
   if (error) {
     const base = paymentErrorMessages[error] ?? accountErrors[error] ?? paymentErrorMessages.invalid_request!;
@@ -35,6 +35,7 @@ function messageFor(c: Context): { kind: 'status' | 'error'; text: string } | nu
   return status && paymentStatusMessages[status] ? { kind: 'status', text: paymentStatusMessages[status]! } : null;
 }
 
+/** The public pay pages' message slot (signed-in pages get theirs from signedInPage, with the same codes). */
 function withMessage(c: Context, rewriter: HTMLRewriter) {
   const message = messageFor(c);
   if (!message) return rewriter;
@@ -64,20 +65,6 @@ function send(asset: Response, rewriter: HTMLRewriter, status = asset.status) {
 const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
 const attr = (name: string, value: string) => ({ element: (el: Element) => void el.setAttribute(name, value) });
-
-type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter>;
-
-const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
-  const token = getCookie(c, SESSION_COOKIE);
-  const login = token ? await resolveSession(orm(c.env.DB), token) : null;
-  if (!login) {
-    c.header('Cache-Control', 'no-store');
-    return c.redirect('/login/?error=unauthenticated', 303);
-  }
-  const asset = await shell(c, new URL(c.req.url).pathname);
-  if (!asset.ok) return new Response(asset.body, asset);
-  return send(asset, await fill(c, login, withMessage(c, new HTMLRewriter())));
-};
 
 const intentStatusText: Record<string, string> = {
   open: 'started, not completed',
@@ -200,8 +187,8 @@ const publicPage = async (c: Context<AppEnv>) => {
 };
 
 export const paymentPages = new Hono<AppEnv>()
-  .get('/account/pay/', signedInPage(fillPay))
-  .get('/account/pay/return/', signedInPage(fillReturn))
+  .get('/account/pay/', signedInPage(fillPay, { message: messageFor }))
+  .get('/account/pay/return/', signedInPage(fillReturn, { message: messageFor }))
   .get('/pay/', publicPage)
   // The confirmation only exists as the answer to a look-up; reached directly it has nothing to show.
   .get('/pay/confirm/', (c) => c.redirect('/pay/', 303))
