@@ -6,8 +6,17 @@ import { payOnStandIn, rows } from './support/payments';
 type ErrorJson = { error: { code: string; message: string; fields: { field: string; message: string }[] } };
 
 let ipCounter = 0;
-/** A client address of its own, so throttle counters of one test never touch another's. */
-const freshIp = () => `198.51.100.${++ipCounter}/${crypto.randomUUID().slice(0, 8)}`;
+const run = crypto.randomUUID().slice(0, 4);
+/**
+ * A client of its own, so throttle counters of one test never touch another's: a /64 of its own,
+ * since throttles count an IPv6 client by its /64 (worker/http/client-network.ts). `host` picks an
+ * address inside it.
+ */
+const freshNetwork = () => {
+  const net = `2001:db8:${run}:${(++ipCounter).toString(16)}`;
+  return (host = 1) => `${net}::${host.toString(16)}`;
+};
+const freshIp = () => freshNetwork()();
 
 const lookup = (accountNumber: string, serviceZip: string, ip: string) => postJson('/api/payments/guest/lookup', { accountNumber, serviceZip }, { ip });
 const tableCounts = async () => ({
@@ -63,6 +72,14 @@ describe('paying without signing in', () => {
     const ip = freshIp();
     for (let i = 0; i < 30; i++) expect((await lookup(account.accountNumber, account.zip, ip)).status).toBe(200);
     expect((await lookup(account.accountNumber, account.zip, ip)).status).toBe(429);
+  });
+
+  it('counts an IPv6 client by its /64: a fresh address in the same network gets no fresh allowance', async () => {
+    const account = await givenProvableAccount();
+    const network = freshNetwork();
+    for (let i = 1; i <= 30; i++) expect((await lookup(account.accountNumber, account.zip, network(i))).status).toBe(200);
+    expect((await lookup(account.accountNumber, account.zip, network(0xbeef))).status).toBe(429);
+    expect((await lookup(account.accountNumber, account.zip, freshIp())).status).toBe(200);
   });
 
   it('hands a visitor off to the processor and records the payment from the webhook, with no login attached', async () => {
