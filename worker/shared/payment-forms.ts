@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { parseDollars } from '../payments/amount';
 
-const accountId = z.string().trim().min(1, 'Choose an account.').max(64);
+// An account id as ingestion accepts them (worker/ingest/batch.ts): it goes back into a redirect's URL.
+const accountId = z.string().trim().min(1, 'Choose an account.').max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'Choose an account.');
 
 /** Dollars as a person types them ("64.18", "$1,064.18"), to integer cents. */
 export const amount = z
