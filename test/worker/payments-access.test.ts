@@ -25,6 +25,17 @@ async function cast() {
 const checkout = (accountId: string, cookie?: string) => postJson('/api/payments/checkout', { account: accountId, amount: '20.00' }, { cookie: cookie ?? null });
 
 describe('who may pay an account, and change its autopay and paperless billing', () => {
+  it('refuses an account id that is no id (a lone surrogate, a path) with a 422 naming it, before any redirect is built from it', async () => {
+    const c = await cast();
+    for (const [path, extra] of [['/api/payments/checkout', { amount: '20.00' }], ['/api/payments/autopay', {}], ['/api/payments/autopay/end', {}], ['/api/payments/paperless', { paperless: 'on' }]] as const) {
+      for (const account of ['\ud800', '../account/', 'acct one']) {
+        const res = await postJson(path, { account, ...extra }, { cookie: c.holder.cookie });
+        expect(res.status, `${path} ${JSON.stringify(account)}`).toBe(422);
+        expect((await res.json<ErrorJson>()).error.fields.map((f) => f.field)).toEqual(['account']);
+      }
+    }
+  });
+
   it('lets the holder and a delegate with the billing right pay; refuses another customer, a delegate without it, another utility\'s user and an anonymous caller', async () => {
     const c = await cast();
     for (const who of [c.holder, c.delegateBilling]) {
