@@ -219,7 +219,8 @@ export const autopayEnrolments = sqliteTable(
 
 /**
  * Paperless billing, per account: when on, the utility stops mailing paper bills and every new bill
- * is announced by e-mail (worker/payments/paperless.ts). No row: paper bills.
+ * is announced by e-mail (worker/preferences/bill-ready.ts). Set from the pay page and the
+ * preferences page alike (worker/payments/paperless.ts). No row: paper bills.
  */
 export const billingPreferences = sqliteTable('billing_preferences', {
   accountId: text('account_id').primaryKey().references(() => accounts.id),

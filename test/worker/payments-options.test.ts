@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { billingOptions } from '../../worker/payments/options';
-import { newBillNoticeStatement } from '../../worker/payments/paperless';
+import { newBillNoticeStatement } from '../../worker/preferences/bill-ready';
 import { givenProvableAccount, mailsTo, postForm } from './support/accounts';
 import { deliverEvent, eventFor, payOnStandIn, rows, sessionFromUrl } from './support/payments';
 import { db, signedIn, uniqueId } from './support/sign-in';

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { adjustmentKinds, billLineKinds, billLineUnits, billServices, paymentMethods, touPeriods } from '../../db/schema';
 import { daysBetween, isDay, localDay } from '../usage/time';
-import { newBillNoticeStatement } from '../payments/paperless';
+import { newBillNoticeStatement } from '../preferences/bill-ready';
 import type { BatchProblems, RowRef } from './batch';
 
 // The same id and text rules as batch.ts (kept here, not imported: batch.ts imports this module).
@@ -472,7 +472,7 @@ WHERE account_balances.as_of <= excluded.as_of AND (account_balances.balance_cen
 
 /**
  * Every statement of a checked plan, in order, for the batch's one db.batch (after accounts, before the batch record).
- * Last, the new-bill e-mails for accounts with paperless billing (worker/payments/paperless.ts), so a bill and its notice land together.
+ * Last, the new-bill e-mails for accounts with paperless billing (worker/preferences/bill-ready.ts), so a bill and its notice land together.
  */
 export function billingStatements(db: D1Database, plan: BillingPlan, origin: string): D1PreparedStatement[] {
   const withPortal = plan.payments.filter((p) => p.portalPaymentId);

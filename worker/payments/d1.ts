@@ -8,7 +8,8 @@ import { queueEmail, type OutgoingEmail } from '../mail/outbox';
 
 export const orm = (db: D1Database) => drizzle(db);
 
-function statement(db: D1Database, q: { sql: string; params: unknown[] }) {
+/** A drizzle query (its `toSQL()`) as a raw statement, for a batch with other raw statements. */
+export function statement(db: D1Database, q: { sql: string; params: unknown[] }) {
   return db.prepare(q.sql).bind(...q.params);
 }
 

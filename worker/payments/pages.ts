@@ -106,7 +106,7 @@ async function fillPay(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLR
         : `<p>Autopay is <strong>${opts.autopay === 'pending' ? 'being set up' : 'off'}</strong>.</p>${mayArrange ? `<form method="post" action="/api/payments/autopay">${hidden}<button type="submit" class="secondary">Set up autopay on the processor's page</button></form>` : ''}`;
     const paperless = `<p>Paperless billing is <strong>${opts.paperless ? 'on' : 'off'}</strong>${opts.paperless ? ': we e-mail you when a bill is ready and mail no paper bill.' : ': bills come by mail.'}</p>${
       mayArrange
-        ? `<form method="post" action="/api/payments/paperless">${hidden}<input type="hidden" name="paperless" value="${opts.paperless ? 'off' : 'on'}"><button type="submit" class="secondary">${opts.paperless ? 'Mail me paper bills again' : 'Go paperless'}</button></form>`
+        ? `<form method="post" action="/api/payments/paperless">${hidden}<input type="hidden" name="paperless" value="${opts.paperless ? 'off' : 'on'}"><button type="submit" class="secondary">${opts.paperless ? 'Mail me paper bills again' : 'Go paperless'}</button></form><p class="hint">The same choice is in your <a href="/account/preferences/?account=${escapeHtml(encodeURIComponent(a.id))}">messages and preferences</a>.</p>`
         : ''
     }`;
     const history = recent.length
