@@ -173,6 +173,8 @@ export function demoLedger(account: DemoAccount, accountIndex: number, seed: num
   const paid: DemoPayment[] = [];
   const adjusted: DemoAdjustment[] = [];
   let balance = 0;
+  // What the billing system states as of the last bill's issue: the balance with that bill, before anything after it.
+  let stated = 0;
   for (let m = BILL_MONTHS; m >= 1; m--) {
     const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - m, 1));
     const periodStart = start.toISOString().slice(0, 10);
@@ -205,6 +207,7 @@ export function demoLedger(account: DemoAccount, accountIndex: number, seed: num
       lines,
     });
     balance += amountCents;
+    stated = balance;
     if (m === 1) break; // The latest bill is still to be paid.
     // The demo customer had a leak fixed in July 2026: a credit on the August account.
     if (accountIndex === 0 && ym === '2026-07') {
@@ -221,7 +224,8 @@ export function demoLedger(account: DemoAccount, accountIndex: number, seed: num
     balance = 0;
   }
   const last = bills[bills.length - 1]!;
-  return { bills, payments: paid, adjustments: adjusted, balance: { accountId: account.id, asOf: last.issuedOn, balanceCents: balance } };
+  // A closed account's last bill was paid after it was issued: that payment counts after the statement.
+  return { bills, payments: paid, adjustments: adjusted, balance: { accountId: account.id, asOf: last.issuedOn, balanceCents: stated } };
 }
 
 /** The account that moved in (db/demo/move.ts): the former holder's service point and meters under the newcomer's name. */

@@ -2,6 +2,11 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { balanceOf, dueStatus, readBalance, type LedgerEntry } from '../../worker/billing/balance';
 import { failPortalPayment, recordPortalPayment } from '../../worker/billing/portal-payments';
+import { demoLedgers } from '../../db/demo/billing';
+import { demoAccounts } from '../../db/demo/customers';
+import { DEMO_SEED } from '../../db/demo/dataset';
+import { DEMO_MOVE } from '../../db/demo/move';
+import { seededRandom } from '../../db/demo/random';
 import { septemberBill } from './support/billing-fixtures';
 import { givenAccount, uniqueId } from './support/sign-in';
 import { givenIngestClient, sendBatch, TZ } from './support/usage-fixtures';
@@ -11,6 +16,22 @@ const adjustment = (day: string, cents: number): LedgerEntry => ({ kind: 'adjust
 const payment = (day: string, cents: number, status: 'pending' | 'posted' | 'failed' = 'posted'): LedgerEntry => ({ kind: 'payment', day, cents, status });
 
 describe('balance arithmetic', () => {
+  it('agrees with the demo ledgers: each account owes its last bill, the holder who moved out owes nothing, the newcomer its own October bill', () => {
+    const ledgers = demoLedgers(demoAccounts(seededRandom(DEMO_SEED)), DEMO_SEED);
+    const owed = new Map(
+      ledgers.map((l) => {
+        const entries: LedgerEntry[] = [...l.bills.map((b) => bill(b.issuedOn, b.amountCents)), ...l.adjustments.map((a) => adjustment(a.postedOn, a.amountCents)), ...l.payments.map((p) => payment(p.paidOn, p.amountCents))];
+        return [l.balance.accountId, { balance: balanceOf(l.balance, entries).balanceCents, last: l.bills.at(-1)! }];
+      }),
+    );
+    expect(owed.size).toBe(301);
+    for (const [accountId, o] of owed) {
+      if (accountId === DEMO_MOVE.former.accountId) expect(o, accountId).toMatchObject({ balance: 0, last: { periodEnd: DEMO_MOVE.moveOut } });
+      else expect(o.balance, accountId).toBe(o.last.amountCents);
+    }
+    expect(ledgers.find((l) => l.balance.accountId === DEMO_MOVE.newcomer.id)!.bills.map((b) => b.periodStart)).toEqual(['2026-09-01', '2026-10-01']);
+  });
+
   it('starts from the stated balance and adds only what is dated after its day', () => {
     const stated = { balanceCents: 10_000, asOf: '2026-10-03' };
     const b = balanceOf(stated, [bill('2026-10-03', 10_000), bill('2026-11-03', 8_000), payment('2026-10-03', 5_000), payment('2026-10-20', 10_000), adjustment('2026-11-05', 500), adjustment('2026-09-30', -900)]);
