@@ -81,14 +81,14 @@ export const dataCategories: Record<CategoryId, { name: string; sources: string[
   household: {
     name: 'Household characteristics you told us (occupants, landscape, fixtures)',
     sources: ['You'],
-    purposes: ['Comparing your use with similar homes', 'Conservation advice and programs'],
+    purposes: ['Comparing your use with similar homes (only the number of people is used for that today)'],
     recipients: ['None; comparisons use de-identified averages only'],
   },
   usage: {
     name: 'Utility usage (meter reads)',
     sources: ['The utility metering system'],
     purposes: ['Billing', 'Showing your usage', 'Leak and high-use alerts'],
-    recipients: ['Third parties only when you authorise a release'],
+    recipients: ['No one outside the utility; you may download it (CSV or Green Button) and pass it on yourself'],
   },
   billing: {
     name: 'Commercial information (bills, amounts, payment history)',
