@@ -81,14 +81,14 @@ export const dataCategories: Record<CategoryId, { name: string; sources: string[
   household: {
     name: 'Household characteristics you told us (occupants, landscape, fixtures)',
     sources: ['You'],
-    purposes: ['Comparing your use with similar homes', 'Conservation advice and programs'],
+    purposes: ['Comparing your use with similar homes (only the number of people is used for that today)'],
     recipients: ['None; comparisons use de-identified averages only'],
   },
   usage: {
     name: 'Utility usage (meter reads)',
     sources: ['The utility metering system'],
     purposes: ['Billing', 'Showing your usage', 'Leak and high-use alerts'],
-    recipients: ['Third parties only when you authorise a release'],
+    recipients: ['No one outside the utility; you may download it (CSV or Green Button) and pass it on yourself'],
   },
   billing: {
     name: 'Commercial information (bills, amounts, payment history)',
@@ -145,6 +145,10 @@ const byEmail = (column: string): Tie => ({
 });
 
 const DE_IDENTIFIED = '[de-identified]';
+
+/** Why billing records survive a deletion request (CCPA § 1798.105(d): legal obligations, completing the transaction). */
+const BILLING_RECORDS =
+  'Financial records the utility must keep (tax, utility-commission and public-records retention, and collecting or refunding what is owed); they stay tied to the utility account, not to your name.';
 
 export const personalDataMap: PersonalDataEntry[] = [
   {
@@ -213,8 +217,101 @@ export const personalDataMap: PersonalDataEntry[] = [
     tie: byAccount('account_id'),
     personalColumns: [],
     category: 'billing',
-    export: { columns: ['period_start', 'period_end', 'issued_on', 'due_on', 'amount_cents'], orderBy: 'issued_on' },
-    deletion: { action: 'retain', reason: 'Financial records the utility must keep (tax and public-records retention); they stay tied to the utility account, not to your name.' },
+    export: { columns: ['id', 'bill_number', 'period_start', 'period_end', 'issued_on', 'due_on', 'amount_cents', 'previous_balance_cents', 'total_due_cents', 'rate_name'], orderBy: 'issued_on' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'bill_lines',
+    label: 'Bill lines (charges, tiers, taxes)',
+    tie: {
+      by: 'account',
+      describe: 'bill_id is a bill of the account',
+      where: (s) => ({ sql: 'bill_id IN (SELECT id FROM bills WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['bill_id', 'position', 'kind', 'service', 'description', 'quantity', 'unit', 'unit_price', 'tier_from', 'tier_to', 'tou_period', 'tax_rate_percent', 'amount_cents'], orderBy: 'bill_id' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'bill_documents',
+    label: 'Bill documents (PDF) the utility sent',
+    tie: {
+      by: 'account',
+      describe: 'bill_id is a bill of the account',
+      where: (s) => ({ sql: 'bill_id IN (SELECT id FROM bills WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: [],
+    category: 'billing',
+    // The documents themselves stay in the portal's bill pages; the package lists which exist.
+    export: { columns: ['bill_id', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'], orderBy: 'bill_id' },
+    deletion: {
+      action: 'retain',
+      reason: `${BILLING_RECORDS} A bill document is the bill as it was issued, with the name and addresses it was printed with, so it is kept unchanged as the record of that bill; once your portal login is deleted no one can open it in the portal.`,
+    },
+  },
+  {
+    table: 'payments',
+    label: 'Payments',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['utility_payment_id', 'portal_payment_id', 'method', 'amount_cents', 'paid_on', 'posted_on', 'status', 'created_at'], orderBy: 'paid_on' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'adjustments',
+    label: 'Charges and credits outside bills (fees, credits, returned payments)',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['id', 'posted_on', 'kind', 'description', 'amount_cents'], orderBy: 'posted_on' },
+    deletion: { action: 'retain', reason: BILLING_RECORDS },
+  },
+  {
+    table: 'account_balances',
+    label: 'Account balance stated by the billing system',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['balance_cents', 'as_of', 'updated_at'] },
+    deletion: { action: 'retain', reason: `${BILLING_RECORDS} An unpaid balance or a credit stays owed after your portal data is deleted.` },
+  },
+  {
+    table: 'payment_intents',
+    label: 'Payments started in the portal',
+    tie: byAccount('account_id'),
+    personalColumns: ['login_id'],
+    category: 'billing',
+    export: { columns: ['id', 'channel', 'amount_cents', 'currency', 'status', 'created_at', 'completed_at'], orderBy: 'created_at' },
+    deletion: { action: 'replace', set: { login_id: null }, reason: `${BILLING_RECORDS} Kept without the portal sign-in that started the payment.` },
+  },
+  {
+    table: 'processor_events',
+    label: 'Confirmations received from the payment processor',
+    tie: byAccount('account_id'),
+    personalColumns: [],
+    category: 'billing',
+    export: { columns: ['type', 'reference', 'outcome', 'received_at'], orderBy: 'received_at' },
+    deletion: { action: 'retain', reason: `${BILLING_RECORDS} They prove which payments the processor confirmed, and hold no personal value.` },
+  },
+  {
+    table: 'autopay_enrolments',
+    label: 'Autopay enrolments',
+    tie: byAccount('account_id'),
+    personalColumns: ['login_id'],
+    category: 'billing',
+    export: { columns: ['status', 'requested_at', 'activated_at', 'ended_at'], orderBy: 'requested_at' },
+    deletion: { action: 'replace', set: { login_id: null }, reason: `${BILLING_RECORDS} An active autopay arrangement is between the account and the utility; it keeps working until it is turned off.` },
+  },
+  {
+    table: 'billing_preferences',
+    label: 'Paperless billing choice',
+    tie: byAccount('account_id'),
+    personalColumns: ['changed_by_login_id'],
+    category: 'billing',
+    export: { columns: ['paperless', 'changed_at'] },
+    deletion: { action: 'replace', set: { changed_by_login_id: null }, reason: 'How bills are delivered to the account (paper or e-mail notice) stays as chosen, without the portal sign-in that chose it.' },
   },
   {
     table: 'household_profiles',

@@ -6,6 +6,7 @@ export * from './schema/consent';
 export * from './schema/requests';
 export * from './schema/accounts';
 export * from './schema/usage';
+export * from './schema/billing';
 export * from './schema/alerts';
 export * from './schema/preferences';
 export * from './schema/second-factor';

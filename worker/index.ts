@@ -15,17 +15,24 @@ import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
 import { secondFactorPages } from './accounts/second-factor-pages';
 import { purgeSecondFactorRecords } from './accounts/second-factor-maintenance';
+import { executionContext } from './accounts/http';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
+import { billingPages } from './billing/pages';
+import { billingApi } from './billing/routes';
 import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
+import { isBillDocumentUpload } from './ingest/bill-documents';
 import { formBodies } from './http/body';
 import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
+import { devProcessorPages } from './dev/processor/checkout-page';
+import { paymentPages } from './payments/pages';
+import { paymentsApi } from './payments/routes';
 import { redactStaleOutbox } from './mail/outbox';
 import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
@@ -52,10 +59,13 @@ app.use(consentContext());
 app.use(signedInHeaderLink);
 const sameOrigin = sameOriginWrites();
 // Machine-to-machine routes carry no cookie and prove themselves: ingest signs every request, and
-// the SMS provider's webhook carries its X-Twilio-Signature.
+// the SMS provider's webhook carries its X-Twilio-Signature. (The payment processor's webhook sends
+// JSON without an Origin, which sameOriginWrites lets through; it proves itself by its signature.)
 const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
-app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } }));
+const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
+// A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts).
+app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
 app.use(formBodies());
 
@@ -69,6 +79,8 @@ const routes = app
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
+  .route('/api/billing', billingApi)
+  .route('/api/payments', paymentsApi)
   .route('/api/alerts', alertsCentre)
   .route('/api/ingest', ingest)
   .route('/api/preferences', preferencesApi)
@@ -94,6 +106,10 @@ app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
 app.route('/', staffPages);
+app.route('/', billingPages);
+app.route('/', paymentPages);
+// Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
+app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));
 
 // Everything else is the static site. Assets answer with immutable headers, so copy them
 // into a fresh Response that the security-headers middleware can add to.

@@ -3,37 +3,14 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { chunkRowsForInsert } from '../batching';
 import { accounts, bills, meters, servicePoints, servicePointTenures, utilities } from '../schema';
+import { demoLedgers } from './billing';
 import { demoAccounts, demoUtilityRow, type DemoAccount } from './customers';
 import { DEMO_MOVE } from './move';
-import { seededRandom, type Random } from './random';
+import { seededRandom } from './random';
 
 export const DEMO_SEED = 20261125;
 /** The demo's "today": data runs up to here, so the demo looks the same whenever it is loaded. */
 export const DEMO_TODAY = '2026-11-24';
-
-/** Monthly bills for the last 24 months, amounts varying by season. */
-function demoBills(account: Pick<DemoAccount, 'id' | 'meters'>, random: Random) {
-  const rows = [];
-  const end = new Date(`${DEMO_TODAY}T00:00:00Z`);
-  for (let m = 24; m >= 1; m--) {
-    const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - m, 1));
-    const periodEnd = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
-    const issued = new Date(periodEnd.getTime() + 3 * 86_400_000);
-    const due = new Date(issued.getTime() + 21 * 86_400_000);
-    const summer = [5, 6, 7, 8].includes(start.getUTCMonth()) ? 1.6 : 1;
-    const base = account.meters.length > 1 ? 14_000 : 6_500;
-    rows.push({
-      id: `bill-${account.id.slice(5)}-${start.toISOString().slice(0, 7)}`,
-      accountId: account.id,
-      periodStart: start.toISOString().slice(0, 10),
-      periodEnd: periodEnd.toISOString().slice(0, 10),
-      issuedOn: issued.toISOString().slice(0, 10),
-      dueOn: due.toISOString().slice(0, 10),
-      amountCents: Math.round(base * summer * (0.85 + random.next() * 0.3)),
-    });
-  }
-  return rows;
-}
 
 /** Every insert of the demo data set, in foreign-key order. Deterministic for a given seed. */
 export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchItem<'sqlite'>[] {
@@ -78,16 +55,19 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
         })),
       ),
     );
-    // Every account draws its bills from the shared sequence, so the move changes no other account's data.
-    const billRows = demoBills(a, random).filter((b) => !movedOut || b.periodEnd <= DEMO_MOVE.moveOut);
-    for (const chunk of chunkRowsForInsert(billRows)) statements.push(db.insert(bills).values(chunk));
   }
   statements.push(...demoMoveStatements(db, customers));
+  // Bills after every account and the move: their lines, payments and balances come from db/demo/billing.ts (the loader adds them).
+  for (const ledger of demoLedgers(customers, seed)) {
+    const rows = ledger.bills.map(({ lines: _lines, ...bill }) => bill);
+    for (const chunk of chunkRowsForInsert(rows)) statements.push(db.insert(bills).values(chunk));
+  }
   return statements;
 }
 
 /**
- * The move of move.ts: the new holder's account and bills, and the change of holder recorded as
+ * The move of move.ts: the new holder's account (its bills come with everyone's, from
+ * db/demo/billing.ts), and the change of holder recorded as
  * ingestion records it (the former tenure ends the day before the move-in, the new one starts on
  * it) before the service point names its new holder.
  */
@@ -95,7 +75,6 @@ function demoMoveStatements(db: DrizzleD1Database, customers: DemoAccount[]): Ba
   const { newcomer, servicePointId, moveIn, moveOut } = DEMO_MOVE;
   const former = customers.find((c) => c.id === DEMO_MOVE.former.accountId)!;
   const point = former.servicePoint;
-  const billRows = demoBills({ id: newcomer.id, meters: former.meters }, seededRandom(newcomer.accountIndex)).filter((b) => b.periodStart >= moveIn);
   return [
     db.insert(accounts).values({
       id: newcomer.id,
@@ -109,7 +88,6 @@ function demoMoveStatements(db: DrizzleD1Database, customers: DemoAccount[]): Ba
       mailingRegion: 'CA',
       mailingPostalCode: point.postalCode,
     }),
-    ...chunkRowsForInsert(billRows).map((chunk) => db.insert(bills).values(chunk)),
     db.update(servicePointTenures).set({ endDay: moveOut }).where(and(eq(servicePointTenures.servicePointId, servicePointId), isNull(servicePointTenures.endDay))),
     db.insert(servicePointTenures).values({ servicePointId, accountId: newcomer.id, startDay: moveIn }),
     db.update(servicePoints).set({ accountId: newcomer.id }).where(eq(servicePoints.id, servicePointId)),

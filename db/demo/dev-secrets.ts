@@ -24,6 +24,10 @@ export async function generateDevSecrets(): Promise<Record<string, string>> {
     LINK_SIGNING_SECRET: randomSecret(),
     // ES256 private keys; the first signs receipts and forms, all are published at /.well-known/jwks.json.
     RECEIPT_SIGNING_JWKS: await receiptSigningJwks(),
+    // Locally the payment processor is the development stand-in (worker/dev/processor/): it accepts
+    // only this key and signs its webhooks with this secret, in Stripe's formats.
+    STRIPE_SECRET_KEY: `sk_test_dev_${randomSecret(24)}`,
+    STRIPE_WEBHOOK_SECRET: `whsec_${randomSecret(32)}`,
     // AES-256-GCM keys for staff TOTP secrets in D1, "<kid>:<base64url 32 bytes>", newest first (worker/auth/totp-secrets.ts).
     TOTP_ENCRYPTION_KEYS: `dev-${new Date().toISOString().slice(0, 10)}:${randomSecret(32)}`,
     // Twilio credentials. Locally only the SMS stand-in (worker/alerts/delivery/sms/stand-in.ts) checks

@@ -2,7 +2,8 @@
  * Loads the demo data set into the local D1 that `wrangler dev` uses (after the migrations).
  *   tsx db/demo/load.ts [--persist-to DIR] [--secrets FILE] [--reset] [--skip-usage]
  * Skips when the demo utility is already there, unless --reset empties every table first.
- * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json.
+ * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json,
+ * and puts the demo customer's latest bill PDFs into the local R2 bucket.
  * Staff TOTP secrets are sealed with TOTP_ENCRYPTION_KEYS from FILE (default .dev.vars, created
  * with any missing local secret), the file `wrangler dev` then reads; any secret already in the
  * database in clear or under an older key is sealed again under the newest.
@@ -14,12 +15,14 @@ import { getPlatformProxy } from 'wrangler';
 import { parseTotpKeyring, resealTotpSecrets } from '../../worker/auth/totp-secrets';
 import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
+import { documentKey } from '../../worker/ingest/bill-documents';
 import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
 import { DEMO_ALERT_DAYS, loadDemoAlerts } from './alerts';
+import { demoBillDocument, demoBillingStatements, demoLedger, DOCUMENT_MONTHS } from './billing';
 import { demoAccounts } from './customers';
 import { DEMO_SEED, demoStatements } from './dataset';
 import { ensureDevSecrets } from './dev-secrets';
-import { demoLoginStatements } from './logins';
+import { DEMO_CUSTOMER, demoLoginStatements } from './logins';
 import { demoMoveLoginStatements } from './move';
 import { seededRandom } from './random';
 import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
@@ -28,7 +31,7 @@ const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
 const totpKeys = await parseTotpKeyring((await ensureDevSecrets(args.secrets ?? '.dev.vars')).TOTP_ENCRYPTION_KEYS);
 
-const proxy = await getPlatformProxy<{ DB: D1Database }>({
+const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket }>({
   configPath: 'wrangler.toml',
   persist: { path: `${persistRoot}/v3` },
   remoteBindings: false,
@@ -42,16 +45,22 @@ try {
     console.log('Demo data already loaded (use --reset to reload).');
   } else {
     const started = performance.now();
-    const statements = [...demoStatements(db), ...(await demoLoginStatements(db, totpKeys)), ...(await demoMoveLoginStatements(db))];
+    const statements = [
+      ...demoStatements(db),
+      ...demoBillingStatements(db, demoAccounts(seededRandom(DEMO_SEED)), DEMO_SEED),
+      ...(await demoLoginStatements(db, totpKeys)),
+      ...(await demoMoveLoginStatements(db)),
+    ];
     // Local D1 spends several milliseconds per statement, so consecutive INSERTs into the same
     // table are merged into multi-row INSERTs (literal SQL, under D1's 100 KB statement limit).
     // One D1 batch is one transaction: the base data lands whole or not at all.
     const merged = mergeInserts(statements.map((st) => (st as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL()));
     await raw.batch(merged.map((sql) => raw.prepare(sql)));
     const baseMs = performance.now() - started;
+    const documents = await loadBillDocuments(raw, proxy.env.BILL_DOCUMENTS);
     const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(raw);
     console.log(
-      `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
+      `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${documents} bill documents; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );
     if (!args['skip-usage']) {
       const alertsStarted = performance.now();
@@ -113,6 +122,28 @@ function mergeInserts(queries: { sql: string; params: unknown[] }[], maxBytes = 
   }
   flush();
   return out;
+}
+
+/**
+ * The demo customer's latest bills as PDFs, into the local R2 bucket and bill_documents, keyed as
+ * the ingest route keys them (worker/ingest/bill-documents.ts); older bills have none, so both
+ * cases show.
+ */
+async function loadBillDocuments(raw: D1Database, bucket: R2Bucket) {
+  const accounts = demoAccounts(seededRandom(DEMO_SEED));
+  const index = accounts.findIndex((a) => a.id === DEMO_CUSTOMER.accountId);
+  const account = accounts[index]!;
+  const bills = demoLedger(account, index, DEMO_SEED).bills.slice(-DOCUMENT_MONTHS);
+  const rows = [];
+  for (const bill of bills) {
+    const bytes = demoBillDocument(account, bill);
+    const sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('base64url');
+    const key = documentKey(bill.id, sha256);
+    await bucket.put(key, bytes, { httpMetadata: { contentType: 'application/pdf' } });
+    rows.push(raw.prepare("INSERT INTO bill_documents (bill_id, object_key, content_type, size_bytes, sha256) VALUES (?1, ?2, 'application/pdf', ?3, ?4)").bind(bill.id, key, bytes.length, sha256));
+  }
+  await raw.batch(rows);
+  return rows.length;
 }
 
 /** Two years of reads for every demo meter, then the de-identified comparison aggregates. */

@@ -109,7 +109,12 @@ export const meters = sqliteTable(
   (t) => [index('meters_service_point').on(t.servicePointId), uniqueIndex('meters_serial').on(t.serialNumber)],
 );
 
-/** Bills as the utility issues them; amounts in cents. The last one is also a registration proof. */
+/**
+ * Bills as the utility issues them; amounts in cents. The last one is also a registration proof.
+ * `amount_cents` is the bill's new charges (the sum of its lines in `bill_lines`, db/schema/billing.ts);
+ * `previous_balance_cents` and `total_due_cents` are what the printed bill showed, when the utility
+ * sends them. The balance itself is computed from the ledger (worker/billing/balance.ts).
+ */
 export const bills = sqliteTable(
   'bills',
   {
@@ -120,9 +125,17 @@ export const bills = sqliteTable(
     issuedOn: text('issued_on').notNull(),
     dueOn: text('due_on').notNull(),
     amountCents: integer('amount_cents').notNull(),
+    /** The number printed on the bill, when the utility has one apart from its id. */
+    billNumber: text('bill_number'),
+    previousBalanceCents: integer('previous_balance_cents'),
+    totalDueCents: integer('total_due_cents'),
+    /** The rate schedules the bill applied, as the utility names them ("Residential water R-1"). */
+    rateName: text('rate_name'),
     createdAt: createdAt(),
+    updatedAt: text('updated_at'),
   },
-  (t) => [index('bills_account_issued').on(t.accountId, t.issuedOn)],
+  // id in the index: the bill list pages by (issued_on, id) from the index alone.
+  (t) => [index('bills_account_issued').on(t.accountId, t.issuedOn, t.id)],
 );
 
 /** What the customer tells us about the household (all optional): sizes "similar homes" comparisons. */

@@ -85,7 +85,8 @@ export const recipientTopics = sqliteTable(
 /**
  * The account's quiet hours (utility-local wall-clock times, "HH:MM"; start after end wraps past
  * midnight), during which texts wait. No row: the default (worker/alerts/delivery/quiet-hours.ts);
- * a row with both times null: no quiet hours. Paperless billing notices join this row when billing lands.
+ * a row with both times null: no quiet hours. Paperless billing, which the same page sets, is kept
+ * with the billing capability's own settings (billing_preferences, db/schema/billing.ts).
  */
 export const contactPreferences = sqliteTable(
   'contact_preferences',

@@ -5,12 +5,12 @@ export const cookieCategoryText: Record<CookieCategory, { title: string; descrip
   necessary: {
     title: 'Strictly necessary',
     description:
-      'Needed for the portal to work: signing in, keeping you signed in, protecting forms against forgery and remembering your cookie choices. They are set without asking, because the portal cannot work without them, and they are never used to track you.',
+      'Needed for the portal to work: keeping you signed in and remembering your cookie choices. They are set without asking, because the portal cannot work without them, and they are never used to track you.',
     needsConsent: false,
   },
   preferences: {
     title: 'Preferences',
-    description: 'Remember settings you choose, such as the units or date range of your usage charts. Set only if you allow them.',
+    description: 'Would remember settings you choose for how the portal looks and behaves. We set no preference cookie today; if we add one, it will be listed here and we will ask you again.',
     needsConsent: true,
   },
   analytics: {

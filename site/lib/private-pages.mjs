@@ -15,6 +15,8 @@ export const privatePathPrefixes = [
   '/unsubscribe/',
   '/staff/',
   '/dev/',
+  '/pay/confirm/',
+  '/pay/return/',
 ];
 
 /** @param {string} pathname */

@@ -5,8 +5,10 @@
 import * as accounts from './accounts';
 import * as alerts from './alerts';
 import * as alertsCentre from './alerts-centre';
+import * as billing from './billing';
 import * as consent from './consent';
 import * as passkeys from './passkeys';
+import * as payments from './payments';
 import * as requests from './requests';
 import * as site from './site';
 import * as usage from './usage';
@@ -22,6 +24,8 @@ const benches: [name: string, module: BenchModule][] = [
   ['requests', requests],
   ['alerts', alerts],
   ['alerts-centre', alertsCentre],
+  ['billing', billing],
+  ['payments', payments],
 ];
 
 const results: Record<string, unknown> = {};

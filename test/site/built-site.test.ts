@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPrivatePage } from '../../site/lib/private-pages.mjs';
-import { cookieRegistry } from '../../worker/shared/cookie-registry';
+import { ALERT_RETENTION_YEARS } from '../../worker/alerts/centre/retention';
+import { CONSENT_PROOF_RETENTION_MONTHS } from '../../worker/consent/retention';
+import { RETENTION_MONTHS as REQUEST_RETENTION_MONTHS } from '../../worker/requests/scheduled';
+import { MIN_SIMILAR_HOMES } from '../../worker/usage/series';
+import { CONSENT_MAX_AGE_SECONDS, cookieRegistry } from '../../worker/shared/cookie-registry';
 import { utility } from '../../worker/shared/utility';
 import {
   builtPages,
@@ -45,6 +49,7 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/account/security/': accountForms,
   '/account/email/confirm/': accountForms,
   '/account/usage/': 'usage chart, range and resolution switchers (the table and downloads work without it)',
+  '/account/bills/detail/': 'the "Print this bill" button (the browser prints the page without it)',
   '/privacy/request/status/': linkLanding,
   '/privacy/request/verify/': linkLanding,
   '/privacy/request/package/': linkLanding,
@@ -206,7 +211,7 @@ describe('the privacy pages', () => {
 
   it('shows the current notice with its version, effective date, summary and contents', () => {
     const html = page('/privacy/');
-    expect(html).toMatch(/Version 2\.0, effective <time datetime="2026-10-01">October 1, 2026<\/time>/);
+    expect(html).toMatch(/Version 3\.0, effective <time datetime="2026-11-27">November 27, 2026<\/time>/);
     expect(elementTexts(html, 'h2')).toEqual(expect.arrayContaining(['In short', 'Contents', 'How long we keep information', 'Your privacy rights']));
     expect(html).not.toContain('Archived version');
   });
@@ -222,10 +227,14 @@ describe('the privacy pages', () => {
     const history = page('/privacy/history/');
     expect(history).toContain('href="/privacy/versions/1-0/"');
     expect(history).toContain('href="/privacy/versions/2-0/"');
+    expect(history).toContain('href="/privacy/versions/3-0/"');
     expect(history).toContain('href="/privacy/changes/1-0-to-2-0/"');
-    const old = page('/privacy/versions/1-0/');
-    expect(old).toContain('Archived version, not current.');
-    expect(old).toContain('href="/privacy/"');
+    expect(history).toContain('href="/privacy/changes/2-0-to-3-0/"');
+    for (const slug of ['1-0', '2-0']) {
+      const old = page(`/privacy/versions/${slug}/`);
+      expect(old).toContain('Archived version, not current.');
+      expect(old).toContain('href="/privacy/"');
+    }
   });
 
   it('shows the changes between consecutive versions with marked insertions and deletions', () => {
@@ -233,6 +242,30 @@ describe('the privacy pages', () => {
     expect(diff).toMatch(/<del><span class="visually-hidden">\[removed: <\/span>90<span class="visually-hidden">\]<\/span><\/del>/);
     expect(diff).toMatch(/<ins><span class="visually-hidden">\[added: <\/span>30<span class="visually-hidden">\]<\/span><\/ins>/);
     expect(elementTexts(diff, 'h2')).toContain('Comparing your usage with similar homes');
+  });
+
+  it('states the periods and thresholds the code enforces, not others', () => {
+    const text = elementTexts(page('/privacy/'), 'main')[0]!;
+    const consentMonths = Math.round(CONSENT_MAX_AGE_SECONDS / (365 * 24 * 60 * 60)) * 12;
+    expect(text).toContain(`Cookie choices ${CONSENT_PROOF_RETENTION_MONTHS} months, then deleted; we ask again after ${consentMonths} months`);
+    expect(text).toContain(`Alerts and your answers to them ${ALERT_RETENTION_YEARS} years after the alert closes`);
+    expect(text).toContain(`Privacy requests and what we did about them ${REQUEST_RETENTION_MONTHS} months after we close the request`);
+    expect(text).toContain(`computed from at least ${MIN_SIMILAR_HOMES} homes`);
+  });
+
+  it('shows what version 3.0 changed: the retention of cookie choices, and the promise of releases to third parties removed', () => {
+    const diff = page('/privacy/changes/2-0-to-3-0/');
+    expect(elementTexts(diff, 'h1')).toEqual(['Changes from version 2.0 to version 3.0']);
+    const sections = elementTexts(diff, 'h2');
+    expect(sections).toEqual(expect.arrayContaining(['Alerts and who receives them', 'How long we keep information']));
+    // 2.0 said "24 months, then we ask again"; 3.0 keeps the proof 24 months and asks again after 12.
+    expect(diff).toMatch(/<ins><span class="visually-hidden">\[added: <\/span>[^<]*after 12 months[^<]*<span class="visually-hidden">\]<\/span><\/ins>/);
+    // The release of data to third parties is not built: 3.0 removes the promise.
+    expect(diff).toMatch(/<del><span class="visually-hidden">\[removed: <\/span>[^<]*the portal shows you every release we made/);
+    const current = page('/privacy/');
+    expect(current).not.toContain('every release we made');
+    expect(current).toContain('24 months, then deleted; we ask again after 12 months');
+    expect(current).not.toContain('then we ask again');
   });
 
   it('lists every registered cookie on the cookie policy', () => {

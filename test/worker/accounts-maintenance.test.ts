@@ -26,4 +26,19 @@ describe('daily account maintenance', () => {
     const links = await db().select().from(linkTokens).where(eq(linkTokens.loginId, loginId));
     expect(links.map((l) => l.tokenHash)).toEqual([liveLink.tokenHash]);
   });
+
+  it('keeps a counter whose lock has not ended, however long ago it last changed', async () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    const threeDaysAgo = '2026-11-22T12:00:00.000Z';
+    // A week-long lock (e.g. alert-recipient invitations) set three days ago still has four days to run.
+    const locked = { key: uniqueId('invite'), windowStartedAt: threeDaysAgo, updatedAt: threeDaysAgo, failures: 0, lockouts: 2, lockedUntil: '2026-11-29T12:00:00.000Z' };
+    const ended = { key: uniqueId('invite'), windowStartedAt: threeDaysAgo, updatedAt: threeDaysAgo, failures: 0, lockouts: 1, lockedUntil: '2026-11-23T12:00:00.000Z' };
+    await db().insert(throttles).values([locked, ended]);
+
+    await purgeStaleAccountRecords(db(), now);
+
+    const keys = (await db().select().from(throttles)).map((t) => t.key);
+    expect(keys).toContain(locked.key);
+    expect(keys).not.toContain(ended.key);
+  });
 });

@@ -105,8 +105,29 @@ const expected: Record<string, Row> = {
   'GET /api/staff/alerts/help/:id':             [401, 403, 403, 200, 403, 200, 403],
   'POST /api/staff/alerts/help/:id/close':      [401, 403, 403, 200, 403, 200, 403],
   'GET /api/staff/alerts/customer':             [401, 403, 403, 200, 403, 200, 403],
+  // Bills, payments, the balance and documents of account A: its holder (and a delegate with the
+  // billing right); 404 to everyone else. The overview lists each caller's own accounts.
+  'GET /api/billing/overview':                  [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/billing/accounts/:accountId/bills': [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/billing/accounts/:accountId/payments': [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/billing/accounts/:accountId/adjustments': [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/billing/bills/:billId':             [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/billing/bills/:billId/document':    [401, 404, 404, 404, 404, 404, 200],
+  // Paying needs the billing right; autopay and paperless the manage right too. Ending autopay
+  // that is not on is a conflict, even for the holder.
+  'POST /api/payments/checkout':                [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/payments/autopay':                 [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/payments/autopay/end':             [401, 404, 404, 404, 404, 404, 409],
+  'POST /api/payments/paperless':               [401, 404, 404, 404, 404, 404, 200],
+  // Paying without signing in: the account number and service ZIP are the proof, whoever sends them
+  // (the answer is the amount due, nothing else about the account; both are throttled).
+  'POST /api/payments/guest/lookup':            [200, 200, 200, 200, 200, 200, 200],
+  'POST /api/payments/guest/checkout':          [200, 200, 200, 200, 200, 200, 200],
+  // The processor's webhook: only its signature counts, never a session (unsigned here).
+  'POST /api/payments/webhook':                 [400, 400, 400, 400, 400, 400, 400],
   // Machine to machine: a signed client assertion, never a session.
   'POST /api/ingest/batches':                  [401, 401, 401, 401, 401, 401, 401],
+  'PUT /api/ingest/bills/:billId/document':    [401, 401, 401, 401, 401, 401, 401],
   // Who is told what about account A: whoever may manage it (its holder here), 404 to everyone else.
   'GET /api/preferences':                      [401, 404, 404, 404, 404, 404, 200],
   'POST /api/preferences':                     [401, 404, 404, 404, 404, 404, 200],
@@ -150,6 +171,21 @@ const expected: Record<string, Row> = {
   'GET /account/alerts/':                      [303, 200, 200, 200, 200, 200, 200],
   'GET /account/alerts/alert/':                [303, 303, 303, 303, 303, 303, 200],
   'GET /account/alerts/settings/':             [303, 303, 303, 303, 303, 303, 200],
+  // Account A's bills and payment history, and one of its bills: everyone but its holder is sent
+  // back to their own bills (303 ?error=not_found). The pay pages list each caller's own accounts.
+  'GET /account/bills/':                       [303, 303, 303, 303, 303, 303, 200],
+  'GET /account/bills/detail/':                [303, 303, 303, 303, 303, 303, 200],
+  'GET /account/bills/payments/':              [303, 303, 303, 303, 303, 303, 200],
+  'GET /account/pay/':                         [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/pay/return/':                  [303, 200, 200, 200, 200, 200, 200],
+  'GET /pay/':                                 [200, 200, 200, 200, 200, 200, 200],
+  // The confirmation exists only as the answer to a look-up: reached directly, back to /pay/.
+  'GET /pay/confirm/':                         [303, 303, 303, 303, 303, 303, 303],
+  'GET /pay/return/':                          [200, 200, 200, 200, 200, 200, 200],
+  // The development processor's hosted page (development only, as the tests run): its session id
+  // is the proof, as a processor's checkout URL is; a forged one is no page for anyone.
+  'GET /dev/processor/checkout/:id':           [404, 404, 404, 404, 404, 404, 404],
+  'POST /dev/processor/checkout/:id':          [404, 404, 404, 404, 404, 404, 404],
   // Development only (ENVIRONMENT=development, as the tests run); production answers 404, below.
   'GET /dev/outbox/':                          [200, 200, 200, 200, 200, 200, 200],
   'POST /dev/sms/reply':                       [200, 200, 200, 200, 200, 200, 200],
@@ -187,6 +223,18 @@ const customerDataRoutes = [
   'POST /api/preferences/recipients/remove',
   'POST /api/preferences/recipients/resend',
   'GET /account/preferences/',
+  'GET /api/billing/accounts/:accountId/bills',
+  'GET /api/billing/accounts/:accountId/payments',
+  'GET /api/billing/accounts/:accountId/adjustments',
+  'GET /api/billing/bills/:billId',
+  'GET /api/billing/bills/:billId/document',
+  'POST /api/payments/checkout',
+  'POST /api/payments/autopay',
+  'POST /api/payments/autopay/end',
+  'POST /api/payments/paperless',
+  'GET /account/bills/',
+  'GET /account/bills/detail/',
+  'GET /account/bills/payments/',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */

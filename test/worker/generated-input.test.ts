@@ -35,7 +35,10 @@ const TOTAL_REQUESTS = 10_000;
  * - A staff customer look-up (of the account, or of its alerts) is audited whether or not the number
  *   matched: every access is logged.
  * - An ingest request that proved its client spends its assertion (the jti is kept until it
- *   expires) even when the batch is then refused: a signed request is good for one try.
+ *   expires) even when the batch or bill document is then refused: a signed request is good for one try.
+ * - Paying without signing in: every look-up counts toward the per-client limit and a miss toward
+ *   the guessing limits, audited (as registration's proof); a hand-off refused for its amount after
+ *   the pair matched has already counted its look-up.
  */
 const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] = [
   { route: 'POST /api/accounts/login', codes: ['invalid_credentials'], tables: ['throttles', 'audit_events'] },
@@ -58,6 +61,9 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
   { route: 'GET /api/staff/customers', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'GET /api/staff/alerts/customer', codes: ['not_found'], tables: ['audit_events'] },
   { route: 'POST /api/ingest/batches', codes: ['invalid_request', 'unsupported_media_type', 'batch_rejected', 'batch_id_reused', 'batch_conflict', 'batch_in_progress', 'conflict'], tables: ['ingest_token_ids'] },
+  { route: 'PUT /api/ingest/bills/:billId/document', codes: ['invalid_request', 'unsupported_media_type', 'not_found'], tables: ['ingest_token_ids'] },
+  { route: 'POST /api/payments/guest/lookup', codes: ['account_not_matched'], tables: ['throttles', 'audit_events'] },
+  { route: 'POST /api/payments/guest/checkout', codes: ['account_not_matched', 'amount_below_minimum', 'amount_above_maximum'], tables: ['throttles', 'audit_events'] },
 ];
 
 /**

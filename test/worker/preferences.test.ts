@@ -5,10 +5,14 @@
  * callers refused.
  */
 import { eq } from 'drizzle-orm';
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { accountAccess, alertRecipients, contactPreferences, recipientTopics } from '../../db/schema';
 import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
+import { billingOptions } from '../../worker/payments/options';
+import { signUnsubscribe } from '../../worker/preferences/unsubscribe-token';
+import { septemberBill } from './support/billing-fixtures';
+import { givenIngestClient, sendBatch } from './support/usage-fixtures';
 import { get, postForm, postJson } from './support/accounts';
 import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo } from './support/delivery-fixtures';
 import { db, givenAccount, givenUtility, signedIn } from './support/sign-in';
@@ -249,5 +253,64 @@ describe('who may read and change preferences', () => {
     const delegate = await signedIn({ delegateOf: [{ accountId: h.accountId, manage: true }] });
     expect((await get(`/api/preferences?account=${h.accountId}`, { cookie: delegate.cookie })).status).toBe(200);
     void accountAccess;
+  });
+});
+
+describe('paper or e-mail bills (paperless billing) in the preferences', () => {
+  type WithBills = Prefs & { bills: { paperless: boolean } | null };
+  const paperlessAudit = async (accountId: string) =>
+    (await env.DB.prepare("SELECT event FROM audit_events WHERE subject_account_id = ?1 AND event LIKE 'billing.paperless%' ORDER BY at").bind(accountId).all<{ event: string }>()).results.map((r) => r.event);
+
+  it('shows what the pay page set, and sets the same state the pay page shows (one place, audited once per change)', async () => {
+    const h = await givenHousehold();
+    expect((await readPrefs(h.cookie, h.accountId) as WithBills).bills).toEqual({ paperless: false });
+    expect((await postForm('/api/payments/paperless', { account: h.accountId, paperless: 'on' }, { cookie: h.cookie })).status).toBe(303);
+    expect((await readPrefs(h.cookie, h.accountId) as WithBills).bills).toEqual({ paperless: true });
+    const page = await (await get(`/account/preferences/?account=${h.accountId}`, { cookie: h.cookie })).text();
+    expect(page).toMatch(/<input id="field-paperless-on" name="paperless" type="radio" value="on" checked/);
+    expect(page).not.toMatch(/value="off" checked/);
+
+    const save = (fields: Record<string, string>) => postForm('/api/preferences', { account: h.accountId, recipients: 'me', ...fields }, { cookie: h.cookie });
+    expect((await save({ paperless: 'off' })).headers.get('Location')).toBe(`/account/preferences/?account=${h.accountId}&status=preferences-saved`);
+    expect(await billingOptions(env.DB, h.accountId)).toEqual({ paperless: false, autopay: 'off' });
+    expect(await (await get(`/account/pay/?account=${h.accountId}`, { cookie: h.cookie })).text()).toContain('Paperless billing is <strong>off</strong>');
+    // Saved again as it is, or without the choice (a form that does not show it): nothing changes, nothing more is audited.
+    await save({ paperless: 'off' });
+    await save({});
+    expect(await billingOptions(env.DB, h.accountId)).toEqual({ paperless: false, autopay: 'off' });
+    expect(await paperlessAudit(h.accountId)).toEqual(['billing.paperless_on', 'billing.paperless_off']);
+  });
+
+  it('leaves the choice out for a delegate who may manage the account but not see its bills, and refuses it from them', async () => {
+    const h = await givenHousehold();
+    const delegate = await signedIn({ delegateOf: [{ accountId: h.accountId, usage: true, billing: false, manage: true }] });
+    expect((await readPrefs(delegate.cookie, h.accountId) as WithBills).bills).toBeNull();
+    const page = await (await get(`/account/preferences/?account=${h.accountId}`, { cookie: delegate.cookie })).text();
+    expect(page).not.toContain('Paper or e-mail bills');
+    expect(page).not.toContain('name="paperless"');
+    const res = await postJson('/api/preferences', { account: h.accountId, recipients: ['me'], paperless: 'on' }, { cookie: delegate.cookie });
+    expect(res.status).toBe(422);
+    expect((await res.json<{ error: { fields: { field: string }[] } }>()).error.fields.map((f) => f.field)).toEqual(['paperless']);
+    expect(await billingOptions(env.DB, h.accountId)).toEqual({ paperless: false, autopay: 'off' });
+    expect((await postJson('/api/preferences', { account: h.accountId, recipients: ['me'], paperless: 'maybe' }, { cookie: h.cookie })).status).toBe(422);
+  });
+
+  it('sends the bill-ready e-mail to a paperless customer who unsubscribed from everything else: it is the bill, not a topic', async () => {
+    const h = await givenHousehold();
+    // Newsletter on, then every alert and the newsletter off again, the newsletter by its one-click link.
+    await postForm('/api/preferences', { account: h.accountId, recipients: 'me', 'me.newsletter': 'on', paperless: 'on' }, { cookie: h.cookie });
+    const [me] = await db().select().from(alertRecipients).where(eq(alertRecipients.loginId, h.holder.id));
+    const token = await signUnsubscribe(env.LINK_SIGNING_SECRET, me!.id, 'newsletter');
+    const oneClick = await exports.default.fetch(new Request(`https://portal.test/unsubscribe/${token}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }));
+    expect(oneClick.status).toBe(200);
+    expect(Object.values((await readPrefs(h.cookie, h.accountId)).me.topics).some((t) => t.enabled)).toBe(false);
+
+    const bill = septemberBill(h.accountId);
+    expect((await sendBatch(await givenIngestClient(), { batchId: `bill-${bill.id}`, bills: [bill] })).status).toBe(201);
+    const notices = (await mailsTo(h.holder.email)).filter((m) => m.kind === 'new-bill');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.headers ?? {}).not.toHaveProperty('List-Unsubscribe');
+    expect(notices[0]!.bodyText).toContain(`${env.PORTAL_ORIGIN}/account/preferences/`);
+    expect(notices[0]!.bodyText).toContain('unsubscribing from the newsletter, program mail or alerts does not stop it');
   });
 });

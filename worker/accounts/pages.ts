@@ -23,10 +23,11 @@ import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { fillSecondFactorSummary, signInMethodText } from './second-factor-summary';
 import { overview, profileAccountId, readProfile } from './profile';
+import { withBillingCards } from '../billing/summary-html';
+import { escapeHtml } from '../http/html';
 
-export function escapeHtml(value: unknown) {
-  return String(value ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
+// Here since the account pages came first; worker/http/html.ts holds it so other page modules need not import this one.
+export { escapeHtml };
 
 export const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
 export const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
@@ -37,9 +38,14 @@ export async function shellFor(c: Context<AppEnv>, path?: string) {
   return asset;
 }
 
-/** Fills the message slot (`[data-message]`) from the query's codes. */
-export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter) {
-  const message = messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+/** A page's message: always text chosen by a code, never text from the URL. */
+export type PageMessage = { kind: 'status' | 'error'; text: string } | null;
+
+/** The account pages' message, from the query's codes. */
+const accountMessage = (c: Context<AppEnv>): PageMessage => messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+
+/** Fills the message slot (`[data-message]`). */
+export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message: PageMessage = accountMessage(c)) {
   if (!message) return rewriter;
   return rewriter.on('[data-message]', {
     element(el) {
@@ -69,8 +75,11 @@ export const publicPage = () => async (c: Context<AppEnv>) => {
 
 export type Filler = (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) => Promise<HTMLRewriter | Response>;
 
-/** A signed-in page: anonymous callers go to the sign-in page. */
-export const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
+/**
+ * A signed-in page: anonymous callers go to the sign-in page. `message` picks the message slot's
+ * text from the query's codes, when a capability has codes of its own (the pay pages).
+ */
+export const signedInPage = (fill: Filler, options: { message?: (c: Context<AppEnv>) => PageMessage } = {}) => async (c: Context<AppEnv>) => {
   const token = getCookie(c, SESSION_COOKIE);
   const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
   if (!login) {
@@ -79,7 +88,7 @@ export const signedInPage = (fill: Filler) => async (c: Context<AppEnv>) => {
   }
   const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
-  const filled = await fill(c, login, withMessage(c, new HTMLRewriter()));
+  const filled = await fill(c, login, withMessage(c, new HTMLRewriter(), (options.message ?? accountMessage)(c)));
   if (filled instanceof Response) return filled;
   return send(c, asset, filled);
 };
@@ -106,10 +115,11 @@ ${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(
         .join('')
     : '<li>No utility account is linked to this login yet.</li>';
   const openAlerts = await openAlertCount(drizzle(c.env.DB), c.env.DB, login.id);
-  return rewriter
+  const filled = rewriter
     .on('[data-fill="name"]', text(data.login.displayName || data.login.email))
     .on('[data-fill="accounts"]', html(accountsHtml))
     .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts)));
+  return withBillingCards(c, login, filled);
 };
 
 const fillSecurity: Filler = async (c, login, rewriter) => {

@@ -82,6 +82,20 @@ export const throttlePolicies = {
    * its owner is asked at most 3 times a day, however many people name it.
    */
   recipientInviteAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /**
+   * Paying without signing in (worker/payments/guest.ts). Every look-up of an amount due from one
+   * client counts, right or wrong: a household or a landlord paying a few accounts stays far below
+   * 30 an hour; a script walking a list of account numbers and ZIP codes does not.
+   */
+  guestPayClient: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /** Look-ups from one client that matched no account: guessing, as at registration. */
+  guestPayMissClient: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
+  /** Wrong ZIP codes for one account number from any client: 5, then locks that grow, as at registration. */
+  guestPayMissAccount: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
+  /** Hand-offs to the processor for one account, signed in or not (each one is a processor session and a row). */
+  payStartAccount: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /** Hand-offs started by one login, or (without a login) one client. */
+  payStartActor: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleKind = keyof typeof throttlePolicies;

@@ -1,6 +1,6 @@
 /**
  * Ingest batches from the utility's systems: accounts, service points, meters and reads, as JSON
- * or CSV. A batch is validated row by row against itself and the database; if any row is bad the
+ * or CSV, and billing (bills, payments, adjustments, balances; the sections are in ./billing.ts). A batch is validated row by row against itself and the database; if any row is bad the
  * whole batch is refused with every bad row named, and nothing is written. A good batch is
  * written in ONE D1 batch (a transaction): it lands whole or not at all.
  */
@@ -10,6 +10,7 @@ import type { FieldProblem } from '../http/errors';
 import { dayWriteStatements, householdBucket, type DayPatch, type Household } from '../usage/store';
 import { daySlots, isDay, localDay, slotOf, slotStart } from '../usage/time';
 import { isUnitOf, type MeterKind } from '../usage/units';
+import { billingRowSchemas, billingSections, billingSummary, emptyBillingRows, type BillingRows } from './billing';
 import { accountStatementRow, contactEditOutcomes, insertAccountsSql, updateAccountsSql, type ContactEditOutcome, type StoredContact } from './contact-precedence';
 import { planTenureChanges, tenureStatements, type StoredTenure, type TenureChanges } from './tenure-changes';
 
@@ -81,9 +82,9 @@ export const dayRow = z.strictObject({
   quality: z.string().regex(/^[AEM]+$/, 'must be letters A, E or M, one per value').optional(),
 });
 
-export const sections = ['accounts', 'servicePoints', 'meters', 'reads', 'days'] as const;
+export const sections = ['accounts', 'servicePoints', 'meters', 'reads', 'days', ...billingSections] as const;
 export type Section = (typeof sections)[number];
-const rowSchemas = { accounts: accountRow, servicePoints: servicePointRow, meters: meterRow, reads: readRow, days: dayRow } as const;
+const rowSchemas = { accounts: accountRow, servicePoints: servicePointRow, meters: meterRow, reads: readRow, days: dayRow, ...billingRowSchemas } as const;
 
 export const MAX_ROWS = 100_000;
 export const batchEnvelope = z.strictObject({
@@ -93,6 +94,7 @@ export const batchEnvelope = z.strictObject({
   meters: z.array(z.unknown()).max(MAX_ROWS).optional(),
   reads: z.array(z.unknown()).max(MAX_ROWS).optional(),
   days: z.array(z.unknown()).max(MAX_ROWS).optional(),
+  ...Object.fromEntries(billingSections.map((s) => [s, z.array(z.unknown()).max(MAX_ROWS).optional()])),
 });
 
 export type RawBatch = { batchId: string } & Partial<Record<Section, unknown[]>>;
@@ -104,7 +106,7 @@ export type Batch = {
   meters: (z.infer<typeof meterRow> & RowRef)[];
   reads: (z.infer<typeof readRow> & RowRef)[];
   days: (z.infer<typeof dayRow> & RowRef)[];
-};
+} & BillingRows;
 
 export class BatchProblems {
   readonly list: FieldProblem[] = [];
@@ -119,7 +121,7 @@ export class BatchProblems {
 
 /** Parses each row with its schema; collects every problem instead of stopping at the first. */
 export function parseRows(raw: RawBatch, problems: BatchProblems, lines?: Partial<Record<Section, number[]>>): Batch {
-  const out = { batchId: raw.batchId, accounts: [], servicePoints: [], meters: [], reads: [], days: [] } as Batch;
+  const out = { batchId: raw.batchId, accounts: [], servicePoints: [], meters: [], reads: [], days: [], ...emptyBillingRows() } as Batch;
   for (const section of sections) {
     (raw[section] ?? []).forEach((row, index) => {
       const ref: RowRef = { section, index, ...(lines?.[section]?.[index] ? { line: lines[section]![index] } : {}) };
@@ -448,7 +450,7 @@ export type BatchSummary = {
   moves: number;
   /** Contact fields the customer edited in the portal that accounts rows met: kept or replaced, and why. */
   contactEdits: { count: number; listed: ContactEditOutcome[] };
-};
+} & ReturnType<typeof billingSummary>;
 
 export function summaryOf(batch: Batch, checked: CheckedBatch): BatchSummary {
   return {
@@ -460,6 +462,7 @@ export function summaryOf(batch: Batch, checked: CheckedBatch): BatchSummary {
     meterDays: checked.patches.length,
     moves: checked.tenure.moves.length,
     contactEdits: { count: checked.contactEdits.length, listed: checked.contactEdits.slice(0, MAX_CONTACT_EDITS_LISTED) },
+    ...billingSummary(batch),
   };
 }
 
@@ -469,7 +472,7 @@ const strip = <T extends RowRef>(r: T) => {
 };
 
 /** Every statement of a checked batch, in order, for ONE db.batch (so it is one transaction). */
-export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, checked: CheckedBatch) {
+export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, checked: CheckedBatch, billing: D1PreparedStatement[] = []) {
   const tenure = tenureStatements(db, checked.tenure);
   return [
     ...chunks(batch.accounts).flatMap((c) => {
@@ -481,6 +484,7 @@ export function batchStatements(db: D1Database, clientId: string, utilityId: str
     ...tenure.afterPoints,
     ...chunks(batch.meters).map((c) => db.prepare(metersSql).bind(JSON.stringify(c.map(strip)))),
     ...dayWriteStatements(db, checked.patches),
+    ...billing,
     db.prepare('INSERT INTO ingest_batches (client_id, batch_id, body_sha256, summary) VALUES (?1, ?2, ?3, ?4)').bind(clientId, batch.batchId, bodySha256, JSON.stringify(summaryOf(batch, checked))),
   ];
 }

@@ -5,6 +5,8 @@ import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
 import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, parseRows, sections, summaryOf, type RawBatch, type Section } from './batch';
+import { billDocuments } from './bill-documents';
+import { billingCsvNumbers, billingStatements, checkBilling } from './billing';
 
 const csvQuery = z.object({
   section: z.enum(sections),
@@ -18,6 +20,8 @@ const MAX_REPORTED = 1000;
  * POST /api/ingest/batches — the utility's systems push accounts, service points, meters and
  * reads. JSON: {batchId, accounts?, servicePoints?, meters?, reads?, days?}. CSV: one section per
  * request, `?section=reads&batchId=…`, a header row of column names.
+ * Billing sections (bills?, billLines?, payments?, adjustments?, balances?) ride in the same
+ * batch and transaction: see ./billing.ts.
  */
 export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   const body = new Uint8Array(await c.req.arrayBuffer());
@@ -45,7 +49,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
     if (!query.success) throw invalidRequest(fieldsOf(query.error));
     const csv = csvToRows(query.data.section, text);
     if ('error' in csv) throw invalidRequest([{ field: '(body)', message: csv.error }]);
-    const envelope = batchEnvelope.safeParse({ batchId: query.data.batchId, [query.data.section]: csv.rows });
+    const envelope = batchEnvelope.safeParse({ batchId: query.data.batchId, [query.data.section]: billingCsvNumbers(csv.rows) });
     if (!envelope.success) throw invalidRequest(fieldsOf(envelope.error));
     raw = envelope.data;
     lines = { [query.data.section]: csv.lines };
@@ -67,6 +71,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   const problems = new BatchProblems();
   const batch = parseRows(raw, problems, lines);
   const checked = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
+  const billing = await checkBilling(db, client.utilityId, utility.timeZone, batch, problems);
   if (!problems.empty) {
     const listed = problems.list.slice(0, MAX_REPORTED);
     const more = problems.list.length - listed.length;
@@ -74,7 +79,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   }
 
   try {
-    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, checked));
+    await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, checked, billingStatements(db, billing, c.env.PORTAL_ORIGIN)));
   } catch (e) {
     // D1 runs a batch as one transaction: a failing statement rolls every other one back.
     const message = e instanceof Error ? e.message : '';
@@ -91,3 +96,6 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
   await handOffToDetection(c.env, { utilityId: client.utilityId, timeZone: utility.timeZone, batchId: raw.batchId, patches: checked.patches, tenure: checked.tenure });
   return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, checked) }, 201);
 });
+
+// PUT /api/ingest/bills/:billId/document: a bill's PDF, with the same client authentication (./bill-documents.ts).
+ingest.route('/bills', billDocuments);

@@ -162,7 +162,10 @@ async function fillPreferences(c: Context<AppEnv>, login: SignedInLogin, rewrite
     .on('input[name="leakAlertsInQuietHours"]', check(quiet.leakAlertsInQuietHours))
     .on('[data-fill="own-mobile"]', html(ownMobile(p)))
     .on('[data-own-mobile-form]', { element: (el) => void (hasOwnMobile ? el.setAttribute('hidden', '') : el.removeAttribute('hidden')) })
-    .on('[data-fill="recipients"]', html(recipientList(p)));
+    .on('[data-fill="recipients"]', html(recipientList(p)))
+    // Paper or e-mail bills, for a login that may see the account's bills; gone for anyone else (nothing posted, nothing changed).
+    .on('[data-fill="bills"]', { element: (el) => void (p.bills ? undefined : el.remove()) })
+    .on('input[name="paperless"]', { element: (el) => void (p.bills && el.getAttribute('value') === (p.bills.paperless ? 'on' : 'off') ? el.setAttribute('checked', '') : el.removeAttribute('checked')) });
 }
 
 const signedInPage = (path: string, fill: typeof fillPreferences) => async (c: Context<AppEnv>) => {

@@ -7,6 +7,10 @@
  * A topic a recipient turned off themselves (an unsubscribe link, or their mail client's one-click)
  * stays off: the account cannot turn it back on for them. The login's own e-mail is its own, so
  * the login may.
+ *
+ * Paper or e-mail bills (paperless billing) are chosen here too, for a login that may see the
+ * account's bills: read from and written to the one place the pay page uses as well
+ * (billing_preferences, worker/payments/paperless.ts).
  */
 import { and, eq, ne } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -15,7 +19,8 @@ import { alertTypes } from '../../db/schema/alerts';
 import { runBatch, type AccountDeps } from '../accounts/deps';
 import { maskAccountNumber } from '../accounts/client';
 import { auditInsert } from '../audit/log';
-import { assertAccountRight } from '../auth/account-access';
+import { accountIdsWithRight, assertAccountRight } from '../auth/account-access';
+import { paperlessOf, paperlessWrites } from '../payments/paperless';
 import { ApiError, invalidRequest, type FieldProblem } from '../http/errors';
 import { displayPhone, type SavePreferencesBody } from '../shared/preference-forms';
 import { isAccountHoldersOwn, loginRecipient, newLoginRecipient, quietSettings, serviceStreet, topicsOf, type Topics } from './store';
@@ -43,6 +48,11 @@ const refused = (t: Topics[MailTopic] | undefined) => Boolean(t && !t.enabled &&
 /** Topics an added recipient may receive: alerts only (the newsletter and program mail are a login's own choice). */
 export const recipientTopicsFor = (origin: 'login' | 'added' | 'sign_up'): readonly MailTopic[] => (origin === 'login' ? mailTopics : alertTypes);
 
+/** Whether the login may see (and so, with the manage right, choose) the account's billing: paperless is billing. */
+async function mayChooseBilling(deps: AccountDeps, loginId: string, accountId: string) {
+  return (await accountIdsWithRight(deps.db, loginId, 'billing')).includes(accountId);
+}
+
 export async function readPreferences(deps: AccountDeps, loginId: string, accountId: string) {
   const { db } = deps;
   await assertAccountRight(db, loginId, accountId, 'manage');
@@ -59,6 +69,8 @@ export async function readPreferences(deps: AccountDeps, loginId: string, accoun
   const myTopics = mine ? topics.get(mine.id)! : null;
   const defaults = defaultTopics('login');
   const quiet = await quietSettings(db, accountId);
+  // Null when the login may manage the account but not see its bills.
+  const bills = (await mayChooseBilling(deps, loginId, accountId)) ? { paperless: await paperlessOf(db, accountId) } : null;
   return {
     account: accountId,
     accountNumber: maskAccountNumber(account.number),
@@ -82,6 +94,7 @@ export async function readPreferences(deps: AccountDeps, loginId: string, accoun
       }),
     ),
     quietHours: { enabled: quiet.quiet !== null, start: quiet.quiet?.start ?? null, end: quiet.quiet?.end ?? null, leakAlertsInQuietHours: quiet.leakAlertsInQuietHours, isDefault: quiet.isDefault },
+    bills,
   };
 }
 
@@ -98,7 +111,7 @@ export async function savePreferences(deps: AccountDeps, loginId: string, body: 
   const problems: FieldProblem[] = [];
   if (rows.length !== others.length) problems.push({ field: 'recipients', message: 'Not a recipient of this account.' });
   // A checkbox must name a recipient the form listed and a topic that recipient can receive.
-  const known = new Set(['account', 'recipients', 'quietHours', 'quietStart', 'quietEnd', 'leakAlertsInQuietHours']);
+  const known = new Set(['account', 'recipients', 'quietHours', 'quietStart', 'quietEnd', 'leakAlertsInQuietHours', 'paperless']);
   for (const key of Object.keys(body)) {
     if (known.has(key)) continue;
     const [who, topic] = key.split('.');
@@ -137,6 +150,15 @@ export async function savePreferences(deps: AccountDeps, loginId: string, body: 
       writes.push({ recipientId: r.id, topic: t, enabled: wanted[t]! });
     }
   }
+  // Paper or e-mail bills: only for a login that may see the bills, and written only when it changes.
+  let paperlessChanged = false;
+  if (body.paperless !== undefined) {
+    if (!(await mayChooseBilling(deps, loginId, body.account))) problems.push({ field: 'paperless', message: 'Only someone who may see this account\'s bills can choose paper or e-mail bills.' });
+    else if ((await paperlessOf(db, body.account)) !== (body.paperless === 'on')) {
+      statements.push(...paperlessWrites(db, { accountId: body.account, loginId, paperless: body.paperless === 'on', now }));
+      paperlessChanged = true;
+    }
+  }
   if (problems.length) throw invalidRequest(problems);
   for (const w of writes) {
     const set = { enabled: w.enabled, changedVia: 'preferences' as const, changedAt: now.toISOString() };
@@ -144,7 +166,7 @@ export async function savePreferences(deps: AccountDeps, loginId: string, body: 
   }
   const quiet = { quietHoursStart: body.quietHours ? body.quietStart! : null, quietHoursEnd: body.quietHours ? body.quietEnd! : null, leakAlertsInQuietHours: body.leakAlertsInQuietHours, updatedAt: now.toISOString(), updatedByLoginId: loginId };
   statements.push(db.insert(contactPreferences).values({ accountId: body.account, ...quiet }).onConflictDoUpdate({ target: contactPreferences.accountId, set: quiet }));
-  statements.push(auditInsert(db, { event: 'preferences.updated', actorLoginId: loginId, subjectLoginId: loginId, subjectAccountId: body.account, detail: { topicsChanged: writes.length } }));
+  statements.push(auditInsert(db, { event: 'preferences.updated', actorLoginId: loginId, subjectLoginId: loginId, subjectAccountId: body.account, detail: { topicsChanged: writes.length, paperlessChanged } }));
   await runBatch(db, statements);
   return { status: 'preferences-saved' as const };
 }

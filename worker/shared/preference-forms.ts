@@ -94,6 +94,8 @@ export const savePreferencesBody = z
     quietStart: z.preprocess(blankToUndefined, clock.optional()),
     quietEnd: z.preprocess(blankToUndefined, clock.optional()),
     leakAlertsInQuietHours: checkbox.default(false),
+    /** Paper or e-mail bills (paperless billing); left as it is when the form does not show the choice. */
+    paperless: z.enum(['on', 'off'], 'Choose paper bills or paperless billing.').optional(),
   })
   .catchall(z.union([z.string().max(10), z.boolean()]))
   .superRefine((body, ctx) => {
@@ -146,4 +148,5 @@ export const preferenceFieldLabels: Record<string, string> = {
   quietStart: 'Quiet hours start',
   quietEnd: 'Quiet hours end',
   recipients: 'Recipients',
+  paperless: 'Paper or e-mail bills',
 };

@@ -2,7 +2,8 @@
  * The days an account may see of a meter: the days its holder held the meter's service point
  * (service_point_tenures, utility-local dates, both ends included, null = open). This module is
  * the one place that bound is written. The usage series, the exports, the meter list, the
- * comparisons beside them and the access package (db/personal-data.ts) all take it from here, and
+ * comparisons beside them, the access package (db/personal-data.ts) and a bill's use beside last
+ * year (worker/billing/use.ts) all take it from here, and
  * so must anything else that shows reads (alerts next), so that a new holder never sees the
  * previous occupant's reads and a former holder sees nothing after moving out.
  */
@@ -58,6 +59,23 @@ export async function tenuredMeters(db: D1Database, accountIds: readonly string[
   for (const { meterId, ...tenure } of results) out.set(meterId, [...(out.get(meterId) ?? []), tenure]);
   return out;
 }
+
+/**
+ * SQL: every meter the account bound to `account` (an SQL expression, e.g. `?1`) held at some time,
+ * one row per meter: `meter_id`, and `held`, its tenures as JSON `[[from, to], …]` (read it with
+ * `heldRanges`). For a statement of one's own that needs the meters' details beside it in one
+ * round trip (a bill's use, worker/billing/use.ts).
+ */
+export const heldMetersSql = (account: string) =>
+  `SELECT tenure_m.id AS meter_id, json_group_array(json_array(tenure_t.start_day, tenure_t.end_day)) AS held
+   FROM service_point_tenures tenure_t JOIN meters tenure_m ON tenure_m.service_point_id = tenure_t.service_point_id
+   WHERE tenure_t.account_id = ${account} GROUP BY tenure_m.id`;
+
+/** SQL condition: tenure row `t` (an alias of service_point_tenures) holds some day of `from`..`to` (SQL expressions). */
+export const tenureOverlapsSql = (t: string, from: string, to: string) => `(${t}.start_day IS NULL OR ${t}.start_day <= ${to}) AND (${t}.end_day IS NULL OR ${t}.end_day >= ${from})`;
+
+/** The ranges of a `held` column of `heldMetersSql`. */
+export const heldRanges = (json: string): DayRange[] => (JSON.parse(json) as [string | null, string | null][]).map(([from, to]) => ({ from, to }));
 
 export const withinTenure = (ranges: readonly DayRange[], day: string) => ranges.some((r) => (r.from === null || day >= r.from) && (r.to === null || day <= r.to));
 

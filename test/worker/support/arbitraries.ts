@@ -250,7 +250,8 @@ function csvOf(value: unknown): string {
   return `${entries.map(([k]) => cell(k)).join(',')}\n${entries.map(([, v]) => cell(v)).join(',')}\n`;
 }
 
-export type BodyKind = 'json' | 'form' | 'text' | 'csv';
+/** `pdf`: the bytes (or text) as application/pdf, for the bill-document upload. */
+export type BodyKind = 'json' | 'form' | 'text' | 'csv' | 'pdf';
 
 /**
  * Every body a client can send to a route that reads `kinds`: the schema's values (valid-ish or
@@ -263,7 +264,9 @@ export function bodies(values: fc.Arbitrary<unknown>, kinds: BodyKind[]): fc.Arb
   const asMultipart = values.map((v): BodyPlan => ({ kind: 'multipart', ...multipart(v) }));
   const asText = values.map((v): BodyPlan => ({ kind: 'text/plain json', contentType: 'text/plain;charset=UTF-8', body: JSON.stringify(v) ?? '' }));
   const asCsv = values.map((v): BodyPlan => ({ kind: 'csv', contentType: 'text/csv', body: typeof v === 'string' ? v : csvOf(v) }));
+  const asPdf = values.map((v): BodyPlan => ({ kind: 'pdf', contentType: 'application/pdf', body: v instanceof Uint8Array ? (v as Uint8Array<ArrayBuffer>) : textOf(v) }));
   const accepted: fc.Arbitrary<BodyPlan>[] = [];
+  if (kinds.includes('pdf')) accepted.push(asPdf);
   if (kinds.includes('csv')) accepted.push(asCsv);
   if (kinds.includes('json')) accepted.push(asJson);
   if (kinds.includes('form')) accepted.push(asForm, asMultipart);

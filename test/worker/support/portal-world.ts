@@ -7,7 +7,10 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { env, exports } from 'cloudflare:workers';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { accountAccess, bills, logins, type LoginRole } from '../../../db/schema';
+import { billPdf } from '../../../db/demo/bill-pdf';
+import { accountAccess, billDocuments, bills, logins, type LoginRole } from '../../../db/schema';
+import { sha256Base64url } from '../../../worker/ingest/auth';
+import { documentKey } from '../../../worker/ingest/bill-documents';
 import { startSession, SESSION_COOKIE, type SecondFactorState } from '../../../worker/auth/sessions';
 import { secondFactorsOf, stepUpStatement } from '../../../worker/auth/step-up';
 import { issueFormToken } from '../../../worker/requests/form-token';
@@ -33,6 +36,8 @@ export type WorldAccount = {
   /** An open leak alert on the account's meter, and a help request the holder raised about it. */
   alertId: string;
   helpItemId: string;
+  /** An October bill, with its document (a PDF in R2). */
+  billId: string;
 };
 
 export type World = {
@@ -64,9 +69,14 @@ async function worldAccount(holderName: string): Promise<WorldAccount> {
   const id = await givenAccount({ accountNumber: number, holderName, emailOnFile: `${number}@on-file.example` });
   const meter = await givenMeter({ accountId: id, occupants: 3 });
   await givenReads(meter, ['2026-10-01', '2026-10-02', '2026-10-03'], (_d, slot) => 10 + (slot % 5));
-  await db().insert(bills).values({ id: uniqueId('bill'), accountId: id, periodStart: '2026-10-01', periodEnd: '2026-10-31', issuedOn: '2026-11-03', dueOn: '2026-11-24', amountCents: 6418 });
+  const billId = uniqueId('bill');
+  await db().insert(bills).values({ id: billId, accountId: id, periodStart: '2026-10-01', periodEnd: '2026-10-31', issuedOn: '2026-11-03', dueOn: '2026-11-24', amountCents: 6418 });
+  const pdf = billPdf(['Alder Creek Water & Power', 'Bill for October 2026']);
+  const sha256 = await sha256Base64url(pdf);
+  await env.BILL_DOCUMENTS.put(documentKey(billId, sha256), pdf, { httpMetadata: { contentType: 'application/pdf' } });
+  await db().insert(billDocuments).values({ billId, objectKey: documentKey(billId, sha256), contentType: 'application/pdf', sizeBytes: pdf.length, sha256 });
   const { alertId, helpItemId } = await givenHelpRequest(id, meter.meterId, 'open');
-  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId };
+  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId, billId };
 }
 
 /**

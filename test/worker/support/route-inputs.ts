@@ -26,6 +26,8 @@ import {
 } from '../../../worker/shared/request-schemas';
 import { alertActionBody, alertAnswerBody, alertSettingsBody, alertSettingsQuery, customerAlertsQuery, staffCountsQuery, supportCloseBody, supportQueueQuery } from '../../../worker/shared/alert-forms';
 import { addRecipientBody, codeBody, recipientActionBody, savePreferencesBody, signUpBody } from '../../../worker/shared/preference-forms';
+import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } from '../../../worker/shared/payment-forms';
+import { billPdf } from '../../../db/demo/bill-pdf';
 import { beaconSchema } from '../../../worker/visits/beacon';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -153,6 +155,36 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     fromSchema(batchEnvelope, { accounts: ingestRows, servicePoints: ingestRows, meters: ingestRows, reads: ingestRows, days: ingestRows }),
     fc.constantFrom('batchId,section\n1,2', 'meter_id,start,value\nmtr-1,0x10,16\n', 'a,"b\nc', '\u0000,\u0000'),
   );
+  // Billing and payments: the world's bills, cursors of the list's shape and not, amounts as people type them.
+  const billId = segment(fc.oneof(fc.constantFrom(world.a.billId, world.b.billId), fc.constant('bill-nobody')));
+  const accountIdParam = segment(fc.constantFrom(world.a.id, world.b.id, 'acct-nobody'));
+  const cursor = fc.oneof(fc.base64String({ maxLength: 40 }).map((s) => s.replace(/[+/=]/g, '_')), oddString);
+  const billingPageQuery = fc.record({ before: cursor, limit: fc.oneof(fc.integer({ min: -5, max: 500 }).map(String), oddString) }, { requiredKeys: [] });
+  hints.serviceZip = fc.oneof(fc.constantFrom('95990', '90210', '9599', '95990-1234'), oddString);
+  hints.amount = fc.oneof(fc.constantFrom('25.00', '64.18', '$1,064.18', '0.10', '0', '-5.00', '99999999.99', '1e3', '0x10'), oddString);
+  hints.paperless = fc.oneof(fc.constantFrom('on', 'off'), oddString);
+  const pdfBytes = fc.oneof(
+    fc.constant(billPdf(['Alder Creek Water & Power', 'A generated bill'])),
+    fc.uint8Array({ maxLength: 256 }).map((b) => new Uint8Array(b)),
+    fc.constantFrom('%PDF-1.4 no end marker', '<html>not a pdf</html>', ''),
+  );
+  // Events as the processor sends them and near misses; none is signed, so each is refused.
+  const processorEvent = fc.record(
+    {
+      id: fc.oneof(fc.constant('evt_generated'), oddString),
+      type: fc.oneof(fc.constantFrom('checkout.session.completed', 'checkout.session.expired', 'checkout.session.async_payment_failed', 'invoice.paid'), oddString),
+      created: fc.oneof(fc.integer(), fc.double(), oddString),
+      data: fc.oneof(fc.record({ object: fc.dictionary(fc.constantFrom('id', 'metadata', 'amount_total', 'client_reference_id', 'payment_status'), oddString, { maxKeys: 3 }) }), oddString),
+    },
+    { requiredKeys: [] },
+  );
+  const stripeSignature = fc.oneof(
+    fc.constant<Record<string, string>>({}),
+    fc.tuple(fc.integer({ min: 0, max: 2 ** 31 }), fc.stringMatching(/^[0-9a-f]{64}$/)).map(([t, v]): Record<string, string> => ({ 'Stripe-Signature': `t=${t},v1=${v}` })),
+    fc.stringMatching(/^[!-~]{0,80}$/).map((sig): Record<string, string> => ({ 'Stripe-Signature': sig })),
+  );
+  const standInSession = segment(fc.oneof(fc.constantFrom('cs_test_forged', 'cs_test_a1b2c3.eyJ9.sig'), oddString));
+  const messageQuery = fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] });
   const alertId = segment(fc.constantFrom(world.a.alertId, world.b.alertId));
   const helpItemId = segment(fc.constantFrom(world.a.helpItemId, world.b.helpItemId));
   const month = fc.oneof(fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 7)), fc.constantFrom('2026-13', '0000-00', '2026-1'), oddString);
@@ -248,6 +280,20 @@ export function routeInputs(world: World): Record<string, RouteInput> {
       query: fc.record({ section: fc.oneof(fc.constantFrom(...sections), oddString), batchId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), oddString) }, { requiredKeys: [] }),
       headers: bearer,
     },
+    'PUT /api/ingest/bills/:billId/document': { params: { billId }, body: { values: pdfBytes, kinds: ['pdf'] }, headers: bearer },
+    'GET /api/billing/overview': {},
+    'GET /api/billing/accounts/:accountId/bills': { params: { accountId: accountIdParam }, query: billingPageQuery },
+    'GET /api/billing/accounts/:accountId/payments': { params: { accountId: accountIdParam }, query: billingPageQuery },
+    'GET /api/billing/accounts/:accountId/adjustments': { params: { accountId: accountIdParam }, query: billingPageQuery },
+    'GET /api/billing/bills/:billId': { params: { billId } },
+    'GET /api/billing/bills/:billId/document': { params: { billId } },
+    'POST /api/payments/checkout': { body: schemaBody(payBody) },
+    'POST /api/payments/guest/lookup': { body: schemaBody(guestLookupBody) },
+    'POST /api/payments/guest/checkout': { body: schemaBody(guestPayBody) },
+    'POST /api/payments/autopay': { body: schemaBody(autopayBody) },
+    'POST /api/payments/autopay/end': { body: schemaBody(autopayBody) },
+    'POST /api/payments/paperless': { body: schemaBody(paperlessBody) },
+    'POST /api/payments/webhook': { body: { values: processorEvent, kinds: ['json'] }, headers: stripeSignature },
     'GET /.well-known/security.txt': {},
     'GET /.well-known/gpc.json': {},
     'GET /.well-known/jwks.json': {},
@@ -272,6 +318,16 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/alerts/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/alerts/alert/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.alertId, world.b.alertId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/alerts/settings/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/bills/': { query: fc.record({ account: hints.account!, before: cursor, status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/bills/detail/': { query: fc.record({ bill: fc.oneof(fc.constantFrom(world.a.billId, world.b.billId), oddString), status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/bills/payments/': { query: fc.record({ account: hints.account!, before: cursor, status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /account/pay/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/pay/return/': { query: fc.record({ payment: oddString, status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /pay/': { query: messageQuery },
+    'GET /pay/confirm/': { query: messageQuery },
+    'GET /pay/return/': { query: fc.record({ payment: oddString, status: oddString, error: oddString }, { requiredKeys: [] }) },
+    'GET /dev/processor/checkout/:id': { params: { id: standInSession } },
+    'POST /dev/processor/checkout/:id': { params: { id: standInSession }, body: { values: fc.record({ action: fc.oneof(fc.constantFrom('pay', 'cancel'), oddString) }, { requiredKeys: [] }), kinds: ['form'] } },
     'GET /dev/outbox/': {},
     'POST /dev/sms/reply': { body: { values: fc.record({ from: fc.oneof(phone, oddString), body: fc.oneof(fc.constantFrom('STOP', 'YES', 'HELP', 'Hello'), oddString) }, { requiredKeys: [] }), kinds: ['form', 'json'] } },
     'GET /account/preferences/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },

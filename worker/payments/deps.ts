@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-types';
+import { clientHash } from '../accounts/throttle';
+import { utility } from '../shared/utility';
+import { paymentProcessor, type PaymentProcessor, type ProcessorEnv } from './processor';
+
+/** What the payment flows need from the outside; routes build it, tests pass their own clock or processor. */
+export type PaymentDeps = {
+  db: D1Database;
+  /** LINK_SIGNING_SECRET: signs payment terms and keys the throttle counters. */
+  secret: string;
+  /** PORTAL_ORIGIN: the processor's return URLs point here. */
+  origin: string;
+  processor: PaymentProcessor;
+  now: Date;
+  timeZone: string;
+  /** Keyed hash of the client's address (accounts/throttle.clientHash). */
+  client: string;
+  /** The processor's key is a live one: test-mode events are refused. */
+  live: boolean;
+};
+
+/** A live secret or restricted key (`sk_live_…`, `rk_live_…`): money moves, so test-mode events must not. */
+export const isLiveKey = (key: string) => /^(sk|rk)_live_/.test(key);
+
+/**
+ * One SDK client per isolate and configuration: building Stripe's client sets up every API
+ * resource, which a webhook that only verifies a signature should not pay for on each request.
+ */
+let cached: { key: string; processor: PaymentProcessor } | null = null;
+function processorFor(env: ProcessorEnv) {
+  const key = [env.STRIPE_SECRET_KEY, env.STRIPE_WEBHOOK_SECRET, env.ENVIRONMENT, env.PORTAL_ORIGIN].join('\n');
+  if (cached?.key !== key) cached = { key, processor: paymentProcessor(env) };
+  return cached.processor;
+}
+
+export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
+  const env = c.env;
+  return {
+    db: env.DB,
+    secret: env.LINK_SIGNING_SECRET,
+    origin: env.PORTAL_ORIGIN,
+    processor: processorFor(env),
+    now: new Date(),
+    timeZone: utility.timeZone,
+    client: await clientHash(env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')),
+    live: isLiveKey(env.STRIPE_SECRET_KEY),
+  };
+}
