@@ -1,10 +1,11 @@
 /**
  * Step-up: a recent second factor (or the password, for a login without one) before a deletion
- * request, an e-mail change, a new alert recipient and second-factor changes; good for 10 minutes
+ * request, an e-mail change, a new alert recipient, autopay and second-factor changes; good for 10 minutes
  * and for the session that gave it; plain forms are sent to confirm and brought back to a page of
  * this site only.
  */
 import { eq } from 'drizzle-orm';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { alertRecipients, logins, stepUps } from '../../db/schema';
 import { ensureSteppedUp, safeReturnPath, STEP_UP_MS, StepUpRequired, stepUpStatement } from '../../worker/auth/step-up';
@@ -187,5 +188,29 @@ describe('adding an alert recipient', () => {
     const back = await postForm('/api/accounts/step-up', { password: who.password, return: `/account/preferences/?account=${accountId}` }, { cookie });
     expect(back.headers.get('Location')).toBe(`/account/preferences/?account=${accountId}&status=stepped-up`);
     expect((await postJson('/api/preferences/recipients', body, { cookie })).status).toBe(200);
+  });
+});
+
+describe('changing autopay', () => {
+  it('needs step-up to start or end it, writes nothing without it, and brings a plain form back to the pay page', async () => {
+    const accountId = await givenAccount();
+    const who = await givenLogin({ holderOf: [accountId] });
+    const { cookie } = await signInFully(who);
+    await ageStepUp(cookie, STEP_UP_MS + 1);
+    const enrolments = async () => (await env.DB.prepare('SELECT COUNT(*) AS n FROM autopay_enrolments WHERE account_id = ?1').bind(accountId).first<{ n: number }>())!.n;
+    for (const path of ['/api/payments/autopay', '/api/payments/autopay/end']) {
+      const json = await postJson(path, { account: accountId }, { cookie });
+      expect(json.status, path).toBe(403);
+      expect((await errorOf(json)).code, path).toBe('step_up_required');
+      const form = await postForm(path, { account: accountId }, { cookie });
+      expect(form.headers.get('Location'), path).toBe(`/account/confirm/?return=${encodeURIComponent(`/account/pay/?account=${accountId}`)}`);
+    }
+    expect(await enrolments()).toBe(0);
+
+    await postForm('/api/accounts/step-up', { password: who.password, return: `/account/pay/?account=${accountId}` }, { cookie });
+    const started = await postForm('/api/payments/autopay', { account: accountId }, { cookie });
+    expect(started.status).toBe(303);
+    expect(started.headers.get('Location')).not.toMatch(/^\/account\/confirm\//);
+    expect(await enrolments()).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import type { AppEnv } from '../app-types';
 import { accountsOnError, backTo, done, executionContext, isPlainFormPost, readBody } from '../accounts/http';
 import { assertAccountRight } from '../auth/account-access';
 import { requireLogin } from '../auth/require-login';
+import { ensureSteppedUp } from '../auth/step-up';
 import { ApiError } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } from '../shared/payment-forms';
@@ -36,6 +37,15 @@ async function assertMayArrange(c: Context<AppEnv>, accountId: string) {
   const db = orm(c.env.DB);
   await assertAccountRight(db, c.var.login.id, accountId, 'billing');
   await assertAccountRight(db, c.var.login.id, accountId, 'manage');
+}
+
+/**
+ * Autopay is a payment setting: starting or ending it needs a fresh proof (worker/auth/step-up.ts),
+ * asked only of a caller who may arrange the account, so others learn nothing from the answer.
+ */
+async function assertMayChangeAutopay(c: Context<AppEnv>, accountId: string) {
+  await assertMayArrange(c, accountId);
+  await ensureSteppedUp({ db: orm(c.env.DB), now: new Date() }, c.var.login, { returnTo: accountPage(accountId) });
 }
 
 export const paymentsApi = new Hono<AppEnv>()
@@ -71,7 +81,7 @@ export const paymentsApi = new Hono<AppEnv>()
     backTo(c, '/account/pay/');
     const body = await readBody(c, autopayBody);
     backTo(c, accountPage(body.account));
-    await assertMayArrange(c, body.account);
+    await assertMayChangeAutopay(c, body.account);
     const started = await startAutopay(await paymentDeps(c), { accountId: body.account, loginId: c.var.login.id });
     return handOff(c, started.url, started.reference);
   })
@@ -79,7 +89,7 @@ export const paymentsApi = new Hono<AppEnv>()
     backTo(c, '/account/pay/');
     const body = await readBody(c, autopayBody);
     backTo(c, accountPage(body.account));
-    await assertMayArrange(c, body.account);
+    await assertMayChangeAutopay(c, body.account);
     const result = await endAutopay(await paymentDeps(c), { accountId: body.account, loginId: c.var.login.id });
     deliverSoon(executionContext(c), c.env, orm(c.env.DB));
     return done(c, accountPage(body.account), result.status);
