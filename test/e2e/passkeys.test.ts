@@ -40,12 +40,25 @@ async function addVirtualAuthenticator(page: Page) {
   return { cdp, authenticatorId };
 }
 
+/**
+ * Chromium's virtual authenticator answers a conditional (autofill) request at once, as if the
+ * customer picked the passkey from the e-mail field's list; a real browser waits for that pick.
+ * Where a step must go through the button, the page is told autofill is unavailable, as in a
+ * browser without it.
+ */
+async function withoutPasskeyAutofill(page: Page) {
+  await page.addInitScript(() => {
+    if (window.PublicKeyCredential) window.PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+}
+
 describe('passkeys in Chromium', () => {
   it('adds a passkey on the security page, signs out, and signs in with the passkey alone; axe-clean', async () => {
     const who = await registeredCustomer('acct-0231');
     const { context, page, consoleErrors } = await openPage(chromium.browser);
     page.setDefaultTimeout(15_000);
     const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
+    await withoutPasskeyAutofill(page);
 
     await page.goto(`${origin}/login/`);
     await expect(page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible()).resolves.toBe(true);
@@ -75,7 +88,19 @@ describe('passkeys in Chromium', () => {
     await page.goto(`${origin}/account/security/`);
     await expect(page.locator('[data-fill="passkeys"]').textContent()).resolves.toMatch(/last used/);
     expect(consoleErrors).toEqual([]);
+    // Taken after the sign-in, so the copy's signature counter is where the portal last saw it.
+    const synced = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
     await context.close();
+
+    // Another browser holding the same passkey (a synced one): the e-mail field's autofill offers
+    // it on the sign-in page, and picking it signs in.
+    const other = await openPage(chromium.browser);
+    other.page.setDefaultTimeout(15_000);
+    const second = await addVirtualAuthenticator(other.page);
+    for (const credential of synced) await second.cdp.send('WebAuthn.addCredential', { authenticatorId: second.authenticatorId, credential });
+    await Promise.all([other.page.waitForURL(/\/account\/\?status=signed-in$/), other.page.goto(`${origin}/login/`)]);
+    expect(other.consoleErrors).toEqual([]);
+    await other.context.close();
   });
 
   it('says on the sign-in page that passkeys need JavaScript, and keeps the password form working without it', async () => {

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, passkeyChallenges, passkeyCredentials } from '../../db/schema';
+import { auditEvents, passkeyChallenges, passkeyCredentials, recoveryCodes } from '../../db/schema';
 import { db, get, givenLogin, login, mailsTo, postForm, postJson, sessionCookieFrom } from './support/accounts';
 import { SoftAuthenticator } from './support/passkey-authenticator';
 import { errorCode, givenPasskey, passkeyIp, registrationOptions, steppedUp } from './support/passkeys';
@@ -200,6 +200,19 @@ describe('naming and removing passkeys', () => {
     expect((await mailsTo(who.email, 'passkey-removed'))[0]?.bodyText).toContain('"Work laptop"');
     const events = (await db().select().from(auditEvents).where(eq(auditEvents.subjectLoginId, who.id))).map((e) => e.event);
     expect(events).toEqual(expect.arrayContaining(['passkey.renamed', 'passkey.removed']));
+  });
+
+  it('removes the recovery codes with the last passkey of a login without an app, and keeps them while another passkey is left', async () => {
+    const who = await signedInCustomer();
+    const first = await givenPasskey(who.cookie);
+    const second = await givenPasskey(who.cookie);
+    expect((await postJson('/api/accounts/recovery-codes', {}, { cookie: who.cookie })).status).toBe(200);
+    const codes = () => db().select().from(recoveryCodes).where(eq(recoveryCodes.loginId, who.id));
+    expect(await codes()).toHaveLength(10);
+    expect((await postJson('/api/accounts/passkeys/remove', { passkey: first.id }, { cookie: who.cookie })).status).toBe(200);
+    expect(await codes()).toHaveLength(10);
+    expect((await postJson('/api/accounts/passkeys/remove', { passkey: second.id }, { cookie: who.cookie })).status).toBe(200);
+    expect(await codes()).toHaveLength(0);
   });
 
   it('sends a refused plain form back to the security page with the field named', async () => {

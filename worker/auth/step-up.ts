@@ -1,7 +1,7 @@
 /**
  * Step-up: before an action that could hurt the customer if someone else held their session (a
- * deletion request, a new login e-mail, a new alert recipient, second-factor changes; payment
- * settings, delegates and third-party releases when they exist), the session must have proved its
+ * deletion request, a new login e-mail, a new alert recipient, second-factor changes, autopay;
+ * delegates and third-party releases when they exist), the session must have proved its
  * login again within STEP_UP_MS: a second factor (authenticator code, passkey, recovery code) when
  * the login has one, the password only when it has none. A sign-in counts as the proof it made.
  *

@@ -63,7 +63,7 @@ export const cookieRegistry = [
     name: '__Host-passkey-attempt',
     category: 'necessary',
     purpose:
-      'Set only when you sign in with a passkey: it holds a random value that ties the sign-in request our servers issued to this browser, so an answer from anywhere else is refused. It is deleted when you are signed in.',
+      'Set on the sign-in page in a browser that can use passkeys (so the browser can offer yours as you type your e-mail), and when you choose to sign in with a passkey: it holds a random value that ties the sign-in request our servers issued to this browser, so an answer from anywhere else is refused. It is deleted when you are signed in, and otherwise ends after 5 minutes.',
     lifetime: '5 minutes',
     maxAgeSeconds: 5 * 60,
     party: 'first',

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { logins } from '../../../db/schema';
 import type { AccountDeps } from '../../accounts/deps';
 import { runBatch } from '../../accounts/deps';
+import { deleteRecoveryCodes } from '../../accounts/recovery-codes';
 import { lockedUntil, recordFailure, throttle } from '../../accounts/throttle';
 import { auditInsert } from '../../audit/log';
 import { ApiError } from '../../http/errors';
@@ -88,9 +89,13 @@ export async function removeOwnPasskey(deps: AccountDeps, login: SignedInLogin, 
   if (staffRoles.includes(login.role) && !row.totpSecret && own.length <= 1) {
     throw new ApiError(409, 'last_second_factor', 'A staff login must keep a passkey or an authenticator app. Add another first.');
   }
+  const lastFactor = !row.totpSecret && own.length <= 1;
   await runBatch(db, [
     removePasskeyDelete(db, login.id, passkey.id),
-    auditInsert(db, { event: 'passkey.removed', actorLoginId: login.id, subjectLoginId: login.id, detail: { passkey: passkey.id, session: login.sessionId } }),
+    auditInsert(db, { event: 'passkey.removed', actorLoginId: login.id, subjectLoginId: login.id, detail: { passkey: passkey.id, session: login.sessionId, lastFactor } }),
     queueEmail(db, passkeyMails.removed(row.email, deps.origin, passkey.name)),
+    // As when the app goes (totp-enrolment.ts): with no second factor left, old recovery codes
+    // must not come back to life when a new one is added.
+    ...(lastFactor ? [deleteRecoveryCodes(deps, login.id)] : []),
   ]);
 }
