@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { demoRegistrationFacts } from '../../db/demo/facts';
-import { openPage, seriousAxeViolations, useChromium } from './browser';
+import { expectAccessible, openPage, submitForm, useChromium } from './browser';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -12,22 +12,8 @@ const chromium = useChromium();
  */
 const scriptless = new WeakSet<Page>();
 
-async function expectAccessible(page: Page) {
-  if (!scriptless.has(page)) {
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    return;
-  }
-  const checker = await chromium.browser.newContext();
-  await checker.addCookies(await page.context().cookies());
-  const twin = await checker.newPage();
-  await twin.goto(page.url());
-  expect(await seriousAxeViolations(twin)).toEqual([]);
-  await checker.close();
-}
+const accessible = (page: Page) => expectAccessible(chromium.browser, page, scriptless.has(page));
 
-async function submit(page: Page, formSelector: string, expectedPath: RegExp) {
-  await Promise.all([page.waitForURL(expectedPath), page.locator(`${formSelector} button[type="submit"]`).first().click()]);
-}
 
 // Two demo accounts no demo login holds (high numbers, so other suites' picks are unlikely to collide): one registers with JavaScript, one without.
 const modes = [
@@ -46,15 +32,15 @@ describe('accounts in Chromium', () => {
       if (!mode.javaScriptEnabled) scriptless.add(page);
 
       await page.goto(`${origin}/register/`);
-      await expectAccessible(page);
+      await accessible(page);
       await page.getByLabel('Account number').fill(facts.accountNumber);
       await page.getByLabel('ZIP code of the service address').fill(facts.serviceZip);
       await page.getByLabel('Amount of your last bill, in dollars').fill(facts.lastBillAmount);
       await page.getByLabel('E-mail address').fill(email);
       await page.getByLabel('Choose a password').fill(password);
-      await submit(page, 'form[action="/api/accounts/register"]', /\/register\/\?status=registered$/);
+      await submitForm(page, 'form[action="/api/accounts/register"]', /\/register\/\?status=registered$/);
       await expect(page.locator('[data-message]').textContent()).resolves.toContain('We sent a confirmation link');
-      await expectAccessible(page);
+      await accessible(page);
 
       await page.goto(`${origin}/dev/outbox/`);
       const mail = page.locator('li.mail', { hasText: email }).filter({ hasText: 'Confirm your e-mail address' }).first();
@@ -75,37 +61,37 @@ describe('accounts in Chromium', () => {
         await expect(codeField.inputValue()).resolves.toBe('');
         await codeField.fill(token);
       }
-      await expectAccessible(page);
-      await submit(page, 'form[action="/api/accounts/verify-email"]', /\/login\/\?status=email-verified$/);
+      await accessible(page);
+      await submitForm(page, 'form[action="/api/accounts/verify-email"]', /\/login\/\?status=email-verified$/);
       await expect(page.locator('[data-message]').textContent()).resolves.toContain('confirmed');
 
-      await expectAccessible(page);
+      await accessible(page);
       await page.getByLabel('E-mail address').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(password);
-      await submit(page, 'form[action="/api/accounts/login"]', /\/account\/\?status=signed-in$/);
+      await submitForm(page, 'form[action="/api/accounts/login"]', /\/account\/\?status=signed-in$/);
       await expect(page.locator('h1').textContent()).resolves.toBe('Your account');
       await expect(page.locator('.account-number').first().textContent()).resolves.toBe(`•••• ${facts.accountNumber.slice(-4)}`);
-      await expectAccessible(page);
+      await accessible(page);
 
       await page.getByRole('link', { name: 'Profile and household', exact: true }).click();
       await page.waitForURL(/\/account\/profile\//);
-      await expectAccessible(page);
+      await accessible(page);
       await page.getByLabel('Your name').fill('Heron Watcher');
       await page.getByLabel('People living here').fill('4');
       await page.getByLabel('Landscape', { exact: true }).selectOption('drought_tolerant');
       await page.getByLabel('High-efficiency clothes washer').check();
-      await submit(page, 'form[action="/api/accounts/profile"]', /status=profile-saved$/);
+      await submitForm(page, 'form[action="/api/accounts/profile"]', /status=profile-saved$/);
       await expect(page.getByLabel('Your name').inputValue()).resolves.toBe('Heron Watcher');
       await expect(page.getByLabel('People living here').inputValue()).resolves.toBe('4');
       await expect(page.getByLabel('High-efficiency clothes washer').isChecked()).resolves.toBe(true);
-      await expectAccessible(page);
+      await accessible(page);
 
       await page.getByRole('link', { name: 'Sign-in and security' }).click();
       await page.waitForURL(/\/account\/security\/$/);
       await expect(page.locator('[data-fill="sessions"]').textContent()).resolves.toContain('This session');
-      await expectAccessible(page);
+      await accessible(page);
 
-      await submit(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
+      await submitForm(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
       await page.goto(`${origin}/account/`);
       expect(new URL(page.url()).pathname).toBe('/login/');
       expect(consoleErrors).toEqual([]);
@@ -118,7 +104,7 @@ describe('accounts in Chromium', () => {
     await page.goto(`${origin}/login/`);
     await page.getByLabel('E-mail address').fill('demo@customers.example');
     await page.getByLabel('Password', { exact: true }).fill('Demo-water-meter-2026');
-    await submit(page, 'form[action="/api/accounts/login"]', /\/account\/\?status=signed-in$/);
+    await submitForm(page, 'form[action="/api/accounts/login"]', /\/account\/\?status=signed-in$/);
     await expect(page.locator('[data-fill="name"]').textContent()).resolves.toBe('Demo Customer');
     await context.close();
   });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * The Chromium to drive: `CHROMIUM_PATH` when set, else a system Chromium (Debian's package) when
@@ -70,4 +70,26 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     return result.violations;
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Asserts the page has no serious axe violation. axe needs script: a page opened without it is
+ * checked again in a twin context that has it (same URL, same cookies).
+ */
+export async function expectAccessible(browser: Browser, page: Page, scriptless: boolean) {
+  if (!scriptless) {
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    return;
+  }
+  const checker = await browser.newContext();
+  await checker.addCookies(await page.context().cookies());
+  const twin = await checker.newPage();
+  await twin.goto(page.url());
+  expect(await seriousAxeViolations(twin)).toEqual([]);
+  await checker.close();
+}
+
+/** Submits the form's (first) submit button and waits for the page it leads to. */
+export async function submitForm(page: Page, formSelector: string, expectedPath: RegExp) {
+  await Promise.all([page.waitForURL(expectedPath), page.locator(`${formSelector} button[type="submit"]`).first().click()]);
 }

@@ -12,26 +12,14 @@ import { describe, expect, inject, it } from 'vitest';
 import { demoRegistrationFacts } from '../../db/demo/facts';
 import { parseEnvFile } from '../../db/demo/dev-secrets';
 import { signUnsubscribe } from '../../worker/preferences/unsubscribe-token';
-import { openPage, seriousAxeViolations, useChromium } from './browser';
+import { expectAccessible, openPage, seriousAxeViolations, useChromium } from './browser';
 import { signInAsDemoCustomer } from './sign-in';
 
 const origin = inject('portalOrigin');
 const persistTo = inject('portalPersistTo');
 const chromium = useChromium();
 
-/** axe needs script: a scriptless page is checked again in a twin context that has it (same URL, same cookies). */
-async function expectAccessible(page: Page, scriptless: boolean) {
-  if (!scriptless) {
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    return;
-  }
-  const checker = await chromium.browser.newContext();
-  await checker.addCookies(await page.context().cookies());
-  const twin = await checker.newPage();
-  await twin.goto(page.url());
-  expect(await seriousAxeViolations(twin)).toEqual([]);
-  await checker.close();
-}
+const accessible = (page: Page, scriptless: boolean) => expectAccessible(chromium.browser, page, scriptless);
 
 // Demo accounts no demo login holds, apart from the other suites' picks.
 const modes = [
@@ -48,7 +36,7 @@ describe('alert sign-up without a login, in Chromium', () => {
       page.setDefaultTimeout(15_000);
 
       await page.goto(`${origin}/alerts/sign-up/`);
-      await expectAccessible(page, !mode.javaScriptEnabled);
+      await accessible(page, !mode.javaScriptEnabled);
       await page.getByLabel('Account number').fill(facts.accountNumber);
       await page.getByLabel('ZIP code of the service address').fill(facts.serviceZip);
       await page.getByLabel('Amount of your last bill, in dollars').fill(facts.lastBillAmount);
@@ -56,7 +44,7 @@ describe('alert sign-up without a login, in Chromium', () => {
       await page.getByLabel('Bill on course to be higher than my amount').check();
       await Promise.all([page.waitForURL(/\/alerts\/sign-up\/\?status=sign-up-sent$/), page.getByRole('button', { name: 'Sign up for alerts' }).click()]);
       await expect(page.locator('[data-message]').textContent()).resolves.toContain('Alerts start once you confirm');
-      await expectAccessible(page, !mode.javaScriptEnabled);
+      await accessible(page, !mode.javaScriptEnabled);
 
       await page.goto(`${origin}/dev/outbox/`);
       const mail = page.locator('li.mail', { hasText: address }).filter({ hasText: 'Confirm:' }).first();
@@ -71,7 +59,7 @@ describe('alert sign-up without a login, in Chromium', () => {
       } else {
         await codeField.fill(code);
       }
-      await expectAccessible(page, !mode.javaScriptEnabled);
+      await accessible(page, !mode.javaScriptEnabled);
       await Promise.all([page.waitForURL(/status=recipient-confirmed$/), page.getByRole('button', { name: 'Yes, send me these alerts' }).click()]);
       await expect(page.locator('[data-message]').textContent()).resolves.toContain('Alerts for this account will now reach you');
 
@@ -80,10 +68,10 @@ describe('alert sign-up without a login, in Chromium', () => {
       const token = await signUnsubscribe(secrets.LINK_SIGNING_SECRET!, code.split('.')[0]!, 'all');
       await page.goto(`${origin}/unsubscribe/${token}`);
       await expect(page.getByText('Stop every message about this account to this address?').isVisible()).resolves.toBe(true);
-      await expectAccessible(page, !mode.javaScriptEnabled);
+      await accessible(page, !mode.javaScriptEnabled);
       await page.getByRole('button', { name: 'Unsubscribe' }).click();
       await expect(page.locator('[data-message]').textContent()).resolves.toContain('you will not get these messages any more');
-      await expectAccessible(page, !mode.javaScriptEnabled);
+      await accessible(page, !mode.javaScriptEnabled);
       expect(consoleErrors).toEqual([]);
       await context.close();
     });

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { demoRegistrationFacts } from '../../db/demo/facts';
 import { totpCode } from '../../worker/auth/totp';
-import { openPage, seriousAxeViolations, useChromium } from './browser';
+import { expectAccessible, openPage, seriousAxeViolations, submitForm, useChromium } from './browser';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -32,28 +32,14 @@ async function registeredCustomer(accountId: string, tag: string) {
   return { email, password };
 }
 
-async function expectAccessible(page: Page, scriptless: boolean) {
-  if (!scriptless) {
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    return;
-  }
-  const checker = await chromium.browser.newContext();
-  await checker.addCookies(await page.context().cookies());
-  const twin = await checker.newPage();
-  await twin.goto(page.url());
-  expect(await seriousAxeViolations(twin)).toEqual([]);
-  await checker.close();
-}
+const accessible = (page: Page, scriptless: boolean) => expectAccessible(chromium.browser, page, scriptless);
 
-async function submit(page: Page, formSelector: string, expectedPath: RegExp) {
-  await Promise.all([page.waitForURL(expectedPath), page.locator(`${formSelector} button[type="submit"]`).first().click()]);
-}
 
 async function passwordStep(page: Page, who: { email: string; password: string }, expectedPath: RegExp) {
   await page.goto(`${origin}/login/`);
   await page.getByLabel('E-mail address').fill(who.email);
   await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await submit(page, 'form[action="/api/accounts/login"]', expectedPath);
+  await submitForm(page, 'form[action="/api/accounts/login"]', expectedPath);
 }
 
 const modes = [
@@ -73,17 +59,17 @@ describe('authenticator app and recovery codes in Chromium', () => {
       await page.goto(`${origin}/account/security/`);
       await expect(page.locator('[data-fill="totp-summary"]').textContent()).resolves.toContain('No authenticator app is set up');
       await Promise.all([page.waitForURL(/\/account\/security\/totp\/$/), page.getByRole('link', { name: 'Set up an authenticator app' }).click()]);
-      await expectAccessible(page, scriptless);
+      await accessible(page, scriptless);
       // Just signed in: that proof still counts, so no confirmation is asked before starting.
-      await submit(page, 'form[action="/api/accounts/totp/start"]', /\/account\/security\/totp\/\?status=totp-started$/);
+      await submitForm(page, 'form[action="/api/accounts/totp/start"]', /\/account\/security\/totp\/\?status=totp-started$/);
       await expect(page.getByRole('img', { name: /QR code for setting up/ }).isVisible()).resolves.toBe(true);
       const key = (await page.locator('code.secret').textContent())!.replace(/\s/g, '');
       expect(key).toMatch(/^[A-Z2-7]{32}$/);
-      await expectAccessible(page, scriptless);
+      await accessible(page, scriptless);
       await page.getByLabel('6-digit code').fill(await totpCode(key, new Date()));
-      await submit(page, 'form[action="/api/accounts/totp/confirm"]', /\/account\/security\/recovery-codes\/\?status=totp-enabled$/);
+      await submitForm(page, 'form[action="/api/accounts/totp/confirm"]', /\/account\/security\/recovery-codes\/\?status=totp-enabled$/);
       await expect(page.locator('[data-message]').first().textContent()).resolves.toContain('Now make your recovery codes');
-      await expectAccessible(page, scriptless);
+      await accessible(page, scriptless);
 
       // The codes are the answer to the form itself: shown this once.
       await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Make new recovery codes' }).click()]);
@@ -94,27 +80,27 @@ describe('authenticator app and recovery codes in Chromium', () => {
       if (!scriptless) expect(await seriousAxeViolations(page)).toEqual([]);
 
       await page.goto(`${origin}/account/security/`);
-      await submit(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
+      await submitForm(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
 
       // Lost phone: the password, then a recovery code.
       await passwordStep(page, who, /\/login\/second-factor\/\?status=second-factor-needed$/);
-      await expectAccessible(page, scriptless);
+      await accessible(page, scriptless);
       await expect(page.getByLabel('Recovery code', { exact: true }).isVisible()).resolves.toBe(true);
       await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]!.toLowerCase());
-      await submit(page, 'form[action="/api/accounts/login/recovery-code"]', /\/account\/\?status=signed-in-with-recovery-code$/);
+      await submitForm(page, 'form[action="/api/accounts/login/recovery-code"]', /\/account\/\?status=signed-in-with-recovery-code$/);
       await page.goto(`${origin}/account/security/`);
       await expect(page.locator('[data-fill="recovery-summary"]').textContent()).resolves.toContain('9 of 10 recovery codes are unused');
-      await submit(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
+      await submitForm(page, 'form[action="/api/accounts/logout"]', /\/login\/\?status=signed-out$/);
 
       // The app: its next code (the current one was spent confirming the set-up).
       await passwordStep(page, who, /\/login\/second-factor\/\?status=second-factor-needed$/);
       await page.getByLabel('6-digit code').fill(await totpCode(key, new Date(Date.now() + 30_000)));
-      await submit(page, 'form[action="/api/accounts/login/second-factor"]', /\/account\/\?status=signed-in$/);
+      await submitForm(page, 'form[action="/api/accounts/login/second-factor"]', /\/account\/\?status=signed-in$/);
       await expect(page.locator('h1').textContent()).resolves.toBe('Your account');
 
       // A sensitive change after the proof has lapsed asks to confirm, then comes back.
       await page.goto(`${origin}/account/confirm/?return=%2Faccount%2Fsecurity%2F`);
-      await expectAccessible(page, scriptless);
+      await accessible(page, scriptless);
       await expect(page.getByText('With your password').count()).resolves.toBe(0);
       expect(consoleErrors).toEqual([]);
       await context.close();

@@ -57,12 +57,13 @@ export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message:
   });
 }
 
-export function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter) {
+/** A filled page shell: never cached, since it carries the caller's data or a message meant for them. */
+export function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter, status = asset.status) {
   const headers = new Headers(asset.headers);
   headers.set('Cache-Control', 'no-store');
   headers.delete('ETag');
   headers.delete('Content-Length');
-  const res = rewriter.transform(new Response(asset.body, { status: asset.status, headers }));
+  const res = rewriter.transform(new Response(asset.body, { status, headers }));
   return new Response(res.body, res);
 }
 

@@ -8,7 +8,7 @@ import type { AppEnv } from '../app-types';
 import { accessibleAccounts } from '../auth/account-access';
 import type { SignedInLogin } from '../auth/sessions';
 import { maskAccountNumber } from '../accounts/client';
-import { signedInPage, type PageMessage } from '../accounts/pages';
+import { send, shellFor, signedInPage, withMessage, type PageMessage } from '../accounts/pages';
 import { escapeHtml } from '../http/html';
 import { errorMessages as accountErrors, fieldLabels } from '../shared/account-messages';
 import { paymentErrorMessages, paymentStatusMessages } from '../shared/payment-forms';
@@ -33,33 +33,6 @@ function messageFor(c: Context): PageMessage {
   }
   const status = c.req.query('status');
   return status && paymentStatusMessages[status] ? { kind: 'status', text: paymentStatusMessages[status]! } : null;
-}
-
-/** The public pay pages' message slot (signed-in pages get theirs from signedInPage, with the same codes). */
-function withMessage(c: Context, rewriter: HTMLRewriter) {
-  const message = messageFor(c);
-  if (!message) return rewriter;
-  return rewriter.on('[data-message]', {
-    element(el) {
-      el.removeAttribute('hidden');
-      el.setAttribute('class', `message message-${message.kind}`);
-      if (message.kind === 'error') el.setAttribute('role', 'alert');
-      el.setInnerContent(message.text);
-    },
-  });
-}
-
-async function shell(c: Context<AppEnv>, path: string) {
-  return c.env.ASSETS.fetch(new Request(new URL(path, new URL(c.req.url).origin)));
-}
-
-function send(asset: Response, rewriter: HTMLRewriter, status = asset.status) {
-  const headers = new Headers(asset.headers);
-  headers.set('Cache-Control', 'no-store');
-  headers.delete('ETag');
-  headers.delete('Content-Length');
-  const res = rewriter.transform(new Response(asset.body, { status, headers }));
-  return new Response(res.body, res);
 }
 
 const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
@@ -169,7 +142,7 @@ async function fillReturn(c: Context<AppEnv>, login: SignedInLogin, rewriter: HT
 
 /** The answer to a plain-form look-up: the amount due and the form that hands off, nothing else about the account. */
 export async function guestConfirmPage(c: Context<AppEnv>, p: { accountNumber: string; serviceZip: string; amountDueCents: number; bounds: PaymentBounds }) {
-  const asset = await shell(c, '/pay/confirm/');
+  const asset = await shellFor(c, '/pay/confirm/');
   if (!asset.ok) return new Response(asset.body, asset);
   const rewriter = new HTMLRewriter()
     .on('[data-fill="amount-due"]', text(formatDollars(p.amountDueCents)))
@@ -177,13 +150,14 @@ export async function guestConfirmPage(c: Context<AppEnv>, p: { accountNumber: s
     .on('input[name="accountNumber"]', attr('value', p.accountNumber))
     .on('input[name="serviceZip"]', attr('value', p.serviceZip))
     .on('input[name="amount"]', attr('value', dollarsInput(p.amountDueCents)));
-  return send(asset, rewriter, 200);
+  return send(c, asset, rewriter, 200);
 }
 
 const publicPage = async (c: Context<AppEnv>) => {
-  const asset = await shell(c, new URL(c.req.url).pathname);
+  const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
-  return send(asset, withMessage(c, new HTMLRewriter()));
+  // The public pay pages' message slot (signed-in pages get theirs from signedInPage, with the same codes).
+  return send(c, asset, withMessage(c, new HTMLRewriter(), messageFor(c)));
 };
 
 export const paymentPages = new Hono<AppEnv>()

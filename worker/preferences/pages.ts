@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { accountDeps } from '../accounts/http';
-import { escapeHtml } from '../accounts/pages';
+import { escapeHtml, send, shellFor } from '../accounts/pages';
 import { profileAccountId } from '../accounts/profile';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
 import { ApiError } from '../http/errors';
@@ -52,25 +52,13 @@ function messageHandler(message: Message | null) {
   };
 }
 
-async function shell(c: Context<AppEnv>, path: string) {
-  return c.env.ASSETS.fetch(new Request(new URL(path, c.req.url)));
-}
-
-function send(asset: Response, rewriter: HTMLRewriter, status = asset.status) {
-  const headers = new Headers(asset.headers);
-  headers.set('Cache-Control', 'no-store');
-  headers.delete('ETag');
-  headers.delete('Content-Length');
-  const res = rewriter.transform(new Response(asset.body, { status, headers }));
-  return new Response(res.body, res);
-}
 
 const queryMessage = (c: Context<AppEnv>) => preferenceMessage({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
 
 const publicPage = (path: string) => async (c: Context<AppEnv>) => {
-  const asset = await shell(c, path);
+  const asset = await shellFor(c, path);
   if (!asset.ok) return new Response(asset.body, asset);
-  return send(asset, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
+  return send(c, asset, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
 };
 
 const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
@@ -175,16 +163,16 @@ const signedInPage = (path: string, fill: typeof fillPreferences) => async (c: C
     c.header('Cache-Control', 'no-store');
     return c.redirect('/login/?error=unauthenticated', 303);
   }
-  const asset = await shell(c, path);
+  const asset = await shellFor(c, path);
   if (!asset.ok) return new Response(asset.body, asset);
   const filled = await fill(c, login, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
   if (filled instanceof Response) return filled;
-  return send(asset, filled);
+  return send(c, asset, filled);
 };
 
 /** The one-click page: the form posts back to the same URL with the RFC 8058 body. */
 async function oneClickPage(c: Context<AppEnv>, message: Message | null, status: number, form: { token: string; what: string } | null) {
-  const asset = await shell(c, '/unsubscribe/');
+  const asset = await shellFor(c, '/unsubscribe/');
   if (!asset.ok) return new Response(asset.body, asset);
   let rewriter = new HTMLRewriter().on('[data-message]', messageHandler(message));
   rewriter = rewriter.on('[data-code-form]', {
@@ -200,7 +188,7 @@ async function oneClickPage(c: Context<AppEnv>, message: Message | null, status:
       );
     },
   });
-  return send(asset, rewriter, status);
+  return send(c, asset, rewriter, status);
 }
 
 const tokenMessage = (reason: 'invalid' | 'expired'): Message =>
