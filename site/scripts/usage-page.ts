@@ -213,5 +213,15 @@ export async function startUsagePage() {
     void render();
   });
   form.addEventListener('submit', (e) => e.preventDefault());
+  // A bill's page links here with its period (?from=…&to=…): open on those days, day by day.
+  const asked = new URLSearchParams(window.location.search);
+  const [askedFrom, askedTo] = [asked.get('from'), asked.get('to')];
+  const isDay = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (isDay(askedFrom) && isDay(askedTo) && askedFrom <= askedTo) {
+    range.value = 'custom';
+    from.value = askedFrom;
+    to.value = askedTo;
+    resolution.value = 'day';
+  }
   await render();
 }

@@ -61,6 +61,13 @@ describe('bills in Chromium', () => {
     expect((await anonymous.request.get(`${origin}${href}`)).status()).toBe(401);
     await anonymous.close();
 
+    // The period's use, day by day, on the usage page.
+    await Promise.all([page.waitForURL(/\/account\/usage\/\?from=2026-10-01&to=2026-10-31$/), page.getByRole('link', { name: "See this period's use day by day" }).click()]);
+    await expect(page.locator('#usage-range').inputValue()).resolves.toBe('custom');
+    await expect(page.locator('#usage-from').inputValue()).resolves.toBe('2026-10-01');
+    await expect(page.locator('#usage-to').inputValue()).resolves.toBe('2026-10-31');
+    await expect(page.locator('#usage-resolution').inputValue()).resolves.toBe('day');
+
     // Payment history.
     await page.goto(`${origin}/account/bills/payments/`);
     await expect(page.locator('table.payments-table tbody tr').count()).resolves.toBeGreaterThanOrEqual(23);

@@ -130,7 +130,7 @@ function useSection(v: BillView) {
     })
     .join('');
   const units = [...new Set(v.use.map((u) => unitLabels[u.unit]))].join(', ');
-  return `<div class="table-scroll"><table class="bill-use"><caption>Use from ${e(period(v.bill.periodStart, v.bill.periodEnd))}, in ${e(units)}, beside the same days a year before</caption><thead><tr><th scope="col">Meter</th><th scope="col" class="num">This period</th><th scope="col" class="num">Same days last year</th><th scope="col" class="num">Change</th></tr></thead><tbody>${rows}</tbody></table></div><p class="no-print"><a href="/account/usage/">See your use day by day</a></p>`;
+  return `<div class="table-scroll"><table class="bill-use"><caption>Use from ${e(period(v.bill.periodStart, v.bill.periodEnd))}, in ${e(units)}, beside the same days a year before</caption><thead><tr><th scope="col">Meter</th><th scope="col" class="num">This period</th><th scope="col" class="num">Same days last year</th><th scope="col" class="num">Change</th></tr></thead><tbody>${rows}</tbody></table></div><p class="no-print"><a href="/account/usage/?${e(new URLSearchParams({ from: v.bill.periodStart, to: v.bill.periodEnd }).toString())}">See this period's use day by day</a></p>`;
 }
 
 function billHtml(v: BillView) {
