@@ -87,6 +87,12 @@ describe('the preferences page, in Chromium', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await expect(page.getByRole('table', { name: 'Which alerts go where' }).isVisible()).resolves.toBe(true);
 
+    // Texts wait for quiet hours (21:00–08:00 Pacific unless changed): off here, so the
+    // confirmation goes at once whatever the hour the test runs; back on at the end.
+    const holdTexts = page.getByLabel('Hold texts during quiet hours');
+    await holdTexts.uncheck();
+    await Promise.all([page.waitForURL(/status=preferences-saved$/), page.getByRole('button', { name: 'Save preferences' }).click()]);
+
     await page.getByLabel('Mobile number', { exact: true }).fill('(209) 555-0177');
     await Promise.all([page.waitForURL(/status=recipient-invited$/), page.getByRole('button', { name: 'Send a confirmation text' }).click()]);
     await expect(page.getByText('waiting for its owner to confirm').first().isVisible()).resolves.toBe(true);
@@ -103,6 +109,9 @@ describe('the preferences page, in Chromium', () => {
     await expect(page.getByRole('columnheader', { name: 'Your mobile (209) 555-0177' }).isVisible()).resolves.toBe(true);
     await Promise.all([page.waitForURL(/status=recipient-removed$/), page.getByRole('button', { name: 'Stop texts to this number' }).click()]);
     await expect(page.getByLabel('Mobile number', { exact: true }).isVisible()).resolves.toBe(true);
+    await holdTexts.check();
+    await Promise.all([page.waitForURL(/status=preferences-saved$/), page.getByRole('button', { name: 'Save preferences' }).click()]);
+    await expect(holdTexts.isChecked()).resolves.toBe(true);
     expect(consoleErrors).toEqual([]);
     await context.close();
   });

@@ -15,7 +15,7 @@ import { deliverQueued } from '../../worker/mail/deliver';
 import { DELIVERED_BODY } from '../../worker/mail/outbox';
 import { verifyUnsubscribe } from '../../worker/preferences/unsubscribe-token';
 import { db } from './support/sign-in';
-import { freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo } from './support/delivery-fixtures';
+import { freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo, withoutQuietHours } from './support/delivery-fixtures';
 
 const deps = (now: Date) => ({ db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now });
 /** 2026-10-03 14:00 in Alder Creek (PDT): outside the default quiet hours. */
@@ -216,6 +216,7 @@ describe('sending', () => {
 
   it('keeps no text body once sent', async () => {
     const h = await givenHousehold();
+    await withoutQuietHours(h.accountId);
     const phone = freshPhone();
     await givenRecipient(h.accountId, { channel: 'sms', address: phone, name: null });
     await deliverAlert(env, (await givenNotice(h.meter)).noticeId);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { alertRecipients, recipientTopics } from '../../db/schema';
 import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
 import { givenLogin, givenProvableAccount, postForm, postJson } from './support/accounts';
-import { confirmationCodeFor, eventually, freshPhone, givenNotice, inboundText, mailsTo, phoneInbox } from './support/delivery-fixtures';
+import { confirmationCodeFor, eventually, freshPhone, givenNotice, inboundText, mailsTo, phoneInbox, withoutQuietHours } from './support/delivery-fixtures';
 import { db, uniqueId } from './support/sign-in';
 import { installWriteLog, takeWrites } from './support/write-log';
 import { meters } from '../../db/schema';
@@ -54,6 +54,7 @@ describe('signing up for alerts without a portal login', () => {
 
   it('signs up a mobile, confirmed by replying YES', async () => {
     const a = await provableWithMeter();
+    await withoutQuietHours(a.accountId);
     const phone = freshPhone();
     expect((await postJson('/api/subscriptions/sign-up', { ...proof(a), channel: 'sms', address: phone })).status).toBe(200);
     const [text] = await eventually(async () => { const inbox = await phoneInbox(phone); return inbox.length ? inbox : null; });

@@ -14,7 +14,7 @@ import { signUnsubscribe } from '../../worker/preferences/unsubscribe-token';
 import { septemberBill } from './support/billing-fixtures';
 import { givenIngestClient, sendBatch } from './support/usage-fixtures';
 import { get, postForm, postJson } from './support/accounts';
-import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo } from './support/delivery-fixtures';
+import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo, withoutQuietHours } from './support/delivery-fixtures';
 import { db, givenAccount, givenUtility, signedIn } from './support/sign-in';
 import { installWriteLog, takeWrites } from './support/write-log';
 
@@ -161,6 +161,7 @@ describe('extra recipients', () => {
 
   it("texts the customer's own mobile a confirmation it can answer with YES", async () => {
     const h = await givenHousehold();
+    await withoutQuietHours(h.accountId);
     const phone = freshPhone();
     const res = await postJson('/api/preferences/recipients', { account: h.accountId, channel: 'sms', address: `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}` }, { cookie: h.cookie });
     expect(res.status).toBe(200);

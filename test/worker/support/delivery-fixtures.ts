@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { env, exports } from 'cloudflare:workers';
-import { alertNotices, alertRecipients, alerts, outboxEmails, outboxSms, recipientTopics, smsStandInMessages, type AlertNoticeKind, type AlertType, type MailTopic } from '../../../db/schema';
+import { alertNotices, alertRecipients, alerts, contactPreferences, outboxEmails, outboxSms, recipientTopics, smsStandInMessages, type AlertNoticeKind, type AlertType, type MailTopic } from '../../../db/schema';
 import { mailTopics } from '../../../db/schema/preferences';
 import { SESSION_COOKIE, startSession } from '../../../worker/auth/sessions';
 import { stepUpStatement } from '../../../worker/auth/step-up';
@@ -26,6 +26,14 @@ export async function givenHousehold(options: { kind?: 'water' | 'electric' } = 
   // Fresh from signing in with the password: that proof counts as a step-up (worker/auth/step-up.ts).
   await stepUpStatement(db(), { sessionHash: tokenHash, loginId: holder.id }, 'password', new Date());
   return { meter, accountId: meter.accountId, holder, cookie: `${SESSION_COOKIE}=${token}` };
+}
+
+/**
+ * The account's holder turned quiet hours off, so its texts go at once whatever the hour: a test
+ * that expects a text now must not depend on the clock (the default 21:00–08:00 Pacific holds it).
+ */
+export async function withoutQuietHours(accountId: string) {
+  await db().insert(contactPreferences).values({ accountId, quietHoursStart: null, quietHoursEnd: null }).onConflictDoUpdate({ target: contactPreferences.accountId, set: { quietHoursStart: null, quietHoursEnd: null } });
 }
 
 /** An alert (open unless told) and one notice about it, as detection commits them. */
