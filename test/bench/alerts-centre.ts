@@ -8,7 +8,6 @@
  * Latency includes the Node → workerd hop of getPlatformProxy on every D1 call (reported as
  * d1RoundTripMedianMs); the alert page makes about eight calls in a row, the counts one.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,16 +22,11 @@ import { alertDetail, alertForViewer, alertsFor } from '../../worker/alerts/cent
 import { countableMonths, monthRows, typeCounts } from '../../worker/alerts/staff/counts';
 import { utility } from '../../worker/shared/utility';
 import { addDays } from '../../worker/usage/time';
-import { toolEnv } from '../support/portal-server';
+import { runTool as run } from '../support/portal-server';
 
 const ALERTS = 20_000;
 const ITERATIONS = 30;
 
-function run(command: string, args: string[]) {
-  const r = spawnSync(command, args, { env: toolEnv, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;

@@ -12,15 +12,12 @@
  * 3. Time from a batch accepted to the alert in the outbox, on the same portal: one leak batch at
  *    a time for demo holders with a login, the outbox watched at /dev/outbox/.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPlatformProxy } from 'wrangler';
 import { demoAccounts } from '../../db/demo/customers';
 import { DEMO_SEED } from '../../db/demo/dataset';
-import { generateDevSecrets, toEnvFile } from '../../db/demo/dev-secrets';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { seededRandom } from '../../db/demo/random';
 import { demoMeterDays, demoMeters, USAGE_LAST_DAY } from '../../db/demo/usage';
@@ -28,55 +25,15 @@ import { ingestAudience } from '../../worker/ingest/auth';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import { utility } from '../../worker/shared/utility';
 import { addDays, eachDay, localDay } from '../../worker/usage/time';
-import { toolEnv } from '../support/portal-server';
+import { startPortal, type RunningPortal } from '../support/portal-server';
 import { continuous24, ourRules, score } from './alerts-quality';
 
 const LATENCY_HOLDERS = 8;
 
-function run(command: string, args: string[]) {
-  const r = spawnSync(command, args, { env: toolEnv, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The running portal: its origin, the demo ingest client, and what `wrangler dev` has logged so far. */
-type Portal = { origin: string; client: { clientId: string; privateJwk: Record<string, string> }; log: () => string; stop: () => Promise<void> };
-
-async function startLoggedPortal(persistTo: string, envFile: string): Promise<Portal> {
-  const port = 8900 + Math.floor(Math.random() * 90);
-  const origin = `http://localhost:${port}`;
-  const child = spawn(
-    'npx',
-    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--env-file', envFile, '--var', `PORTAL_ORIGIN:${origin}`, '--var', 'ENVIRONMENT:development', '--show-interactive-dev-session=false'],
-    { env: toolEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    origin,
-    client: JSON.parse(readFileSync(join(persistTo, 'demo-ingest-client.json'), 'utf8')),
-    log: () => output,
-    stop: async () => {
-      if (child.exitCode === null && child.pid) {
-        process.kill(-child.pid, 'SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-    },
-  };
-}
+/** The running portal and the demo ingest client it was loaded with. */
+type Portal = RunningPortal & { client: { clientId: string; privateJwk: Record<string, string> } };
 
 /** Posts a batch signed by the demo ingest client, as db/demo/ingest-send.ts does. */
 async function post(portal: Portal, body: unknown) {
@@ -169,50 +126,45 @@ export async function bench(): Promise<Record<string, unknown>> {
   const quality = score();
   const qualityMs = performance.now() - started;
 
-  const persistTo = mkdtempSync(join(tmpdir(), 'alerts-bench-'));
+  // Holders with a login for part 3 (delivery mails holders' portal logins), before the portal starts.
+  let holders: { accountId: string; email: string }[] = [];
+  const running = await startPortal({
+    beforeStart: async (persistTo) => {
+      const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
+      try {
+        holders = await addHolderLogins(proxy.env.DB);
+      } finally {
+        await proxy.dispose();
+      }
+    },
+  });
+  const portal: Portal = { ...running, client: JSON.parse(readFileSync(join(running.persistTo, 'demo-ingest-client.json'), 'utf8')) };
+  let ingest: Awaited<ReturnType<typeof throughput>>;
+  let batchToOutbox: Awaited<ReturnType<typeof latency>>;
   try {
-    const envFile = join(persistTo, 'secrets.env');
-    writeFileSync(envFile, toEnvFile(await generateDevSecrets()));
-    run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
-    run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile]);
-    // Holders with a login for part 3 (delivery mails holders' portal logins), before the portal starts.
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
-    let holders: { accountId: string; email: string }[];
-    try {
-      holders = await addHolderLogins(proxy.env.DB);
-    } finally {
-      await proxy.dispose();
-    }
-    const portal = await startLoggedPortal(persistTo, envFile);
-    let ingest: Awaited<ReturnType<typeof throughput>>;
-    let batchToOutbox: Awaited<ReturnType<typeof latency>>;
-    try {
-      ingest = await throughput(portal);
-      batchToOutbox = await latency(portal, holders);
-    } finally {
-      await portal.stop();
-    }
-    const result = { quality: { ...quality, ms: Math.round(qualityMs) }, ingest, batchToOutbox };
-    console.log(JSON.stringify({ alerts: result }, null, 2));
-    const ours = quality.rules[ourRules.name]!;
-    const peers = quality.rules[continuous24.name]!;
-    return {
-      leaksFound: ours.leaksFound,
-      leaksFound24h: peers.leaksFound,
-      falseAlarmsPer1000MeterMonths: ours.falseAlarmsPer1000MeterMonths,
-      falseAlarmsPer1000MeterMonths24h: peers.falseAlarmsPer1000MeterMonths,
-      alertsPerLeak: ours.alertsPerLeakFound,
-      alertsPerLeak24h: peers.alertsPerLeakFound,
-      ingestOnlyReadsPerSecond: ingest.ingestOnlyReadsPerSecond,
-      ingestWithEvaluationReadsPerSecond: ingest.ingestWithEvaluationReadsPerSecond,
-      evaluationMsPerMeterDay: ingest.evaluationMsPerMeterDay,
-      batchToOutboxMedianMs: batchToOutbox.medianMs,
-      batchToOutboxMaxMs: batchToOutbox.maxMs,
-      detail: result,
-    };
+    ingest = await throughput(portal);
+    batchToOutbox = await latency(portal, holders);
   } finally {
-    rmSync(persistTo, { recursive: true, force: true });
+    await portal.stop();
   }
+  const result = { quality: { ...quality, ms: Math.round(qualityMs) }, ingest, batchToOutbox };
+  console.log(JSON.stringify({ alerts: result }, null, 2));
+  const ours = quality.rules[ourRules.name]!;
+  const peers = quality.rules[continuous24.name]!;
+  return {
+    leaksFound: ours.leaksFound,
+    leaksFound24h: peers.leaksFound,
+    falseAlarmsPer1000MeterMonths: ours.falseAlarmsPer1000MeterMonths,
+    falseAlarmsPer1000MeterMonths24h: peers.falseAlarmsPer1000MeterMonths,
+    alertsPerLeak: ours.alertsPerLeakFound,
+    alertsPerLeak24h: peers.alertsPerLeakFound,
+    ingestOnlyReadsPerSecond: ingest.ingestOnlyReadsPerSecond,
+    ingestWithEvaluationReadsPerSecond: ingest.ingestWithEvaluationReadsPerSecond,
+    evaluationMsPerMeterDay: ingest.evaluationMsPerMeterDay,
+    batchToOutboxMedianMs: batchToOutbox.medianMs,
+    batchToOutboxMaxMs: batchToOutbox.maxMs,
+    detail: result,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bench();

@@ -10,7 +10,6 @@
  * Latency includes the Node → workerd hop of getPlatformProxy (about a millisecond).
  *   tsx test/bench/usage.ts
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,16 +27,11 @@ import { readDays, readDayTotals, similarGroupId } from '../../worker/usage/stor
 import { holderOn, meterTenures } from '../../worker/usage/tenure';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, slotStart } from '../../worker/usage/time';
 import { utility } from '../../worker/shared/utility';
-import { toolEnv } from '../support/portal-server';
+import { runTool as run } from '../support/portal-server';
 
 const ITERATIONS = 40;
 const INTERVAL_LAYOUT_METERS = 12;
 
-function run(command: string, args: string[]) {
-  const r = spawnSync(command, args, { env: toolEnv, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -18,7 +18,8 @@ export const toolEnv = {
   NO_COLOR: '1',
 };
 
-export type RunningPortal = { origin: string; persistTo: string; stop: () => Promise<void> };
+/** `log` is everything `wrangler dev` printed so far (the worker's structured logs included). */
+export type RunningPortal = { origin: string; persistTo: string; log: () => string; stop: () => Promise<void> };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,9 +33,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(command: string, args: string[]) {
+/** Runs a tool with the tool environment; throws with its output when it fails, else returns its stdout. */
+export function runTool(command: string, args: string[]) {
   const result = spawnSync(command, args, { env: toolEnv, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
 }
 
 async function waitForHealth(origin: string, child: ChildProcess, log: () => string, timeoutMs = 90_000) {
@@ -55,9 +58,12 @@ async function waitForHealth(origin: string, child: ChildProcess, log: () => str
 /**
  * Migrates a fresh local D1, loads the demo data, starts `wrangler dev` and waits until it is healthy. Needs `dist/` built.
  * `reuse` restarts on an existing state directory (no migration, no demo load); `secrets` overrides the generated ones
- * (e.g. to rotate the receipt signing key); `keepState` leaves the directory on stop.
+ * (e.g. to rotate the receipt signing key); `keepState` leaves the directory on stop; `beforeStart` may
+ * change the loaded state (through the directory) before the portal starts.
  */
-export async function startPortal(options: { port?: number; reuse?: string; secrets?: Record<string, string>; keepState?: boolean } = {}): Promise<RunningPortal> {
+export async function startPortal(
+  options: { port?: number; reuse?: string; secrets?: Record<string, string>; keepState?: boolean; beforeStart?: (persistTo: string) => Promise<void> } = {},
+): Promise<RunningPortal> {
   const persistTo = options.reuse ?? mkdtempSync(join(tmpdir(), 'portal-d1-'));
   // Written before the demo load, which seals staff TOTP secrets with its key; a restart keeps the
   // secrets it had (as a deploy does) except those `secrets` replaces.
@@ -65,9 +71,10 @@ export async function startPortal(options: { port?: number; reuse?: string; secr
   const kept = options.reuse && existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : await generateDevSecrets();
   writeFileSync(envFile, toEnvFile({ ...kept, ...(options.secrets ?? {}) }));
   if (!options.reuse) {
-    run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
-    run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile]);
+    runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    runTool('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile]);
   }
+  await options.beforeStart?.(persistTo);
   const port = options.port ?? (await freePort());
   const origin = `http://localhost:${port}`;
   const child = spawn(
@@ -82,6 +89,7 @@ export async function startPortal(options: { port?: number; reuse?: string; secr
   return {
     origin,
     persistTo,
+    log: () => output,
     stop: async () => {
       if (child.exitCode === null && child.pid) {
         process.kill(-child.pid, 'SIGTERM');
