@@ -63,7 +63,8 @@ describe('bills in Chromium', () => {
 
     // The period's use, day by day, on the usage page.
     await Promise.all([page.waitForURL(/\/account\/usage\/\?from=2026-10-01&to=2026-10-31$/), page.getByRole('link', { name: "See this period's use day by day" }).click()]);
-    await expect(page.locator('#usage-range').inputValue()).resolves.toBe('custom');
+    // The page script sets the controls once it has loaded the meters.
+    await expect.poll(() => page.locator('#usage-range').inputValue(), { timeout: 15_000 }).toBe('custom');
     await expect(page.locator('#usage-from').inputValue()).resolves.toBe('2026-10-01');
     await expect(page.locator('#usage-to').inputValue()).resolves.toBe('2026-10-31');
     await expect(page.locator('#usage-resolution').inputValue()).resolves.toBe('day');
