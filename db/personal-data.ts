@@ -43,7 +43,8 @@ export type CategoryId =
   | 'communications'
   | 'privacy_requests'
   | 'consent'
-  | 'alert_responses';
+  | 'alert_responses'
+  | 'sharing';
 
 export type PersonalDataEntry = {
   table: string;
@@ -119,6 +120,12 @@ export const dataCategories: Record<CategoryId, { name: string; sources: string[
     sources: ['You, in the alert centre'],
     purposes: ['Following up a leak or high use with you', 'Getting you the help you asked for', 'Making alerts more accurate (counted only in groups of 10 or more homes)'],
     recipients: ['None outside the utility'],
+  },
+  sharing: {
+    name: 'Whom you share your account with, and every release of its data outside the utility',
+    sources: ['You, when you invite someone or authorise an application', 'The portal, each time data is released'],
+    purposes: ['Giving the people and applications you chose the access you chose', 'Showing you what was released, to whom and when'],
+    recipients: ['The people and applications you authorised, and only what you authorised'],
   },
   consent: {
     name: 'Your privacy and cookie choices',
@@ -342,7 +349,25 @@ export const personalDataMap: PersonalDataEntry[] = [
     personalColumns: [],
     category: 'identifiers',
     // login_id is left out: a delegate's login is another person's identifier.
-    export: { columns: ['relationship', 'can_view_usage', 'can_view_billing', 'can_manage', 'granted_at'] },
+    export: { columns: ['relationship', 'can_view_usage', 'can_view_billing', 'can_pay', 'can_manage', 'can_receive_alerts', 'expires_at', 'granted_at'] },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'delegate_invitations',
+    label: 'Invitations to share the account',
+    tie: byAccount('account_id'),
+    personalColumns: ['email'],
+    category: 'sharing',
+    export: { columns: ['email', 'can_view_usage', 'can_view_billing', 'can_pay', 'can_manage', 'can_receive_alerts', 'access_until', 'created_at', 'expires_at', 'accepted_at', 'withdrawn_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'disclosures',
+    label: 'Releases of your data outside the utility',
+    tie: byAccount('account_id'),
+    personalColumns: ['recipient_label'],
+    category: 'sharing',
+    export: { columns: ['released_at', 'recipient_kind', 'recipient_label', 'authority', 'description', 'resource', 'records'], orderBy: 'released_at' },
     deletion: { action: 'remove' },
   },
   {

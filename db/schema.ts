@@ -10,3 +10,4 @@ export * from './schema/billing';
 export * from './schema/alerts';
 export * from './schema/preferences';
 export * from './schema/second-factor';
+export * from './schema/sharing';

@@ -46,7 +46,13 @@ export const accountAccess = sqliteTable(
     relationship: text('relationship', { enum: ['holder', 'delegate'] }).notNull(),
     canViewUsage: integer('can_view_usage', { mode: 'boolean' }).notNull().default(true),
     canViewBilling: integer('can_view_billing', { mode: 'boolean' }).notNull().default(false),
+    /** Manage alerts and contact settings for the account. */
     canManage: integer('can_manage', { mode: 'boolean' }).notNull().default(false),
+    canPay: integer('can_pay', { mode: 'boolean' }).notNull().default(false),
+    /** Receive the account's alerts at the delegate's own address. */
+    canReceiveAlerts: integer('can_receive_alerts', { mode: 'boolean' }).notNull().default(false),
+    /** A delegate's access ends at this instant (the end of the last day the holder chose), or never when null. */
+    expiresAt: text('expires_at'),
     grantedAt: text('granted_at').notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.loginId, t.accountId] }), index('account_access_account').on(t.accountId)],
