@@ -38,6 +38,9 @@ import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
+import { runSharingMaintenance } from './sharing/maintenance';
+import { sharingPages } from './sharing/pages';
+import { sharingApi } from './sharing/routes';
 import { purgeExpiredConsentProof } from './consent/retention';
 import { purgeReferrerCandidates } from './visits/referrers';
 import { parseTotpKeyring, resealTotpSecrets } from './auth/totp-secrets';
@@ -85,6 +88,7 @@ const routes = app
   .route('/api/ingest', ingest)
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
+  .route('/api/sharing', sharingApi)
   .route('/api/sms', smsWebhook)
   .route('/.well-known', wellKnown);
 
@@ -108,6 +112,7 @@ app.route('/', alertStaffPages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
+app.route('/', sharingPages);
 // Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
 app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));
 
@@ -126,7 +131,8 @@ app.onError(handleError);
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
- * of closed alerts with their answers (worker/alerts/centre/retention.ts).
+ * of closed alerts with their answers (worker/alerts/centre/retention.ts); delegate access past its
+ * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -135,7 +141,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

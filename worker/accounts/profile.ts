@@ -14,7 +14,7 @@ export async function overview(deps: AccountDeps, loginId: string) {
   const { db } = deps;
   const [login] = await db.select({ email: logins.email, displayName: logins.displayName, role: logins.role }).from(logins).where(eq(logins.id, loginId)).limit(1);
   if (!login) throw new ApiError(401, 'unauthenticated', 'Please sign in.');
-  const grants = (await accessibleAccounts(db, loginId)).filter((g) => g.relationship === 'holder' || g.canViewUsage || g.canViewBilling || g.canManage);
+  const grants = (await accessibleAccounts(db, loginId)).filter((g) => g.relationship === 'holder' || g.canViewUsage || g.canViewBilling || g.canPay || g.canManage || g.canReceiveAlerts);
   const ids = grants.map((g) => g.accountId);
   const accountRows = ids.length ? await db.select().from(accounts).where(inArray(accounts.id, ids)) : [];
   const points = ids.length ? await db.select().from(servicePoints).where(inArray(servicePoints.accountId, ids)) : [];

@@ -92,6 +92,15 @@ export const throttlePolicies = {
   guestPayMissClient: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
   /** Wrong ZIP codes for one account number from any client: 5, then locks that grow, as at registration. */
   guestPayMissAccount: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 15 * minute, maxLockMs: 24 * hour },
+  /**
+   * Invitations to share an account sent by one holder (each mails someone who did not ask): a
+   * household invites a partner, a parent and a landlord with a retry; a script stops at 10 a day.
+   */
+  delegateInviteLogin: { maxFailures: 10, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /** Invitations to one address, from every account together: its owner is asked at most 3 times a day. */
+  delegateInviteAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /** Wrong invitation codes tried by one login: codes cannot be guessed, so this only stops a flood. */
+  delegateAcceptLogin: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Hand-offs to the processor for one account, signed in or not (each one is a processor session and a row). */
   payStartAccount: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Hand-offs started by one login, or (without a login) one client. */

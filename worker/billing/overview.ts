@@ -5,6 +5,7 @@
  * (only with the usage right too). Three round trips to D1 whatever the number of accounts.
  */
 import { maskAccountNumber } from '../accounts/client';
+import { grantSql } from '../auth/account-access';
 import { billingOptionsFor, type BillingOptions } from '../payments/options';
 import { localDay } from '../usage/time';
 import { balanceFromResults, balanceStatements, dueStatus, type Balance, type DueStatus } from './balance';
@@ -32,7 +33,7 @@ export function billingGrantsStatement(db: D1Database, loginId: string) {
     .prepare(
       `SELECT g.account_id AS accountId, g.relationship, (g.relationship = 'holder' OR g.can_view_usage) AS canViewUsage, a.account_number AS accountNumber, u.time_zone AS timeZone
        FROM account_access g JOIN accounts a ON a.id = g.account_id JOIN utilities u ON u.id = a.utility_id
-       WHERE g.login_id = ?1 AND (g.relationship = 'holder' OR g.can_view_billing = 1) ORDER BY g.account_id`,
+       WHERE g.login_id = ?1 AND ${grantSql('g', 'billing')} ORDER BY g.account_id`,
     )
     .bind(loginId);
 }

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-types';
-import { accessibleAccounts } from '../auth/account-access';
+import { accessibleAccounts, grantAllows, grantSql } from '../auth/account-access';
 import type { SignedInLogin } from '../auth/sessions';
 import { maskAccountNumber } from '../accounts/client';
 import { send, shellFor, signedInPage, withMessage, type PageMessage } from '../accounts/pages';
@@ -51,7 +51,7 @@ type AccountRow = { id: string; number: string; relationship: string; can_view_b
 
 async function fillPay(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) {
   const db = c.env.DB;
-  const grants = (await accessibleAccounts(orm(db), login.id)).filter((g) => g.relationship === 'holder' || g.canViewBilling);
+  const grants = (await accessibleAccounts(orm(db), login.id)).filter((g) => grantAllows(g, 'pay'));
   if (!grants.length) return rewriter.on('[data-fill="pay-accounts"]', html('<p>No utility account you may pay is linked to this login.</p>'));
   const { results: accounts } = await db
     .prepare(
@@ -110,7 +110,7 @@ async function fillReturn(c: Context<AppEnv>, login: SignedInLogin, rewriter: HT
         .prepare(
           `SELECT p.id, p.amount_cents, p.status, p.completed_at, a.account_number
              FROM payment_intents p JOIN accounts a ON a.id = p.account_id
-             JOIN account_access g ON g.account_id = p.account_id AND g.login_id = ?2 AND (g.relationship = 'holder' OR g.can_view_billing = 1)
+             JOIN account_access g ON g.account_id = p.account_id AND g.login_id = ?2 AND ${grantSql('g', 'billing')}
             WHERE p.id = ?1`,
         )
         .bind(reference, login.id)

@@ -32,10 +32,10 @@ function handOff(c: Context<AppEnv>, url: string, reference: string) {
 
 const accountPage = (accountId: string) => `/account/pay/?account=${encodeURIComponent(accountId)}`;
 
-/** Billing right, and for changes to the account's arrangements (autopay, paperless) the manage right too. */
+/** The right to pay, and for changes to the account's arrangements (autopay, paperless) the manage right too. */
 async function assertMayArrange(c: Context<AppEnv>, accountId: string) {
   const db = orm(c.env.DB);
-  await assertAccountRight(db, c.var.login.id, accountId, 'billing');
+  await assertAccountRight(db, c.var.login.id, accountId, 'pay');
   await assertAccountRight(db, c.var.login.id, accountId, 'manage');
 }
 
@@ -57,7 +57,7 @@ export const paymentsApi = new Hono<AppEnv>()
     backTo(c, '/account/pay/');
     const body = await readBody(c, payBody);
     backTo(c, accountPage(body.account));
-    await assertAccountRight(orm(c.env.DB), c.var.login.id, body.account, 'billing');
+    await assertAccountRight(orm(c.env.DB), c.var.login.id, body.account, 'pay');
     const started = await startPayment(await paymentDeps(c), { accountId: body.account, loginId: c.var.login.id, amountCents: body.amount });
     return handOff(c, started.url, started.reference);
   })

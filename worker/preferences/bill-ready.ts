@@ -11,6 +11,7 @@
  * with the billing right). Written in the ingest batch that creates the bill, so a bill and its
  * notice land together; the outbox delivers it.
  */
+import { grantSql } from '../auth/account-access';
 import { utility } from '../shared/utility';
 
 /**
@@ -34,7 +35,7 @@ export function newBillNoticeStatement(db: D1Database, origin: string, billIds: 
        SELECT lower(hex(randomblob(16))), l.email, ?2, ?3 || b.due_on || ?4, 'new-bill'
          FROM bills b
          JOIN billing_preferences bp ON bp.account_id = b.account_id AND bp.paperless = 1
-         JOIN account_access aa ON aa.account_id = b.account_id AND (aa.relationship = 'holder' OR aa.can_view_billing = 1)
+         JOIN account_access aa ON aa.account_id = b.account_id AND ${grantSql('aa', 'billing')}
          JOIN logins l ON l.id = aa.login_id AND l.email_verified_at IS NOT NULL AND l.status = 'active'
         WHERE b.id IN (SELECT value FROM json_each(?1))`,
     )

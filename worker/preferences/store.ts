@@ -9,6 +9,7 @@
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { accountAccess, accounts, alertRecipients, contactPreferences, logins, recipientTopics, servicePoints, utilities, type MailTopic } from '../../db/schema';
+import { grantAllows } from '../auth/account-access';
 import { QUIET_HOURS_DEFAULT } from '../shared/preference-forms';
 import { utility } from '../shared/utility';
 import type { QuietHours } from '../alerts/delivery/quiet-hours';
@@ -101,20 +102,21 @@ export type LiveRecipient = Recipient & { loginEmail: string | null; loginMayHea
 
 /**
  * Recipients that may be sent alerts now: confirmed, not removed; a login's row only while that
- * login is active, verified and still may see the account's usage (a holder, or a delegate with the
- * usage right), at its current e-mail.
+ * login is active, verified and still may receive the account's alerts (a holder, or a delegate
+ * with the alerts right whose access has not ended), at its current e-mail.
  */
 export async function liveRecipients(db: DrizzleD1Database, accountId: string): Promise<LiveRecipient[]> {
   const rows = await db
-    .select({ r: alertRecipients, email: logins.email, verified: logins.emailVerifiedAt, status: logins.status, relationship: accountAccess.relationship, usage: accountAccess.canViewUsage })
+    .select({ r: alertRecipients, email: logins.email, verified: logins.emailVerifiedAt, status: logins.status, grant: accountAccess })
     .from(alertRecipients)
     .leftJoin(logins, eq(logins.id, alertRecipients.loginId))
     .leftJoin(accountAccess, and(eq(accountAccess.loginId, alertRecipients.loginId), eq(accountAccess.accountId, alertRecipients.accountId)))
     .where(and(eq(alertRecipients.accountId, accountId), eq(alertRecipients.status, 'confirmed')));
-  return rows.map(({ r, email, verified, status, relationship, usage }) => ({
+  const now = new Date().toISOString();
+  return rows.map(({ r, email, verified, status, grant }) => ({
     ...r,
     loginEmail: email,
-    loginMayHear: r.origin !== 'login' || (Boolean(verified) && status === 'active' && (relationship === 'holder' || usage === true)),
+    loginMayHear: r.origin !== 'login' || (Boolean(verified) && status === 'active' && grant !== null && (!grant.expiresAt || grant.expiresAt > now) && grantAllows(grant, 'alerts')),
   }));
 }
 

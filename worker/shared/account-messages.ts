@@ -7,6 +7,7 @@ export const PASSWORD_MAX = 256;
 export const statusMessages: Record<string, string> = {
   'registered': 'Thank you. We sent a confirmation link to the e-mail address you gave; open it to finish registering. It works for 24 hours.',
   'email-verified': 'Your e-mail address is confirmed. You can sign in now.',
+  'delegate-login-created': 'Your login is ready and the account is shared with you. Sign in with your e-mail address and new password.',
   'signed-out': 'You are signed out.',
   'signed-out-everywhere': 'You are signed out on every device.',
   'signed-in': 'You are signed in.',

@@ -1,12 +1,13 @@
 import { and, asc, gte, inArray, lte } from 'drizzle-orm';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { bills, utilities } from '../../db/schema';
 import type { AppEnv } from '../app-types';
 import { requireLogin } from '../auth/require-login';
 import { ApiError, invalidRequest } from '../http/errors';
 import { validate } from '../http/validate';
+import { logDelegateExport } from '../sharing/disclosures';
 import { greenButtonFeed, usageCsv } from './export';
 import { meterForViewer, meterListFor, type MeterContext, type ViewedMeter } from './meters';
 import { maxRangeDays, resolutions, usageSeries } from './series';
@@ -47,6 +48,18 @@ function displayUnit(meter: MeterContext, unit: string | undefined): DisplayUnit
 
 const noStore = { 'Cache-Control': 'no-store' };
 
+const kindName = { water: 'Water', electric: 'Electricity', gas: 'Gas' } as const;
+
+/** A delegate's download goes in the account's disclosure log (worker/sharing/disclosures.ts). */
+const logExport = (c: Context<AppEnv>, meter: MeterContext, e: { from: string; to: string; format: string; records: number }) =>
+  logDelegateExport(drizzle(c.env.DB), {
+    loginId: c.var.login.id,
+    accountId: meter.accountId,
+    description: `${kindName[meter.kind as keyof typeof kindName] ?? 'Meter'} use, ${meter.intervalMinutes}-minute reads, ${e.from} to ${e.to}, downloaded as ${e.format}`,
+    resource: c.req.path,
+    records: e.records,
+  });
+
 /** Customer usage: the caller's meters, series at any resolution, CSV and Green Button exports. */
 export const usage = new Hono<AppEnv>()
   .use(requireLogin)
@@ -84,6 +97,7 @@ export const usage = new Hono<AppEnv>()
     checkRange(q.from, q.to, 800);
     const unit = displayUnit(meter, q.unit);
     const { days } = await readDays(c.env.DB, meter.id, q.from, q.to, tenure);
+    await logExport(c, meter, { from: q.from, to: q.to, format: 'CSV', records: days.length });
     return c.body(usageCsv(meter, days, q.from, q.to, unit, tenure), 200, {
       ...noStore,
       'Content-Type': 'text/csv; charset=utf-8',
@@ -97,6 +111,7 @@ export const usage = new Hono<AppEnv>()
     const { meter, tenure } = await allowedMeter(db, c.env.DB, c.var.login.id, meterId);
     checkRange(q.from, q.to, 800);
     const { days } = await readDays(c.env.DB, meter.id, q.from, q.to, tenure);
+    await logExport(c, meter, { from: q.from, to: q.to, format: 'Green Button XML', records: days.length });
     const [utility] = await db.select({ name: utilities.name }).from(utilities).limit(1);
     const xml = await greenButtonFeed({ meter, days, from: q.from, to: q.to, origin: c.env.PORTAL_ORIGIN, utilityName: utility?.name ?? 'Utility', tenure });
     return c.body(xml, 200, {

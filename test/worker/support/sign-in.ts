@@ -37,7 +37,7 @@ export async function givenAccount(overrides: Partial<typeof accounts.$inferInse
 export async function signedIn(options: {
   role?: LoginRole;
   holderOf?: string[];
-  delegateOf?: { accountId: string; usage?: boolean; billing?: boolean; manage?: boolean }[];
+  delegateOf?: { accountId: string; usage?: boolean; billing?: boolean; pay?: boolean; manage?: boolean; alerts?: boolean; expiresAt?: string }[];
   /** Whether the session has just proved its login (as a real sign-in has); false for a session older than the step-up window. */
   steppedUp?: boolean;
 } = {}) {
@@ -47,7 +47,9 @@ export async function signedIn(options: {
     await db().insert(accountAccess).values({ loginId, accountId, relationship: 'holder', canViewUsage: true, canViewBilling: true, canManage: true });
   }
   for (const d of options.delegateOf ?? []) {
-    await db().insert(accountAccess).values({ loginId, accountId: d.accountId, relationship: 'delegate', canViewUsage: d.usage ?? false, canViewBilling: d.billing ?? false, canManage: d.manage ?? false });
+    await db()
+      .insert(accountAccess)
+      .values({ loginId, accountId: d.accountId, relationship: 'delegate', canViewUsage: d.usage ?? false, canViewBilling: d.billing ?? false, canPay: d.pay ?? false, canManage: d.manage ?? false, canReceiveAlerts: d.alerts ?? false, expiresAt: d.expiresAt ?? null });
   }
   // Staff sessions count as having passed the second factor, as after a real TOTP step.
   const role = options.role ?? 'customer';

@@ -11,7 +11,7 @@
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import type { MeterKind } from '../../usage/units';
 import { maskAccountNumber } from '../../accounts/client';
-import { assertAccountRight } from '../../auth/account-access';
+import { assertAccountRight, grantSql } from '../../auth/account-access';
 import { invalidRequest } from '../../http/errors';
 import type { AlertSettingsBody } from '../../shared/alert-forms';
 import { continuousFlowHoursRange } from '../detection/config';
@@ -106,7 +106,7 @@ export async function saveSettings(db: DrizzleD1Database, raw: D1Database, login
 export async function settingsAccountId(raw: D1Database, loginId: string, asked?: string | null): Promise<string | null> {
   if (asked) return asked;
   const row = await raw
-    .prepare("SELECT account_id AS accountId FROM account_access WHERE login_id = ?1 AND (relationship = 'holder' OR can_manage = 1) ORDER BY account_id LIMIT 1")
+    .prepare(`SELECT g.account_id AS accountId FROM account_access g WHERE g.login_id = ?1 AND ${grantSql('g', 'manage')} ORDER BY g.account_id LIMIT 1`)
     .bind(loginId)
     .first<{ accountId: string }>();
   return row?.accountId ?? null;

@@ -1,0 +1,99 @@
+/**
+ * Request bodies of the sharing page (additional users), shared by the worker, which enforces
+ * them, and the site, whose forms name their fields after these keys. JSON or plain HTML forms.
+ */
+import { z } from 'zod';
+import { email, newPassword } from './account-forms';
+
+const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean());
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const accountId = z.string().trim().min(1).max(64);
+const uuid = (message: string) => z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, message);
+const loginId = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a person with access to this account.');
+
+/** The last day access lasts (YYYY-MM-DD), optional; checked against the account's own today by the worker. */
+const accessUntil = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2027-06-30, or leave it empty.')
+    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Enter a real date.')
+    .optional(),
+);
+
+export const rightLabels = {
+  usage: 'See usage',
+  billing: 'See bills',
+  pay: 'Pay bills',
+  manage: 'Manage alerts and contact settings',
+  alerts: 'Receive alerts',
+} as const;
+export type RightKey = keyof typeof rightLabels;
+
+const rights = {
+  usage: checkbox.default(false),
+  billing: checkbox.default(false),
+  pay: checkbox.default(false),
+  manage: checkbox.default(false),
+  alerts: checkbox.default(false),
+};
+
+type Rights = { [K in RightKey]: boolean };
+/** At least one right; paying needs seeing the bills (the amount due is on them). */
+function checkRights(r: Rights, ctx: z.RefinementCtx) {
+  if (!(Object.keys(rightLabels) as RightKey[]).some((k) => r[k])) ctx.addIssue({ code: 'custom', path: ['usage'], message: 'Choose at least one thing they may do.' });
+  if (r.pay && !r.billing) ctx.addIssue({ code: 'custom', path: ['pay'], message: 'Someone who pays the bills must be able to see them: tick "See bills" too.' });
+}
+
+export const inviteDelegateBody = z.object({ account: accountId, email, ...rights, until: accessUntil }).superRefine(checkRights);
+export type InviteDelegateBody = z.infer<typeof inviteDelegateBody>;
+
+export const delegateRightsBody = z.object({ account: accountId, delegate: loginId, ...rights, until: accessUntil }).superRefine(checkRights);
+export type DelegateRightsBody = z.infer<typeof delegateRightsBody>;
+
+export const delegateActionBody = z.object({ account: accountId, delegate: loginId });
+export const invitationActionBody = z.object({ account: accountId, invitation: uuid('Not an invitation of this account.') });
+export const leaveAccountBody = z.object({ account: accountId });
+/** The invitation code from the e-mail: `<invitation id>.<secret>.<signature>`. */
+export const acceptInvitationBody = z.object({ code: z.string().trim().min(1, 'Paste the code from the invitation e-mail.').max(200, 'That is not an invitation code.') });
+
+/** Someone invited without a login creates one as they accept (its e-mail is the invited address). */
+export const registerByInvitationBody = z.object({
+  code: acceptInvitationBody.shape.code,
+  displayName: z.preprocess(blankToUndefined, z.string().trim().max(100, 'Use at most 100 characters.').optional()),
+  password: newPassword,
+});
+
+export const sharingFieldLabels: Record<string, string> = {
+  email: 'Their e-mail address',
+  usage: 'What they may do',
+  pay: 'Pay bills',
+  until: 'Access ends after',
+  code: 'Invitation code',
+  delegate: 'Person',
+  invitation: 'Invitation',
+  password: 'New password',
+  displayName: 'Your name',
+};
+
+export const sharingStatusMessages: Record<string, string> = {
+  'delegate-invited': 'Invitation sent. It works for 7 days; you will get an e-mail when it is accepted.',
+  'invitation-withdrawn': 'Invitation withdrawn. Its link no longer works.',
+  'delegate-updated': 'Their access is changed. It applies from their next click.',
+  'delegate-ended': 'Their access has ended. They lost it at once.',
+  'left-account': 'You no longer have access to that account. Its holder has been told.',
+  'invitation-accepted': 'Invitation accepted. The account is now among yours.',
+};
+
+export const sharingErrorMessages: Record<string, string> = {
+  invitation_invalid: 'This invitation is not valid. Ask the account holder to send a new one.',
+  invitation_expired: 'This invitation has expired or was withdrawn. Ask the account holder to send a new one.',
+  invitation_used: 'This invitation has already been accepted.',
+  already_has_access: 'That login already has access to this account.',
+  invitation_pending: 'An invitation to that address is already waiting. Withdraw it first to send a new one.',
+  email_not_verified: 'Confirm your login e-mail address first, then accept the invitation.',
+  not_a_customer_login: 'Staff logins cannot be given access to customer accounts.',
+  date_in_past: 'Choose today or a later date.',
+  login_exists: 'You already have a login with this address: sign in, then open the invitation link again.',
+};
