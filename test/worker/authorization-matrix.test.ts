@@ -199,6 +199,20 @@ const expected: Record<string, Row> = {
   'GET /staff/customers/':                     [401, 403, 403, 200, 200, 200, 403],
   'GET /staff/alerts/':                        [401, 403, 403, 200, 200, 200, 403],
   'GET /staff/alerts/help/':                   [401, 403, 403, 200, 403, 200, 403],
+  // Sharing: each caller sees only the accounts they may use (a delegate with no right: none).
+  'GET /api/sharing':                          [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/sharing/accounts/:account':        [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/sharing/invitations':             [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/sharing/invitations/withdraw':    [401, 404, 404, 404, 404, 404, 200],
+  // The code is the proof, so who asks changes nothing but the sign-in: the matrix's invitation has lapsed.
+  'POST /api/sharing/invitations/register':    [410, 410, 410, 410, 410, 410, 410],
+  'POST /api/sharing/invitations/accept':      [401, 410, 410, 410, 410, 410, 410],
+  'POST /api/sharing/delegates':               [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/sharing/delegates/end':           [401, 404, 404, 404, 404, 404, 200],
+  // Only a delegate may leave (the matrix's delegate is given its access back before the next caller).
+  'POST /api/sharing/leave':                   [401, 404, 200, 404, 404, 404, 404],
+  'GET /account/sharing/':                     [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/sharing/accept/':              [200, 200, 200, 200, 200, 200, 200],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
 };
 
@@ -235,6 +249,11 @@ const customerDataRoutes = [
   'GET /account/bills/',
   'GET /account/bills/detail/',
   'GET /account/bills/payments/',
+  'GET /api/sharing/accounts/:account',
+  'POST /api/sharing/invitations',
+  'POST /api/sharing/invitations/withdraw',
+  'POST /api/sharing/delegates',
+  'POST /api/sharing/delegates/end',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */

@@ -39,6 +39,8 @@ const TOTAL_REQUESTS = 10_000;
  * - Paying without signing in: every look-up counts toward the per-client limit and a miss toward
  *   the guessing limits, audited (as registration's proof); a hand-off refused for its amount after
  *   the pair matched has already counted its look-up.
+ * - Accepting an invitation: a wrong code counts toward the limit on tries (per login, or per client
+ *   when creating a login with it).
  */
 const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] = [
   { route: 'POST /api/accounts/login', codes: ['invalid_credentials'], tables: ['throttles', 'audit_events'] },
@@ -64,6 +66,9 @@ const recordingRefusals: { route: string; codes: string[]; tables: string[] }[] 
   { route: 'PUT /api/ingest/bills/:billId/document', codes: ['invalid_request', 'unsupported_media_type', 'not_found'], tables: ['ingest_token_ids'] },
   { route: 'POST /api/payments/guest/lookup', codes: ['account_not_matched'], tables: ['throttles', 'audit_events'] },
   { route: 'POST /api/payments/guest/checkout', codes: ['account_not_matched', 'amount_below_minimum', 'amount_above_maximum'], tables: ['throttles', 'audit_events'] },
+  // A wrong invitation code counts toward the login's (or, creating a login, the client's) limit on tries.
+  { route: 'POST /api/sharing/invitations/accept', codes: ['invitation_invalid'], tables: ['throttles'] },
+  { route: 'POST /api/sharing/invitations/register', codes: ['invitation_invalid'], tables: ['throttles'] },
 ];
 
 /**

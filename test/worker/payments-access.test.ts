@@ -17,7 +17,8 @@ async function cast() {
     otherCustomer: await signedIn({ holderOf: [mine.accountId] }),
     delegateWithout: await signedIn({ delegateOf: [{ accountId: account.accountId, usage: true, billing: false, manage: true }] }),
     delegateBilling: await signedIn({ delegateOf: [{ accountId: account.accountId, usage: true, billing: true }] }),
-    delegateManager: await signedIn({ delegateOf: [{ accountId: account.accountId, usage: true, billing: true, manage: true }] }),
+    delegatePayer: await signedIn({ delegateOf: [{ accountId: account.accountId, usage: true, billing: true, pay: true }] }),
+    delegateManager: await signedIn({ delegateOf: [{ accountId: account.accountId, usage: true, billing: true, pay: true, manage: true }] }),
     otherUtilityUser: await signedIn({ holderOf: [elsewhere] }),
   };
 }
@@ -36,14 +37,14 @@ describe('who may pay an account, and change its autopay and paperless billing',
     }
   });
 
-  it('lets the holder and a delegate with the billing right pay; refuses another customer, a delegate without it, another utility\'s user and an anonymous caller', async () => {
+  it('lets the holder and a delegate with the right to pay pay; refuses another customer, a delegate without it (even one who sees the bills), another utility\'s user and an anonymous caller', async () => {
     const c = await cast();
-    for (const who of [c.holder, c.delegateBilling]) {
+    for (const who of [c.holder, c.delegatePayer]) {
       const res = await checkout(c.account.accountId, who.cookie);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'hand-off', redirect: expect.stringContaining('/dev/processor/checkout/cs_test_') });
     }
-    for (const who of [c.otherCustomer, c.delegateWithout, c.otherUtilityUser]) {
+    for (const who of [c.otherCustomer, c.delegateWithout, c.delegateBilling, c.otherUtilityUser]) {
       const res = await checkout(c.account.accountId, who.cookie);
       expect(res.status).toBe(404);
       expect((await res.json<ErrorJson>()).error.code).toBe('not_found');
@@ -52,11 +53,11 @@ describe('who may pay an account, and change its autopay and paperless billing',
     expect(await rows('SELECT id FROM payment_intents WHERE account_id = ?1', c.account.accountId)).toHaveLength(2);
   });
 
-  it('lets only the holder and a delegate with billing and manage rights change autopay or paperless billing', async () => {
+  it('lets only the holder and a delegate with the rights to pay and manage change autopay or paperless billing', async () => {
     const c = await cast();
     const paperless = (cookie: string | undefined, value: 'on' | 'off') => postJson('/api/payments/paperless', { account: c.account.accountId, paperless: value }, { cookie: cookie ?? null });
     const autopay = (cookie?: string) => postJson('/api/payments/autopay', { account: c.account.accountId }, { cookie: cookie ?? null });
-    for (const who of [c.otherCustomer, c.delegateWithout, c.delegateBilling, c.otherUtilityUser]) {
+    for (const who of [c.otherCustomer, c.delegateWithout, c.delegateBilling, c.delegatePayer, c.otherUtilityUser]) {
       expect((await paperless(who.cookie, 'on')).status).toBe(404);
       expect((await autopay(who.cookie)).status).toBe(404);
       expect((await postJson('/api/payments/autopay/end', { account: c.account.accountId }, { cookie: who.cookie })).status).toBe(404);
@@ -93,7 +94,7 @@ describe('who may pay an account, and change its autopay and paperless billing',
     expect(anonymous.headers.get('location')).toBe('/login/?error=unauthenticated');
   });
 
-  it('lists on the pay page only the accounts whose billing the login may see', async () => {
+  it('lists on the pay page only the accounts the login may pay', async () => {
     const c = await cast();
     const masked = `•••• ${c.account.accountNumber.slice(-4)}`;
     const holderPage = await (await get('/account/pay/', { cookie: c.holder.cookie })).text();
@@ -104,9 +105,10 @@ describe('who may pay an account, and change its autopay and paperless billing',
     const without = await (await get('/account/pay/', { cookie: c.delegateWithout.cookie })).text();
     expect(without).not.toContain(masked);
     expect(without).toContain('No utility account you may pay');
-    const delegate = await (await get('/account/pay/', { cookie: c.delegateBilling.cookie })).text();
+    expect(await (await get('/account/pay/', { cookie: c.delegateBilling.cookie })).text()).not.toContain(masked);
+    const delegate = await (await get('/account/pay/', { cookie: c.delegatePayer.cookie })).text();
     expect(delegate).toContain(masked);
-    // A delegate with only the billing right sees no form that changes the account's arrangements.
+    // A delegate who may pay but not manage sees no form that changes the account's arrangements.
     expect(delegate).not.toContain('action="/api/payments/paperless"');
     expect(delegate).not.toContain('action="/api/payments/autopay"');
   });

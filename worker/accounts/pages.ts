@@ -23,6 +23,7 @@ import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { fillSecondFactorSummary, signInMethodText } from './second-factor-summary';
 import { overview, profileAccountId, readProfile } from './profile';
+import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { withBillingCards } from '../billing/summary-html';
 import { escapeHtml } from '../http/html';
 
@@ -180,7 +181,9 @@ const fillProfile: Filler = async (c, login, rewriter) => {
     dishwasher: profile.dishwasher,
     smartIrrigation: profile.smartIrrigation,
   };
-  let r = rewriter.on('[data-fill="account-number"]', text(profile.accountNumber)).on('[data-fill="email"]', text(profile.email));
+  let r = withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, '/account/profile/'))
+    .on('[data-fill="account-number"]', text(profile.accountNumber))
+    .on('[data-fill="email"]', text(profile.email));
   for (const [name, value] of Object.entries(values)) {
     r = r.on(`input[name="${name}"]`, { element: (el) => void (value === null || value === undefined ? el.removeAttribute('value') : el.setAttribute('value', String(value))) });
   }

@@ -16,6 +16,7 @@ import type { AppEnv } from '../app-types';
 import { accountDeps } from '../accounts/http';
 import { escapeHtml, send, shellFor } from '../accounts/pages';
 import { profileAccountId } from '../accounts/profile';
+import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
 import { ApiError } from '../http/errors';
 import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
@@ -135,7 +136,7 @@ async function fillPreferences(c: Context<AppEnv>, login: SignedInLogin, rewrite
   const quiet = p.quietHours;
   const value = (v: string) => ({ element: (el: Element) => void el.setAttribute('value', v) });
   const check = (on: boolean) => ({ element: (el: Element) => void (on ? el.setAttribute('checked', '') : el.removeAttribute('checked')) });
-  return rewriter
+  return withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, '/account/preferences/'))
     .on('[data-fill="account-number"]', text(p.accountNumber))
     .on('[data-fill="street"]', text(p.street ?? ''))
     .on('[data-fill="login-email"]', text(p.me.email))

@@ -18,7 +18,10 @@ const accessUntil = z.preprocess(
     .string()
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2027-06-30, or leave it empty.')
-    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Enter a real date.')
+    .refine((d) => {
+      const t = Date.parse(`${d}T00:00:00Z`);
+      return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+    }, 'Enter a real date.')
     .optional(),
 );
 

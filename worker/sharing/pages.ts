@@ -18,7 +18,7 @@ import { rightLabels, sharingErrorMessages, sharingFieldLabels, sharingStatusMes
 import { accountSharing, type Rights } from './delegates';
 import { disclosureLog } from './disclosures';
 import { sharingAccounts } from './overview';
-import { sharingPageFor } from './routes';
+import { switcherHtml, withSwitcher } from './switcher';
 
 /** A page's message from the redirect's codes; never text from the URL. */
 function sharingMessage(c: Context<AppEnv>): PageMessage {
@@ -59,21 +59,11 @@ const fillSharing: Filler = async (c, login, rewriter) => {
   const deps = await accountDeps(c);
   const accounts = await sharingAccounts(deps, login.id);
   if (!accounts.length) {
-    return rewriter.on('[data-fill="summary"]', text('No utility account is linked to this login yet, so there is nothing to share.')).on('[data-holder-only]', remove).on('[data-delegate-only]', remove);
+    return withSwitcher(rewriter, '').on('[data-fill="summary"]', text('No utility account is linked to this login yet, so there is nothing to share.')).on('[data-holder-only]', remove).on('[data-delegate-only]', remove);
   }
   const asked = c.req.query('account');
   const chosen = accounts.find((a) => a.account === asked) ?? accounts[0]!;
-  const switcher =
-    accounts.length > 1
-      ? `<h2 class="visually-hidden">Your accounts</h2><ul>${accounts
-          .map(
-            (a) =>
-              `<li><a href="${escapeHtml(sharingPageFor(a.account))}"${a.account === chosen.account ? ' aria-current="page"' : ''}>${escapeHtml(a.number)} · ${escapeHtml(a.street)} (${a.relationship === 'holder' ? 'yours' : 'shared with you'})</a></li>`,
-          )
-          .join('')}</ul>`
-      : '';
-  let filled = rewriter
-    .on('[data-fill="switcher"]', { element: (el) => void (switcher ? (el.removeAttribute('hidden'), el.setInnerContent(switcher, { html: true })) : el.remove()) })
+  let filled = withSwitcher(rewriter, switcherHtml(accounts, chosen.account, '/account/sharing/'))
     .on('input[name="account"]', { element: (el) => void el.setAttribute('value', chosen.account) });
   if (chosen.relationship === 'delegate') {
     return filled

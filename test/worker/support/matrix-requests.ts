@@ -4,6 +4,7 @@
  * thing and only who asks changes. Staff actions get a fresh request in the state the action needs.
  */
 import { env, exports } from 'cloudflare:workers';
+import { newInvitationCode } from '../../../worker/sharing/invitation-code';
 import { cookieFor, fileAboutA, freshIp, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
 
 export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
@@ -47,6 +48,34 @@ async function passkeyOfHolder(world: World) {
 const clientData = (type: string) => btoa(JSON.stringify({ type, challenge: 'bm90LWlzc3VlZC1ieS10aGUtcG9ydGFs', origin: 'http://localhost:8787' })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 const strayAssertion = { id: 'bWF0cml4LWtleQ', rawId: 'bWF0cml4LWtleQ', type: 'public-key', response: { clientDataJSON: clientData('webauthn.get'), authenticatorData: 'AAAA', signature: 'AAAA' } };
 const strayRegistration = { id: 'bWF0cml4LWtleQ', rawId: 'bWF0cml4LWtleQ', type: 'public-key', response: { clientDataJSON: clientData('webauthn.create'), attestationObject: 'AAAA' } };
+
+/** An invitation to account A (open, or lapsed 8 days ago) and its code; each caller gets its own. */
+async function invitationToA(world: World, state: 'open' | 'lapsed') {
+  const id = crypto.randomUUID();
+  const { code, hash } = await newInvitationCode(env.LINK_SIGNING_SECRET, id);
+  const expires = new Date(Date.now() + (state === 'open' ? 1 : -1) * 86_400_000).toISOString();
+  await env.DB.prepare(
+    'INSERT INTO delegate_invitations (id, account_id, invited_by, email, token_hash, can_view_usage, can_view_billing, can_pay, can_manage, can_receive_alerts, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, 0, 0, 0, 0, ?6)',
+  )
+    .bind(id, world.a.id, world.logins.holder.id, `invited-${id}@family.example`, hash, expires)
+    .run();
+  return { id, code };
+}
+
+/** A delegate of account A with the usage right, for the matrix to change or end: each caller gets its own. */
+async function delegateOfA(world: World) {
+  const id = crypto.randomUUID();
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO logins (id, email, email_verified_at, password_hash, role) VALUES (?1, ?2, '2026-01-01T00:00:00Z', 'test:no-password', 'customer')").bind(id, `delegate-${id}@family.example`),
+    env.DB.prepare("INSERT INTO account_access (login_id, account_id, relationship, can_view_usage) VALUES (?1, ?2, 'delegate', 1)").bind(id, world.a.id),
+  ]);
+  return id;
+}
+
+/** The matrix's delegate of A holding no right, back in place after a caller before left. */
+async function matrixDelegateBack(world: World) {
+  await env.DB.prepare("INSERT OR IGNORE INTO account_access (login_id, account_id, relationship, can_view_usage) VALUES (?1, ?2, 'delegate', 0)").bind(world.logins.delegate_without_right.id, world.a.id).run();
+}
 
 const statusCode = (world: World) => `${world.requests.verified}.${world.statusTokens[world.requests.verified]}`;
 
@@ -177,6 +206,20 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /account/confirm/': () => ({ method: 'GET', path: '/account/confirm/?return=%2Faccount%2Fsecurity%2F' }),
   'GET /account/end-session/': () => ({ method: 'GET', path: '/account/end-session/' }),
   'GET /account/preferences/': (w) => ({ method: 'GET', path: `/account/preferences/?account=${w.a.id}` }),
+  'GET /api/sharing': () => ({ method: 'GET', path: '/api/sharing' }),
+  'GET /api/sharing/accounts/:account': (w) => ({ method: 'GET', path: `/api/sharing/accounts/${w.a.id}` }),
+  'POST /api/sharing/invitations': (w) => ({ method: 'POST', path: '/api/sharing/invitations', json: { account: w.a.id, email: `invited-${crypto.randomUUID()}@family.example`, usage: true } }),
+  'POST /api/sharing/invitations/withdraw': async (w) => ({ method: 'POST', path: '/api/sharing/invitations/withdraw', json: { account: w.a.id, invitation: (await invitationToA(w, 'open')).id } }),
+  'POST /api/sharing/invitations/register': async (w) => ({ method: 'POST', path: '/api/sharing/invitations/register', json: { code: (await invitationToA(w, 'lapsed')).code, password: 'a quiet river at dawn' } }),
+  'POST /api/sharing/invitations/accept': async (w) => ({ method: 'POST', path: '/api/sharing/invitations/accept', json: { code: (await invitationToA(w, 'lapsed')).code } }),
+  'POST /api/sharing/delegates': async (w) => ({ method: 'POST', path: '/api/sharing/delegates', json: { account: w.a.id, delegate: await delegateOfA(w), usage: true, billing: true } }),
+  'POST /api/sharing/delegates/end': async (w) => ({ method: 'POST', path: '/api/sharing/delegates/end', json: { account: w.a.id, delegate: await delegateOfA(w) } }),
+  'POST /api/sharing/leave': async (w) => {
+    await matrixDelegateBack(w);
+    return { method: 'POST', path: '/api/sharing/leave', json: { account: w.a.id } };
+  },
+  'GET /account/sharing/': (w) => ({ method: 'GET', path: `/account/sharing/?account=${w.a.id}` }),
+  'GET /account/sharing/accept/': () => ({ method: 'GET', path: '/account/sharing/accept/' }),
   'GET /alerts/sign-up/': () => ({ method: 'GET', path: '/alerts/sign-up/' }),
   'GET /alerts/confirm/': () => ({ method: 'GET', path: '/alerts/confirm/' }),
   'GET /unsubscribe/': () => ({ method: 'GET', path: '/unsubscribe/' }),

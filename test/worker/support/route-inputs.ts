@@ -29,6 +29,7 @@ import { addRecipientBody, codeBody, recipientActionBody, savePreferencesBody, s
 import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } from '../../../worker/shared/payment-forms';
 import { billPdf } from '../../../db/demo/bill-pdf';
 import { beaconSchema } from '../../../worker/visits/beacon';
+import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
 
@@ -331,6 +332,17 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /dev/outbox/': {},
     'POST /dev/sms/reply': { body: { values: fc.record({ from: fc.oneof(phone, oddString), body: fc.oneof(fc.constantFrom('STOP', 'YES', 'HELP', 'Hello'), oddString) }, { requiredKeys: [] }), kinds: ['form', 'json'] } },
     'GET /account/preferences/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /api/sharing': {},
+    'GET /api/sharing/accounts/:account': { params: { account: segment(fc.constantFrom(world.a.id, world.b.id)) } },
+    'POST /api/sharing/invitations': { body: schemaBody(inviteDelegateBody) },
+    'POST /api/sharing/invitations/withdraw': { body: schemaBody(invitationActionBody) },
+    'POST /api/sharing/invitations/register': { body: schemaBody(registerByInvitationBody) },
+    'POST /api/sharing/invitations/accept': { body: schemaBody(acceptInvitationBody) },
+    'POST /api/sharing/delegates': { body: schemaBody(delegateRightsBody) },
+    'POST /api/sharing/delegates/end': { body: schemaBody(delegateActionBody) },
+    'POST /api/sharing/leave': { body: schemaBody(leaveAccountBody) },
+    'GET /account/sharing/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/sharing/accept/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/sign-up/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/confirm/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /unsubscribe/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
