@@ -8,10 +8,11 @@ import { and, eq } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { accountAccess, delegateInvitations, disclosures, logins } from '../../db/schema';
+import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
 import { endExpiredGrants } from '../../worker/sharing/delegates';
 import { runSharingMaintenance } from '../../worker/sharing/maintenance';
 import { depsAt, get, givenLogin, login, mailsTo, postForm, postJson, uniqueEmail } from './support/accounts';
-import { givenHousehold } from './support/delivery-fixtures';
+import { givenHousehold, givenNotice } from './support/delivery-fixtures';
 import { db, givenAccount, signedIn } from './support/sign-in';
 import { givenReads } from './support/usage-fixtures';
 import { installWriteLog, takeWrites } from './support/write-log';
@@ -249,6 +250,25 @@ describe('changing and ending', () => {
     await postJson('/api/sharing/invitations/accept', { code: await invitationCodeFor(email) }, { cookie });
     // Midnight at the start of 16 January in Pacific standard time.
     expect((await grantOf(delegate.id, h.accountId))!.expiresAt).toBe(`${new Date().getUTCFullYear() + 1}-01-16T08:00:00.000Z`);
+  });
+});
+
+describe('alerts for a delegate', () => {
+  const deps = () => ({ db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now: new Date('2026-10-03T21:00:00Z') });
+
+  it('sends the account\'s alerts to a delegate given the right to receive them, stops when it is taken away, and never to one without it', async () => {
+    const { h, invitee, cookie, code } = await invitedExistingLogin({ usage: true, alerts: true });
+    await postJson('/api/sharing/invitations/accept', { code }, { cookie });
+    const onlyUsage = await invitedExistingLogin({ usage: true });
+    await postJson('/api/sharing/invitations/accept', { code: onlyUsage.code }, { cookie: onlyUsage.cookie });
+    await deliverNotice(deps(), (await givenNotice(h.meter)).noticeId);
+    expect((await mailsTo(invitee.email, 'alert-opened'))).toHaveLength(1);
+    await deliverNotice(deps(), (await givenNotice(onlyUsage.h.meter)).noticeId);
+    expect(await mailsTo(onlyUsage.invitee.email, 'alert-opened')).toHaveLength(0);
+
+    expect((await postJson('/api/sharing/delegates', { account: h.accountId, delegate: invitee.id, usage: true }, { cookie: h.cookie })).status).toBe(200);
+    await deliverNotice(deps(), (await givenNotice(h.meter, { type: 'intermittent_leak', figures: { highNights: 4, ofNights: 7, nightPerHour: 0.8, baselinePerHour: 0 } })).noticeId);
+    expect(await mailsTo(invitee.email, 'alert-opened')).toHaveLength(1);
   });
 });
 
