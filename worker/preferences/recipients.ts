@@ -24,7 +24,7 @@ import type { AddRecipientBody, SignUpBody } from '../shared/preference-forms';
 import { textNotBefore } from '../alerts/delivery/quiet-hours';
 import { cancelQueuedSms, queueSms } from '../alerts/delivery/sms-outbox';
 import { preferenceMails } from './mails';
-import { accountTimeZone, isAccountHoldersOwn, maskAddress, quietSettings, serviceStreet, topicRows } from './store';
+import { accountTimeZone, holderEmails, isAccountHoldersOwn, maskAddress, quietSettings, serviceStreet, topicRows } from './store';
 import { chosenTopics, mailTopics, type MailTopic } from './topics';
 
 /** How long an invitation waits for its owner. */
@@ -198,16 +198,6 @@ export async function confirmNumberByReply(db: AccountDeps['db'], number: string
   return pending.length;
 }
 
-/** Verified holder logins' e-mails: who hears that someone signed up for the account's alerts. */
-async function holderEmails(deps: AccountDeps, accountId: string) {
-  const rows = await deps.db
-    .select({ email: logins.email })
-    .from(accountAccess)
-    .innerJoin(logins, eq(logins.id, accountAccess.loginId))
-    .where(and(eq(accountAccess.accountId, accountId), eq(accountAccess.relationship, 'holder'), isNotNull(logins.emailVerifiedAt), eq(logins.status, 'active')));
-  return rows.map((r) => r.email);
-}
-
 /**
  * Alerts without a portal login: the account proof registration asks for (counted on the same
  * throttles), then the address is confirmed by its owner. The holders' logins are told, so an
@@ -254,7 +244,7 @@ export async function signUpForAlerts(deps: AccountDeps, body: SignUpBody) {
         db.insert(recipientTopics).values(topicRows(id, topics, 'sign_up', now)),
       ];
   statements.push(...(await confirmationMessage(deps, { accountId, channel: body.channel, address: body.address }, confirmation.code, enabledOf(topics), 'own')));
-  for (const to of await holderEmails(deps, accountId)) {
+  for (const to of await holderEmails(deps.db, accountId)) {
     statements.push(queueEmail(db, preferenceMails.signUpNotice(to, { origin: deps.origin, masked: maskAddress(body.channel, body.address), street, channel: body.channel })));
   }
   statements.push(auditInsert(db, { event: 'alerts.sign_up', subjectAccountId: accountId, detail: { recipient: id, channel: body.channel } }));

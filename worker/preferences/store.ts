@@ -98,6 +98,16 @@ export async function holderLoginsWithoutRow(db: DrizzleD1Database, accountId: s
   return holders.map((h) => h.loginId).filter((id) => !have.has(id));
 }
 
+/** Verified, active holders' e-mails: who is told when someone signs up for the account's alerts, or of a change to who may see it. */
+export async function holderEmails(db: DrizzleD1Database, accountId: string) {
+  const rows = await db
+    .select({ email: logins.email })
+    .from(accountAccess)
+    .innerJoin(logins, eq(logins.id, accountAccess.loginId))
+    .where(and(eq(accountAccess.accountId, accountId), eq(accountAccess.relationship, 'holder'), isNotNull(logins.emailVerifiedAt), eq(logins.status, 'active')));
+  return rows.map((r) => r.email);
+}
+
 export type LiveRecipient = Recipient & { loginEmail: string | null; loginMayHear: boolean };
 
 /**

@@ -19,7 +19,7 @@ import { assertAccountRight } from '../auth/account-access';
 import { hashPassword, passwordProblem } from '../accounts/password';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
-import { accountTimeZone, loginRecipient, newLoginRecipient, serviceStreet } from '../preferences/store';
+import { accountTimeZone, holderEmails, loginRecipient, newLoginRecipient, serviceStreet } from '../preferences/store';
 import type { DelegateRightsBody, InviteDelegateBody, RightKey } from '../shared/sharing-forms';
 import { addDays, dayStartUtc, localDay } from '../usage/time';
 import { newInvitationCode, readInvitationCode } from './invitation-code';
@@ -65,18 +65,8 @@ async function accountLabel(deps: AccountDeps, accountId: string): Promise<Accou
   return { number: maskAccountNumber(account?.number ?? ''), street: (await serviceStreet(deps.db, accountId)) ?? 'the service address' };
 }
 
-/** Verified, active holders' e-mails: who is told of every change to the account's sharing. */
-async function holderEmails(deps: AccountDeps, accountId: string) {
-  const rows = await deps.db
-    .select({ email: logins.email })
-    .from(accountAccess)
-    .innerJoin(logins, eq(logins.id, accountAccess.loginId))
-    .where(and(eq(accountAccess.accountId, accountId), eq(accountAccess.relationship, 'holder'), isNotNull(logins.emailVerifiedAt), eq(logins.status, 'active')));
-  return rows.map((r) => r.email);
-}
-
 const tellHolders = async (deps: AccountDeps, accountId: string, mail: (to: string) => Parameters<typeof queueEmail>[1]) =>
-  (await holderEmails(deps, accountId)).map((to) => queueEmail(deps.db, mail(to)));
+  (await holderEmails(deps.db, accountId)).map((to) => queueEmail(deps.db, mail(to)));
 
 async function loginEmail(deps: AccountDeps, loginId: string) {
   const [row] = await deps.db.select({ email: logins.email, verified: logins.emailVerifiedAt, role: logins.role }).from(logins).where(eq(logins.id, loginId)).limit(1);
