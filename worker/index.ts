@@ -24,6 +24,7 @@ import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
+import { apiDescription } from './openapi/routes';
 import { isBillDocumentUpload } from './ingest/bill-documents';
 import { isGreenButtonUpload } from './ingest/green-button';
 import { formBodies } from './http/body';
@@ -84,6 +85,8 @@ const routes = app
   .route('/api/payments', paymentsApi)
   .route('/api/alerts', alertsCentre)
   .route('/api/ingest', ingest)
+  // /api/openapi.json and /api/docs: the description of the machine-to-machine APIs.
+  .route('/api', apiDescription)
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sms', smsWebhook)

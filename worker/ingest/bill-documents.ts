@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
+import { describeBillDocument } from './openapi';
 
 /** A bill with inserts and a usage chart is a few hundred KB; 5 MiB leaves room without inviting abuse. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -38,6 +39,7 @@ export const documentKey = (billId: string, sha256: string) => `bills/${billId}/
 
 export const billDocuments = new Hono<AppEnv>().put(
   '/:billId/document',
+  describeBillDocument,
   bodyLimit({
     maxSize: MAX_DOCUMENT_BYTES,
     onError: () => {

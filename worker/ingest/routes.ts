@@ -8,6 +8,7 @@ import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from '
 import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, parseRows, sections, summaryOf, type RawBatch, type Section } from './batch';
 import { billDocuments } from './bill-documents';
 import { billingCsvNumbers, billingStatements, checkBilling } from './billing';
+import { describeBatches } from './openapi';
 import { GreenButtonError, greenButtonReads, isGreenButtonType, MAX_GREEN_BUTTON_BYTES, utilityMeters } from './green-button';
 
 const csvQuery = z.object({
@@ -39,7 +40,7 @@ const MAX_REPORTED = 1000;
  * batch and transaction: see ./billing.ts. Green Button (ESPI Atom XML): `?batchId=…[&meterId=…]`,
  * its IntervalReadings become `reads` rows (./green-button.ts).
  */
-export const ingest = new Hono<AppEnv>().post('/batches', (c, next) => (isGreenButtonType(c.req.header('content-type')) ? xmlBodyLimit(c, next) : next()), async (c) => {
+export const ingest = new Hono<AppEnv>().post('/batches', describeBatches, (c, next) => (isGreenButtonType(c.req.header('content-type')) ? xmlBodyLimit(c, next) : next()), async (c) => {
   const body = new Uint8Array(await c.req.arrayBuffer());
   const db = c.env.DB;
   const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });

@@ -321,6 +321,8 @@ export function routeInputs(world: World): Record<string, RouteInput> {
       query: fc.record({ section: fc.oneof(fc.constantFrom(...sections), oddString), batchId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), oddString), meterId: fc.oneof(fc.constantFrom(world.a.meterId, 'mtr-nobody'), oddString) }, { requiredKeys: [] }),
       headers: bearer,
     },
+    'GET /api/openapi.json': {},
+    'GET /api/docs': {},
     'PUT /api/ingest/bills/:billId/document': { params: { billId }, body: { values: pdfBytes, kinds: ['pdf'] }, headers: bearer },
     'GET /api/billing/overview': {},
     'GET /api/billing/accounts/:accountId/bills': { params: { accountId: accountIdParam }, query: billingPageQuery },
