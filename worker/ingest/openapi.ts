@@ -8,12 +8,11 @@ import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import { accountRow, batchEnvelope, dayRow, MAX_ROWS, meterRow, readRow, sections, servicePointRow } from './batch';
 import { billingRowSchemas } from './billing';
-import { MAX_DOCUMENT_BYTES } from './bill-documents';
 import { MAX_GREEN_BUTTON_BYTES } from './green-button';
 
 /** Zod → JSON Schema for what a client sends (transforms show their input side). */
 const input = (schema: z.ZodType) => resolver(schema, { io: 'input', unrepresentable: 'any' });
-const output = (schema: z.ZodType) => resolver(schema, { io: 'output', unrepresentable: 'any' });
+export const output = (schema: z.ZodType) => resolver(schema, { io: 'output', unrepresentable: 'any' });
 
 export const errorBody = z
   .object({
@@ -38,8 +37,8 @@ const batchAnswer = z
   .object({ status: z.enum(['applied', 'already_applied']), batchId: z.string(), summary: z.record(z.string(), z.unknown()).meta({ description: 'Counts of rows by section, meter-days written, moves and contact edits.' }) })
   .meta({ id: 'BatchAnswer' });
 
-const clientAssertion = [{ clientAssertion: [] as string[] }];
-const refusals = {
+export const clientAssertion = [{ clientAssertion: [] as string[] }];
+export const refusals = {
   401: { description: 'No valid client assertion (invalid_client): missing, expired, replayed, or not made for this body, method and URL.', content: { 'application/json': { schema: output(errorBody) } } },
   413: { description: 'The body is too large.', content: { 'application/json': { schema: output(errorBody) } } },
   415: { description: 'A content type the route does not read.', content: { 'application/json': { schema: output(errorBody) } } },
@@ -71,21 +70,5 @@ JSON carries every section; CSV one section (\`?section=…&batchId=…\`, a hea
     201: { description: 'Applied in one transaction.', content: { 'application/json': { schema: output(batchAnswer) } } },
     ...refusals,
     409: { description: 'The batch id was used for another body, or the batch conflicts with data held; nothing was written.', content: { 'application/json': { schema: output(errorBody) } } },
-  },
-});
-
-export const describeBillDocument = describeRoute({
-  operationId: 'putBillDocument',
-  tags: ['Ingestion'],
-  summary: "Store a bill's PDF",
-  description: `Signed like every ingest request; at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB. The same document again writes nothing.`,
-  security: clientAssertion,
-  parameters: [{ name: 'billId', in: 'path', required: true, description: 'The bill, sent in a batch before.', schema: { type: 'string' } }],
-  requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
-  responses: {
-    200: { description: 'Unchanged or replaced.' },
-    201: { description: 'Stored.' },
-    ...refusals,
-    404: { description: 'No such bill of this client\'s utility.', content: { 'application/json': { schema: output(errorBody) } } },
   },
 });
