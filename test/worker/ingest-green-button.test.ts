@@ -166,9 +166,16 @@ describe('Green Button ingest', () => {
     const days = eachDay('2026-03-06', '2026-03-10');
     await givenReads(source, days, (day, slot) => Math.round(((Number(day.slice(8)) + slot * 3) % 40) * 100 + 37) / 100);
     const xml = await exported(source, days[0]!, days.at(-1)!);
-    const res = await sendXml(client, xml, `?batchId=${uniqueId('gb')}&meterId=${target.meterId}`);
+    // Sent as application/xml, as some systems label it.
+    const query = `?batchId=${uniqueId('gb')}&meterId=${target.meterId}`;
+    const res = await sendBatch(client, xml, { contentType: 'application/xml; charset=utf-8', query });
     expect(res.status).toBe(201);
     expect((await dayRow(target.meterId, '2026-03-08'))!.quality).toHaveLength(23);
+    expect(await holdings(target.meterId, days[0]!, days.at(-1)!)).toEqual(await holdings(source.meterId, days[0]!, days.at(-1)!));
+    // The same batch id for another file is refused, and changes nothing.
+    const other = await sendBatch(client, xml.replace(/<espi:value>\d+<\/espi:value>/, '<espi:value>1</espi:value>'), { contentType: 'text/xml', query });
+    expect(other.status).toBe(409);
+    expect((await other.json<Rejection>()).error.code).toBe('batch_id_reused');
     expect(await holdings(target.meterId, days[0]!, days.at(-1)!)).toEqual(await holdings(source.meterId, days[0]!, days.at(-1)!));
   });
 
