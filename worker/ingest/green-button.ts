@@ -223,7 +223,9 @@ export async function greenButtonReads(
 
   // Local time: the readings are UTC, but a file made for another zone shows its producer computed them wrongly.
   const ltps = new Map(byKind('LocalTimeParameters').map(({ entry, resource }) => [entry.self ?? '', resource]));
-  const year = new Date().getUTCFullYear();
+  // Offsets of the year the readings are in (the first reading's), else this year.
+  const firstStart = Number(byKind('IntervalBlock')[0]?.resource.readings[0]?.fields.get('timePeriod/start'));
+  const year = new Date(Number.isSafeInteger(firstStart) && firstStart > 0 ? firstStart * 1000 : Date.now()).getUTCFullYear();
   const jan = offsetMs(Date.UTC(year, 0, 15), options.timeZone) / 1000;
   const jul = offsetMs(Date.UTC(year, 6, 15), options.timeZone) / 1000;
   const zone = { standard: Math.min(jan, jul), dst: Math.abs(jul - jan) };
