@@ -24,7 +24,9 @@ import { consentContext } from './consent/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
+import { apiDescription } from './openapi/routes';
 import { isBillDocumentUpload } from './ingest/bill-documents';
+import { isGreenButtonUpload } from './ingest/green-button';
 import { formBodies } from './http/body';
 import { ApiError, handleError } from './http/errors';
 import { sameOriginWrites } from './http/same-origin';
@@ -67,8 +69,8 @@ const sameOrigin = sameOriginWrites();
 const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
-// A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts).
-app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
+// A bill document upload and a Green Button file set their own, larger limits (worker/ingest/bill-documents.ts, green-button.ts).
+app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) || isGreenButtonUpload(c.req.path, c.req.header('content-type')) ? next() : apiBodyLimit(c, next)));
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
 app.use(formBodies());
 
@@ -86,6 +88,8 @@ const routes = app
   .route('/api/payments', paymentsApi)
   .route('/api/alerts', alertsCentre)
   .route('/api/ingest', ingest)
+  // /api/openapi.json and /api/docs: the description of the machine-to-machine APIs.
+  .route('/api', apiDescription)
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sharing', sharingApi)

@@ -7,6 +7,7 @@ import * as alerts from './alerts';
 import * as alertsCentre from './alerts-centre';
 import * as billing from './billing';
 import * as consent from './consent';
+import * as greenButton from './green-button';
 import * as passkeys from './passkeys';
 import * as payments from './payments';
 import * as requests from './requests';
@@ -23,6 +24,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['usage', usage],
   ['requests', requests],
   ['alerts', alerts],
+  ['green-button', greenButton],
   ['alerts-centre', alertsCentre],
   ['billing', billing],
   ['payments', payments],

@@ -128,6 +128,9 @@ const expected: Record<string, Row> = {
   // Machine to machine: a signed client assertion, never a session.
   'POST /api/ingest/batches':                  [401, 401, 401, 401, 401, 401, 401],
   'PUT /api/ingest/bills/:billId/document':    [401, 401, 401, 401, 401, 401, 401],
+  // The description of the machine-to-machine APIs: public, no data.
+  'GET /api/openapi.json':                     [200, 200, 200, 200, 200, 200, 200],
+  'GET /api/docs':                             [200, 200, 200, 200, 200, 200, 200],
   // Who is told what about account A: whoever may manage it (its holder here), 404 to everyone else.
   'GET /api/preferences':                      [401, 404, 404, 404, 404, 404, 200],
   'POST /api/preferences':                     [401, 404, 404, 404, 404, 404, 200],

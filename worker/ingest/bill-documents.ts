@@ -16,6 +16,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
+import { describeRoute } from 'hono-openapi';
+import { clientAssertion, errorBody, output, refusals } from './openapi';
 
 /** A bill with inserts and a usage chart is a few hundred KB; 5 MiB leaves room without inviting abuse. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -36,8 +38,26 @@ export function looksLikePdf(bytes: Uint8Array): boolean {
 /** The R2 key of a bill's document: the hash in the key keeps a replacement from overwriting the object the row still names. */
 export const documentKey = (billId: string, sha256: string) => `bills/${billId}/${sha256}.pdf`;
 
+/** Its OpenAPI description (worker/openapi/). */
+const describeBillDocument = describeRoute({
+  operationId: 'putBillDocument',
+  tags: ['Ingestion'],
+  summary: "Store a bill's PDF",
+  description: `Signed like every ingest request; at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB. The same document again writes nothing.`,
+  security: clientAssertion,
+  parameters: [{ name: 'billId', in: 'path', required: true, description: 'The bill, sent in a batch before.', schema: { type: 'string' } }],
+  requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+  responses: {
+    200: { description: 'Unchanged or replaced.' },
+    201: { description: 'Stored.' },
+    ...refusals,
+    404: { description: 'No such bill of this client\'s utility.', content: { 'application/json': { schema: output(errorBody) } } },
+  },
+});
+
 export const billDocuments = new Hono<AppEnv>().put(
   '/:billId/document',
+  describeBillDocument,
   bodyLimit({
     maxSize: MAX_DOCUMENT_BYTES,
     onError: () => {

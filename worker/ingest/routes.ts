@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { handOffToDetection } from '../alerts/detection/queue';
 import type { AppEnv } from '../app-types';
@@ -7,10 +8,25 @@ import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from '
 import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, parseRows, sections, summaryOf, type RawBatch, type Section } from './batch';
 import { billDocuments } from './bill-documents';
 import { billingCsvNumbers, billingStatements, checkBilling } from './billing';
+import { describeBatches } from './openapi';
+import { GreenButtonError, greenButtonReads, isGreenButtonType, MAX_GREEN_BUTTON_BYTES, utilityMeters } from './green-button';
 
 const csvQuery = z.object({
   section: z.enum(sections),
   batchId: z.string(),
+});
+/** Green Button XML: the batch id, and the meter when the file holds one UsagePoint (./green-button.ts). */
+const xmlQuery = z.object({
+  batchId: z.string(),
+  meterId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be a meter id').optional(),
+});
+
+/** A Green Button file may be larger than the API's 1 MiB (worker/index.ts leaves it to this). */
+const xmlBodyLimit = bodyLimit({
+  maxSize: MAX_GREEN_BUTTON_BYTES,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `The Green Button file is larger than ${MAX_GREEN_BUTTON_BYTES / 1024 / 1024} MiB; split it into batches.`);
+  },
 });
 
 /** The largest number of problems listed in one rejection report. */
@@ -21,9 +37,10 @@ const MAX_REPORTED = 1000;
  * reads. JSON: {batchId, accounts?, servicePoints?, meters?, reads?, days?}. CSV: one section per
  * request, `?section=reads&batchId=…`, a header row of column names.
  * Billing sections (bills?, billLines?, payments?, adjustments?, balances?) ride in the same
- * batch and transaction: see ./billing.ts.
+ * batch and transaction: see ./billing.ts. Green Button (ESPI Atom XML): `?batchId=…[&meterId=…]`,
+ * its IntervalReadings become `reads` rows (./green-button.ts).
  */
-export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
+export const ingest = new Hono<AppEnv>().post('/batches', describeBatches, (c, next) => (isGreenButtonType(c.req.header('content-type')) ? xmlBodyLimit(c, next) : next()), async (c) => {
   const body = new Uint8Array(await c.req.arrayBuffer());
   const db = c.env.DB;
   const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
@@ -53,8 +70,22 @@ export const ingest = new Hono<AppEnv>().post('/batches', async (c) => {
     if (!envelope.success) throw invalidRequest(fieldsOf(envelope.error));
     raw = envelope.data;
     lines = { [query.data.section]: csv.lines };
+  } else if (isGreenButtonType(contentType)) {
+    const query = xmlQuery.safeParse(c.req.query());
+    if (!query.success) throw invalidRequest(fieldsOf(query.error));
+    let xml;
+    try {
+      xml = await greenButtonReads(text, { meterId: query.data.meterId, timeZone: utility.timeZone, lookUpMeters: (ids) => utilityMeters(db, client.utilityId, ids) });
+    } catch (e) {
+      if (e instanceof GreenButtonError) throw new ApiError(422, 'batch_rejected', `The Green Button file was refused and nothing was written: ${e.problems.length} problem(s).`, e.problems.slice(0, MAX_REPORTED));
+      throw e;
+    }
+    const envelope = batchEnvelope.safeParse({ batchId: query.data.batchId, reads: xml.reads });
+    if (!envelope.success) throw invalidRequest(fieldsOf(envelope.error));
+    raw = envelope.data;
+    lines = { reads: xml.lines };
   } else {
-    throw new ApiError(415, 'unsupported_media_type', 'Send application/json or text/csv.');
+    throw new ApiError(415, 'unsupported_media_type', 'Send application/json, text/csv or Green Button XML (application/atom+xml).');
   }
 
   // Idempotence: the same batch id with the same body was applied before; answer as then.

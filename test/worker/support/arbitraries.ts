@@ -251,7 +251,14 @@ function csvOf(value: unknown): string {
 }
 
 /** `pdf`: the bytes (or text) as application/pdf, for the bill-document upload. */
-export type BodyKind = 'json' | 'form' | 'text' | 'csv' | 'pdf';
+/** `xml`: Green Button (ESPI Atom) XML as application/atom+xml, for ingest; a string value is sent as it is. */
+export type BodyKind = 'json' | 'form' | 'text' | 'csv' | 'pdf' | 'xml';
+
+/** A value that is not already XML, as an XML document carrying it (escaped). */
+function xmlOf(value: unknown): string {
+  const text = (JSON.stringify(value) ?? '').replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+  return `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>${text}</title></feed>`;
+}
 
 /**
  * Every body a client can send to a route that reads `kinds`: the schema's values (valid-ish or
@@ -264,10 +271,12 @@ export function bodies(values: fc.Arbitrary<unknown>, kinds: BodyKind[]): fc.Arb
   const asMultipart = values.map((v): BodyPlan => ({ kind: 'multipart', ...multipart(v) }));
   const asText = values.map((v): BodyPlan => ({ kind: 'text/plain json', contentType: 'text/plain;charset=UTF-8', body: JSON.stringify(v) ?? '' }));
   const asCsv = values.map((v): BodyPlan => ({ kind: 'csv', contentType: 'text/csv', body: typeof v === 'string' ? v : csvOf(v) }));
+  const asXml = values.map((v): BodyPlan => ({ kind: 'xml', contentType: 'application/atom+xml', body: typeof v === 'string' ? v : xmlOf(v) }));
   const asPdf = values.map((v): BodyPlan => ({ kind: 'pdf', contentType: 'application/pdf', body: v instanceof Uint8Array ? (v as Uint8Array<ArrayBuffer>) : textOf(v) }));
   const accepted: fc.Arbitrary<BodyPlan>[] = [];
   if (kinds.includes('pdf')) accepted.push(asPdf);
   if (kinds.includes('csv')) accepted.push(asCsv);
+  if (kinds.includes('xml')) accepted.push(asXml);
   if (kinds.includes('json')) accepted.push(asJson);
   if (kinds.includes('form')) accepted.push(asForm, asMultipart);
   if (kinds.includes('text')) accepted.push(asText);

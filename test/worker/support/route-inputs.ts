@@ -35,6 +35,46 @@ import type { World } from './portal-world';
 
 /** Placeholders the sender swaps for values that need a fresh signature at send time. */
 export const FRESH_FORM_TOKEN = '@@fresh-form-token@@';
+/**
+ * Green Button feeds for ingest: a well-formed feed whose meter, unit, multiplier, interval, reading
+ * and namespace vary (valid-ish and near misses), and broken XML.
+ */
+function greenButtonXml(meterId: string): fc.Arbitrary<string> {
+  const feed = fc
+    .record({
+      meter: fc.oneof(fc.constantFrom(meterId, 'mtr-nobody'), oddString),
+      ns: fc.constantFrom('http://naesb.org/espi', 'http://naesb.org/espi/3', ''),
+      uom: fc.oneof(fc.constantFrom('72', '128', '42', '119', '169', '5'), oddString),
+      power: fc.oneof(fc.constantFrom('0', '-3', '-2', '5'), oddString),
+      interval: fc.oneof(fc.constantFrom('900', '3600', '86400', '0'), oddString),
+      start: fc.oneof(fc.integer({ min: 0, max: 2_100_000_000 }).map(String), fc.constantFrom('1790000000', '1780000000'), oddString),
+      duration: fc.oneof(fc.constantFrom('900', '3600', '86400'), oddString),
+      value: fc.oneof(fc.integer({ min: -10, max: 10_000 }).map(String), fc.constantFrom('1.5', '99999999999999999'), oddString),
+      quality: fc.constantFrom('', '<espi:ReadingQuality><espi:quality>8</espi:quality></espi:ReadingQuality>'),
+      tz: fc.constantFrom('-28800', '-18000', 'x'),
+    })
+    .map(
+      (f) => `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:espi="${f.ns}">
+<entry><link rel="self" href="https://mdm.example/espi/1_1/resource/LocalTimeParameters/1"/><content><espi:LocalTimeParameters><espi:dstOffset>3600</espi:dstOffset><espi:tzOffset>${f.tz}</espi:tzOffset></espi:LocalTimeParameters></content></entry>
+<entry><link rel="self" href="https://mdm.example/espi/1_1/resource/UsagePoint/1"/><content><espi:UsagePoint><espi:serviceDeliveryPoint><espi:name>${f.meter}</espi:name></espi:serviceDeliveryPoint></espi:UsagePoint></content></entry>
+<entry><link rel="self" href="https://mdm.example/espi/1_1/resource/UsagePoint/1/MeterReading/1"/><link rel="related" href="https://mdm.example/espi/1_1/resource/ReadingType/1"/><content><espi:MeterReading/></content></entry>
+<entry><link rel="self" href="https://mdm.example/espi/1_1/resource/ReadingType/1"/><content><espi:ReadingType><espi:intervalLength>${f.interval}</espi:intervalLength><espi:powerOfTenMultiplier>${f.power}</espi:powerOfTenMultiplier><espi:uom>${f.uom}</espi:uom></espi:ReadingType></content></entry>
+<entry><link rel="self" href="https://mdm.example/espi/1_1/resource/UsagePoint/1/MeterReading/1/IntervalBlock/1"/><content><espi:IntervalBlock><espi:IntervalReading>${f.quality}<espi:timePeriod><espi:duration>${f.duration}</espi:duration><espi:start>${f.start}</espi:start></espi:timePeriod><espi:value>${f.value}</espi:value></espi:IntervalReading></espi:IntervalBlock></content></entry>
+</feed>`,
+    );
+  const broken = fc.constantFrom(
+    '<feed',
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+    '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><feed xmlns="http://www.w3.org/2005/Atom">&b;</feed>',
+    '<?xml version="1.0" encoding="ISO-8859-1"?><feed xmlns="http://www.w3.org/2005/Atom"/>',
+    '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content><UsagePoint/></content></entry></feed>',
+    '<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:entry></a:feed>',
+    '\uFEFF<feed xmlns="http://www.w3.org/2005/Atom"/>',
+  );
+  return fc.oneof({ weight: 3, arbitrary: feed }, { weight: 1, arbitrary: broken });
+}
+
 export const SIGNED_ASSERTION = '@@signed-client-assertion@@';
 
 export type RouteInput = {
@@ -155,6 +195,7 @@ export function routeInputs(world: World): Record<string, RouteInput> {
   const ingestBatch = fc.oneof(
     fromSchema(batchEnvelope, { accounts: ingestRows, servicePoints: ingestRows, meters: ingestRows, reads: ingestRows, days: ingestRows }),
     fc.constantFrom('batchId,section\n1,2', 'meter_id,start,value\nmtr-1,0x10,16\n', 'a,"b\nc', '\u0000,\u0000'),
+    greenButtonXml(world.a.meterId),
   );
   // Billing and payments: the world's bills, cursors of the list's shape and not, amounts as people type them.
   const billId = segment(fc.oneof(fc.constantFrom(world.a.billId, world.b.billId), fc.constant('bill-nobody')));
@@ -277,10 +318,12 @@ export function routeInputs(world: World): Record<string, RouteInput> {
       headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.base64String({ minLength: 28, maxLength: 28 }).map((sig): Record<string, string> => ({ 'X-Twilio-Signature': sig })), fc.stringMatching(/^[!-~]{0,60}$/).map((sig): Record<string, string> => ({ 'X-Twilio-Signature': sig }))),
     },
     'POST /api/ingest/batches': {
-      body: { values: ingestBatch, kinds: ['json', 'csv'] },
-      query: fc.record({ section: fc.oneof(fc.constantFrom(...sections), oddString), batchId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), oddString) }, { requiredKeys: [] }),
+      body: { values: ingestBatch, kinds: ['json', 'csv', 'xml'] },
+      query: fc.record({ section: fc.oneof(fc.constantFrom(...sections), oddString), batchId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), oddString), meterId: fc.oneof(fc.constantFrom(world.a.meterId, 'mtr-nobody'), oddString) }, { requiredKeys: [] }),
       headers: bearer,
     },
+    'GET /api/openapi.json': {},
+    'GET /api/docs': {},
     'PUT /api/ingest/bills/:billId/document': { params: { billId }, body: { values: pdfBytes, kinds: ['pdf'] }, headers: bearer },
     'GET /api/billing/overview': {},
     'GET /api/billing/accounts/:accountId/bills': { params: { accountId: accountIdParam }, query: billingPageQuery },
