@@ -6,6 +6,7 @@ import { ALERT_RETENTION_YEARS } from '../../worker/alerts/centre/retention';
 import { CONSENT_PROOF_RETENTION_MONTHS } from '../../worker/consent/retention';
 import { RETENTION_MONTHS as REQUEST_RETENTION_MONTHS } from '../../worker/requests/scheduled';
 import { MIN_SIMILAR_HOMES } from '../../worker/usage/series';
+import { DISCLOSURE_LOG_MONTHS, INVITATION_KEPT_DAYS } from '../../worker/sharing/maintenance';
 import { CONSENT_MAX_AGE_SECONDS, cookieRegistry } from '../../worker/shared/cookie-registry';
 import { utility } from '../../worker/shared/utility';
 import {
@@ -64,6 +65,8 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/alerts/sign-up/': accountForms,
   '/alerts/confirm/': `${accountForms}; ${linkLanding}`,
   '/unsubscribe/': `${accountForms}; ${linkLanding}`,
+  '/account/sharing/': accountForms,
+  '/account/sharing/accept/': `${accountForms}; ${linkLanding}`,
 };
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;
@@ -215,7 +218,7 @@ describe('the privacy pages', () => {
 
   it('shows the current notice with its version, effective date, summary and contents', () => {
     const html = page('/privacy/');
-    expect(html).toMatch(/Version 3\.0, effective <time datetime="2026-11-27">November 27, 2026<\/time>/);
+    expect(html).toMatch(/Version 3\.1, effective <time datetime="2026-11-28">November 28, 2026<\/time>/);
     expect(elementTexts(html, 'h2')).toEqual(expect.arrayContaining(['In short', 'Contents', 'How long we keep information', 'Your privacy rights']));
     expect(html).not.toContain('Archived version');
   });
@@ -234,7 +237,8 @@ describe('the privacy pages', () => {
     expect(history).toContain('href="/privacy/versions/3-0/"');
     expect(history).toContain('href="/privacy/changes/1-0-to-2-0/"');
     expect(history).toContain('href="/privacy/changes/2-0-to-3-0/"');
-    for (const slug of ['1-0', '2-0']) {
+    expect(history).toContain('href="/privacy/changes/3-0-to-3-1/"');
+    for (const slug of ['1-0', '2-0', '3-0']) {
       const old = page(`/privacy/versions/${slug}/`);
       expect(old).toContain('Archived version, not current.');
       expect(old).toContain('href="/privacy/"');
@@ -255,6 +259,8 @@ describe('the privacy pages', () => {
     expect(text).toContain(`Alerts and your answers to them ${ALERT_RETENTION_YEARS} years after the alert closes`);
     expect(text).toContain(`Privacy requests and what we did about them ${REQUEST_RETENTION_MONTHS} months after we close the request`);
     expect(text).toContain(`computed from at least ${MIN_SIMILAR_HOMES} homes`);
+    expect(text).toContain(`The log of releases of your data ${DISCLOSURE_LOG_MONTHS} months`);
+    expect(text).toContain(`Invitations to see your account ${INVITATION_KEPT_DAYS} days after they are accepted, withdrawn or expire`);
   });
 
   it('shows what version 3.0 changed: the retention of cookie choices, and the promise of releases to third parties removed', () => {
@@ -268,6 +274,7 @@ describe('the privacy pages', () => {
     expect(diff).toMatch(/<del><span class="visually-hidden">\[removed: <\/span>[^<]*the portal shows you every release we made/);
     const current = page('/privacy/');
     expect(current).not.toContain('every release we made');
+    expect(page('/privacy/versions/3-0/')).toContain('The portal does not send your information to other companies for');
     expect(current).toContain('24 months, then deleted; we ask again after 12 months');
     expect(current).not.toContain('then we ask again');
   });
