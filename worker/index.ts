@@ -50,6 +50,9 @@ import { INBOUND_PATH, smsWebhook } from './alerts/delivery/sms/inbound';
 import { deliverQueuedSms, redactStaleSms, TEXTS_CRON } from './alerts/delivery/sms-outbox';
 import { preferencePages } from './preferences/pages';
 import { preferencesApi, subscriptionsApi } from './preferences/routes';
+import { connectPages } from './connect-my-data/pages';
+import { connectApi, OAUTH_MACHINE_PATHS, staffConnect } from './connect-my-data/routes';
+import { espiApi, ESPI_PREFIX } from './connect-my-data/espi-routes';
 
 const app = new Hono<AppEnv>();
 
@@ -61,7 +64,8 @@ const sameOrigin = sameOriginWrites();
 // Machine-to-machine routes carry no cookie and prove themselves: ingest signs every request, and
 // the SMS provider's webhook carries its X-Twilio-Signature. (The payment processor's webhook sends
 // JSON without an Origin, which sameOriginWrites lets through; it proves itself by its signature.)
-const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
+// A third party's server calls the OAuth token and revocation endpoints, proving itself with its client secret.
+const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH || OAUTH_MACHINE_PATHS.includes(path);
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
 // A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts).
@@ -76,6 +80,7 @@ const routes = app
   .route('/api/requests', requests)
   // Before /api/staff, so that its staff-wide middleware does not run twice for these.
   .route('/api/staff/alerts', staffAlerts)
+  .route('/api/staff/connect', staffConnect)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -86,6 +91,8 @@ const routes = app
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sms', smsWebhook)
+  .route('/api/connect', connectApi)
+  .route(ESPI_PREFIX, espiApi)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
@@ -108,6 +115,7 @@ app.route('/', alertStaffPages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
+app.route('/', connectPages);
 // Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
 app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));
 
