@@ -53,6 +53,7 @@ import { preferencesApi, subscriptionsApi } from './preferences/routes';
 import { connectPages } from './connect-my-data/pages';
 import { connectApi, OAUTH_MACHINE_PATHS, staffConnect } from './connect-my-data/routes';
 import { espiApi, ESPI_PREFIX } from './connect-my-data/espi-routes';
+import { CONNECT_NOTIFY_QUEUE, handleNotificationBatch } from './connect-my-data/notify';
 
 const app = new Hono<AppEnv>();
 
@@ -148,8 +149,9 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
 
 export type AppType = typeof routes;
 export { app };
-/** Alert detection: the consumer of the queue ingest sends changed meter-days to (wrangler.toml [[queues.consumers]]). */
+/** The consumers of the queues ingest sends to (wrangler.toml [[queues.consumers]]): alert detection, and Connect My Data notifications. */
 export async function queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
+  if (batch.queue === CONNECT_NOTIFY_QUEUE) return handleNotificationBatch(batch, env);
   await handleDetectionBatch(batch, env, ctx);
 }
 

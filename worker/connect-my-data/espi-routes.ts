@@ -11,7 +11,7 @@ import { validate } from '../http/validate';
 import { recordDisclosure } from '../sharing/disclosures';
 import { utility } from '../shared/utility';
 import { localDay } from '../usage/time';
-import { espiResource, parseEspiPath } from './espi';
+import { d1Source, espiResource, parseEspiPath } from './espi';
 import { verifyAccessToken } from './oauth';
 
 export const ESPI_PREFIX = '/api/espi/1_1/resource';
@@ -35,7 +35,7 @@ export const espiApi = new Hono<AppEnv>().get('/*', validate('query', range), as
   if (!path) throw new ApiError(404, 'not_found', 'There is no such ESPI resource.');
   const q = c.req.valid('query');
   const day = (s: string | undefined) => (s ? localDay(Date.parse(s), utility.timeZone) : undefined);
-  const answer = await espiResource({ db, raw: c.env.DB, access, path, origin: c.env.PORTAL_ORIGIN, now, range: { from: day(q['published-min']), to: day(q['published-max']) } });
+  const answer = await espiResource({ source: d1Source(db, c.env.DB), access, path, origin: c.env.PORTAL_ORIGIN, now, range: { from: day(q['published-min']), to: day(q['published-max']) } });
   if (!answer) throw new ApiError(404, 'not_found', 'There is no such ESPI resource under this authorisation.');
   await recordDisclosure(db, {
     accountId: access.authorization.accountId,

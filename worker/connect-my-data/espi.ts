@@ -9,6 +9,7 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { bills, utilities } from '../../db/schema';
 import { atomEntry, atomEntryDocument, atomFeed, espiStamp, espiUnits, usagePointIdOf, espiEntries, xmlEscape, type EspiLayout } from '../usage/export';
 import { meterContext, type MeterContext } from '../usage/meters';
+import type { StoredDay } from '../usage/store';
 import { readDays, readDayTotals } from '../usage/store';
 import { accountTenureOn, today } from './consent';
 import type { Access } from './oauth';
@@ -64,17 +65,39 @@ export type EspiAnswer = { xml: string; records: number; description: string } |
 
 type Served = { meter: MeterContext; usagePointId: string; tenure: DayRange[] };
 
+/** Where the resources' data comes from: D1 in the worker (d1Source), generated days in the sample script. */
+export type EspiSource = {
+  meter(meterId: string, accountId: string): Promise<MeterContext | null>;
+  /** The days `accountId` held the meter's service point. */
+  tenure(accountId: string, meterId: string): Promise<DayRange[]>;
+  days(meterId: string, from: string, to: string, tenure: DayRange[]): Promise<StoredDay[]>;
+  dayTotals(meterId: string, from: string, to: string, tenure: DayRange[]): Promise<{ total: number | null }[]>;
+  billPeriods(accountId: string, from: string, to: string): Promise<{ start: string; end: string }[]>;
+  utilityName(): Promise<string>;
+};
+
+export function d1Source(db: DrizzleD1Database, raw: D1Database): EspiSource {
+  return {
+    meter: (meterId, accountId) => meterContext(db, meterId, accountId),
+    tenure: (accountId, meterId) => accountTenureOn(raw, accountId, meterId),
+    days: async (meterId, from, to, tenure) => (await readDays(raw, meterId, from, to, tenure)).days,
+    dayTotals: async (meterId, from, to, tenure) => (await readDayTotals(raw, meterId, from, to, tenure)).days,
+    billPeriods: (accountId, from, to) => db.select({ start: bills.periodStart, end: bills.periodEnd }).from(bills).where(and(eq(bills.accountId, accountId), gte(bills.periodStart, from), lte(bills.periodEnd, to))).orderBy(asc(bills.periodStart)),
+    utilityName: async () => (await db.select({ name: utilities.name }).from(utilities).limit(1))[0]?.name ?? 'Utility',
+  };
+}
+
 const kindWords = { electric: 'Electricity', water: 'Water', gas: 'Gas' } as const;
 const dayWords = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 const fmt = (day: string) => dayWords.format(new Date(`${day}T00:00:00Z`));
 
 /** The authorised meters with their usage point ids and the days the authorising account held them. */
-async function servedMeters(db: DrizzleD1Database, raw: D1Database, access: Access): Promise<Served[]> {
+async function servedMeters(source: EspiSource, access: Pick<Access, 'meterIds' | 'authorization'>): Promise<Served[]> {
   const out: Served[] = [];
   for (const meterId of access.meterIds) {
-    const meter = await meterContext(db, meterId, access.authorization.accountId);
+    const meter = await source.meter(meterId, access.authorization.accountId);
     if (!meter) continue;
-    out.push({ meter, usagePointId: await usagePointIdOf(meterId), tenure: await accountTenureOn(raw, access.authorization.accountId, meterId) });
+    out.push({ meter, usagePointId: await usagePointIdOf(meterId), tenure: await source.tenure(access.authorization.accountId, meterId) });
   }
   return out;
 }
@@ -83,8 +106,8 @@ async function servedMeters(db: DrizzleD1Database, raw: D1Database, access: Acce
  * The answer for one resource, or null (404) when the path names nothing this authorisation may
  * see: another subscription, a usage point not chosen, a block not granted.
  */
-export async function espiResource(options: { db: DrizzleD1Database; raw: D1Database; access: Access; path: EspiPath; origin: string; now: Date; range?: { from?: string; to?: string } }): Promise<EspiAnswer> {
-  const { db, raw, access, path, now } = options;
+export async function espiResource(options: { source: EspiSource; access: Pick<Access, 'meterIds' | 'authorization' | 'scope'> & { application: { name: string } }; path: EspiPath; origin: string; now: Date; range?: { from?: string; to?: string } }): Promise<EspiAnswer> {
+  const { source, access, path, now } = options;
   const a = access.authorization;
   const base = `${options.origin.replace(/\/$/, '')}/api/espi/1_1/resource`;
   const stamp = espiStamp(now);
@@ -101,7 +124,7 @@ export async function espiResource(options: { db: DrizzleD1Database; raw: D1Data
   }
 
   if ('subscription' in path && path.subscription !== a.subscriptionId) return null;
-  const served = await servedMeters(db, raw, access);
+  const served = await servedMeters(source, access);
   const pick = 'usagePoint' in path ? served.filter((s) => s.usagePointId === path.usagePoint) : served;
   if ('usagePoint' in path && pick.length === 0) return null;
 
@@ -114,8 +137,8 @@ export async function espiResource(options: { db: DrizzleD1Database; raw: D1Data
   const what = (s: Served[]) => s.map((x) => kindWords[x.meter.kind]).join(' and ');
 
   const entriesOf = async (s: Served, withDays: boolean) => {
-    const { days } = withDays && blocks.has(4) ? await readDays(raw, s.meter.id, from, to, s.tenure) : { days: [] };
-    return espiEntries({ meter: s.meter, days, from: withDays ? from : to, to, layout: layoutFor(s.usagePointId), now: stamp, tenure: s.tenure, intervalSeconds: access.scope.intervalSeconds, qualities: blocks.has(5) });
+    const days = withDays && blocks.has(4) ? await source.days(s.meter.id, from, to, s.tenure) : [];
+    return espiEntries({ meter: s.meter, days, from: withDays ? from : to, to, layout: layoutFor(s.usagePointId), now: stamp, tenure: s.tenure, intervalSeconds: access.scope.intervalSeconds, qualities: blocks.has(5), skipEmptyDays: true });
   };
   const span = from <= to ? `${fmt(from)} to ${fmt(to)}` : 'no days';
 
@@ -158,7 +181,7 @@ export async function espiResource(options: { db: DrizzleD1Database; raw: D1Data
     }
     case 'usage_summaries': {
       if (!blocks.has(16)) return null;
-      const entries = await summaries(db, raw, pick[0]!, layoutFor(pick[0]!.usagePointId), a.accountId, from, to, stamp);
+      const entries = await summaries(source, pick[0]!, layoutFor(pick[0]!.usagePointId), a.accountId, from, to, stamp);
       return { xml: await atomFeed({ key: `us:${a.id}:${path.usagePoint}`, title: 'Usage summaries', self: `${layoutFor(pick[0]!.usagePointId).subscription}/UsagePoint/${pick[0]!.usagePointId}/UsageSummary`, now: stamp, entries }), records: entries.length, description: `${what(pick)} totals per billing period, ${span}` };
     }
     case 'batch': {
@@ -173,24 +196,23 @@ export async function espiResource(options: { db: DrizzleD1Database; raw: D1Data
         if (blocks.has(4)) entries.push(e.meterReading, e.readingType, ...e.blocks);
         records += 1 + e.readings;
         if (blocks.has(16)) {
-          const sums = await summaries(db, raw, s, layoutFor(s.usagePointId), a.accountId, from, to, stamp);
+          const sums = await summaries(source, s, layoutFor(s.usagePointId), a.accountId, from, to, stamp);
           entries.push(...sums);
           records += sums.length;
         }
       }
-      const [utility] = await db.select({ name: utilities.name }).from(utilities).limit(1);
-      return { xml: await atomFeed({ key: `batch:${a.id}:${from}:${to}`, title: `${utility?.name ?? 'Utility'}: Green Button Connect My Data`, self: `${base}/Batch/Subscription/${a.subscriptionId}`, now: stamp, entries }), records, description: `${what(pick)} data${blocks.has(4) ? ', meter reads' : ''}, ${span}` };
+      return { xml: await atomFeed({ key: `batch:${a.id}:${from}:${to}`, title: `${await source.utilityName()}: Green Button Connect My Data`, self: `${base}/Batch/Subscription/${a.subscriptionId}`, now: stamp, entries }), records, description: `${what(pick)} data${blocks.has(4) ? ', meter reads' : ''}, ${span}` };
     }
   }
 }
 
 /** UsageSummary entries: one per bill of the account whose period lies in the range, with the meter's use over it. */
-async function summaries(db: DrizzleD1Database, raw: D1Database, s: Served, layout: EspiLayout, accountId: string, from: string, to: string, stamp: string) {
-  const rows = await db.select({ start: bills.periodStart, end: bills.periodEnd }).from(bills).where(and(eq(bills.accountId, accountId), gte(bills.periodStart, from), lte(bills.periodEnd, to))).orderBy(asc(bills.periodStart));
+async function summaries(source: EspiSource, s: Served, layout: EspiLayout, accountId: string, from: string, to: string, stamp: string) {
+  const rows = await source.billPeriods(accountId, from, to);
   const unit = espiUnits[s.meter.unit];
   const out: string[] = [];
   for (const b of rows) {
-    const { days } = await readDayTotals(raw, s.meter.id, b.start, b.end, s.tenure);
+    const days = await source.dayTotals(s.meter.id, b.start, b.end, s.tenure);
     if (days.length === 0) continue;
     const total = days.reduce((acc, d) => acc + (d.total ?? 0), 0);
     const start = dayStartUtc(b.start, s.meter.timeZone) / 1000;

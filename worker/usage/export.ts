@@ -152,9 +152,10 @@ function bucket(days: Bucketed[], seconds: number): Bucketed[] {
 /**
  * The ESPI entries of one meter: LocalTimeParameters, UsagePoint, MeterReading, ReadingType and one
  * IntervalBlock per local day in the range (within `tenure`). `intervalSeconds` coarser than the
- * meter's own sums its reads; `qualities: false` leaves out ReadingQuality (function block 5).
+ * meter's own sums its reads; `qualities: false` leaves out ReadingQuality (function block 5);
+ * `skipEmptyDays` writes no block for a day without a single read (Connect My Data's feeds).
  */
-export async function espiEntries(options: { meter: MeterContext; days: StoredDay[]; from: string; to: string; layout: EspiLayout; now: string; tenure?: readonly DayRange[]; intervalSeconds?: number; qualities?: boolean }) {
+export async function espiEntries(options: { meter: MeterContext; days: StoredDay[]; from: string; to: string; layout: EspiLayout; now: string; tenure?: readonly DayRange[]; intervalSeconds?: number; qualities?: boolean; skipEmptyDays?: boolean }) {
   const { meter, layout, now } = options;
   const unit = espiUnits[meter.unit];
   const kind = espiKinds[meter.kind];
@@ -176,6 +177,7 @@ export async function espiEntries(options: { meter: MeterContext; days: StoredDa
   let readings = 0;
   for (const d of bucket(intervalsOf(meter, options.days, options.from, options.to, options.tenure), seconds)) {
     const known = d.intervals.filter((i) => i.value !== null);
+    if (options.skipEmptyDays && known.length === 0) continue;
     readings += known.length;
     const body = known.map((i) => `<espi:IntervalReading>${i.quality === 'estimated' && options.qualities !== false ? '<espi:ReadingQuality><espi:quality>8</espi:quality></espi:ReadingQuality>' : ''}<espi:timePeriod><espi:duration>${(i.end - i.start) / 1000}</espi:duration><espi:start>${i.start / 1000}</espi:start></espi:timePeriod><espi:value>${Math.round(i.value! * unit.perUnit)}</espi:value></espi:IntervalReading>`).join('');
     blocks.push(await atomEntry(key(`block:${d.day}`), `${mrHref}/IntervalBlock/${d.day.replaceAll('-', '')}`, [['up', `${mrHref}/IntervalBlock`]], `Reads for ${d.day}`, `<espi:IntervalBlock><espi:interval><espi:duration>${(d.dayEnd - d.dayStart) / 1000}</espi:duration><espi:start>${d.dayStart / 1000}</espi:start></espi:interval>${body}</espi:IntervalBlock>`, now));
