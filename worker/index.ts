@@ -31,6 +31,7 @@ import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
 import { devProcessorPages } from './dev/processor/checkout-page';
+import { devThirdPartyPages } from './dev/third-party/client';
 import { paymentPages } from './payments/pages';
 import { paymentsApi } from './payments/routes';
 import { redactStaleOutbox } from './mail/outbox';
@@ -119,6 +120,8 @@ app.route('/', paymentPages);
 app.route('/', connectPages);
 // Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
 app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));
+// Development only, the same gate: a stand-in third party for Connect My Data, calling the portal in-process.
+app.route('/', devThirdPartyPages((req, c) => app.fetch(req, c.env, executionContext(c))));
 
 // Everything else is the static site. Assets answer with immutable headers, so copy them
 // into a fresh Response that the security-headers middleware can add to.

@@ -203,6 +203,13 @@ const expected: Record<string, Row> = {
   // is the proof, as a processor's checkout URL is; a forged one is no page for anyone.
   'GET /dev/processor/checkout/:id':           [404, 404, 404, 404, 404, 404, 404],
   'POST /dev/processor/checkout/:id':          [404, 404, 404, 404, 404, 404, 404],
+  // The development-only stand-in third party of Connect My Data (same gate): its pages are public,
+  // its session id is its proof (an unknown one here), and its notify URI takes any notice.
+  'GET /dev/third-party/':                     [200, 200, 200, 200, 200, 200, 200],
+  'GET /dev/third-party/start':                [303, 303, 303, 303, 303, 303, 303],
+  'GET /dev/third-party/callback':             [400, 400, 400, 400, 400, 400, 400],
+  'POST /dev/third-party/fetch':               [400, 400, 400, 400, 400, 400, 400],
+  'POST /dev/third-party/notify':              [204, 204, 204, 204, 204, 204, 204],
   // Development only (ENVIRONMENT=development, as the tests run); production answers 404, below.
   'GET /dev/outbox/':                          [200, 200, 200, 200, 200, 200, 200],
   'POST /dev/sms/reply':                       [200, 200, 200, 200, 200, 200, 200],

@@ -296,6 +296,11 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/payments/paperless': { body: schemaBody(paperlessBody) },
     'POST /api/payments/webhook': { body: { values: processorEvent, kinds: ['json'] }, headers: stripeSignature },
     // Green Button Connect My Data. The token and revocation endpoints take forms (and say so to anything else).
+    'GET /dev/third-party/': {},
+    'GET /dev/third-party/start': {},
+    'GET /dev/third-party/callback': { query: fc.record({ state: oddString, code: oddString, error: oddString }, { requiredKeys: [] }) },
+    'POST /dev/third-party/fetch': { body: { values: fc.record({ session: oddString }, { requiredKeys: [] }), kinds: ['form', 'json'] } },
+    'POST /dev/third-party/notify': { body: { values: oddString, kinds: ['text', 'json'] } },
     'GET /api/connect/authorize': { query: fc.oneof(fromSchema(authorizeQuery, hints), fc.record({ response_type: fc.constantFrom('code', 'token'), client_id: fc.constantFrom('matrix-app', 'nobody'), redirect_uri: fc.constantFrom('https://matrix.example/cb', 'https://evil.example/'), code_challenge: fc.constantFrom('A'.repeat(43), 'short'), code_challenge_method: fc.constantFrom('S256', 'plain'), state: oddString }, { requiredKeys: [] })) },
     'POST /api/connect/authorize': { body: schemaBody(consentDecisionBody) },
     'POST /api/connect/token': {
