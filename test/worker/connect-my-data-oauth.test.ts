@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { cmdAuthorizations, cmdCodes, cmdTokens } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import { sha256Hex } from '../../worker/auth/tokens';
+import { planDeletion } from '../../worker/staff/deletion';
 import { authorizedCode, decide, espiGet, givenApplication, ORIGIN, portalFetch, SCOPE, startConsent, tokenRequest, tokensFor, verifierFor, type TestApp } from './support/connect-fixtures';
 import { db, signedIn } from './support/sign-in';
 import { givenMeter } from './support/usage-fixtures';
@@ -333,6 +334,18 @@ describe('Connect My Data OAuth: negative cases', () => {
 });
 
 describe('Connect My Data OAuth: the flow', () => {
+  it('ends every authorisation of a customer whose data is deleted (the personal-data map removes them with their tokens)', async () => {
+    const c = await customerWithMeters();
+    const app = await givenApplication();
+    const t = await tokensFor(c.cookie, app, [c.electric]);
+    expect((await espiGet(t.resourceURI, t.access_token)).status).toBe(200);
+    const plan = planDeletion(env.DB, { accountId: c.accountId, loginIds: [c.loginId], emails: [] });
+    await env.DB.batch(plan.statements);
+    expect((await espiGet(t.resourceURI, t.access_token)).status).toBe(401);
+    await expectOAuthError(await tokenRequest(app, { grant_type: 'refresh_token', refresh_token: t.refresh_token }), 400, 'invalid_grant');
+    for (const table of ['cmd_authorizations', 'cmd_tokens', 'cmd_codes']) expect((await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE account_id = ?1`).bind(c.accountId).first<{ n: number }>())!.n, table).toBe(0);
+  });
+
   it('gives a third party short-lived tokens for what the customer chose, and echoes the state', async () => {
     const c = await customerWithMeters();
     const app = await givenApplication();
