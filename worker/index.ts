@@ -53,6 +53,7 @@ import { preferencePages } from './preferences/pages';
 import { preferencesApi, subscriptionsApi } from './preferences/routes';
 import { connectPages } from './connect-my-data/pages';
 import { connectApi, OAUTH_MACHINE_PATHS, staffConnect } from './connect-my-data/routes';
+import { purgeExpiredConnectRecords } from './connect-my-data/oauth';
 import { espiApi, ESPI_PREFIX } from './connect-my-data/espi-routes';
 import { CONNECT_NOTIFY_QUEUE, handleNotificationBatch } from './connect-my-data/notify';
 
@@ -138,7 +139,8 @@ app.onError(handleError);
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
- * of closed alerts with their answers (worker/alerts/centre/retention.ts).
+ * of closed alerts with their answers (worker/alerts/centre/retention.ts), and Connect My Data's
+ * expired consent requests, codes and tokens (worker/connect-my-data/oauth.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -147,7 +149,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), redactStaleOutbox(db).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date())]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

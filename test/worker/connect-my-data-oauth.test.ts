@@ -334,6 +334,24 @@ describe('Connect My Data OAuth: negative cases', () => {
 });
 
 describe('Connect My Data OAuth: the flow', () => {
+  it('forgets expired consent requests, codes and tokens in the daily cron, but keeps a refresh token spent today so its reuse is still caught', async () => {
+    const c = await customerWithMeters();
+    const app = await givenApplication();
+    const t = await tokensFor(c.cookie, app, [c.electric]);
+    await startConsent(c.cookie, app);
+    const rotated = await (await tokenRequest(app, { grant_type: 'refresh_token', refresh_token: t.refresh_token })).json<{ access_token: string }>();
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    const { purgeExpiredConnectRecords } = await import('../../worker/connect-my-data/oauth');
+    await purgeExpiredConnectRecords(db(), new Date(Date.now() + 60_000));
+    await expectOAuthError(await tokenRequest(app, { grant_type: 'refresh_token', refresh_token: t.refresh_token }), 400, 'invalid_grant');
+    expect((await db().select().from(cmdAuthorizations).where(eq(cmdAuthorizations.accountId, c.accountId)))[0]!.endedBy).toBe('refresh_reuse');
+    await purgeExpiredConnectRecords(db(), later);
+    const left = await env.DB.prepare('SELECT count(*) AS n FROM cmd_tokens WHERE account_id = ?1').bind(c.accountId).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM cmd_consent_requests WHERE login_id = ?1').bind(c.loginId).first<{ n: number }>())!.n).toBe(0);
+    expect(rotated.access_token).toBeTruthy();
+  });
+
   it('ends every authorisation of a customer whose data is deleted (the personal-data map removes them with their tokens)', async () => {
     const c = await customerWithMeters();
     const app = await givenApplication();

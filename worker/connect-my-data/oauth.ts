@@ -318,3 +318,17 @@ export function authorizationsOf(db: DrizzleD1Database, accountIds: string[]) {
     .where(inArray(cmdAuthorizations.accountId, accountIds))
     .orderBy(sql`${cmdAuthorizations.createdAt} DESC`);
 }
+
+/**
+ * The daily cron's share: consent requests past their 10 minutes, and codes and tokens a day past
+ * their end or use (none can work again; a spent refresh token is kept that long so that its reuse
+ * is still recognised as theft rather than as an unknown token).
+ */
+export function purgeExpiredConnectRecords(db: DrizzleD1Database, now: Date) {
+  const dayAgo = iso(new Date(now.getTime() - 86_400_000));
+  return db.batch([
+    db.delete(cmdConsentRequests).where(sql`${cmdConsentRequests.expiresAt} <= ${iso(now)}`),
+    db.delete(cmdCodes).where(sql`${cmdCodes.expiresAt} <= ${dayAgo}`),
+    db.delete(cmdTokens).where(sql`${cmdTokens.expiresAt} <= ${dayAgo} OR ${cmdTokens.revokedAt} <= ${dayAgo} OR (${cmdTokens.kind} = 'access' AND ${cmdTokens.usedAt} <= ${dayAgo})`),
+  ]);
+}
