@@ -275,6 +275,16 @@ describe('Connect My Data OAuth: negative cases', () => {
     expect(form.headers.get('Location')).toBe(`/account/confirm/?return=${encodeURIComponent(`/account/sharing/authorize/?request=${request}`)}`);
   });
 
+  it('takes one answer to a consent request sent twice at once (a double click makes one authorisation)', async () => {
+    const c = await customerWithMeters();
+    const app = await givenApplication();
+    const { request } = await startConsent(c.cookie, app);
+    const answer = { request, decision: 'allow', meter: [c.electric], block: [4] };
+    const statuses = (await Promise.all([decide(c.cookie, answer), decide(c.cookie, answer)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 404]);
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM cmd_authorizations WHERE application_id = ?1').bind(app.clientId).first<{ n: number }>())!.n).toBe(1);
+  });
+
   it('lets a delegate without the manage right share nothing', async () => {
     const electric = await givenMeter({ kind: 'electric' });
     const { cookie } = await signedIn({ delegateOf: [{ accountId: electric.accountId, usage: true }] });

@@ -10,6 +10,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { cmdApplications, cmdAuthorizations, cmdCodes, cmdConsentRequests, cmdTokens } from '../../db/schema';
 import { auditInsert } from '../audit/log';
+import { ApiError } from '../http/errors';
 import { base64url, randomToken, sha256Hex } from '../auth/tokens';
 import { isWithin, parseScope, formatScope, type Scope } from './scope';
 
@@ -105,8 +106,10 @@ export async function approve(deps: Deps, loginId: string, pending: NonNullable<
   const { db, now } = deps;
   const authorizationId = crypto.randomUUID();
   const code = randomToken(32);
+  // Spend the request first: of two answers sent at once (a double click), one wins.
+  const spent = await db.delete(cmdConsentRequests).where(eq(cmdConsentRequests.id, pending.request.id)).run();
+  if (!spent.meta.changes) throw new ApiError(404, 'not_found', 'No such authorisation request, or it was already answered.');
   await db.batch([
-    db.delete(cmdConsentRequests).where(eq(cmdConsentRequests.id, pending.request.id)),
     db.insert(cmdAuthorizations).values({
       id: authorizationId,
       applicationId: pending.application.id,
