@@ -54,6 +54,7 @@ import { preferencesApi, subscriptionsApi } from './preferences/routes';
 import { connectPages } from './connect-my-data/pages';
 import { connectApi, OAUTH_MACHINE_PATHS, staffConnect } from './connect-my-data/routes';
 import { purgeExpiredConnectRecords } from './connect-my-data/oauth';
+import { connectStaffPages } from './connect-my-data/staff-pages';
 import { espiApi, ESPI_PREFIX } from './connect-my-data/espi-routes';
 import { CONNECT_NOTIFY_QUEUE, handleNotificationBatch } from './connect-my-data/notify';
 
@@ -115,6 +116,7 @@ app.route('/', devSms);
 app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
+app.route('/', connectStaffPages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);

@@ -226,6 +226,7 @@ const expected: Record<string, Row> = {
   'GET /staff/customers/':                     [401, 403, 403, 200, 200, 200, 403],
   'GET /staff/alerts/':                        [401, 403, 403, 200, 200, 200, 403],
   'GET /staff/alerts/help/':                   [401, 403, 403, 200, 403, 200, 403],
+  'GET /staff/connect/':                       [401, 403, 403, 403, 403, 200, 403],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
 };
 

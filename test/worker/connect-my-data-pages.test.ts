@@ -101,6 +101,27 @@ describe('connected applications', () => {
   });
 });
 
+describe('the staff page of applications', () => {
+  it('lets an administrator see the applications and put one on hold with a plain form; others are refused', async () => {
+    const app = await givenApplication({ name: 'Staff Page App' });
+    const admin = await signedIn({ role: 'admin' });
+    const html = await page(admin.cookie, '/staff/connect/');
+    expect(html).toContain('Staff Page App');
+    expect(html).toContain('In production');
+    expect(html).not.toContain(app.secret);
+    const res = await form(admin.cookie, `/api/staff/connect/applications/${app.clientId}/status`, [['status', 'on_hold']]);
+    expect(res.headers.get('Location')).toBe('/staff/connect/?done=status_changed');
+    expect(await page(admin.cookie, '/staff/connect/?done=status_changed')).toContain('The status was changed.');
+    expect((await env.DB.prepare('SELECT status FROM cmd_applications WHERE id = ?1').bind(app.clientId).first<{ status: string }>())!.status).toBe('on_hold');
+    const bad = await form(admin.cookie, `/api/staff/connect/applications/${app.clientId}/status`, [['status', 'deleted']]);
+    expect(bad.headers.get('Location')).toMatch(/^\/staff\/connect\/\?error=invalid_request/);
+    const officer = await signedIn({ role: 'privacy_officer' });
+    const refused = await portalFetch('/staff/connect/', { headers: { Cookie: officer.cookie } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('Staff Page App');
+  });
+});
+
 describe('the development third party', () => {
   it('connects, fetches, and is refused once the customer stops sharing', async () => {
     const c = await customer();

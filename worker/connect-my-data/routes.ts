@@ -176,10 +176,18 @@ export const staffConnect = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store');
     return c.json(await registerApplication(deps(c), { ...body, scope }, c.var.login.id), 201);
   })
-  .post('/applications/:id/status', admins, validate('json', applicationStatusBody), async (c) => {
-    const app = await setApplicationStatus(deps(c), c.req.param('id'), c.req.valid('json').status, c.var.login.id);
-    if (!app) throw new ApiError(404, 'not_found', 'No such application.');
-    return c.json({ id: app.id, status: app.status });
+  // JSON, or the staff page's plain form (answered with a redirect back to it).
+  .post('/applications/:id/status', admins, async (c) => {
+    const form = isFormPost(c);
+    try {
+      const body = await readFormOrJson(c, applicationStatusBody);
+      const app = await setApplicationStatus(deps(c), c.req.param('id'), body.status, c.var.login.id);
+      if (!app) throw new ApiError(404, 'not_found', 'No such application.');
+      return form ? c.redirect('/staff/connect/?done=status_changed', 303) : c.json({ id: app.id, status: app.status });
+    } catch (e) {
+      if (form && e instanceof ApiError) return c.redirect(`/staff/connect/?${problemQuery(e.code, e.fields)}`, 303);
+      throw e;
+    }
   })
   .post('/authorizations/:id/revoke', requireRole('privacy_officer', 'admin'), async (c) => {
     const result = await endAuthorization(deps(c), c.req.param('id'), 'staff', c.var.login.id, 'any');
