@@ -5,7 +5,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
-import { signInAsDemoCustomer } from './sign-in';
+import { signInAsDemoCustomer, signInAsDemoStaff } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -48,6 +48,15 @@ describe('Connect My Data in Chromium', () => {
     await Promise.all([page.waitForURL(/\/dev\/third-party\/fetch$/), page.getByRole('button', { name: 'Fetch the data again' }).click()]);
     expect(await page.locator('#fetch-result').textContent()).toContain('The portal refused the request (401)');
     expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows an administrator the demo application on the staff page, which passes axe', async () => {
+    const { page, context } = await openPage(chromium.browser);
+    await signInAsDemoStaff(page, origin, 'admin');
+    await page.goto(`${origin}/staff/connect/`);
+    expect(await page.locator('table').textContent()).toContain('Bright Meter (demo)');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();
   });
 });
