@@ -33,6 +33,7 @@ import { sameOriginWrites } from './http/same-origin';
 import { portalSecureHeaders } from './http/security-headers';
 import { deliverQueued } from './mail/deliver';
 import { devProcessorPages } from './dev/processor/checkout-page';
+import { devThirdPartyPages } from './dev/third-party/client';
 import { paymentPages } from './payments/pages';
 import { paymentsApi } from './payments/routes';
 import { redactStaleOutbox } from './mail/outbox';
@@ -55,6 +56,12 @@ import { INBOUND_PATH, smsWebhook } from './alerts/delivery/sms/inbound';
 import { deliverQueuedSms, redactStaleSms, TEXTS_CRON } from './alerts/delivery/sms-outbox';
 import { preferencePages } from './preferences/pages';
 import { preferencesApi, subscriptionsApi } from './preferences/routes';
+import { connectPages } from './connect-my-data/pages';
+import { connectApi, OAUTH_MACHINE_PATHS, staffConnect } from './connect-my-data/routes';
+import { purgeExpiredConnectRecords } from './connect-my-data/oauth';
+import { connectStaffPages } from './connect-my-data/staff-pages';
+import { espiApi, ESPI_PREFIX } from './connect-my-data/espi-routes';
+import { CONNECT_NOTIFY_QUEUE, handleNotificationBatch } from './connect-my-data/notify';
 
 const app = new Hono<AppEnv>();
 
@@ -66,7 +73,8 @@ const sameOrigin = sameOriginWrites();
 // Machine-to-machine routes carry no cookie and prove themselves: ingest signs every request, and
 // the SMS provider's webhook carries its X-Twilio-Signature. (The payment processor's webhook sends
 // JSON without an Origin, which sameOriginWrites lets through; it proves itself by its signature.)
-const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
+// A third party's server calls the OAuth token and revocation endpoints, proving itself with its client secret.
+const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH || OAUTH_MACHINE_PATHS.includes(path);
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
 // A bill document upload and a Green Button file set their own, larger limits (worker/ingest/bill-documents.ts, green-button.ts).
@@ -81,6 +89,7 @@ const routes = app
   .route('/api/requests', requests)
   // Before /api/staff, so that its staff-wide middleware does not run twice for these.
   .route('/api/staff/alerts', staffAlerts)
+  .route('/api/staff/connect', staffConnect)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -94,6 +103,8 @@ const routes = app
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sharing', sharingApi)
   .route('/api/sms', smsWebhook)
+  .route('/api/connect', connectApi)
+  .route(ESPI_PREFIX, espiApi)
   .route('/.well-known', wellKnown);
 
 app.all('/api/*', () => {
@@ -113,12 +124,16 @@ app.route('/', devSms);
 app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
+app.route('/', connectStaffPages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
 app.route('/', sharingPages);
+app.route('/', connectPages);
 // Development only (worker/dev/processor/gate.ts): the processor's hosted page, which sends its webhook to this app in-process.
 app.route('/', devProcessorPages((req, c) => app.fetch(req, c.env, executionContext(c))));
+// Development only, the same gate: a stand-in third party for Connect My Data, calling the portal in-process.
+app.route('/', devThirdPartyPages((req, c) => app.fetch(req, c.env, executionContext(c))));
 
 // Everything else is the static site. Assets answer with immutable headers, so copy them
 // into a fresh Response that the security-headers middleware can add to.
@@ -136,7 +151,8 @@ app.onError(handleError);
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
  * of closed alerts with their answers (worker/alerts/centre/retention.ts); delegate access past its
- * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts).
+ * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts); and
+ * Connect My Data's expired consent requests, codes and tokens (worker/connect-my-data/oauth.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -145,13 +161,14 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date())]).then(() => undefined));
 }
 
 export type AppType = typeof routes;
 export { app };
-/** Alert detection: the consumer of the queue ingest sends changed meter-days to (wrangler.toml [[queues.consumers]]). */
+/** The consumers of the queues ingest sends to (wrangler.toml [[queues.consumers]]): alert detection, and Connect My Data notifications. */
 export async function queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
+  if (batch.queue === CONNECT_NOTIFY_QUEUE) return handleNotificationBatch(batch, env);
   await handleDetectionBatch(batch, env, ctx);
 }
 

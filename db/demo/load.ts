@@ -15,6 +15,7 @@ import { getPlatformProxy } from 'wrangler';
 import { parseTotpKeyring, resealTotpSecrets } from '../../worker/auth/totp-secrets';
 import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
+import { demoApplicationStatement } from '../../worker/dev/third-party/demo-app';
 import { documentKey } from '../../worker/ingest/bill-documents';
 import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
 import { DEMO_ALERT_DAYS, loadDemoAlerts } from './alerts';
@@ -71,6 +72,8 @@ try {
   const sealed = await resealTotpSecrets(db, totpKeys);
   if (sealed.resealed || sealed.unreadable) console.log(`Staff TOTP secrets sealed again under the newest key: ${sealed.resealed}; unreadable with these keys: ${sealed.unreadable}.`);
   await registerDemoIngestClient(raw);
+  // The demo third party of Connect My Data (its development-only client is /dev/third-party/).
+  await (await demoApplicationStatement(raw, 'http://localhost:8787')).run();
 } finally {
   await proxy.dispose();
 }

@@ -6,6 +6,7 @@ import * as accounts from './accounts';
 import * as alerts from './alerts';
 import * as alertsCentre from './alerts-centre';
 import * as billing from './billing';
+import * as connectMyData from './connect-my-data';
 import * as consent from './consent';
 import * as greenButton from './green-button';
 import * as passkeys from './passkeys';
@@ -28,6 +29,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['alerts-centre', alertsCentre],
   ['billing', billing],
   ['payments', payments],
+  ['connect-my-data', connectMyData],
 ];
 
 const results: Record<string, unknown> = {};

@@ -143,6 +143,23 @@ const expected: Record<string, Row> = {
   'POST /api/subscriptions/unsubscribe':       [400, 400, 400, 400, 400, 400, 400],
   // The SMS provider's webhook: only its signed form posts are read.
   'POST /api/sms/inbound':                     [415, 415, 415, 415, 415, 415, 415],
+  // Green Button Connect My Data. The browser's authorisation request: signed out, to sign in; signed
+  // in, this one names no registered application, so everyone is sent to the consent page's message.
+  'GET /api/connect/authorize':                 [303, 303, 303, 303, 303, 303, 303],
+  // An answer to a consent request none of these callers was shown (each request is one login's).
+  'POST /api/connect/authorize':                [401, 404, 404, 404, 404, 404, 404],
+  // The third party's server: its client secret is the proof, never a session (none here).
+  'POST /api/connect/token':                    [400, 400, 400, 400, 400, 400, 400],
+  'POST /api/connect/revoke':                   [400, 400, 400, 400, 400, 400, 400],
+  // Ending an application's access to account A: whoever may manage A (its holder here).
+  'POST /api/connect/authorizations/revoke':    [401, 404, 404, 404, 404, 404, 200],
+  // The data custodian API: a bearer access token only; a session is no token.
+  'GET /api/espi/1_1/resource/*':               [401, 401, 401, 401, 401, 401, 401],
+  // The registry of applications is the administrators'; privacy officers may end an authorisation too.
+  'GET /api/staff/connect/applications':        [401, 403, 403, 403, 403, 200, 403],
+  'POST /api/staff/connect/applications':       [401, 403, 403, 403, 403, 201, 403],
+  'POST /api/staff/connect/applications/:id/status': [401, 403, 403, 403, 403, 200, 403],
+  'POST /api/staff/connect/authorizations/:id/revoke': [401, 403, 403, 403, 200, 200, 403],
   'GET /.well-known/security.txt':             [200, 200, 200, 200, 200, 200, 200],
   'GET /.well-known/gpc.json':                 [200, 200, 200, 200, 200, 200, 200],
   'GET /.well-known/jwks.json':                [200, 200, 200, 200, 200, 200, 200],
@@ -189,6 +206,13 @@ const expected: Record<string, Row> = {
   // is the proof, as a processor's checkout URL is; a forged one is no page for anyone.
   'GET /dev/processor/checkout/:id':           [404, 404, 404, 404, 404, 404, 404],
   'POST /dev/processor/checkout/:id':          [404, 404, 404, 404, 404, 404, 404],
+  // The development-only stand-in third party of Connect My Data (same gate): its pages are public,
+  // its session id is its proof (an unknown one here), and its notify URI takes any notice.
+  'GET /dev/third-party/':                     [200, 200, 200, 200, 200, 200, 200],
+  'GET /dev/third-party/start':                [303, 303, 303, 303, 303, 303, 303],
+  'GET /dev/third-party/callback':             [400, 400, 400, 400, 400, 400, 400],
+  'POST /dev/third-party/fetch':               [400, 400, 400, 400, 400, 400, 400],
+  'POST /dev/third-party/notify':              [204, 204, 204, 204, 204, 204, 204],
   // Development only (ENVIRONMENT=development, as the tests run); production answers 404, below.
   'GET /dev/outbox/':                          [200, 200, 200, 200, 200, 200, 200],
   'POST /dev/sms/reply':                       [200, 200, 200, 200, 200, 200, 200],
@@ -197,6 +221,9 @@ const expected: Record<string, Row> = {
   'POST /privacy/request/status/':             [200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/verify/':              [200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/package/':             [200, 200, 200, 200, 200, 200, 200],
+  // The consent page and the connected applications page: each caller's own (none here shows A's data but to its holder).
+  'GET /account/sharing/authorize/':           [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/sharing/applications/':        [303, 200, 200, 200, 200, 200, 200],
   'GET /staff/':                               [401, 403, 403, 403, 200, 200, 403],
   'GET /staff/request/':                       [401, 403, 403, 403, 200, 200, 403],
   'GET /staff/customers/':                     [401, 403, 403, 200, 200, 200, 403],
@@ -216,6 +243,7 @@ const expected: Record<string, Row> = {
   'POST /api/sharing/leave':                   [401, 404, 200, 404, 404, 404, 404],
   'GET /account/sharing/':                     [303, 200, 200, 200, 200, 200, 200],
   'GET /account/sharing/accept/':              [200, 200, 200, 200, 200, 200, 200],
+  'GET /staff/connect/':                       [401, 403, 403, 403, 403, 200, 403],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
 };
 
@@ -257,6 +285,7 @@ const customerDataRoutes = [
   'POST /api/sharing/invitations/withdraw',
   'POST /api/sharing/delegates',
   'POST /api/sharing/delegates/end',
+  'POST /api/connect/authorizations/revoke',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */

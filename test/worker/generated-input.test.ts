@@ -90,6 +90,9 @@ function allowedOnRefusal(route: Endpoint, plan: Plan, res: Response, code: stri
   return code !== null && recordingRefusals.some((r) => r.route === route.key && r.codes.includes(code) && r.tables.includes(write.table));
 }
 
+/** Routes whose refusals are OAuth's own error shape (RFC 6749 §5.2) rather than ours. */
+const oauthShaped = ['POST /api/connect/token', 'POST /api/connect/revoke'];
+
 type ErrorShape = { error?: { code?: unknown; message?: unknown; fields?: unknown } };
 
 type Verdict = { problem: string | null; refused: boolean; code: string | null };
@@ -121,11 +124,18 @@ function judge(route: Endpoint, plan: Plan, res: Response, text: string, writes:
       } catch {
         return verdict(`refused with ${status} and a body that is not JSON: ${text.slice(0, 200)}`);
       }
-      const e = body.error;
-      if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') return verdict(`refused with ${status} without { error: { code, message } }: ${text.slice(0, 200)}`);
-      code = e.code;
-      if (e.fields !== undefined && (!Array.isArray(e.fields) || !e.fields.every((f) => f && typeof f.field === 'string' && typeof f.message === 'string'))) return verdict(`fields are not [{ field, message }]: ${text.slice(0, 200)}`);
-      if (status === 422 && e.code === 'invalid_request' && (!Array.isArray(e.fields) || e.fields.length === 0)) return verdict(`422 invalid_request names no field: ${text.slice(0, 200)}`);
+      // The OAuth token and revocation endpoints answer RFC 6749 §5.2's `{ error, error_description }`,
+      // which every OAuth client library reads (worker/connect-my-data/routes.ts).
+      const oauth = body as { error?: unknown; error_description?: unknown };
+      if (oauthShaped.includes(route.key) && typeof oauth.error === 'string' && typeof oauth.error_description === 'string') {
+        code = oauth.error;
+      } else {
+        const e = body.error;
+        if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') return verdict(`refused with ${status} without { error: { code, message } }: ${text.slice(0, 200)}`);
+        code = e.code;
+        if (e.fields !== undefined && (!Array.isArray(e.fields) || !e.fields.every((f) => f && typeof f.field === 'string' && typeof f.message === 'string'))) return verdict(`fields are not [{ field, message }]: ${text.slice(0, 200)}`);
+        if (status === 422 && e.code === 'invalid_request' && (!Array.isArray(e.fields) || e.fields.length === 0)) return verdict(`422 invalid_request names no field: ${text.slice(0, 200)}`);
+      }
     } else if (text && !/^text\/html\b/i.test(type)) {
       return verdict(`refused a page with ${status} as ${type || 'no content type'}`);
     }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { handOffToDetection } from '../alerts/detection/queue';
+import { notifyNewData } from '../connect-my-data/notify';
 import type { AppEnv } from '../app-types';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { authenticateClient, ingestAudience, sha256Base64url, signedUrl } from './auth';
@@ -125,6 +126,7 @@ export const ingest = new Hono<AppEnv>().post('/batches', describeBatches, (c, n
   }
   // After the commit, so detection reads what landed: the days written and the changes of holder.
   await handOffToDetection(c.env, { utilityId: client.utilityId, timeZone: utility.timeZone, batchId: raw.batchId, patches: checked.patches, tenure: checked.tenure });
+  await notifyNewData(c.env, checked.patches.map((p) => p.meterId));
   return c.json({ status: 'applied', batchId: raw.batchId, summary: summaryOf(batch, checked) }, 201);
 });
 

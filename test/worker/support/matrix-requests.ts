@@ -77,6 +77,17 @@ async function matrixDelegateBack(world: World) {
   await env.DB.prepare("INSERT OR IGNORE INTO account_access (login_id, account_id, relationship, can_view_usage) VALUES (?1, ?2, 'delegate', 0)").bind(world.logins.delegate_without_right.id, world.a.id).run();
 }
 
+/** A Connect My Data application (one for the whole matrix) and a live authorisation of it on account A: each caller gets its own. */
+const matrixApp = 'matrix-app';
+async function authorizationOfA(world: World) {
+  await env.DB.prepare("INSERT OR IGNORE INTO cmd_applications (id, name, organisation, purpose, client_secret_hash, redirect_uris, notify_uri, scope, status) VALUES (?1, 'Matrix App', 'Matrix Inc.', 'Testing who may do what.', 'x', '[\"https://matrix.example/cb\"]', 'https://matrix.example/notify', 'FB=1_4;IntervalDuration=900;HistoryLength=8640000', 'production')").bind(matrixApp).run();
+  const id = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO cmd_authorizations (id, application_id, account_id, granted_by, subscription_id, scope, meter_ids, data_from, ends_at) VALUES (?1, ?2, ?3, ?4, ?5, 'FB=1_4;IntervalDuration=900;HistoryLength=8640000', ?6, '2026-01-01', '2999-01-01T00:00:00.000Z')")
+    .bind(id, matrixApp, world.a.id, world.logins.holder.id, `sub-${id.slice(0, 8)}`, JSON.stringify([world.a.meterId]))
+    .run();
+  return id;
+}
+
 const statusCode = (world: World) => `${world.requests.verified}.${world.statusTokens[world.requests.verified]}`;
 
 export const matrixRequests: Record<string, Builder> = {
@@ -188,6 +199,24 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /api/payments/guest/lookup': (w) => ({ method: 'POST', path: '/api/payments/guest/lookup', json: { accountNumber: w.a.number, serviceZip: '95990' } }),
   'POST /api/payments/guest/checkout': (w) => ({ method: 'POST', path: '/api/payments/guest/checkout', json: { accountNumber: w.a.number, serviceZip: '95990', amount: '25.00' } }),
   'POST /api/payments/webhook': () => ({ method: 'POST', path: '/api/payments/webhook', json: { id: 'evt_matrix', type: 'checkout.session.completed', created: 1, data: { object: {} } } }),
+  'GET /dev/third-party/': () => ({ method: 'GET', path: '/dev/third-party/' }),
+  'GET /dev/third-party/start': () => ({ method: 'GET', path: '/dev/third-party/start' }),
+  'GET /dev/third-party/callback': () => ({ method: 'GET', path: '/dev/third-party/callback?state=forged&code=forged' }),
+  'POST /dev/third-party/fetch': () => ({ method: 'POST', path: '/dev/third-party/fetch', json: { session: 'forged' } }),
+  'POST /dev/third-party/notify': () => ({ method: 'POST', path: '/dev/third-party/notify', text: '<espi:BatchList xmlns:espi="http://naesb.org/espi"/>' }),
+  'GET /api/connect/authorize': () => ({ method: 'GET', path: `/api/connect/authorize?response_type=code&client_id=unregistered&redirect_uri=${encodeURIComponent('https://matrix.example/cb')}&code_challenge=${'A'.repeat(43)}&code_challenge_method=S256` }),
+  'POST /api/connect/authorize': (w) => ({ method: 'POST', path: '/api/connect/authorize', json: { request: 'not-a-request', decision: 'allow', meter: [w.a.meterId], block: [4] } }),
+  'POST /api/connect/token': () => ({ method: 'POST', path: '/api/connect/token', json: { grant_type: 'authorization_code', code: 'x' } }),
+  'POST /api/connect/revoke': () => ({ method: 'POST', path: '/api/connect/revoke', json: { token: 'x' } }),
+  'POST /api/connect/authorizations/revoke': async (w) => ({ method: 'POST', path: '/api/connect/authorizations/revoke', json: { authorization: await authorizationOfA(w) } }),
+  'GET /api/espi/1_1/resource/*': () => ({ method: 'GET', path: '/api/espi/1_1/resource/Batch/Subscription/anything' }),
+  'GET /api/staff/connect/applications': () => ({ method: 'GET', path: '/api/staff/connect/applications' }),
+  'POST /api/staff/connect/applications': () => ({ method: 'POST', path: '/api/staff/connect/applications', json: { name: 'Matrix Registered', organisation: 'Matrix Inc.', purpose: 'Registering an application in the matrix.', redirectUris: ['https://matrix.example/cb'], notifyUri: 'https://matrix.example/notify', scope: 'FB=1_4;IntervalDuration=900;HistoryLength=8640000' } }),
+  'POST /api/staff/connect/applications/:id/status': async (w) => {
+    await authorizationOfA(w);
+    return { method: 'POST', path: `/api/staff/connect/applications/${matrixApp}/status`, json: { status: 'production' } };
+  },
+  'POST /api/staff/connect/authorizations/:id/revoke': async (w) => ({ method: 'POST', path: `/api/staff/connect/authorizations/${await authorizationOfA(w)}/revoke`, json: {} }),
   'GET /.well-known/security.txt': () => ({ method: 'GET', path: '/.well-known/security.txt' }),
   'GET /.well-known/gpc.json': () => ({ method: 'GET', path: '/.well-known/gpc.json' }),
   'GET /.well-known/jwks.json': () => ({ method: 'GET', path: '/.well-known/jwks.json' }),
@@ -247,6 +276,9 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /privacy/request/status/': (w) => ({ method: 'POST', path: '/privacy/request/status/', json: { code: statusCode(w) } }),
   'GET /privacy/request/verify/': () => ({ method: 'GET', path: '/privacy/request/verify/' }),
   'GET /privacy/request/package/': () => ({ method: 'GET', path: '/privacy/request/package/' }),
+  'GET /staff/connect/': () => ({ method: 'GET', path: '/staff/connect/' }),
+  'GET /account/sharing/authorize/': () => ({ method: 'GET', path: '/account/sharing/authorize/?request=not-a-request' }),
+  'GET /account/sharing/applications/': () => ({ method: 'GET', path: '/account/sharing/applications/' }),
   'GET /staff/': () => ({ method: 'GET', path: '/staff/' }),
   'GET /staff/request/': (w) => ({ method: 'GET', path: `/staff/request/?id=${w.requests.verified}` }),
   'GET /staff/customers/': (w) => ({ method: 'GET', path: `/staff/customers/?accountNumber=${w.a.number}` }),

@@ -27,6 +27,7 @@ import {
 import { alertActionBody, alertAnswerBody, alertSettingsBody, alertSettingsQuery, customerAlertsQuery, staffCountsQuery, supportCloseBody, supportQueueQuery } from '../../../worker/shared/alert-forms';
 import { addRecipientBody, codeBody, recipientActionBody, savePreferencesBody, signUpBody } from '../../../worker/shared/preference-forms';
 import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } from '../../../worker/shared/payment-forms';
+import { applicationStatusBody, authorizeQuery, consentDecisionBody, registerApplicationBody, revokeAuthorizationBody } from '../../../worker/shared/connect-forms';
 import { billPdf } from '../../../db/demo/bill-pdf';
 import { beaconSchema } from '../../../worker/visits/beacon';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
@@ -338,6 +339,32 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/payments/autopay/end': { body: schemaBody(autopayBody) },
     'POST /api/payments/paperless': { body: schemaBody(paperlessBody) },
     'POST /api/payments/webhook': { body: { values: processorEvent, kinds: ['json'] }, headers: stripeSignature },
+    // Green Button Connect My Data. The token and revocation endpoints take forms (and say so to anything else).
+    'GET /dev/third-party/': {},
+    'GET /dev/third-party/start': {},
+    'GET /dev/third-party/callback': { query: fc.record({ state: oddString, code: oddString, error: oddString }, { requiredKeys: [] }) },
+    'POST /dev/third-party/fetch': { body: { values: fc.record({ session: oddString }, { requiredKeys: [] }), kinds: ['form', 'json'] } },
+    'POST /dev/third-party/notify': { body: { values: oddString, kinds: ['text', 'json'] } },
+    'GET /api/connect/authorize': { query: fc.oneof(fromSchema(authorizeQuery, hints), fc.record({ response_type: fc.constantFrom('code', 'token'), client_id: fc.constantFrom('matrix-app', 'nobody'), redirect_uri: fc.constantFrom('https://matrix.example/cb', 'https://evil.example/'), code_challenge: fc.constantFrom('A'.repeat(43), 'short'), code_challenge_method: fc.constantFrom('S256', 'plain'), state: oddString }, { requiredKeys: [] })) },
+    'POST /api/connect/authorize': { body: schemaBody(consentDecisionBody) },
+    'POST /api/connect/token': {
+      body: { values: fc.record({ grant_type: fc.oneof(fc.constantFrom('authorization_code', 'refresh_token', 'password'), oddString), code: oddString, redirect_uri: fc.constantFrom('https://matrix.example/cb', 'x'), code_verifier: oddString, refresh_token: oddString, scope: fc.oneof(fc.constant('FB=1_4;IntervalDuration=900;HistoryLength=86400'), oddString), client_id: fc.constantFrom('matrix-app', 'nobody'), client_secret: oddString }, { requiredKeys: [] }), kinds: ['form', 'json', 'text'] },
+      headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.constantFrom<Record<string, string>>({ Authorization: 'Basic bWF0cml4LWFwcDp4' }, { Authorization: 'Basic %%%' }, { Authorization: 'Basic Og==' }, { Authorization: `Basic ${'A'.repeat(700)}` })),
+    },
+    'POST /api/connect/revoke': {
+      body: { values: fc.record({ token: oddString, token_type_hint: fc.oneof(fc.constantFrom('access_token', 'refresh_token'), oddString), client_id: fc.constantFrom('matrix-app', 'nobody'), client_secret: oddString }, { requiredKeys: [] }), kinds: ['form', 'json'] },
+      headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.constantFrom<Record<string, string>>({ Authorization: 'Basic bWF0cml4LWFwcDp4' }, { Authorization: 'Basic %%%' })),
+    },
+    'POST /api/connect/authorizations/revoke': { body: schemaBody(revokeAuthorizationBody) },
+    'GET /api/espi/1_1/resource/*': {
+      anyOf: { methods: ['GET'], paths: fc.oneof(fc.constantFrom('Batch/Subscription/x', 'Subscription/x/UsagePoint/1/MeterReading/1/IntervalBlock/20261001', 'Authorization/x', 'ReadingType/x', ''), segment(fc.constant('x'))) },
+      query: fc.record({ 'published-min': fc.oneof(fc.constant('2026-10-01T00:00:00Z'), oddString), 'published-max': oddString }, { requiredKeys: [] }),
+      headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.constantFrom<Record<string, string>>({ Authorization: 'Bearer not-a-token' }, { Authorization: 'Bearer' }, { Authorization: `Bearer ${'A'.repeat(9_000)}` }, { Authorization: 'Basic bWF0cml4LWFwcDp4' })),
+    },
+    'GET /api/staff/connect/applications': {},
+    'POST /api/staff/connect/applications': { body: schemaBody(registerApplicationBody, ['json']) },
+    'POST /api/staff/connect/applications/:id/status': { params: { id: segment(fc.constantFrom('matrix-app', 'nobody')) }, body: schemaBody(applicationStatusBody) },
+    'POST /api/staff/connect/authorizations/:id/revoke': { params: { id: segment(fc.uuid()) }, ...anyBody },
     'GET /.well-known/security.txt': {},
     'GET /.well-known/gpc.json': {},
     'GET /.well-known/jwks.json': {},
@@ -396,6 +423,9 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /privacy/request/status/': { body: schemaBody(statusBodySchema) },
     'GET /privacy/request/verify/': { query: fc.record({ error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /privacy/request/package/': { query: fc.record({ error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /staff/connect/': { query: fc.record({ done: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/sharing/authorize/': { query: fc.record({ request: oddString, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/sharing/applications/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /staff/': { query: fromSchema(queueQuerySchema, hints) },
     'GET /staff/request/': { query: fc.record({ id: fc.oneof(fc.constantFrom(...requestIds), oddString), error: oddString, done: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /staff/customers/': { query: fromSchema(customerLookupSchema, hints) },
