@@ -43,6 +43,8 @@ import { runDailyMaintenance } from './requests/scheduled';
 import { runSharingMaintenance } from './sharing/maintenance';
 import { sharingPages } from './sharing/pages';
 import { sharingApi } from './sharing/routes';
+import { servicePages } from './service-requests/pages';
+import { servicesApi, staffServicesApi } from './service-requests/routes';
 import { purgeExpiredConsentProof } from './consent/retention';
 import { purgeReferrerCandidates } from './visits/referrers';
 import { parseTotpKeyring, resealTotpSecrets } from './auth/totp-secrets';
@@ -81,6 +83,7 @@ const routes = app
   .route('/api/requests', requests)
   // Before /api/staff, so that its staff-wide middleware does not run twice for these.
   .route('/api/staff/alerts', staffAlerts)
+  .route('/api/staff/services', staffServicesApi)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -93,6 +96,7 @@ const routes = app
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sharing', sharingApi)
+  .route('/api/services', servicesApi)
   .route('/api/sms', smsWebhook)
   .route('/.well-known', wellKnown);
 
@@ -113,6 +117,7 @@ app.route('/', devSms);
 app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
+app.route('/', servicePages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
