@@ -362,6 +362,22 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'remove' },
   },
   {
+    table: 'service_requests',
+    label: 'Requests to start, stop or move service',
+    tie: {
+      by: 'account',
+      describe: 'account_id is the account, login_id a login that holds it, or contact_email an address on file (a start asked without a login)',
+      where: (s) => ({
+        sql: 'account_id = ?1 OR login_id IN (SELECT value FROM json_each(?2)) OR lower(contact_email) IN (SELECT lower(value) FROM json_each(?3))',
+        params: [s.accountId, JSON.stringify(s.loginIds), JSON.stringify(s.emails)],
+      }),
+    },
+    personalColumns: ['contact_name', 'contact_email', 'contact_phone', 'new_street', 'new_city', 'new_postal_code', 'note'],
+    category: 'customer_records',
+    export: { columns: ['kind', 'stop_on', 'start_on', 'new_street', 'new_city', 'new_postal_code', 'contact_name', 'contact_email', 'contact_phone', 'note', 'state', 'refusal_reason', 'decided_at', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
     table: 'disclosures',
     label: 'Releases of your data outside the utility',
     tie: byAccount('account_id'),

@@ -12,3 +12,4 @@ export * from './schema/preferences';
 export * from './schema/second-factor';
 export * from './schema/sharing';
 export * from './schema/connect-my-data';
+export * from './schema/service-requests';

@@ -44,6 +44,8 @@ import { runDailyMaintenance } from './requests/scheduled';
 import { runSharingMaintenance } from './sharing/maintenance';
 import { sharingPages } from './sharing/pages';
 import { sharingApi } from './sharing/routes';
+import { servicePages } from './service-requests/pages';
+import { servicesApi, staffServicesApi } from './service-requests/routes';
 import { purgeExpiredConsentProof } from './consent/retention';
 import { purgeReferrerCandidates } from './visits/referrers';
 import { parseTotpKeyring, resealTotpSecrets } from './auth/totp-secrets';
@@ -90,6 +92,7 @@ const routes = app
   // Before /api/staff, so that its staff-wide middleware does not run twice for these.
   .route('/api/staff/alerts', staffAlerts)
   .route('/api/staff/connect', staffConnect)
+  .route('/api/staff/services', staffServicesApi)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -102,6 +105,7 @@ const routes = app
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sharing', sharingApi)
+  .route('/api/services', servicesApi)
   .route('/api/sms', smsWebhook)
   .route('/api/connect', connectApi)
   .route(ESPI_PREFIX, espiApi)
@@ -125,6 +129,7 @@ app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
 app.route('/', connectStaffPages);
+app.route('/', servicePages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);

@@ -244,6 +244,18 @@ const expected: Record<string, Row> = {
   'GET /account/sharing/':                     [303, 200, 200, 200, 200, 200, 200],
   'GET /account/sharing/accept/':              [200, 200, 200, 200, 200, 200, 200],
   'GET /staff/connect/':                       [401, 403, 403, 403, 403, 200, 403],
+  // Start, stop and move: a holder's own requests; a newcomer's start needs no login; support staff decide.
+  'POST /api/services/start':                  [200, 200, 200, 200, 200, 200, 200],
+  'GET /api/services':                         [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/services/stop':                   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/services/move':                   [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/services/withdraw':               [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/staff/services':                   [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/services/confirm':          [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/services/refuse':           [401, 403, 403, 200, 403, 200, 403],
+  'GET /account/services/':                    [303, 200, 200, 200, 200, 200, 200],
+  'GET /services/start/':                      [200, 200, 200, 200, 200, 200, 200],
+  'GET /staff/services/':                      [401, 403, 403, 200, 403, 200, 403],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
 };
 
@@ -286,6 +298,9 @@ const customerDataRoutes = [
   'POST /api/sharing/delegates',
   'POST /api/sharing/delegates/end',
   'POST /api/connect/authorizations/revoke',
+  'POST /api/services/stop',
+  'POST /api/services/move',
+  'POST /api/services/withdraw',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */
@@ -299,6 +314,9 @@ const alsoSeesA: Record<string, MatrixCaller[]> = {
   'GET /api/staff/alerts/customer': ['support', 'admin'],
   'GET /staff/alerts/': ['support', 'admin'],
   'GET /staff/alerts/help/': ['support', 'admin'],
+  // The start, stop and move queue names the account a request is about.
+  'GET /api/staff/services': ['support', 'admin'],
+  'GET /staff/services/': ['support', 'admin'],
   // Lists every queued mail; development only (see the production test below).
   'GET /dev/outbox/': [...matrixCallers],
 };

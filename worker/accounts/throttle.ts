@@ -101,6 +101,12 @@ export const throttlePolicies = {
   delegateInviteAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
   /** Wrong invitation codes tried by one login: codes cannot be guessed, so this only stops a flood. */
   delegateAcceptLogin: { maxFailures: 10, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /** Stop and move requests from one login: a household changing its mind twice fits; a script writing a staff queue does not. */
+  serviceRequestLogin: { maxFailures: 5, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /** Start-service requests from one client without a login (each is a row staff must work, and a mail). */
+  serviceStartClient: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /** Start-service requests naming one e-mail address, from every client together. */
+  serviceStartAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
   /** Hand-offs to the processor for one account, signed in or not (each one is a processor session and a row). */
   payStartAccount: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Hand-offs started by one login, or (without a login) one client. */

@@ -88,6 +88,27 @@ async function authorizationOfA(world: World) {
   return id;
 }
 
+/** Account A's service point, with any request the matrix left open on it withdrawn (one open request per address). */
+async function pointOfA(world: World) {
+  const row = await env.DB.prepare('SELECT service_point_id AS id FROM meters WHERE id = ?1').bind(world.a.meterId).first<{ id: string }>();
+  await env.DB.prepare("UPDATE service_requests SET state = 'withdrawn' WHERE service_point_id = ?1 AND state = 'submitted'").bind(row!.id).run();
+  return row!.id;
+}
+
+const daysAhead = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+/** A request waiting in the queue: a stop of account A by its holder, or a newcomer's start; each caller gets its own. */
+async function serviceRequestOf(world: World, kind: 'stop' | 'start') {
+  const id = crypto.randomUUID();
+  if (kind === 'stop') {
+    const point = await pointOfA(world);
+    await env.DB.prepare("INSERT INTO service_requests (id, kind, account_id, login_id, service_point_id, stop_on) VALUES (?1, 'stop', ?2, ?3, ?4, ?5)").bind(id, world.a.id, world.logins.holder.id, point, daysAhead(10)).run();
+  } else {
+    await env.DB.prepare("INSERT INTO service_requests (id, kind, start_on, new_street, new_city, new_postal_code, contact_name, contact_email, contact_phone) VALUES (?1, 'start', ?2, '3 Fern Court', 'Alder Creek', '95990', 'Matrix Newcomer', ?3, '+12095550188')").bind(id, daysAhead(10), `newcomer-${id}@family.example`).run();
+  }
+  return id;
+}
+
 const statusCode = (world: World) => `${world.requests.verified}.${world.statusTokens[world.requests.verified]}`;
 
 export const matrixRequests: Record<string, Builder> = {
@@ -251,6 +272,25 @@ export const matrixRequests: Record<string, Builder> = {
   },
   'GET /account/sharing/': (w) => ({ method: 'GET', path: `/account/sharing/?account=${w.a.id}` }),
   'GET /account/sharing/accept/': () => ({ method: 'GET', path: '/account/sharing/accept/' }),
+  'POST /api/services/start': () => ({
+    method: 'POST',
+    path: '/api/services/start',
+    json: { contactName: 'Matrix Newcomer', contactEmail: `newcomer-${crypto.randomUUID()}@family.example`, contactPhone: '(209) 555-0188', newStreet: '3 Fern Court', newCity: 'Alder Creek', newPostalCode: '95990', startOn: daysAhead(10) },
+  }),
+  'GET /api/services': () => ({ method: 'GET', path: '/api/services' }),
+  'POST /api/services/stop': async (w) => ({ method: 'POST', path: '/api/services/stop', json: { account: w.a.id, servicePoint: await pointOfA(w), stopOn: daysAhead(10) } }),
+  'POST /api/services/move': async (w) => ({
+    method: 'POST',
+    path: '/api/services/move',
+    json: { account: w.a.id, servicePoint: await pointOfA(w), stopOn: daysAhead(10), startOn: daysAhead(11), newStreet: '8 Willow Lane', newCity: 'Alder Creek', newPostalCode: '95990' },
+  }),
+  'POST /api/services/withdraw': async (w) => ({ method: 'POST', path: '/api/services/withdraw', json: { request: await serviceRequestOf(w, 'stop') } }),
+  'GET /api/staff/services': () => ({ method: 'GET', path: '/api/staff/services' }),
+  'POST /api/staff/services/confirm': async (w) => ({ method: 'POST', path: '/api/staff/services/confirm', json: { request: await serviceRequestOf(w, 'start') } }),
+  'POST /api/staff/services/refuse': async (w) => ({ method: 'POST', path: '/api/staff/services/refuse', json: { request: await serviceRequestOf(w, 'start'), reason: 'We could not confirm who you are.' } }),
+  'GET /account/services/': () => ({ method: 'GET', path: '/account/services/' }),
+  'GET /services/start/': () => ({ method: 'GET', path: '/services/start/' }),
+  'GET /staff/services/': () => ({ method: 'GET', path: '/staff/services/' }),
   'GET /alerts/sign-up/': () => ({ method: 'GET', path: '/alerts/sign-up/' }),
   'GET /alerts/confirm/': () => ({ method: 'GET', path: '/alerts/confirm/' }),
   'GET /unsubscribe/': () => ({ method: 'GET', path: '/unsubscribe/' }),

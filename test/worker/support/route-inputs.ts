@@ -30,6 +30,7 @@ import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } fr
 import { applicationStatusBody, authorizeQuery, consentDecisionBody, registerApplicationBody, revokeAuthorizationBody } from '../../../worker/shared/connect-forms';
 import { billPdf } from '../../../db/demo/bill-pdf';
 import { beaconSchema } from '../../../worker/visits/beacon';
+import { moveServiceBody, refuseServiceBody, serviceRequestIdBody, startServiceBody, stopServiceBody } from '../../../worker/shared/service-request-forms';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -413,6 +414,17 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/sharing/leave': { body: schemaBody(leaveAccountBody) },
     'GET /account/sharing/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/sharing/accept/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'POST /api/services/start': { body: schemaBody(startServiceBody) },
+    'GET /api/services': {},
+    'POST /api/services/stop': { body: schemaBody(stopServiceBody) },
+    'POST /api/services/move': { body: schemaBody(moveServiceBody) },
+    'POST /api/services/withdraw': { body: schemaBody(serviceRequestIdBody) },
+    'GET /api/staff/services': {},
+    'POST /api/staff/services/confirm': { body: schemaBody(serviceRequestIdBody) },
+    'POST /api/staff/services/refuse': { body: schemaBody(refuseServiceBody) },
+    'GET /account/services/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /services/start/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /staff/services/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/sign-up/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/confirm/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /unsubscribe/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },
