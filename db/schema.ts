@@ -11,3 +11,4 @@ export * from './schema/alerts';
 export * from './schema/preferences';
 export * from './schema/second-factor';
 export * from './schema/sharing';
+export * from './schema/messages';
