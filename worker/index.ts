@@ -53,6 +53,10 @@ import { INBOUND_PATH, smsWebhook } from './alerts/delivery/sms/inbound';
 import { deliverQueuedSms, redactStaleSms, TEXTS_CRON } from './alerts/delivery/sms-outbox';
 import { preferencePages } from './preferences/pages';
 import { preferencesApi, subscriptionsApi } from './preferences/routes';
+import { MAX_UPLOAD_BODY_BYTES } from './messages/attachments';
+import { messagePages } from './messages/pages';
+import { purgeClosedConversations } from './messages/retention';
+import { isMessageUpload, messagesApi, staffMessagesApi } from './messages/routes';
 
 const app = new Hono<AppEnv>();
 
@@ -67,10 +71,14 @@ const sameOrigin = sameOriginWrites();
 const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH;
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
-// A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts).
-app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
+// A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts); a message
+// with attachments (three files of 5 MB, worker/messages/attachments.ts) has one of its own here.
+const uploadBodyLimit = bodyLimit({ maxSize: MAX_UPLOAD_BODY_BYTES, onError: () => { throw new ApiError(413, 'payload_too_large', 'A message may carry at most 3 attachments of 5 MB each.', [{ field: 'files', message: 'at most 3 files of 5 MB each' }]); } });
+app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : isMessageUpload(c.req.path) && c.req.method === 'POST' ? uploadBodyLimit(c, next) : apiBodyLimit(c, next)));
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
-app.use(formBodies());
+const forms = formBodies();
+const uploadForms = formBodies({ maxBytes: MAX_UPLOAD_BODY_BYTES });
+app.use((c, next) => (isMessageUpload(c.req.path) ? uploadForms(c, next) : forms(c, next)));
 
 const routes = app
   .route('/api/health', health)
@@ -79,6 +87,7 @@ const routes = app
   .route('/api/requests', requests)
   // Before /api/staff, so that its staff-wide middleware does not run twice for these.
   .route('/api/staff/alerts', staffAlerts)
+  .route('/api/staff/messages', staffMessagesApi)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -89,6 +98,7 @@ const routes = app
   .route('/api/preferences', preferencesApi)
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sharing', sharingApi)
+  .route('/api/messages', messagesApi)
   .route('/api/sms', smsWebhook)
   .route('/.well-known', wellKnown);
 
@@ -109,6 +119,8 @@ app.route('/', devSms);
 app.route('/', alertPages);
 // Before staffPages, whose /staff/* middleware and error pages are for the privacy request console.
 app.route('/', alertStaffPages);
+// Before staffPages too, for the same reason.
+app.route('/', messagePages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
@@ -132,7 +144,8 @@ app.onError(handleError);
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
  * of closed alerts with their answers (worker/alerts/centre/retention.ts); delegate access past its
- * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts).
+ * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts); secure
+ * conversations closed more than 2 years ago, with their attachments in R2 (worker/messages/retention.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -141,7 +154,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeClosedConversations(env)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;
