@@ -15,7 +15,7 @@ import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
 import { secondFactorPages } from './accounts/second-factor-pages';
 import { purgeSecondFactorRecords } from './accounts/second-factor-maintenance';
-import { executionContext } from './accounts/http';
+import { executionContext, isPlainFormPost } from './accounts/http';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
 import { billingPages } from './billing/pages';
@@ -56,7 +56,7 @@ import { preferencesApi, subscriptionsApi } from './preferences/routes';
 import { MAX_UPLOAD_BODY_BYTES } from './messages/attachments';
 import { messagePages } from './messages/pages';
 import { purgeClosedConversations } from './messages/retention';
-import { isMessageUpload, messagesApi, staffMessagesApi } from './messages/routes';
+import { isMessageUpload, messagesApi, staffMessagesApi, uploadRefusedPage } from './messages/routes';
 
 const app = new Hono<AppEnv>();
 
@@ -73,7 +73,14 @@ app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrig
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
 // A bill document upload sets its own, larger limit (worker/ingest/bill-documents.ts); a message
 // with attachments (three files of 5 MB, worker/messages/attachments.ts) has one of its own here.
-const uploadBodyLimit = bodyLimit({ maxSize: MAX_UPLOAD_BODY_BYTES, onError: () => { throw new ApiError(413, 'payload_too_large', 'A message may carry at most 3 attachments of 5 MB each.', [{ field: 'files', message: 'at most 3 files of 5 MB each' }]); } });
+const uploadBodyLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BODY_BYTES,
+  onError: (c) => {
+    // A form sent without the page script goes back to its page with the code, as its route would send it.
+    if (isPlainFormPost(c)) return c.redirect(`${uploadRefusedPage(c.req.path)}${uploadRefusedPage(c.req.path).includes('?') ? '&' : '?'}error=payload_too_large&field=files`, 303);
+    throw new ApiError(413, 'payload_too_large', 'A message may carry at most 3 attachments of 5 MB each.', [{ field: 'files', message: 'at most 3 files of 5 MB each' }]);
+  },
+});
 app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) ? next() : isMessageUpload(c.req.path) && c.req.method === 'POST' ? uploadBodyLimit(c, next) : apiBodyLimit(c, next)));
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
 const forms = formBodies();

@@ -158,6 +158,20 @@ describe('bad input is refused naming its fields, with nothing written', () => {
     expect(await objectCount()).toBe(objects);
   });
 
+  it('refuses a body over the upload limit before reading it: 413 naming the files, or back to the page for a plain form', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    await takeWrites();
+    const files = [1, 2, 3, 4].map((i) => ({ name: `${i}.pdf`, type: 'application/pdf', bytes: pdf(4 * 1024 * 1024) }));
+    const fields = { account: accountId, subject: 'Big', topic: 'other', body: 'Big files' };
+    const scripted = await postMultipart('/api/messages', fields, files, { cookie: customer.cookie });
+    expect(scripted.status).toBe(413);
+    expect((await scripted.json<{ error: { fields: { field: string }[] } }>()).error.fields[0]!.field).toBe('files');
+    const plain = await postMultipart('/api/messages', fields, files, { cookie: customer.cookie, json: false });
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('location')).toBe('/account/messages/?error=payload_too_large&field=files');
+    expect(describeWrites(await takeWrites())).toBe('');
+  });
+
   it('refuses a reply to an unknown conversation with 404, and an empty reply naming the body', async () => {
     const { accountId, customer } = await customerWithAccount();
     const id = await start(customer.cookie, accountId);

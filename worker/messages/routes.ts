@@ -39,6 +39,14 @@ export const staffConversationPageFor = (id: string) => `${STAFF_MESSAGES_PAGE}c
 /** The routes whose body may carry attachments (worker/index.ts gives them their own body limit). */
 export const isMessageUpload = (path: string) => /^\/api\/(staff\/)?messages(\/[^/]+\/reply)?\/?$/.test(path);
 
+/** Where a plain form refused before its route ran (a body over the upload limit) goes back to. */
+export function uploadRefusedPage(path: string) {
+  const staff = /^\/api\/staff\/messages\/([0-9a-f-]{36})\/reply$/.exec(path);
+  if (staff) return staffConversationPageFor(staff[1]!);
+  const reply = /^\/api\/messages\/([0-9a-f-]{36})\/reply$/.exec(path);
+  return reply ? conversationPageFor(reply[1]!) : MESSAGES_PAGE;
+}
+
 /** Reads JSON or a form (multipart included) once: the fields by `schema`, the files checked by size and bytes. Nothing is written before both pass. */
 export async function readMessageBody<T extends ZodType>(c: Context, schema: T): Promise<{ body: z.infer<T>; files: CheckedFile[] }> {
   const type = c.req.header('content-type') ?? '';
