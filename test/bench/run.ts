@@ -7,6 +7,7 @@ import * as alerts from './alerts';
 import * as alertsCentre from './alerts-centre';
 import * as billing from './billing';
 import * as consent from './consent';
+import * as messages from './messages';
 import * as passkeys from './passkeys';
 import * as payments from './payments';
 import * as requests from './requests';
@@ -26,6 +27,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['alerts-centre', alertsCentre],
   ['billing', billing],
   ['payments', payments],
+  ['messages', messages],
 ];
 
 const results: Record<string, unknown> = {};
