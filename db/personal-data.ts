@@ -44,7 +44,8 @@ export type CategoryId =
   | 'privacy_requests'
   | 'consent'
   | 'alert_responses'
-  | 'sharing';
+  | 'sharing'
+  | 'support_messages';
 
 export type PersonalDataEntry = {
   table: string;
@@ -108,6 +109,12 @@ export const dataCategories: Record<CategoryId, { name: string; sources: string[
     sources: ['The portal'],
     purposes: ['Service notices and answers to your requests', 'Alerts and mailings you chose'],
     recipients: ['E-mail and text message delivery providers, under contract'],
+  },
+  support_messages: {
+    name: 'Messages between you and our support team, with their attachments',
+    sources: ['You, when you write to support in the portal', 'Our support team'],
+    purposes: ['Answering your questions about your account and service'],
+    recipients: ['Service providers that host the portal and its file storage, under contract'],
   },
   privacy_requests: {
     name: 'Your privacy requests and our answers',
@@ -666,6 +673,45 @@ export const personalDataMap: PersonalDataEntry[] = [
     category: 'alert_responses',
     // closed_by_login_id is left out: it identifies a member of staff, not you.
     export: { columns: ['kind', 'alert_id', 'status', 'opened_at', 'closed_at', 'closing_note'], orderBy: 'opened_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'message_attachments',
+    label: 'Files attached to those messages',
+    tie: {
+      by: 'account',
+      describe: 'conversation_id is a conversation about the account',
+      where: (s) => ({ sql: 'conversation_id IN (SELECT id FROM conversations WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: ['file_name', 'object_key'],
+    category: 'support_messages',
+    // The files themselves are in file storage (R2), which this map cannot hold: the package lists
+    // them, and a deletion removes the objects after these rows (worker/staff/work.ts).
+    export: { columns: ['conversation_id', 'message_id', 'file_name', 'content_type', 'size_bytes', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'conversation_messages',
+    label: 'The messages in those conversations',
+    tie: {
+      by: 'account',
+      describe: 'conversation_id is a conversation about the account',
+      where: (s) => ({ sql: 'conversation_id IN (SELECT id FROM conversations WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: ['body', 'author_login_id'],
+    category: 'support_messages',
+    // author_login_id is left out: for a staff reply it identifies a member of staff.
+    export: { columns: ['conversation_id', 'author_kind', 'body', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'conversations',
+    label: 'Your conversations with our support team',
+    tie: byAccount('account_id'),
+    personalColumns: ['subject', 'opened_by_login_id'],
+    category: 'support_messages',
+    // assigned_to_login_id is left out: it identifies a member of staff, not you.
+    export: { columns: ['id', 'subject', 'topic', 'status', 'created_at', 'last_message_at', 'closed_at'], orderBy: 'created_at' },
     deletion: { action: 'remove' },
   },
   {

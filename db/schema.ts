@@ -13,3 +13,4 @@ export * from './schema/second-factor';
 export * from './schema/sharing';
 export * from './schema/connect-my-data';
 export * from './schema/service-requests';
+export * from './schema/messages';

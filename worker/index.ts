@@ -15,7 +15,7 @@ import { signedInHeaderLink } from './accounts/header-link';
 import { accountPages } from './accounts/pages';
 import { secondFactorPages } from './accounts/second-factor-pages';
 import { purgeSecondFactorRecords } from './accounts/second-factor-maintenance';
-import { executionContext } from './accounts/http';
+import { executionContext, isPlainFormPost } from './accounts/http';
 import { accountsApi } from './accounts/routes';
 import type { AppEnv } from './app-types';
 import { billingPages } from './billing/pages';
@@ -64,6 +64,10 @@ import { purgeExpiredConnectRecords } from './connect-my-data/oauth';
 import { connectStaffPages } from './connect-my-data/staff-pages';
 import { espiApi, ESPI_PREFIX } from './connect-my-data/espi-routes';
 import { CONNECT_NOTIFY_QUEUE, handleNotificationBatch } from './connect-my-data/notify';
+import { MAX_UPLOAD_BODY_BYTES } from './messages/attachments';
+import { messagePages } from './messages/pages';
+import { purgeClosedConversations } from './messages/retention';
+import { isMessageUpload, messagesApi, staffMessagesApi, uploadRefusedPage } from './messages/routes';
 
 const app = new Hono<AppEnv>();
 
@@ -79,10 +83,23 @@ const sameOrigin = sameOriginWrites();
 const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || path === INBOUND_PATH || OAUTH_MACHINE_PATHS.includes(path);
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
-// A bill document upload and a Green Button file set their own, larger limits (worker/ingest/bill-documents.ts, green-button.ts).
-app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) || isGreenButtonUpload(c.req.path, c.req.header('content-type')) ? next() : apiBodyLimit(c, next)));
+// A bill document upload and a Green Button file set their own, larger limits (worker/ingest/bill-documents.ts,
+// green-button.ts); a message with attachments (three files of 5 MB, worker/messages/attachments.ts) has one of its own here.
+const uploadBodyLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BODY_BYTES,
+  onError: (c) => {
+    // A form sent without the page script goes back to its page with the code, as its route would send it.
+    if (isPlainFormPost(c)) return c.redirect(`${uploadRefusedPage(c.req.path)}${uploadRefusedPage(c.req.path).includes('?') ? '&' : '?'}error=payload_too_large&field=files`, 303);
+    throw new ApiError(413, 'payload_too_large', 'A message may carry at most 3 attachments of 5 MB each.', [{ field: 'files', message: 'at most 3 files of 5 MB each' }]);
+  },
+});
+app.use('/api/*', (c, next) =>
+  isBillDocumentUpload(c.req.path) || isGreenButtonUpload(c.req.path, c.req.header('content-type')) ? next() : isMessageUpload(c.req.path) && c.req.method === 'POST' ? uploadBodyLimit(c, next) : apiBodyLimit(c, next),
+);
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
-app.use(formBodies());
+const forms = formBodies();
+const uploadForms = formBodies({ maxBytes: MAX_UPLOAD_BODY_BYTES });
+app.use((c, next) => (isMessageUpload(c.req.path) ? uploadForms(c, next) : forms(c, next)));
 
 const routes = app
   .route('/api/health', health)
@@ -93,6 +110,7 @@ const routes = app
   .route('/api/staff/alerts', staffAlerts)
   .route('/api/staff/connect', staffConnect)
   .route('/api/staff/services', staffServicesApi)
+  .route('/api/staff/messages', staffMessagesApi)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -106,6 +124,7 @@ const routes = app
   .route('/api/subscriptions', subscriptionsApi)
   .route('/api/sharing', sharingApi)
   .route('/api/services', servicesApi)
+  .route('/api/messages', messagesApi)
   .route('/api/sms', smsWebhook)
   .route('/api/connect', connectApi)
   .route(ESPI_PREFIX, espiApi)
@@ -130,6 +149,8 @@ app.route('/', alertPages);
 app.route('/', alertStaffPages);
 app.route('/', connectStaffPages);
 app.route('/', servicePages);
+// Before staffPages too, for the same reason.
+app.route('/', messagePages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
@@ -156,8 +177,9 @@ app.onError(handleError);
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
  * for holders whose tenure ended (a move-out dated ahead ends them on its day), and the 3-year purge
  * of closed alerts with their answers (worker/alerts/centre/retention.ts); delegate access past its
- * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts); and
- * Connect My Data's expired consent requests, codes and tokens (worker/connect-my-data/oauth.ts).
+ * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts);
+ * Connect My Data's expired consent requests, codes and tokens (worker/connect-my-data/oauth.ts); and
+ * secure conversations closed more than 2 years ago, with their attachments in R2 (worker/messages/retention.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -166,7 +188,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date())]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date()), purgeClosedConversations(env)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

@@ -70,7 +70,8 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance
       // The attribute, not `form.action`: a control named "action" (the alert centre's) would shadow the property.
       const res = await fetch(form.getAttribute('action') ?? '', {
         method: 'POST',
-        body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
+        // A form that carries files (a message's attachments) goes as multipart; the rest as URL-encoded.
+        body: form.enctype === 'multipart/form-data' ? new FormData(form) : new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
         headers: { Accept: 'application/json' },
         credentials: 'same-origin',
       });

@@ -9,6 +9,7 @@ import * as billing from './billing';
 import * as connectMyData from './connect-my-data';
 import * as consent from './consent';
 import * as greenButton from './green-button';
+import * as messages from './messages';
 import * as passkeys from './passkeys';
 import * as payments from './payments';
 import * as requests from './requests';
@@ -30,6 +31,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['billing', billing],
   ['payments', payments],
   ['connect-my-data', connectMyData],
+  ['messages', messages],
 ];
 
 const results: Record<string, unknown> = {};

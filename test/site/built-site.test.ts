@@ -62,6 +62,8 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/account/alerts/': accountForms,
   '/account/alerts/alert/': accountForms,
   '/account/alerts/settings/': accountForms,
+  '/account/messages/': `${accountForms}; sends attachments as multipart`,
+  '/account/messages/conversation/': `${accountForms}; sends attachments as multipart`,
   '/alerts/sign-up/': accountForms,
   '/alerts/confirm/': `${accountForms}; ${linkLanding}`,
   '/unsubscribe/': `${accountForms}; ${linkLanding}`,

@@ -256,6 +256,22 @@ const expected: Record<string, Row> = {
   'GET /account/services/':                    [303, 200, 200, 200, 200, 200, 200],
   'GET /services/start/':                      [200, 200, 200, 200, 200, 200, 200],
   'GET /staff/services/':                      [401, 403, 403, 200, 403, 200, 403],
+  // Secure messages: a conversation about account A is its holder's (and a delegate's with the manage
+  // right); support and administrators answer it through the staff routes, and may open its attachments.
+  'GET /api/messages':                         [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/messages':                        [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/messages/attachments/:id':         [401, 404, 404, 200, 404, 200, 200],
+  'GET /api/messages/:id':                     [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/messages/:id/reply':              [401, 404, 404, 404, 404, 404, 200],
+  'GET /api/staff/messages':                   [401, 403, 403, 200, 403, 200, 403],
+  'GET /api/staff/messages/:id':               [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/messages/:id/assign':       [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/messages/:id/reply':        [401, 403, 403, 200, 403, 200, 403],
+  'POST /api/staff/messages/:id/close':        [401, 403, 403, 200, 403, 200, 403],
+  'GET /account/messages/':                    [303, 200, 200, 200, 200, 200, 200],
+  'GET /account/messages/conversation/':       [303, 303, 303, 303, 303, 303, 200],
+  'GET /staff/messages/':                      [401, 403, 403, 200, 403, 200, 403],
+  'GET /staff/messages/conversation/':         [401, 403, 403, 200, 403, 200, 403],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200],
 };
 
@@ -301,6 +317,11 @@ const customerDataRoutes = [
   'POST /api/services/stop',
   'POST /api/services/move',
   'POST /api/services/withdraw',
+  'POST /api/messages',
+  'GET /api/messages/attachments/:id',
+  'GET /api/messages/:id',
+  'POST /api/messages/:id/reply',
+  'GET /account/messages/conversation/',
 ];
 
 /** Who, besides the holder, may get account A's identifiers back from a route (staff, where their work needs them). */
@@ -317,6 +338,9 @@ const alsoSeesA: Record<string, MatrixCaller[]> = {
   // The start, stop and move queue names the account a request is about.
   'GET /api/staff/services': ['support', 'admin'],
   'GET /staff/services/': ['support', 'admin'],
+  // A conversation names its customer for support (each view is audited).
+  'GET /api/staff/messages/:id': ['support', 'admin'],
+  'GET /staff/messages/conversation/': ['support', 'admin'],
   // Lists every queued mail; development only (see the production test below).
   'GET /dev/outbox/': [...matrixCallers],
 };

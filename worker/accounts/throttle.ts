@@ -111,6 +111,14 @@ export const throttlePolicies = {
   payStartAccount: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Hand-offs started by one login, or (without a login) one client. */
   payStartActor: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Secure messages (worker/messages/), per login, every success counts: a customer with a few
+   * questions about a few accounts starts 5 conversations in an hour; 30 messages and 20 attached
+   * files an hour is a long back-and-forth; a script filling the support queue or R2 stops there.
+   */
+  messageConversationLogin: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  messagePostLogin: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  messageUploadLogin: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleKind = keyof typeof throttlePolicies;

@@ -5,7 +5,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { newInvitationCode } from '../../../worker/sharing/invitation-code';
-import { cookieFor, fileAboutA, freshIp, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
+import { cookieFor, fileAboutA, freshIp, givenConversation, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
 
 export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
 
@@ -271,6 +271,20 @@ export const matrixRequests: Record<string, Builder> = {
     return { method: 'POST', path: '/api/sharing/leave', json: { account: w.a.id } };
   },
   'GET /account/sharing/': (w) => ({ method: 'GET', path: `/account/sharing/?account=${w.a.id}` }),
+  'GET /api/messages': () => ({ method: 'GET', path: '/api/messages' }),
+  'POST /api/messages': (w) => ({ method: 'POST', path: '/api/messages', json: { account: w.a.id, subject: 'A question', topic: 'billing', body: 'Hello support' } }),
+  'GET /api/messages/attachments/:id': (w) => ({ method: 'GET', path: `/api/messages/attachments/${w.a.attachmentId}` }),
+  'GET /api/messages/:id': (w) => ({ method: 'GET', path: `/api/messages/${w.a.conversationId}` }),
+  'POST /api/messages/:id/reply': (w) => ({ method: 'POST', path: `/api/messages/${w.a.conversationId}/reply`, json: { body: 'One more thing' } }),
+  'GET /api/staff/messages': () => ({ method: 'GET', path: '/api/staff/messages?view=open' }),
+  'GET /api/staff/messages/:id': (w) => ({ method: 'GET', path: `/api/staff/messages/${w.a.conversationId}` }),
+  'POST /api/staff/messages/:id/assign': (w) => ({ method: 'POST', path: `/api/staff/messages/${w.a.conversationId}/assign`, json: {} }),
+  'POST /api/staff/messages/:id/reply': (w) => ({ method: 'POST', path: `/api/staff/messages/${w.a.conversationId}/reply`, json: { body: 'We are looking into it.' } }),
+  'POST /api/staff/messages/:id/close': async (w) => ({ method: 'POST', path: `/api/staff/messages/${(await givenConversation(w.a.id)).conversationId}/close`, json: {} }),
+  'GET /account/messages/': () => ({ method: 'GET', path: '/account/messages/' }),
+  'GET /account/messages/conversation/': (w) => ({ method: 'GET', path: `/account/messages/conversation/?id=${w.a.conversationId}` }),
+  'GET /staff/messages/': () => ({ method: 'GET', path: '/staff/messages/?view=open' }),
+  'GET /staff/messages/conversation/': (w) => ({ method: 'GET', path: `/staff/messages/conversation/?id=${w.a.conversationId}` }),
   'GET /account/sharing/accept/': () => ({ method: 'GET', path: '/account/sharing/accept/' }),
   'POST /api/services/start': () => ({
     method: 'POST',

@@ -38,6 +38,9 @@ export type WorldAccount = {
   helpItemId: string;
   /** An October bill, with its document (a PDF in R2). */
   billId: string;
+  /** An open conversation with support about the account, with one attachment (a PNG in R2). */
+  conversationId: string;
+  attachmentId: string;
 };
 
 export type World = {
@@ -76,7 +79,24 @@ async function worldAccount(holderName: string): Promise<WorldAccount> {
   await env.BILL_DOCUMENTS.put(documentKey(billId, sha256), pdf, { httpMetadata: { contentType: 'application/pdf' } });
   await db().insert(billDocuments).values({ billId, objectKey: documentKey(billId, sha256), contentType: 'application/pdf', sizeBytes: pdf.length, sha256 });
   const { alertId, helpItemId } = await givenHelpRequest(id, meter.meterId, 'open');
-  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId, billId };
+  const { conversationId, attachmentId } = await givenConversation(id);
+  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId, billId, conversationId, attachmentId };
+}
+
+/** An open conversation about the account (as a customer's first message leaves it), with a PNG attached. */
+export async function givenConversation(accountId: string) {
+  const conversationId = crypto.randomUUID();
+  const messageId = crypto.randomUUID();
+  const attachmentId = crypto.randomUUID();
+  const key = `m/${crypto.randomUUID()}`;
+  const at = new Date().toISOString();
+  await env.MESSAGE_ATTACHMENTS.put(key, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), { httpMetadata: { contentType: 'image/png' } });
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO conversations (id, account_id, subject, topic, status, created_at, last_message_at) VALUES (?1, ?2, 'A question', 'other', 'open', ?3, ?3)").bind(conversationId, accountId, at),
+    env.DB.prepare("INSERT INTO conversation_messages (id, conversation_id, author_kind, body, created_at) VALUES (?1, ?2, 'customer', 'Hello support', ?3)").bind(messageId, conversationId, at),
+    env.DB.prepare("INSERT INTO message_attachments (id, message_id, conversation_id, object_key, file_name, content_type, size_bytes, created_at) VALUES (?1, ?2, ?3, ?4, 'photo.png', 'image/png', 8, ?5)").bind(attachmentId, messageId, conversationId, key, at),
+  ]);
+  return { conversationId, attachmentId };
 }
 
 /**

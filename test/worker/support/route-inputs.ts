@@ -31,6 +31,7 @@ import { applicationStatusBody, authorizeQuery, consentDecisionBody, registerApp
 import { billPdf } from '../../../db/demo/bill-pdf';
 import { beaconSchema } from '../../../worker/visits/beacon';
 import { moveServiceBody, refuseServiceBody, serviceRequestIdBody, startServiceBody, stopServiceBody } from '../../../worker/shared/service-request-forms';
+import { newConversationBody, replyBody, staffQueueQuery } from '../../../worker/shared/message-forms';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -231,6 +232,7 @@ export function routeInputs(world: World): Record<string, RouteInput> {
   const messageQuery = fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] });
   const alertId = segment(fc.constantFrom(world.a.alertId, world.b.alertId));
   const helpItemId = segment(fc.constantFrom(world.a.helpItemId, world.b.helpItemId));
+  const conversationId = segment(fc.constantFrom(world.a.conversationId, world.b.conversationId));
   const month = fc.oneof(fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 7)), fc.constantFrom('2026-13', '0000-00', '2026-1'), oddString);
   const sitePath = fc.oneof(
     fc.constantFrom('', 'privacy/', 'cookies/', 'account/', 'staff/', 'login/', 'no-such-page/', 'index.html', '_astro/nothing.js', 'privacy/request/status/', '%2e%2e/%2e%2e/etc/passwd', '.%2F.%2Fevil.example', 'favicon.svg'),
@@ -425,6 +427,20 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/services/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /services/start/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /staff/services/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /api/messages': {},
+    'POST /api/messages': { body: { values: fromSchema(newConversationBody, hints), kinds: ['json', 'form'] } },
+    'GET /api/messages/attachments/:id': { params: { id: segment(fc.constantFrom(world.a.attachmentId, world.b.attachmentId)) } },
+    'GET /api/messages/:id': { params: { id: conversationId } },
+    'POST /api/messages/:id/reply': { params: { id: conversationId }, body: { values: fromSchema(replyBody, hints), kinds: ['json', 'form'] } },
+    'GET /api/staff/messages': { query: fromSchema(staffQueueQuery, hints) },
+    'GET /api/staff/messages/:id': { params: { id: conversationId } },
+    'POST /api/staff/messages/:id/assign': { params: { id: conversationId }, body: { values: fc.constant({}), kinds: ['json', 'form'] } },
+    'POST /api/staff/messages/:id/reply': { params: { id: conversationId }, body: { values: fromSchema(replyBody, hints), kinds: ['json', 'form'] } },
+    'POST /api/staff/messages/:id/close': { params: { id: conversationId }, body: { values: fc.constant({}), kinds: ['json', 'form'] } },
+    'GET /account/messages/': { query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /account/messages/conversation/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.conversationId, world.b.conversationId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /staff/messages/': { query: fc.oneof(fromSchema(staffQueueQuery, hints), fc.record({ view: oddString, after: oddString }, { requiredKeys: [] })) },
+    'GET /staff/messages/conversation/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.conversationId, world.b.conversationId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/sign-up/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/confirm/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /unsubscribe/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },

@@ -20,7 +20,8 @@ import { addDays, daysBetween, localDay } from '../../usage/time';
 import { usageSeries, type Point } from '../../usage/series';
 import { baseUnit, conversionFactor, roundFor, type DisplayUnit } from '../../usage/units';
 import { beforeAfter, readSpan, type BeforeAfter } from './before-after';
-import { actionsFor, answersFor, dismisses, stopsReminders, type SavingAction } from './vocabulary';
+import { helpConversationStatements } from '../../messages/alert-help';
+import { actionsFor, alertTypeLabels, answersFor, dismisses, stopsReminders, type SavingAction } from './vocabulary';
 
 export type AlertRow = {
   id: string;
@@ -200,7 +201,8 @@ export type AnswerResult = { status: 'answered' | 'answered-help'; closed: boole
  * - fixed, not a leak, expected use: no more reminders for this alert;
  * - not a leak, expected use: the alert closes ("dismissed") if it is open;
  * - need help: an item in the support team's queue (one open item per alert; asking again while
- *   one is open adds the answer but no second item).
+ *   one is open adds the answer but no second item), continued as a secure conversation
+ *   (worker/messages/alert-help.ts): one per help item, each further answer a message in it.
  */
 export async function answerAlert(raw: D1Database, loginId: string, alert: AlertRow, body: { answer: AlertAnswerCode; note?: string | undefined }, timeZone: string, now = new Date()): Promise<AnswerResult> {
   if (!answersFor(alert.type).includes(body.answer)) {
@@ -228,8 +230,10 @@ export async function answerAlert(raw: D1Database, loginId: string, alert: Alert
         .bind(supportItemId, alert.accountId, alert.id, answerId, at),
     );
   }
-  const results = await raw.batch(statements);
-  if (body.answer === 'need_help' && (results[results.length - 1]?.meta.changes ?? 0) === 0) {
+  // The help request also opens (or adds to) a secure conversation, so customer and support talk in one place.
+  const helpStatements = body.answer === 'need_help' ? helpConversationStatements(raw, { alertId: alert.id, accountId: alert.accountId, loginId, typeLabel: alertTypeLabels[alert.type], note: body.note ?? null, at }) : [];
+  const results = await raw.batch([...statements, ...helpStatements]);
+  if (body.answer === 'need_help' && (results[statements.length - 1]?.meta.changes ?? 0) === 0) {
     supportItemId = (await raw.prepare("SELECT id FROM support_items WHERE alert_id = ?1 AND status = 'open'").bind(alert.id).first<{ id: string }>())?.id ?? null;
   }
   return { status: body.answer === 'need_help' ? 'answered-help' : 'answered', closed: dismisses(body.answer) && alert.status === 'open', supportItemId };
