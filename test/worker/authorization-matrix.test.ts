@@ -11,6 +11,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { espiResources, ESPI_PREFIX } from '../../worker/connect-my-data/espi-routes';
 import worker, { app } from '../../worker/index';
 import { matrixRequests, secretsOfA, sendAs } from './support/matrix-requests';
 import { buildWorld, matrixCallers, ORIGIN, sessionCookie, type MatrixCaller, type World } from './support/portal-world';
@@ -154,7 +155,8 @@ const expected: Record<string, Row> = {
   // Ending an application's access to account A: whoever may manage A (its holder here).
   'POST /api/connect/authorizations/revoke':    [401, 404, 404, 404, 404, 404, 200],
   // The data custodian API: a bearer access token only; a session is no token.
-  'GET /api/espi/1_1/resource/*':               [401, 401, 401, 401, 401, 401, 401],
+  // The data custodian API answers only an access token (a session cookie is no token).
+  ...Object.fromEntries(espiResources.map((r) => [`GET ${ESPI_PREFIX}${r.path}`, [401, 401, 401, 401, 401, 401, 401] as Row])),
   // The registry of applications is the administrators'; privacy officers may end an authorisation too.
   'GET /api/staff/connect/applications':        [401, 403, 403, 403, 403, 200, 403],
   'POST /api/staff/connect/applications':       [401, 403, 403, 403, 403, 201, 403],

@@ -3,12 +3,13 @@
  * from the routes' own `describeRoute` middleware and zod schemas.
  *
  * Which APIs are described is the list below: each is a sub-app and the prefix index.ts mounts it
- * at. To describe another (the data custodian API under worker/connect-my-data/), describe its
- * routes with `describeRoute` and add its sub-app here; test/worker/openapi.test.ts then checks
- * every route of every listed sub-app is in the document.
+ * at (ingestion, and the Green Button Connect My Data data custodian API). To describe another,
+ * describe its routes with `describeRoute` and add its sub-app here; test/worker/openapi.test.ts
+ * then checks every route of every listed sub-app is in the document.
  */
 import { Hono } from 'hono';
 import { generateSpecs } from 'hono-openapi';
+import { espiApi, ESPI_PREFIX } from '../connect-my-data/espi-routes';
 import { ingest } from '../ingest/routes';
 
 export type DescribedApi = { prefix: string; app: Hono<any>; tag: { name: string; description: string } };
@@ -21,6 +22,15 @@ export const describedApis: DescribedApi[] = [
       name: 'Ingestion',
       description:
         "The utility's systems push accounts, service points, meters, reads (JSON, CSV, Green Button XML), bills and bill documents. Every request carries an ES256-signed JWT client assertion bound to its body, method and URL.",
+    },
+  },
+  {
+    prefix: ESPI_PREFIX,
+    app: espiApi,
+    tag: {
+      name: 'Data custodian',
+      description:
+        'Green Button Connect My Data (NAESB REQ.21 ESPI): the resources a third party the customer authorised may fetch, as Atom XML, within the scope, meters and period the customer chose. Every answer that releases data is logged for the customer. A notification (an ESPI BatchList of changed resource URIs) is POSTed to the application\'s notify URI when new data arrives.',
     },
   },
 ];
@@ -39,12 +49,25 @@ export function openApiDocument(origin: string): Promise<unknown> {
         info: {
           title: 'Customer portal: machine-to-machine APIs',
           version: '1',
-          description: 'For the utility\'s systems and, later, authorised third parties. Errors share one JSON shape (components.schemas.Error); bad input is a 4xx that names the fields at fault and writes nothing.',
+          description: 'For the utility\'s systems and for third parties a customer authorised. Errors share one JSON shape (components.schemas.Error); bad input is a 4xx that names the fields at fault and writes nothing.',
         },
         servers: [{ url: origin }],
         tags: describedApis.map((a) => a.tag),
         components: {
           securitySchemes: {
+            espiAccessToken: {
+              type: 'oauth2',
+              description:
+                'OAuth 2.0 authorisation code with PKCE (S256 only) for applications an administrator registered. Access tokens last 10 minutes; refresh tokens rotate on every use, and a reused one ends the whole authorisation. The customer or staff may revoke at any time, effective on the next call.',
+              flows: {
+                authorizationCode: {
+                  authorizationUrl: `${origin}/api/connect/authorize`,
+                  tokenUrl: `${origin}/api/connect/token`,
+                  refreshUrl: `${origin}/api/connect/token`,
+                  scopes: { 'FB=…;IntervalDuration=…;HistoryLength=…': 'An ESPI scope string: the function blocks, interval and history the application asks for (the customer may narrow it).' },
+                },
+              },
+            },
             clientAssertion: {
               type: 'http',
               scheme: 'bearer',

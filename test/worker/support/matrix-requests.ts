@@ -5,6 +5,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { newInvitationCode } from '../../../worker/sharing/invitation-code';
+import { espiResources, ESPI_PREFIX } from '../../../worker/connect-my-data/espi-routes';
 import { cookieFor, fileAboutA, freshIp, givenConversation, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
 
 export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
@@ -230,7 +231,7 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /api/connect/token': () => ({ method: 'POST', path: '/api/connect/token', json: { grant_type: 'authorization_code', code: 'x' } }),
   'POST /api/connect/revoke': () => ({ method: 'POST', path: '/api/connect/revoke', json: { token: 'x' } }),
   'POST /api/connect/authorizations/revoke': async (w) => ({ method: 'POST', path: '/api/connect/authorizations/revoke', json: { authorization: await authorizationOfA(w) } }),
-  'GET /api/espi/1_1/resource/*': () => ({ method: 'GET', path: '/api/espi/1_1/resource/Batch/Subscription/anything' }),
+  ...Object.fromEntries(espiResources.map((r) => [`GET ${ESPI_PREFIX}${r.path}`, (w: World) => ({ method: 'GET', path: `${ESPI_PREFIX}${r.path.replace(/:[A-Za-z]+/g, (p) => (p === ':intervalBlockId' ? '20261001' : p === ':meterReadingId' ? '1' : w.a.meterId))}` })])),
   'GET /api/staff/connect/applications': () => ({ method: 'GET', path: '/api/staff/connect/applications' }),
   'POST /api/staff/connect/applications': () => ({ method: 'POST', path: '/api/staff/connect/applications', json: { name: 'Matrix Registered', organisation: 'Matrix Inc.', purpose: 'Registering an application in the matrix.', redirectUris: ['https://matrix.example/cb'], notifyUri: 'https://matrix.example/notify', scope: 'FB=1_4;IntervalDuration=900;HistoryLength=8640000' } }),
   'POST /api/staff/connect/applications/:id/status': async (w) => {

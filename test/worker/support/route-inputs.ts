@@ -30,6 +30,7 @@ import { autopayBody, guestLookupBody, guestPayBody, paperlessBody, payBody } fr
 import { applicationStatusBody, authorizeQuery, consentDecisionBody, registerApplicationBody, revokeAuthorizationBody } from '../../../worker/shared/connect-forms';
 import { billPdf } from '../../../db/demo/bill-pdf';
 import { beaconSchema } from '../../../worker/visits/beacon';
+import { espiResources, ESPI_PREFIX } from '../../../worker/connect-my-data/espi-routes';
 import { moveServiceBody, refuseServiceBody, serviceRequestIdBody, startServiceBody, stopServiceBody } from '../../../worker/shared/service-request-forms';
 import { newConversationBody, replyBody, staffQueueQuery } from '../../../worker/shared/message-forms';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
@@ -359,11 +360,16 @@ export function routeInputs(world: World): Record<string, RouteInput> {
       headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.constantFrom<Record<string, string>>({ Authorization: 'Basic bWF0cml4LWFwcDp4' }, { Authorization: 'Basic %%%' })),
     },
     'POST /api/connect/authorizations/revoke': { body: schemaBody(revokeAuthorizationBody) },
-    'GET /api/espi/1_1/resource/*': {
-      anyOf: { methods: ['GET'], paths: fc.oneof(fc.constantFrom('Batch/Subscription/x', 'Subscription/x/UsagePoint/1/MeterReading/1/IntervalBlock/20261001', 'Authorization/x', 'ReadingType/x', ''), segment(fc.constant('x'))) },
-      query: fc.record({ 'published-min': fc.oneof(fc.constant('2026-10-01T00:00:00Z'), oddString), 'published-max': oddString }, { requiredKeys: [] }),
-      headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.constantFrom<Record<string, string>>({ Authorization: 'Bearer not-a-token' }, { Authorization: 'Bearer' }, { Authorization: `Bearer ${'A'.repeat(9_000)}` }, { Authorization: 'Basic bWF0cml4LWFwcDp4' })),
-    },
+    ...Object.fromEntries(
+      espiResources.map((r) => [
+        `GET ${ESPI_PREFIX}${r.path}`,
+        {
+          params: Object.fromEntries([...r.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => [name!, segment(fc.constantFrom('x', '1', '20261001', world.a.meterId))])),
+          query: fc.record({ 'published-min': fc.oneof(fc.constant('2026-10-01T00:00:00Z'), oddString), 'published-max': oddString }, { requiredKeys: [] }),
+          headers: fc.oneof(fc.constant<Record<string, string>>({}), fc.constantFrom<Record<string, string>>({ Authorization: 'Bearer not-a-token' }, { Authorization: 'Bearer' }, { Authorization: `Bearer ${'A'.repeat(9_000)}` }, { Authorization: 'Basic bWF0cml4LWFwcDp4' })),
+        } satisfies RouteInput,
+      ]),
+    ),
     'GET /api/staff/connect/applications': {},
     'POST /api/staff/connect/applications': { body: schemaBody(registerApplicationBody, ['json']) },
     'POST /api/staff/connect/applications/:id/status': { params: { id: segment(fc.constantFrom('matrix-app', 'nobody')) }, body: schemaBody(applicationStatusBody) },
