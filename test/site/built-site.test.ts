@@ -7,6 +7,7 @@ import { CONSENT_PROOF_RETENTION_MONTHS } from '../../worker/consent/retention';
 import { RETENTION_MONTHS as REQUEST_RETENTION_MONTHS } from '../../worker/requests/scheduled';
 import { MIN_SIMILAR_HOMES } from '../../worker/usage/series';
 import { DISCLOSURE_LOG_MONTHS, INVITATION_KEPT_DAYS } from '../../worker/sharing/maintenance';
+import { MESSAGE_RETENTION_DAYS } from '../../worker/messages/retention';
 import { CONSENT_MAX_AGE_SECONDS, cookieRegistry } from '../../worker/shared/cookie-registry';
 import { utility } from '../../worker/shared/utility';
 import {
@@ -69,6 +70,8 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/unsubscribe/': `${accountForms}; ${linkLanding}`,
   '/account/sharing/': accountForms,
   '/account/sharing/accept/': `${accountForms}; ${linkLanding}`,
+  '/account/services/': accountForms,
+  '/services/start/': accountForms,
 };
 /** The consent banner's small enhancement script: on every page that shows the banner. */
 const BANNER_SCRIPT = /^\/_astro\/CookieBanner\.[^/]+\.js$/;
@@ -263,6 +266,7 @@ describe('the privacy pages', () => {
     expect(text).toContain(`computed from at least ${MIN_SIMILAR_HOMES} homes`);
     expect(text).toContain(`The log of releases of your data ${DISCLOSURE_LOG_MONTHS} months`);
     expect(text).toContain(`Invitations to see your account ${INVITATION_KEPT_DAYS} days after they are accepted, withdrawn or expire`);
+    expect(text).toContain(`Messages with customer service, and files attached to them ${MESSAGE_RETENTION_DAYS / 365} years after the conversation is closed`);
   });
 
   it('shows what version 3.0 changed: the retention of cookie choices, and the promise of releases to third parties removed', () => {
