@@ -15,6 +15,7 @@ import type { AppEnv } from '../app-types';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
 import { ApiError } from '../http/errors';
 import { messageFor } from '../shared/account-forms';
+import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -44,6 +45,25 @@ export type PageMessage = { kind: 'status' | 'error'; text: string } | null;
 
 /** The account pages' message, from the query's codes. */
 const accountMessage = (c: Context<AppEnv>): PageMessage => messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+
+/**
+ * A capability's page message from the query's codes: its own texts first, then the account
+ * pages' (worker/shared/account-messages.ts). Never text from the URL.
+ */
+export const codedMessage =
+  (own: { status: Record<string, string>; errors: Record<string, string>; fields: Record<string, string> }) =>
+  (c: Context<AppEnv>): PageMessage => {
+    const error = c.req.query('error');
+    if (error) {
+      const base = own.errors[error] ?? errorMessages[error] ?? errorMessages.invalid_request!;
+      const field = c.req.query('field');
+      const label = field ? (own.fields[field] ?? fieldLabels[field]) : undefined;
+      return { kind: 'error', text: label && error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+    }
+    const status = c.req.query('status');
+    const text = status ? (own.status[status] ?? statusMessages[status]) : undefined;
+    return text ? { kind: 'status', text } : null;
+  };
 
 /** Fills the message slot (`[data-message]`). */
 export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message: PageMessage = accountMessage(c)) {

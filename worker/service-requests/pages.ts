@@ -9,26 +9,14 @@ import { Hono, type Context } from 'hono';
 import { accountAccess, servicePointTenures, servicePoints } from '../../db/schema';
 import type { AppEnv } from '../app-types';
 import { accountDeps } from '../accounts/http';
-import { escapeHtml, send, shellFor, signedInPage, when, withMessage, type Filler, type PageMessage } from '../accounts/pages';
+import { codedMessage, escapeHtml, send, shellFor, signedInPage, when, withMessage, type Filler } from '../accounts/pages';
 import { requireLogin } from '../auth/require-login';
-import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
 import { serviceErrorMessages, serviceFieldLabels, serviceStatusMessages } from '../shared/service-request-forms';
 import { customerRequests, openRequests } from './requests';
 import { servePage } from '../requests/page-fill';
 import { staffRoles } from '../auth/sessions';
 
-function serviceMessage(c: Context<AppEnv>): PageMessage {
-  const error = c.req.query('error');
-  if (error) {
-    const base = serviceErrorMessages[error] ?? errorMessages[error] ?? errorMessages.invalid_request!;
-    const field = c.req.query('field');
-    const label = field ? (serviceFieldLabels[field] ?? fieldLabels[field]) : undefined;
-    return { kind: 'error', text: label && error === 'invalid_request' ? `${base} Check: ${label}.` : base };
-  }
-  const status = c.req.query('status');
-  const text = status ? (serviceStatusMessages[status] ?? statusMessages[status]) : undefined;
-  return text ? { kind: 'status', text } : null;
-}
+const serviceMessage = codedMessage({ status: serviceStatusMessages, errors: serviceErrorMessages, fields: serviceFieldLabels });
 
 const kindWords = { stop: 'Stop service', move: 'Move', start: 'Start service' } as const;
 const stateWords = { submitted: 'Waiting for staff', confirmed: 'Confirmed', refused: 'Refused', withdrawn: 'Withdrawn' } as const;

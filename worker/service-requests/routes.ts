@@ -25,6 +25,17 @@ const noStore = async (c: Context<AppEnv>, next: () => Promise<void>) => {
   c.header('Cache-Control', 'no-store, private');
 };
 
+/** A stop or a move: the holder's request, after a fresh proof. */
+const stopOrMove = (kind: 'stop' | 'move', schema: typeof stopServiceBody | typeof moveServiceBody) => async (c: Context<AppEnv>) => {
+  backTo(c, SERVICES_PAGE);
+  const body = await readFormOrJson(c, schema);
+  const deps = await accountDeps(c);
+  await ensureSteppedUp(deps, c.var.login, { returnTo: SERVICES_PAGE });
+  const result = await askToStopOrMove(deps, c.var.login.id, kind, body);
+  sendSoon(c);
+  return done(c, SERVICES_PAGE, result.status, { request: result.request });
+};
+
 export const servicesApi = new Hono<AppEnv>()
   .use('*', noStore)
   .post('/start', async (c) => {
@@ -35,24 +46,8 @@ export const servicesApi = new Hono<AppEnv>()
   })
   .use('*', requireLogin)
   .get('/', async (c) => c.json({ requests: (await customerRequests(await accountDeps(c), c.var.login.id)).map(({ r, street }) => ({ ...r, street, contactEmail: undefined, contactPhone: undefined, contactName: undefined })) }))
-  .post('/stop', async (c) => {
-    backTo(c, SERVICES_PAGE);
-    const body = await readFormOrJson(c, stopServiceBody);
-    const deps = await accountDeps(c);
-    await ensureSteppedUp(deps, c.var.login, { returnTo: SERVICES_PAGE });
-    const result = await askToStopOrMove(deps, c.var.login.id, 'stop', body);
-    sendSoon(c);
-    return done(c, SERVICES_PAGE, result.status, { request: result.request });
-  })
-  .post('/move', async (c) => {
-    backTo(c, SERVICES_PAGE);
-    const body = await readFormOrJson(c, moveServiceBody);
-    const deps = await accountDeps(c);
-    await ensureSteppedUp(deps, c.var.login, { returnTo: SERVICES_PAGE });
-    const result = await askToStopOrMove(deps, c.var.login.id, 'move', body);
-    sendSoon(c);
-    return done(c, SERVICES_PAGE, result.status, { request: result.request });
-  })
+  .post('/stop', stopOrMove('stop', stopServiceBody))
+  .post('/move', stopOrMove('move', moveServiceBody))
   .post('/withdraw', async (c) => {
     backTo(c, SERVICES_PAGE);
     const { request } = await readFormOrJson(c, serviceRequestIdBody);

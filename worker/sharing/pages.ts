@@ -11,9 +11,8 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { accountDeps } from '../accounts/http';
-import { escapeHtml, send, shellFor, signedInPage, when, withMessage, type Filler, type PageMessage } from '../accounts/pages';
+import { codedMessage, escapeHtml, send, shellFor, signedInPage, when, withMessage, type Filler } from '../accounts/pages';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
-import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
 import { rightLabels, sharingErrorMessages, sharingFieldLabels, sharingStatusMessages, type RightKey } from '../shared/sharing-forms';
 import { accountSharing, type Rights } from './delegates';
 import { disclosureLog } from './disclosures';
@@ -21,18 +20,7 @@ import { sharingAccounts } from './overview';
 import { switcherHtml, withSwitcher } from './switcher';
 
 /** A page's message from the redirect's codes; never text from the URL. */
-function sharingMessage(c: Context<AppEnv>): PageMessage {
-  const error = c.req.query('error');
-  if (error) {
-    const base = sharingErrorMessages[error] ?? errorMessages[error] ?? errorMessages.invalid_request!;
-    const field = c.req.query('field');
-    const label = field ? (sharingFieldLabels[field] ?? fieldLabels[field]) : undefined;
-    return { kind: 'error', text: label && error === 'invalid_request' ? `${base} Check: ${label}.` : base };
-  }
-  const status = c.req.query('status');
-  const text = status ? (sharingStatusMessages[status] ?? statusMessages[status]) : undefined;
-  return text ? { kind: 'status', text } : null;
-}
+const sharingMessage = codedMessage({ status: sharingStatusMessages, errors: sharingErrorMessages, fields: sharingFieldLabels });
 
 const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
