@@ -7,11 +7,12 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { servicePointTenures, serviceRequests } from '../../db/schema';
+import { accountAccess, servicePointTenures, serviceRequests } from '../../db/schema';
 import { addDays, localDay } from '../../worker/usage/time';
 import { get, mailsTo, postForm, postJson, uniqueEmail } from './support/accounts';
 import { givenHousehold } from './support/delivery-fixtures';
 import { db, givenAccount, signedIn } from './support/sign-in';
+import { givenMeter } from './support/usage-fixtures';
 import { installWriteLog, takeWrites } from './support/write-log';
 
 const today = () => localDay(Date.now(), 'America/Los_Angeles');
@@ -57,6 +58,20 @@ describe('stopping and moving', () => {
     expect(error.code).toBe(code);
     expect(error.fields!.map((f) => f.field)).toContain(field);
     expect((await takeWrites()).filter((w) => w.table !== 'sessions')).toEqual([]);
+  });
+
+  it('finds the account from the address when the form names none, for a holder of several accounts', async () => {
+    const h = await givenHousehold();
+    const second = await givenMeter();
+    await db().insert(accountAccess).values({ loginId: h.holder.id, accountId: second.accountId, relationship: 'holder', canViewUsage: true, canViewBilling: true, canManage: true });
+    const res = await stop(h.cookie, { servicePoint: second.servicePointId, stopOn: inDays(7) });
+    expect(res.status).toBe(200);
+    const { request } = await res.json<{ request: string }>();
+    expect((await db().select().from(serviceRequests).where(eq(serviceRequests.id, request)))[0]).toMatchObject({ accountId: second.accountId, servicePointId: second.servicePointId });
+    const stranger = await givenMeter();
+    const refused = await stop(h.cookie, { servicePoint: stranger.servicePointId, stopOn: inDays(7) });
+    expect(refused.status).toBe(422);
+    expect((await errorOf(refused)).fields!.map((f) => f.field)).toEqual(['servicePoint']);
   });
 
   it('refuses a second open request for the same address', async () => {

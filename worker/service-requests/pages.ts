@@ -37,21 +37,19 @@ const fillServices: Filler = async (c, login, rewriter) => {
   const deps = await accountDeps(c);
   const requests = await customerRequests(deps, login.id);
   const points = await deps.db
-    .select({ id: servicePoints.id, street: servicePoints.street, city: servicePoints.city, account: servicePointTenures.accountId })
+    .select({ id: servicePoints.id, street: servicePoints.street, city: servicePoints.city })
     .from(servicePointTenures)
     .innerJoin(servicePoints, eq(servicePoints.id, servicePointTenures.servicePointId))
     .innerJoin(accountAccess, and(eq(accountAccess.accountId, servicePointTenures.accountId), eq(accountAccess.loginId, login.id), eq(accountAccess.relationship, 'holder')))
     .where(isNull(servicePointTenures.endDay))
     .orderBy(servicePoints.street);
   const list = requests.length ? `<ul class="people">${requests.map(requestLine).join('')}</ul>` : '<p>None yet.</p>';
-  // One account's points per form: the form names the account of the address chosen first (a holder of several picks per account).
-  const account = points[0]?.account ?? '';
-  const options = points.filter((p) => p.account === account).map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.street}, ${p.city}`)}</option>`).join('');
+  // Every address the login holds, of any of its accounts: the worker finds the account from the address.
+  const options = points.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.street}, ${p.city}`)}</option>`).join('');
   return rewriter
     .on('[data-fill="requests"]', { element: (el) => void el.setInnerContent(list, { html: true }) })
     .on('[data-holder-forms]', { element: (el) => void (points.length ? undefined : el.replace('<p>Only an account holder can ask to stop or move service, for an address the account holds now.</p>', { html: true })) })
-    .on('[data-fill="points"]', { element: (el) => void el.setInnerContent(options, { html: true }) })
-    .on('input[name="account"]', { element: (el) => void el.setAttribute('value', account) });
+    .on('[data-fill="points"]', { element: (el) => void el.setInnerContent(options, { html: true }) });
 };
 
 async function startPage(c: Context<AppEnv>) {

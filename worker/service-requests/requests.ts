@@ -45,6 +45,18 @@ async function heldPoint(deps: AccountDeps, accountId: string, servicePointId: s
   return row.street;
 }
 
+/** The account (one the login holds) that holds the point now, when the form named none: the page lists every held address. */
+async function holdingAccount(deps: AccountDeps, loginId: string, servicePointId: string) {
+  const [row] = await deps.db
+    .select({ accountId: servicePointTenures.accountId })
+    .from(servicePointTenures)
+    .innerJoin(accountAccess, and(eq(accountAccess.accountId, servicePointTenures.accountId), eq(accountAccess.loginId, loginId), eq(accountAccess.relationship, 'holder')))
+    .where(and(eq(servicePointTenures.servicePointId, servicePointId), isNull(servicePointTenures.endDay)))
+    .limit(1);
+  if (!row) throw new ApiError(422, 'invalid_request', 'That is not a service address you hold.', [{ field: 'servicePoint', message: 'Not a service address of your accounts.' }]);
+  return row.accountId;
+}
+
 async function assertHolder(deps: AccountDeps, loginId: string, accountId: string) {
   const grant = await assertAccountRight(deps.db, loginId, accountId, 'manage');
   // Stopping service ends the account's supply: the holder's decision, not a delegate's.
@@ -56,11 +68,12 @@ type StopOrMove = StopServiceBody & Partial<Pick<MoveServiceBody, 'startOn' | 'n
 /** A stop, or with a new address a move, asked by the account's holder. */
 export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 'stop' | 'move', body: StopOrMove) {
   const { db, now } = deps;
-  await assertHolder(deps, loginId, body.account);
-  const today = localDay(now.getTime(), await accountTimeZone(db, body.account));
+  const account = body.account ?? (await holdingAccount(deps, loginId, body.servicePoint));
+  await assertHolder(deps, loginId, account);
+  const today = localDay(now.getTime(), await accountTimeZone(db, account));
   checkDay('stopOn', body.stopOn, today);
   if (kind === 'move') checkDay('startOn', body.startOn!, today);
-  const street = await heldPoint(deps, body.account, body.servicePoint);
+  const street = await heldPoint(deps, account, body.servicePoint);
   const [open] = await db
     .select({ id: serviceRequests.id })
     .from(serviceRequests)
@@ -76,7 +89,7 @@ export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 
     db.insert(serviceRequests).values({
       id,
       kind,
-      accountId: body.account,
+      accountId: account,
       loginId,
       servicePointId: body.servicePoint,
       stopOn: body.stopOn,
@@ -87,8 +100,8 @@ export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 
       note: body.note ?? null,
       createdAt: now.toISOString(),
     }),
-    ...(await holderEmails(db, body.account)).map((to) => queueEmail(db, serviceMails.received(to, deps.origin, summary))),
-    auditInsert(db, { event: 'service_request.submitted', actorLoginId: loginId, subjectAccountId: body.account, detail: { request: id, kind } }),
+    ...(await holderEmails(db, account)).map((to) => queueEmail(db, serviceMails.received(to, deps.origin, summary))),
+    auditInsert(db, { event: 'service_request.submitted', actorLoginId: loginId, subjectAccountId: account, detail: { request: id, kind } }),
   ]);
   return { status: kind === 'stop' ? ('stop-requested' as const) : ('move-requested' as const), request: id };
 }

@@ -24,7 +24,8 @@ const newAddress = {
   newPostalCode: z.string().trim().regex(/^\d{5}$/, 'Enter a 5-digit ZIP code.'),
 };
 
-export const stopServiceBody = z.object({ account: accountId, servicePoint: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a service address of this account.'), stopOn: day, note });
+/** `account` may be left out: the worker finds which of the holder's accounts holds the address. */
+export const stopServiceBody = z.object({ account: z.preprocess(blankToUndefined, accountId.optional()), servicePoint: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a service address of this account.'), stopOn: day, note });
 export type StopServiceBody = z.infer<typeof stopServiceBody>;
 
 export const moveServiceBody = stopServiceBody.extend({ startOn: day, ...newAddress });
