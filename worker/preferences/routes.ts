@@ -10,14 +10,13 @@
  */
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono, type Context } from 'hono';
-import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { accountDeps, accountsOnError, backTo, done, executionContext } from '../accounts/http';
 import { ensureSteppedUp } from '../auth/step-up';
 import { profileAccountId } from '../accounts/profile';
 import { requireLogin } from '../auth/require-login';
-import { isFormBody } from '../http/body';
-import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
+import { isFormBody, readFormOrJson } from '../http/body';
+import { ApiError } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { addRecipientBody, codeBody, recipientActionBody, savePreferencesBody, signUpBody } from '../shared/preference-forms';
 import { deliverQueuedSms } from '../alerts/delivery/sms-outbox';
@@ -25,28 +24,6 @@ import { readPreferences, savePreferences } from './preferences';
 import { addRecipient, confirmRecipient, removeRecipient, resendConfirmation, signUpForAlerts } from './recipients';
 import { unsubscribe } from './unsubscribe';
 
-/** Like the account forms' reader, but keeps repeated fields (checkbox lists) as arrays. */
-export async function readFormOrJson<T extends ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const type = c.req.header('content-type') ?? '';
-  let raw: unknown;
-  if (/^application\/json\b/i.test(type)) {
-    raw = await c.req.json().catch(() => {
-      throw invalidRequest([{ field: '(body)', message: 'The body is not valid JSON.' }]);
-    });
-  } else if (isFormBody(c)) {
-    const form = await c.req.parseBody({ all: true });
-    raw = Object.fromEntries(
-      Object.entries(form)
-        .map(([k, v]) => [k, Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : v] as const)
-        .filter(([, v]) => typeof v === 'string' || Array.isArray(v)),
-    );
-  } else {
-    throw new ApiError(415, 'unsupported_media_type', 'Send JSON or an HTML form.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
-  return parsed.data;
-}
 
 /**
  * Mail queued by the request leaves once the response is sent; a text is handed to the provider

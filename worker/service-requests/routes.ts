@@ -11,7 +11,7 @@ import { accountDeps, accountsOnError, backTo, done, executionContext } from '..
 import { requireLogin, requireRole } from '../auth/require-login';
 import { ensureSteppedUp } from '../auth/step-up';
 import { deliverSoon } from '../mail/deliver';
-import { readFormOrJson } from '../preferences/routes';
+import { readFormOrJson } from '../http/body';
 import { moveServiceBody, refuseServiceBody, serviceRequestIdBody, startServiceBody, stopServiceBody } from '../shared/service-request-forms';
 import { askToStart, askToStopOrMove, confirmRequest, customerRequests, openRequests, refuseRequest, withdrawRequest } from './requests';
 

@@ -12,7 +12,7 @@ import { requireLogin } from '../auth/require-login';
 import { ensureSteppedUp } from '../auth/step-up';
 import { isFormBody } from '../http/body';
 import { deliverSoon } from '../mail/deliver';
-import { readFormOrJson } from '../preferences/routes';
+import { readFormOrJson } from '../http/body';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../shared/sharing-forms';
 import { acceptInvitation, accountSharing, endDelegate, inviteDelegate, leaveAccount, registerAndAccept, updateDelegate, withdrawInvitation } from './delegates';
 import { disclosureLog } from './disclosures';

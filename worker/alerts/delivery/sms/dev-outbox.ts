@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { outboxSms } from '../../../../db/schema';
 import type { AppEnv } from '../../../app-types';
 import { escapeHtml } from '../../../accounts/pages';
-import { readFormOrJson } from '../../../preferences/routes';
+import { readFormOrJson } from '../../../http/body';
 import { displayPhone, phoneNumber } from '../../../shared/preference-forms';
 import { standInLog, standInReply, type StandInEnv } from './stand-in';
 
