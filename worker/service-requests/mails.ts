@@ -15,7 +15,7 @@ export const serviceMails = {
     to,
     kind: 'service-request-received',
     subject: `We received your request to ${what[r.kind]}`,
-    text: `We received your request to ${what[r.kind]}:\n\n${details(r)}\n\nStaff will confirm it, usually within 2 business days, and e-mail you.${r.kind === 'start' ? ' To start service we first confirm who you are, by phone or e-mail.' : ` You can follow it at ${origin}/account/services/`}\n\nIf you did not ask for this, call us at ${utility.phoneDisplay}.${signature}`,
+    text: `We received your request to ${what[r.kind]}:\n\n${details(r)}\n\nStaff will confirm it, and e-mail you.${r.kind === 'start' ? ' To start service we first confirm who you are, by phone or e-mail.' : ` You can follow it at ${origin}/account/services/`}\n\nIf you did not ask for this, call us at ${utility.phoneDisplay}.${signature}`,
   }),
   confirmed: (to: string, origin: string, r: RequestSummary): OutgoingEmail => ({
     to,

@@ -58,9 +58,9 @@ export const serviceFieldLabels: Record<string, string> = {
 };
 
 export const serviceStatusMessages: Record<string, string> = {
-  'stop-requested': 'We received your request to stop service. Staff will confirm it, usually within 2 business days; you will get an e-mail.',
-  'move-requested': 'We received your request to move. Staff will confirm it, usually within 2 business days; you will get an e-mail.',
-  'start-requested': 'We received your request to start service. Staff will call or e-mail you to confirm who you are, usually within 2 business days.',
+  'stop-requested': 'We received your request to stop service. Staff will confirm it; you will get an e-mail.',
+  'move-requested': 'We received your request to move. Staff will confirm it; you will get an e-mail.',
+  'start-requested': 'We received your request to start service. Staff will call or e-mail you to confirm who you are.',
   'request-withdrawn': 'Your request is withdrawn.',
   'request-confirmed': 'Request confirmed; the customer has been e-mailed.',
   'request-refused': 'Request refused; the customer has been e-mailed the reason.',
