@@ -410,3 +410,15 @@ describe('Connect My Data OAuth: the flow', () => {
     expect(text).not.toContain('client_secret_hash');
   });
 });
+
+describe('Connect My Data: limits on what a login can repeat', () => {
+  it('stops one login at 30 consent requests an hour (each writes a row), without writing the 31st', async () => {
+    const { cookie } = await customerWithMeters();
+    const app = await givenApplication();
+    for (let i = 0; i < 30; i++) expect((await startConsent(cookie, app)).request, `request ${i + 1}`).not.toBeNull();
+    const before = await count('cmd_consent_requests');
+    const { res } = await startConsent(cookie, app);
+    expect(res.headers.get('Location')).toBe('/account/sharing/authorize/?error=too_many_requests');
+    expect(await count('cmd_consent_requests')).toBe(before);
+  });
+});

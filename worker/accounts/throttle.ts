@@ -107,6 +107,11 @@ export const throttlePolicies = {
   serviceStartClient: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Start-service requests naming one e-mail address, from every client together. */
   serviceStartAddress: { maxFailures: 3, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  /**
+   * Connect My Data consent requests one login opens (each writes a row until answered or expired):
+   * a customer connecting a few applications, with retries, stays far below; a script does not.
+   */
+  connectConsentLogin: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Hand-offs to the processor for one account, signed in or not (each one is a processor session and a row). */
   payStartAccount: { maxFailures: 15, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   /** Hand-offs started by one login, or (without a login) one client. */

@@ -23,6 +23,7 @@ const messages: Record<string, string> = {
   oauth_request_expired: 'This request has expired or was already answered. Go back to the application and start again.',
   invalid_request: 'Please check the choices marked below.',
   not_found: 'There is no such connection.',
+  too_many_requests: 'Too many connection requests in the last hour. Please wait an hour and try again.',
 };
 
 const message = (c: Context<AppEnv>): PageMessage => {
