@@ -13,7 +13,7 @@ const chromium = useChromium();
 const inDays = (n: number) => addDays(localDay(Date.now(), 'America/Los_Angeles'), n);
 
 describe('start, stop and move, in Chromium', () => {
-  it('a customer asks to move, a support agent confirms it, and the customer sees it confirmed', async () => {
+  it('a customer asks to move, an administrator confirms it, and the customer sees it confirmed', async () => {
     const customer = await openPage(chromium.browser);
     customer.page.setDefaultTimeout(15_000);
     // The demo household that moved in on 1 September (db/demo/move.ts); no other browser test uses it.
@@ -32,7 +32,7 @@ describe('start, stop and move, in Chromium', () => {
 
     const staff = await openPage(chromium.browser);
     staff.page.setDefaultTimeout(15_000);
-    await signInAsDemoStaff(staff.page, origin, 'support');
+    await signInAsDemoStaff(staff.page, origin, 'admin');
     await staff.page.goto(`${origin}/staff/services/`);
     await expectAccessible(chromium.browser, staff.page, false);
     const request = staff.page.locator('section.request', { hasText: '8 Willow Lane' }).first();
