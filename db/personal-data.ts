@@ -45,7 +45,8 @@ export type CategoryId =
   | 'consent'
   | 'alert_responses'
   | 'sharing'
-  | 'support_messages';
+  | 'support_messages'
+  | 'program_applications';
 
 export type PersonalDataEntry = {
   table: string;
@@ -114,6 +115,12 @@ export const dataCategories: Record<CategoryId, { name: string; sources: string[
     name: 'Messages between you and our support team, with their attachments',
     sources: ['You, when you write to support in the portal', 'Our support team'],
     purposes: ['Answering your questions about your account and service'],
+    recipients: ['Service providers that host the portal and its file storage, under contract'],
+  },
+  program_applications: {
+    name: 'Your applications for programs and rebates, with their documents',
+    sources: ['You, when you apply in the portal', 'Our program team'],
+    purposes: ['Deciding your applications and paying rebates'],
     recipients: ['Service providers that host the portal and its file storage, under contract'],
   },
   privacy_requests: {
@@ -673,6 +680,44 @@ export const personalDataMap: PersonalDataEntry[] = [
     category: 'alert_responses',
     // closed_by_login_id is left out: it identifies a member of staff, not you.
     export: { columns: ['kind', 'alert_id', 'status', 'opened_at', 'closed_at', 'closing_note'], orderBy: 'opened_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'program_application_documents',
+    label: 'Documents sent with those applications',
+    tie: {
+      by: 'account',
+      describe: 'application_id is an application about the account',
+      where: (s) => ({ sql: 'application_id IN (SELECT id FROM program_applications WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: ['file_name', 'object_key'],
+    category: 'program_applications',
+    // The files themselves are in file storage (R2), which this map cannot hold: the package lists
+    // them, and a deletion removes the objects after these rows (worker/staff/work.ts).
+    export: { columns: ['application_id', 'requirement_id', 'file_name', 'content_type', 'size_bytes', 'created_at'], orderBy: 'created_at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'program_application_events',
+    label: 'The history of those applications, with what you and our program team wrote',
+    tie: {
+      by: 'account',
+      describe: 'application_id is an application about the account',
+      where: (s) => ({ sql: 'application_id IN (SELECT id FROM program_applications WHERE account_id = ?1)', params: [s.accountId] }),
+    },
+    personalColumns: ['note', 'actor_login_id'],
+    category: 'program_applications',
+    // actor_login_id is left out: for a staff step it identifies a member of staff.
+    export: { columns: ['application_id', 'status', 'note', 'actor_kind', 'at'], orderBy: 'at' },
+    deletion: { action: 'remove' },
+  },
+  {
+    table: 'program_applications',
+    label: 'Your applications for programs and rebates, with your answers',
+    tie: byAccount('account_id'),
+    personalColumns: ['answers', 'applicant_login_id', 'installed_on', 'staff_note'],
+    category: 'program_applications',
+    export: { columns: ['id', 'program_id', 'program_title', 'status', 'answers', 'installed_on', 'staff_note', 'paid_cents', 'paid_on', 'paid_by', 'created_at', 'decided_at'], orderBy: 'created_at' },
     deletion: { action: 'remove' },
   },
   {

@@ -14,3 +14,4 @@ export * from './schema/sharing';
 export * from './schema/connect-my-data';
 export * from './schema/service-requests';
 export * from './schema/messages';
+export * from './schema/programs';

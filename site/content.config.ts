@@ -1,6 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
+import { programApplication } from '../worker/shared/program-catalog';
 
 /**
  * Content collections of the public site. Owned by the site; other capabilities ask for a new
@@ -21,6 +22,8 @@ const programs = defineCollection({
     howToApply: z.array(z.string().min(3)).min(1),
     /** Position on the list page, lowest first. */
     order: z.number().int(),
+    /** The online application: eligibility questions and documents (worker/shared/program-catalog.ts). */
+    application: programApplication,
   }),
 });
 

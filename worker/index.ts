@@ -68,6 +68,9 @@ import { MAX_UPLOAD_BODY_BYTES } from './messages/attachments';
 import { messagePages } from './messages/pages';
 import { purgeClosedConversations } from './messages/retention';
 import { isMessageUpload, messagesApi, staffMessagesApi, uploadRefusedPage } from './messages/routes';
+import { programPages } from './programs/pages';
+import { purgeProgramRecords } from './programs/retention';
+import { isProgramUpload, MAX_PROGRAM_BODY_BYTES, programsApi, programUploadRefusedPage, staffProgramsApi } from './programs/routes';
 
 const app = new Hono<AppEnv>();
 
@@ -84,22 +87,29 @@ const machineToMachine = (path: string) => path.startsWith('/api/ingest/') || pa
 app.use('/api/*', (c, next) => (machineToMachine(c.req.path) ? next() : sameOrigin(c, next)));
 const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'); } });
 // A bill document upload and a Green Button file set their own, larger limits (worker/ingest/bill-documents.ts,
-// green-button.ts); a message with attachments (three files of 5 MB, worker/messages/attachments.ts) has one of its own here.
-const uploadBodyLimit = bodyLimit({
-  maxSize: MAX_UPLOAD_BODY_BYTES,
-  onError: (c) => {
-    // A form sent without the page script goes back to its page with the code, as its route would send it.
-    if (isPlainFormPost(c)) return c.redirect(`${uploadRefusedPage(c.req.path)}${uploadRefusedPage(c.req.path).includes('?') ? '&' : '?'}error=payload_too_large&field=files`, 303);
-    throw new ApiError(413, 'payload_too_large', 'A message may carry at most 3 attachments of 5 MB each.', [{ field: 'files', message: 'at most 3 files of 5 MB each' }]);
-  },
-});
-app.use('/api/*', (c, next) =>
-  isBillDocumentUpload(c.req.path) || isGreenButtonUpload(c.req.path, c.req.header('content-type')) ? next() : isMessageUpload(c.req.path) && c.req.method === 'POST' ? uploadBodyLimit(c, next) : apiBodyLimit(c, next),
-);
+// green-button.ts). A message with attachments (three files of 5 MB, worker/messages/attachments.ts)
+// and a program application with its documents (five files of 5 MB) have limits of their own here.
+const uploads = [
+  { matches: isMessageUpload, maxBytes: MAX_UPLOAD_BODY_BYTES, refusedPage: uploadRefusedPage, field: 'files', limit: 'A message may carry at most 3 attachments of 5 MB each.' },
+  { matches: isProgramUpload, maxBytes: MAX_PROGRAM_BODY_BYTES, refusedPage: programUploadRefusedPage, field: 'documents', limit: 'An application may carry at most 5 documents of 5 MB each.' },
+].map((u) => ({
+  ...u,
+  bodyLimit: bodyLimit({
+    maxSize: u.maxBytes,
+    onError: (c) => {
+      // A form sent without the page script goes back to its page with the code, as its route would send it.
+      const page = u.refusedPage(c.req.path);
+      if (isPlainFormPost(c)) return c.redirect(`${page}${page.includes('?') ? '&' : '?'}error=payload_too_large&field=${u.field}`, 303);
+      throw new ApiError(413, 'payload_too_large', u.limit, [{ field: u.field, message: u.limit }]);
+    },
+  }),
+  forms: formBodies({ maxBytes: u.maxBytes }),
+}));
+const uploadFor = (c: { req: { path: string; method: string } }) => (c.req.method === 'POST' ? uploads.find((u) => u.matches(c.req.path)) : undefined);
+app.use('/api/*', (c, next) => (isBillDocumentUpload(c.req.path) || isGreenButtonUpload(c.req.path, c.req.header('content-type')) ? next() : (uploadFor(c)?.bodyLimit ?? apiBodyLimit)(c, next)));
 // Form bodies are read here, once for every route (pages that take posts included): a malformed one is a 400, never a 500.
 const forms = formBodies();
-const uploadForms = formBodies({ maxBytes: MAX_UPLOAD_BODY_BYTES });
-app.use((c, next) => (isMessageUpload(c.req.path) ? uploadForms(c, next) : forms(c, next)));
+app.use((c, next) => (uploadFor(c)?.forms ?? forms)(c, next));
 
 const routes = app
   .route('/api/health', health)
@@ -111,6 +121,7 @@ const routes = app
   .route('/api/staff/connect', staffConnect)
   .route('/api/staff/services', staffServicesApi)
   .route('/api/staff/messages', staffMessagesApi)
+  .route('/api/staff/programs', staffProgramsApi)
   .route('/api/staff', staff)
   .route('/api/accounts', accountsApi)
   .route('/api/usage', usage)
@@ -125,6 +136,7 @@ const routes = app
   .route('/api/sharing', sharingApi)
   .route('/api/services', servicesApi)
   .route('/api/messages', messagesApi)
+  .route('/api/programs', programsApi)
   .route('/api/sms', smsWebhook)
   .route('/api/connect', connectApi)
   .route(ESPI_PREFIX, espiApi)
@@ -151,6 +163,7 @@ app.route('/', connectStaffPages);
 app.route('/', servicePages);
 // Before staffPages too, for the same reason.
 app.route('/', messagePages);
+app.route('/', programPages);
 app.route('/', staffPages);
 app.route('/', billingPages);
 app.route('/', paymentPages);
@@ -179,7 +192,8 @@ app.onError(handleError);
  * of closed alerts with their answers (worker/alerts/centre/retention.ts); delegate access past its
  * last day, old invitations and the 24-month disclosure log (worker/sharing/maintenance.ts);
  * Connect My Data's expired consent requests, codes and tokens (worker/connect-my-data/oauth.ts); and
- * secure conversations closed more than 2 years ago, with their attachments in R2 (worker/messages/retention.ts).
+ * secure conversations closed more than 2 years ago, with their attachments in R2 (worker/messages/retention.ts); and
+ * program documents past their program's keeping period, and applications decided more than 3 years ago (worker/programs/retention.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
@@ -188,7 +202,7 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
     return;
   }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date()), purgeClosedConversations(env)]).then(() => undefined));
+  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date()), purgeClosedConversations(env), purgeProgramRecords(env)]).then(() => undefined));
 }
 
 export type AppType = typeof routes;

@@ -24,6 +24,7 @@ import { demoAccounts } from './customers';
 import { DEMO_SEED, demoStatements } from './dataset';
 import { ensureDevSecrets } from './dev-secrets';
 import { DEMO_CUSTOMER, demoLoginStatements } from './logins';
+import { demoProgramSql } from './programs';
 import { demoMoveLoginStatements } from './move';
 import { seededRandom } from './random';
 import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
@@ -56,7 +57,7 @@ try {
     // table are merged into multi-row INSERTs (literal SQL, under D1's 100 KB statement limit).
     // One D1 batch is one transaction: the base data lands whole or not at all.
     const merged = mergeInserts(statements.map((st) => (st as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL()));
-    await raw.batch(merged.map((sql) => raw.prepare(sql)));
+    await raw.batch([...merged, ...demoProgramSql()].map((sql) => raw.prepare(sql)));
     const baseMs = performance.now() - started;
     const documents = await loadBillDocuments(raw, proxy.env.BILL_DOCUMENTS);
     const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(raw);

@@ -6,7 +6,7 @@
  * - Staff (each needs its TOTP code at sign-in; add the secret to any authenticator app, or
  *   compute the code with `npx tsx db/demo/totp-code.ts <secret>`), password "Staff-demo-portal-2026":
  *   support-demo@aldercreek-utility.example (support), privacy-demo@aldercreek-utility.example
- *   (privacy_officer), admin-demo@aldercreek-utility.example (admin).
+ *   (privacy_officer), programs-demo@aldercreek-utility.example (programs), admin-demo@aldercreek-utility.example (admin).
  *   The database holds the TOTP secrets sealed with TOTP_ENCRYPTION_KEYS, as the portal keeps every one.
  */
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -22,6 +22,7 @@ export const DEMO_STAFF_PASSWORD = 'Staff-demo-portal-2026';
 export const DEMO_STAFF: readonly { id: string; email: string; role: LoginRole; displayName: string; totpSecret: string }[] = [
   { id: 'login-demo-support', email: 'support-demo@aldercreek-utility.example', role: 'support', displayName: 'Demo Support Agent', totpSecret: 'BBGGD3ZLAZ4JXW2V3BWTLUCI55CJPEXE' },
   { id: 'login-demo-privacy', email: 'privacy-demo@aldercreek-utility.example', role: 'privacy_officer', displayName: 'Demo Privacy Officer', totpSecret: 'BOMLIZM77XPUGS7SXUUYOPBELSQEWUOV' },
+  { id: 'login-demo-programs', email: 'programs-demo@aldercreek-utility.example', role: 'programs', displayName: 'Demo Program Officer', totpSecret: '3TUDVMEJLUZEPTBHV47CZCRF3DYSO65R' },
   { id: 'login-demo-admin', email: 'admin-demo@aldercreek-utility.example', role: 'admin', displayName: 'Demo Administrator', totpSecret: '3VKRNXHO45QHWKHBK4KLTS7S4RTF6MSJ' },
 ];
 

@@ -4,7 +4,7 @@ import { accounts } from './core';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
-export const loginRoles = ['customer', 'support', 'privacy_officer', 'admin'] as const;
+export const loginRoles = ['customer', 'support', 'privacy_officer', 'programs', 'admin'] as const;
 export type LoginRole = (typeof loginRoles)[number];
 
 /** A portal identity (an e-mail and a password), apart from the utility accounts it may see. */

@@ -1,10 +1,13 @@
 /**
  * A small SVG usage chart: bars (or an area when there are many points) for the customer's use,
  * a dashed line for the same period last year and a dotted line for similar homes. Missing
- * periods show as a grey tick under the axis, never as a zero bar. Colours come from classes in
- * usage.css (the CSP forbids inline styles).
+ * periods show as a grey tick under the axis, never as a zero bar. A measure the customer installed
+ * is a solid vertical line through its bucket, so the before and after can be seen. Colours come
+ * from classes in usage.css (the CSP forbids inline styles).
  */
 export type ChartPoint = { label: string; value: number | null; quality: string; lastYear: number | null; similarHomes: number | null };
+/** A line through point `index`: `label` is shown beside it, `description` is its tooltip. */
+export type ChartMarker = { index: number; label: string; description: string };
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 880;
@@ -28,7 +31,7 @@ function niceMax(max: number): { top: number; step: number } {
 
 export const formatNumber = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
 
-export function drawChart(container: HTMLElement, points: ChartPoint[], options: { unitLabel: string; showLastYear: boolean; showSimilar: boolean; title: string }) {
+export function drawChart(container: HTMLElement, points: ChartPoint[], options: { unitLabel: string; showLastYear: boolean; showSimilar: boolean; title: string; markers?: ChartMarker[] }) {
   container.replaceChildren();
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'usage-svg', 'aria-labelledby': 'usage-chart-title' }, container);
   const title = el('title', { id: 'usage-chart-title' }, svg);
@@ -101,6 +104,19 @@ export function drawChart(container: HTMLElement, points: ChartPoint[], options:
   };
   if (options.showLastYear) line('lastYear', 'line-last-year');
   if (options.showSimilar) line('similarHomes', 'line-similar');
+
+  // Measures: a white casing under the line keeps it visible over bars of any colour.
+  (options.markers ?? []).forEach((m, k) => {
+    const mx = x(m.index) + slot / 2;
+    const g = el('g', { class: 'marker', 'aria-hidden': 'true' }, svg);
+    el('title', {}, g).textContent = m.description;
+    el('line', { x1: mx, x2: mx, y1: M.top, y2: M.top + plotH, class: 'marker-casing' }, g);
+    el('line', { x1: mx, x2: mx, y1: M.top, y2: M.top + plotH, class: 'marker-line' }, g);
+    // Labels of several measures stack down, and flip to the line's left past the middle.
+    const right = mx < M.left + plotW / 2;
+    const t = el('text', { x: right ? mx + 5 : mx - 5, y: M.top + 12 + k * 15, 'text-anchor': right ? 'start' : 'end', class: 'marker-label' }, g);
+    t.textContent = m.label;
+  });
 
   // X labels: at most ~8, evenly spaced.
   const labels = el('g', { class: 'x-labels', 'aria-hidden': 'true' }, svg);

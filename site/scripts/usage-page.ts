@@ -1,5 +1,5 @@
 /** The usage page: loads the customer's meters and draws the chosen series as a chart and a table. */
-import { drawChart, formatNumber, type ChartPoint } from './usage-chart';
+import { drawChart, formatNumber, type ChartMarker, type ChartPoint } from './usage-chart';
 
 type Meter = { id: string; kind: 'water' | 'electric' | 'gas'; unit: string; intervalMinutes: number; street: string; units: string[]; firstDay: string | null; lastDay: string | null };
 type Point = ChartPoint & { start: string; end: string; intervals: number; missingIntervals: number; estimatedIntervals: number };
@@ -13,6 +13,8 @@ type Series = {
   similarHomes: { available: boolean; note: string };
   /** The days this login may see of the meter (its accounts' tenure); null ends are open. */
   tenure: { from: string | null; to: string | null }[];
+  /** Measures installed in the range (approved program and rebate applications), oldest first. */
+  measures: { on: string; title: string }[];
 };
 
 const unitNames: Record<string, string> = { gal: 'gallons', ccf: 'CCF', m3: 'cubic metres', kWh: 'kWh', therm: 'therms' };
@@ -28,6 +30,13 @@ function addDays(day: string, n: number) {
 }
 const longDate = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateString('en-US', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthName = (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** Whether point `label` ("2026-03-08T01:00", "2026-03-08", "2026-03", "2026-02-01 – 2026-02-28") covers local day `day`. */
+export function labelCovers(label: string, day: string) {
+  const [first, last] = label.split(' – ');
+  if (last) return first! <= day && day <= last;
+  return label.length === 7 ? day.startsWith(label) : label.slice(0, 10) === day;
+}
 
 /** "12% less than", "8% more than", "about the same as". */
 export function comparison(now: number, before: number) {
@@ -132,14 +141,26 @@ export async function startUsagePage() {
     if (movedOut) sentence += ` Days after you moved out on ${longDate(movedOut)} are not shown.`;
     $('usage-summary').textContent = sentence;
 
+    // Measures installed: a line on the chart, and the same in words under it and in the table.
+    const measures = s.measures;
+    const installed = (x: { on: string; title: string }) => `Installed on ${longDate(x.on)}: ${x.title}`;
+    // By hour or read, the day's first bucket: where the day starts.
+    const placed = measures.map((x) => ({ ...x, index: s.points.findIndex((p) => labelCovers(p.label, x.on)) })).filter((x) => x.index >= 0);
+    const markers: ChartMarker[] = placed.map((x) => ({ index: x.index, label: x.title, description: installed(x) }));
+    const measuresText = measures.map((x) => ` ${installed(x)}.`).join('');
     drawChart($('usage-chart'), s.points, {
       unitLabel,
       showLastYear,
       showSimilar,
-      title: `${kindNames[m.kind]} use by ${resolutionNames[s.resolution]} in ${unitLabel}, ${s.from} to ${s.to}${showLastYear ? ', with last year' : ''}${showSimilar ? ' and similar homes' : ''}. The table below has the same numbers.`,
+      markers,
+      title: `${kindNames[m.kind]} use by ${resolutionNames[s.resolution]} in ${unitLabel}, ${s.from} to ${s.to}${showLastYear ? ', with last year' : ''}${showSimilar ? ' and similar homes' : ''}.${measuresText} The table below has the same numbers.`,
     });
     document.querySelector('.legend-last-year')!.toggleAttribute('hidden', !showLastYear);
     document.querySelector('.legend-similar')!.toggleAttribute('hidden', !showSimilar);
+    document.querySelector('.legend-measure')!.toggleAttribute('hidden', measures.length === 0);
+    const measureList = $('usage-measures');
+    measureList.replaceChildren(...measures.map((x) => Object.assign(document.createElement('li'), { textContent: installed(x) })));
+    measureList.hidden = measures.length === 0;
     $('usage-similar-note').textContent = similar.checked ? s.similarHomes.note : '';
 
     // Table: the same numbers.
@@ -149,11 +170,15 @@ export async function startUsagePage() {
     const table = $<HTMLTableElement>('usage-table');
     table.classList.toggle('hide-last-year', !showLastYear);
     table.classList.toggle('hide-similar', !similar.checked);
-    const rows = s.points.map((p) => {
+    const rows = s.points.map((p, i) => {
       const tr = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
       th.textContent = p.label.replace('T', ' ');
+      for (const x of placed.filter((x) => x.index === i)) {
+        th.appendChild(document.createElement('br'));
+        th.appendChild(Object.assign(document.createElement('span'), { className: 'usage-measure-note', textContent: installed(x) }));
+      }
       const cell = (v: number | null, cls?: string) => {
         const td = document.createElement('td');
         td.className = `num${cls ? ` ${cls}` : ''}`;

@@ -29,7 +29,7 @@ describe('public pages in Chromium', () => {
     const res = await page.goto(`${origin}/privacy/`);
     expect(res?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('Privacy notice');
-    await expect(page.locator('.meta').first().textContent()).resolves.toContain('Version 3.1, effective November 28, 2026');
+    await expect(page.locator('.meta').first().textContent()).resolves.toContain('Version 3.2, effective November 30, 2026');
     await expect(page.getByRole('heading', { name: 'In short' }).isVisible()).resolves.toBe(true);
     await page.getByRole('navigation', { name: 'Contents' }).getByRole('link', { name: 'How long we keep information' }).click();
     expect(new URL(page.url()).hash).toBe('#how-long-we-keep-information');

@@ -8,6 +8,8 @@ import { RETENTION_MONTHS as REQUEST_RETENTION_MONTHS } from '../../worker/reque
 import { MIN_SIMILAR_HOMES } from '../../worker/usage/series';
 import { DISCLOSURE_LOG_MONTHS, INVITATION_KEPT_DAYS } from '../../worker/sharing/maintenance';
 import { MESSAGE_RETENTION_DAYS } from '../../worker/messages/retention';
+import { APPLICATION_KEPT_YEARS } from '../../worker/programs/store';
+import { DEFAULT_DOCUMENTS_KEPT_DAYS } from '../../worker/shared/program-catalog';
 import { CONSENT_MAX_AGE_SECONDS, cookieRegistry } from '../../worker/shared/cookie-registry';
 import { utility } from '../../worker/shared/utility';
 import {
@@ -65,6 +67,8 @@ const PAGES_ALLOWED_SCRIPTS: Record<string, string> = {
   '/account/alerts/settings/': accountForms,
   '/account/messages/': `${accountForms}; sends attachments as multipart`,
   '/account/messages/conversation/': `${accountForms}; sends attachments as multipart`,
+  '/account/programs/application/': `${accountForms}; sends documents as multipart`,
+  ...Object.fromEntries(['bill-assistance', 'efficient-toilet', 'heat-pump-water-heater', 'home-water-checkup', 'smart-irrigation-controller', 'turf-replacement'].map((id) => [`/account/programs/apply/${id}/`, `${accountForms}; sends documents as multipart`])),
   '/alerts/sign-up/': accountForms,
   '/alerts/confirm/': `${accountForms}; ${linkLanding}`,
   '/unsubscribe/': `${accountForms}; ${linkLanding}`,
@@ -223,7 +227,7 @@ describe('the privacy pages', () => {
 
   it('shows the current notice with its version, effective date, summary and contents', () => {
     const html = page('/privacy/');
-    expect(html).toMatch(/Version 3\.1, effective <time datetime="2026-11-28">November 28, 2026<\/time>/);
+    expect(html).toMatch(/Version 3\.2, effective <time datetime="2026-11-30">November 30, 2026<\/time>/);
     expect(elementTexts(html, 'h2')).toEqual(expect.arrayContaining(['In short', 'Contents', 'How long we keep information', 'Your privacy rights']));
     expect(html).not.toContain('Archived version');
   });
@@ -243,7 +247,8 @@ describe('the privacy pages', () => {
     expect(history).toContain('href="/privacy/changes/1-0-to-2-0/"');
     expect(history).toContain('href="/privacy/changes/2-0-to-3-0/"');
     expect(history).toContain('href="/privacy/changes/3-0-to-3-1/"');
-    for (const slug of ['1-0', '2-0', '3-0']) {
+    expect(history).toContain('href="/privacy/changes/3-1-to-3-2/"');
+    for (const slug of ['1-0', '2-0', '3-0', '3-1']) {
       const old = page(`/privacy/versions/${slug}/`);
       expect(old).toContain('Archived version, not current.');
       expect(old).toContain('href="/privacy/"');
@@ -267,6 +272,8 @@ describe('the privacy pages', () => {
     expect(text).toContain(`The log of releases of your data ${DISCLOSURE_LOG_MONTHS} months`);
     expect(text).toContain(`Invitations to see your account ${INVITATION_KEPT_DAYS} days after they are accepted, withdrawn or expire`);
     expect(text).toContain(`Messages with customer service, and files attached to them ${MESSAGE_RETENTION_DAYS / 365} years after the conversation is closed`);
+    expect(text).toContain(`Applications for programs and rebates, with your answers and their history ${APPLICATION_KEPT_YEARS} years after we decide the application`);
+    expect(text).toContain(`Documents sent with an application ${DEFAULT_DOCUMENTS_KEPT_DAYS} days after we decide the application`);
   });
 
   it('shows what version 3.0 changed: the retention of cookie choices, and the promise of releases to third parties removed', () => {

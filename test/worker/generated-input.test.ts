@@ -87,7 +87,9 @@ function allowedOnRefusal(route: Endpoint, plan: Plan, res: Response, code: stri
   if (throttled && (write.table === 'audit_events' || write.table === 'throttles')) return true;
   const gpcOnPage = plan.method === 'GET' && plan.headers['Sec-GPC'] === '1' && plan.consent === 'issued' && /^text\/html\b/i.test(res.headers.get('Content-Type') ?? '');
   if (gpcOnPage && write.table === 'consent_records' && write.op === 'insert') return true;
-  return code !== null && recordingRefusals.some((r) => r.route === route.key && r.codes.includes(code) && r.tables.includes(write.table));
+  // A HEAD runs its GET route but carries no body, so its refusal's code cannot be read: it may write what that route's refusals may.
+  const codeAllows = (codes: string[]) => (plan.method === 'HEAD' ? true : code !== null && codes.includes(code));
+  return recordingRefusals.some((r) => r.route === route.key && codeAllows(r.codes) && r.tables.includes(write.table));
 }
 
 /** Routes whose refusals are OAuth's own error shape (RFC 6749 §5.2) rather than ours. */

@@ -59,7 +59,7 @@ export function accountsOnError(err: Error, c: Context<AppEnv>) {
   if (page && isPlainFormPost(c) && err instanceof ApiError) {
     const field = err.fields?.[0]?.field;
     const query = new URLSearchParams({ error: err.code });
-    if (field && /^[A-Za-z]{1,40}$/.test(field)) query.set('field', field);
+    if (field && /^[A-Za-z]{1,40}(\.[a-z0-9-]{1,60})?$/.test(field)) query.set('field', field);
     return c.redirect(`${page}${page.includes('?') ? '&' : '?'}${query}`, 303);
   }
   return handleError(err, c);

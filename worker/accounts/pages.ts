@@ -27,6 +27,7 @@ import { overview, profileAccountId, readProfile } from './profile';
 import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { withBillingCards } from '../billing/summary-html';
 import { escapeHtml } from '../http/html';
+import { applicationPageFor, participationOf } from '../programs/store';
 
 // Here since the account pages came first; worker/http/html.ts holds it so other page modules need not import this one.
 export { escapeHtml };
@@ -170,6 +171,15 @@ Signed in ${when(s.startedAt)}; last active ${when(s.lastSeenAt)}; ${s.persisten
     .on('[data-fill="sign-ins"]', html(signInsHtml));
 };
 
+/** The account's approved and paid program applications, each linking to its page. */
+function participationHtml(programs: Awaited<ReturnType<typeof participationOf>>) {
+  if (!programs.length) return '<p>None yet. <a href="/account/programs/">See programs and rebates.</a></p>';
+  const items = programs.map(
+    (p) => `<li><a href="${escapeHtml(applicationPageFor(p.id))}">${escapeHtml(p.programTitle)}</a>: ${p.status === 'paid' ? 'Paid' : 'Approved'} ${when(p.decidedAt ?? p.updatedAt)}</li>`,
+  );
+  return `<ul class="participation">${items.join('')}</ul>`;
+}
+
 const fillProfile: Filler = async (c, login, rewriter) => {
   const deps = await accountDeps(c);
   const accountId = await profileAccountId(deps, login.id, c.req.query('account'));
@@ -202,6 +212,7 @@ const fillProfile: Filler = async (c, login, rewriter) => {
     smartIrrigation: profile.smartIrrigation,
   };
   let r = withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, '/account/profile/'))
+    .on('[data-fill="participation"]', html(participationHtml(await participationOf(c.env.DB, [accountId]))))
     .on('[data-fill="account-number"]', text(profile.accountNumber))
     .on('[data-fill="email"]', text(profile.email));
   for (const [name, value] of Object.entries(values)) {

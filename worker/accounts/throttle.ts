@@ -124,6 +124,13 @@ export const throttlePolicies = {
   messageConversationLogin: { maxFailures: 5, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   messagePostLogin: { maxFailures: 30, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
   messageUploadLogin: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
+  /**
+   * Program applications (worker/programs/), per login, every success counts: each is a row staff
+   * must work and up to 5 files in R2. A household applies for a few programs in a day; answers to
+   * "we need more information" come a few at a time.
+   */
+  programApplyLogin: { maxFailures: 5, windowMs: 24 * hour, baseLockMs: 24 * hour, maxLockMs: 7 * 24 * hour },
+  programRespondLogin: { maxFailures: 20, windowMs: 1 * hour, baseLockMs: 1 * hour, maxLockMs: 24 * hour },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleKind = keyof typeof throttlePolicies;

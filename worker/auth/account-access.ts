@@ -49,3 +49,12 @@ export function accessibleAccounts(db: DrizzleD1Database, loginId: string) {
 export async function accountIdsWithRight(db: DrizzleD1Database, loginId: string, right: AccountRight) {
   return (await accessibleAccounts(db, loginId)).filter((g) => grantAllows(g, right)).map((g) => g.accountId);
 }
+
+/** The accounts on which the login may exercise `right`, with their numbers, for a form's account list. */
+export async function accountChoices(raw: D1Database, loginId: string, right: AccountRight) {
+  const { results } = await raw
+    .prepare(`SELECT a.id, a.account_number AS number FROM account_access g JOIN accounts a ON a.id = g.account_id WHERE g.login_id = ?1 AND ${grantSql('g', right)} ORDER BY a.account_number`)
+    .bind(loginId)
+    .all<{ id: string; number: string }>();
+  return results;
+}

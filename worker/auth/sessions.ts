@@ -6,7 +6,7 @@ import { randomToken, sha256Hex } from './tokens';
 export const SESSION_COOKIE = '__Host-session';
 
 /** Roles that must pass a second factor before requireRole lets them through. */
-export const staffRoles: readonly LoginRole[] = ['support', 'privacy_officer', 'admin'];
+export const staffRoles: readonly LoginRole[] = ['support', 'privacy_officer', 'programs', 'admin'];
 
 /**
  * Limits, in milliseconds. A customer's session cookie dies with the browser; a remembered one

@@ -34,49 +34,67 @@ export function cleanFileName(name: string, type: AttachmentType) {
   return base || `attachment.${extensionOf[type]}`;
 }
 
+/** One file judged alone: the checked file, or what is wrong with it (`too_large` is answered with 413). */
+export async function judgeFile(f: File): Promise<CheckedFile | 'too_large' | 'is empty' | 'is not a PDF, JPEG, PNG or HEIC file'> {
+  if (f.size > MAX_ATTACHMENT_BYTES) return 'too_large';
+  if (f.size === 0) return 'is empty';
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  const type = sniffType(bytes);
+  if (!type) return 'is not a PDF, JPEG, PNG or HEIC file';
+  return { bytes, fileName: cleanFileName(f.name, type), contentType: type };
+}
+
+/** A file input left empty still sends one nameless, empty part. */
+export const chosenFiles = (files: File[]) => files.filter((f) => f.size > 0 || f.name !== '');
+
+export const tooLarge = (field: string) => new ApiError(413, 'payload_too_large', 'Each file may be at most 5 MB.', [{ field, message: 'is larger than 5 MB' }]);
+
 /**
  * Checks every file before anything is written: too many files, an empty or oversized one, or one
  * whose bytes are not an allowed type is refused naming `files` (422, or 413 for size).
  */
 export async function checkFiles(files: File[]): Promise<CheckedFile[]> {
-  const real = files.filter((f) => f.size > 0 || f.name !== '');
+  const real = chosenFiles(files);
   if (real.length > MAX_ATTACHMENTS) throw new ApiError(422, 'invalid_request', `Attach at most ${MAX_ATTACHMENTS} files to one message.`, [{ field: 'files', message: `at most ${MAX_ATTACHMENTS} files per message` }]);
   const problems: FieldProblem[] = [];
   const checked: CheckedFile[] = [];
   for (const [i, f] of real.entries()) {
-    if (f.size > MAX_ATTACHMENT_BYTES) {
-      throw new ApiError(413, 'payload_too_large', 'Each attachment may be at most 5 MB.', [{ field: `files.${i}`, message: 'is larger than 5 MB' }]);
-    }
-    if (f.size === 0) {
-      problems.push({ field: `files.${i}`, message: 'is empty' });
-      continue;
-    }
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    const type = sniffType(bytes);
-    if (!type) {
-      problems.push({ field: `files.${i}`, message: 'is not a PDF, JPEG, PNG or HEIC file' });
-      continue;
-    }
-    checked.push({ bytes, fileName: cleanFileName(f.name, type), contentType: type });
+    const judged = await judgeFile(f);
+    if (judged === 'too_large') throw tooLarge(`files.${i}`);
+    if (typeof judged === 'string') problems.push({ field: `files.${i}`, message: judged });
+    else checked.push(judged);
   }
   if (problems.length) throw new ApiError(422, 'invalid_request', 'Attach PDF, JPEG, PNG or HEIC files only.', problems);
   return checked;
 }
 
-/** A random object key: 128 bits, nothing else. */
-export const newObjectKey = () => `m/${crypto.randomUUID()}`;
+/** A random object key: a one-letter prefix for the kind of file and 128 random bits, nothing else. */
+export const newObjectKey = (prefix = 'm') => `${prefix}/${crypto.randomUUID()}`;
 
 /**
  * Puts the files in R2 before the rows that name them are written (R2 and D1 share no
  * transaction, so a row never names a missing object); `undo` deletes them if the rows fail.
  */
-export async function storeFiles(bucket: R2Bucket, files: CheckedFile[]) {
+export async function storeFiles<F extends CheckedFile>(bucket: R2Bucket, files: F[], prefix = 'm') {
   const stored = await Promise.all(
     files.map(async (f) => {
-      const key = newObjectKey();
+      const key = newObjectKey(prefix);
       await bucket.put(key, f.bytes, { httpMetadata: { contentType: f.contentType } });
       return { ...f, id: crypto.randomUUID(), key };
     }),
   );
   return { stored, undo: () => (stored.length ? bucket.delete(stored.map((s) => s.key)).catch(() => undefined) : Promise.resolve()) };
+}
+
+/** A stored file as a download: never cached, never sniffed, always saved rather than shown. */
+export function downloadResponse(object: R2ObjectBody, file: { fileName: string; contentType: string }) {
+  return new Response(object.body, {
+    headers: {
+      'Content-Type': file.contentType,
+      'Content-Length': String(object.size),
+      'Content-Disposition': `attachment; filename="${file.fileName.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
 }

@@ -14,11 +14,11 @@
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import type { ConversationStatus, ConversationTopic } from '../../db/schema';
 import { lockedUntil, recordFailure, throttle, type Throttle } from '../accounts/throttle';
-import { grantSql } from '../auth/account-access';
+import { accountChoices, grantSql } from '../auth/account-access';
 import { ApiError } from '../http/errors';
 import { utility } from '../shared/utility';
 import type { NewConversationBody } from '../shared/message-forms';
-import { storeFiles, type CheckedFile } from './attachments';
+import { downloadResponse, storeFiles, type CheckedFile } from './attachments';
 
 export type MessagesEnv = { DB: D1Database; MESSAGE_ATTACHMENTS: R2Bucket; LINK_SIGNING_SECRET: string; PORTAL_ORIGIN: string };
 export type Staff = { id: string; role: string };
@@ -46,13 +46,7 @@ const notFound = () => new ApiError(404, 'not_found', 'There is no such conversa
 const tooMany = () => new ApiError(429, 'too_many_requests', 'You have sent many messages in the last hour. Please wait a while, or call us.');
 
 /** The accounts on which the login may write to support (holder, or a delegate with the manage right). */
-export async function messageAccounts(raw: D1Database, loginId: string) {
-  const { results } = await raw
-    .prepare(`SELECT a.id, a.account_number AS number FROM account_access g JOIN accounts a ON a.id = g.account_id WHERE g.login_id = ?1 AND ${grantSql('g', 'manage')} ORDER BY a.account_number`)
-    .bind(loginId)
-    .all<{ id: string; number: string }>();
-  return results;
-}
+export const messageAccounts = (raw: D1Database, loginId: string) => accountChoices(raw, loginId, 'manage');
 
 const summaryColumns = `c.id, c.account_id AS accountId, a.account_number AS accountNumber, c.subject, c.topic, c.status, c.created_at AS createdAt, c.last_message_at AS lastMessageAt,
   (c.last_staff_message_at IS NOT NULL AND (c.customer_read_at IS NULL OR c.last_staff_message_at > c.customer_read_at)) AS unread`;
@@ -307,13 +301,5 @@ export async function attachmentResponse(env: MessagesEnv, login: { id: string; 
     throw new ApiError(404, 'not_found', 'This attachment is not available just now.');
   }
   if (staff) await audit(raw, 'staff.attachment_downloaded', { id: login.id, role: login.role }, row.accountId, row.conversationId, new Date().toISOString()).run();
-  return new Response(object.body, {
-    headers: {
-      'Content-Type': row.contentType,
-      'Content-Length': String(object.size),
-      'Content-Disposition': `attachment; filename="${row.fileName.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(row.fileName)}`,
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return downloadResponse(object, row);
 }

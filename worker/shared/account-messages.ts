@@ -66,6 +66,8 @@ export const errorMessages: Record<string, string> = {
   passkey_already_registered: 'That passkey is already registered.',
   passkey_limit: 'This login has as many passkeys as it may have. Remove one you no longer use first.',
   last_second_factor: 'A staff login must keep a passkey or an authenticator app. Add another first.',
+  not_eligible: 'From your answers, this application cannot be accepted. The reason is shown beside each answer.',
+  wrong_status: 'This changed a moment ago. Reload the page to see where it is.',
 };
 
 /** Labels of form fields, for "check this field" messages after a redirect. */

@@ -20,7 +20,7 @@ import { stmt, transitionStatements } from '../requests/statements';
 import { planDeletion } from './deletion';
 import { dataSubject } from './subject';
 
-export type WorkEnv = Pick<Env, 'DB' | 'LINK_SIGNING_SECRET' | 'PORTAL_ORIGIN'> & { MESSAGE_ATTACHMENTS?: R2Bucket };
+export type WorkEnv = Pick<Env, 'DB' | 'LINK_SIGNING_SECRET' | 'PORTAL_ORIGIN'> & { MESSAGE_ATTACHMENTS?: R2Bucket; PROGRAM_DOCUMENTS?: R2Bucket };
 export type PrivacyRequestRow = typeof privacyRequests.$inferSelect;
 
 export async function loadRequest(raw: D1Database, id: string): Promise<PrivacyRequestRow> {
@@ -184,6 +184,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
   const effects: D1PreparedStatement[] = [];
   let answer: RequestAnswer;
   let objectKeys: string[] = [];
+  let documentKeys: string[] = [];
   const needAccount = () => {
     if (!row.accountId) throw new ApiError(409, 'no_account', 'No utility account matched this request. Refuse it as unverifiable instead.');
     return row.accountId;
@@ -211,8 +212,9 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
     case 'delete': {
       const subject = await dataSubject(raw, needAccount());
       const plan = planDeletion(raw, subject);
-      // Message attachments are objects in R2, which the map's D1 statements cannot reach: removed after the batch.
+      // Message attachments and program documents are objects in R2, which the map's D1 statements cannot reach: removed after the batch.
       objectKeys = (await raw.prepare('SELECT object_key AS key FROM message_attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE account_id = ?1)').bind(subject.accountId).all<{ key: string }>()).results.map((r) => r.key);
+      documentKeys = (await raw.prepare('SELECT object_key AS key FROM program_application_documents WHERE application_id IN (SELECT id FROM program_applications WHERE account_id = ?1)').bind(subject.accountId).all<{ key: string }>()).results.map((r) => r.key);
       answer = {
         summary: 'We deleted your personal information by de-identification. Your portal sign-in and your name and contact details are gone; what we kept, and why, is listed here.',
         removed: plan.answer.removed,
@@ -260,6 +262,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
     stmt(raw, auditInsert(db, { event: `privacy_request.fulfilled`, actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id, type: row.type } })),
   ]);
   for (let i = 0; i < objectKeys.length; i += 1000) await env.MESSAGE_ATTACHMENTS?.delete(objectKeys.slice(i, i + 1000));
+  for (let i = 0; i < documentKeys.length; i += 1000) await env.PROGRAM_DOCUMENTS?.delete(documentKeys.slice(i, i + 1000));
   return answer;
 }
 

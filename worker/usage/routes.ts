@@ -12,6 +12,7 @@ import { greenButtonFeed, usageCsv } from './export';
 import { meterForViewer, meterListFor, type MeterContext, type ViewedMeter } from './meters';
 import { maxRangeDays, resolutions, usageSeries } from './series';
 import { dayBoundsStatement, readDays, similarGroupId } from './store';
+import { measuresInstalled } from '../programs/store';
 import { daysBetween, isDay } from './time';
 import { isUnitOf, type DisplayUnit } from './units';
 
@@ -87,8 +88,11 @@ export const usage = new Hono<AppEnv>()
             .orderBy(asc(bills.periodStart))
         : [];
     const group = await similarGroupId(c.env.DB, meter.kind, meter.serviceArea, meter.household);
-    const series = await usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure);
-    return c.json(series, 200, noStore);
+    const [series, measures] = await Promise.all([
+      usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure),
+      measuresInstalled(c.env.DB, accountIds, q.from, q.to, tenure),
+    ]);
+    return c.json({ ...series, measures }, 200, noStore);
   })
   .get('/meters/:meterId/export.csv', validate('param', meterParam), validate('query', exportQuery), async (c) => {
     const { meterId } = c.req.valid('param');

@@ -6,7 +6,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { newInvitationCode } from '../../../worker/sharing/invitation-code';
 import { espiResources, ESPI_PREFIX } from '../../../worker/connect-my-data/espi-routes';
-import { cookieFor, fileAboutA, freshIp, givenConversation, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
+import { cookieFor, fileAboutA, freshIp, givenApplication, givenConversation, givenHelpRequest, ORIGIN, sessionCookie, type MatrixCaller, type World } from './portal-world';
 
 export type MatrixRequest = { method: string; path: string; json?: unknown; text?: string; consent?: boolean };
 
@@ -283,6 +283,23 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /api/staff/messages/:id/reply': (w) => ({ method: 'POST', path: `/api/staff/messages/${w.a.conversationId}/reply`, json: { body: 'We are looking into it.' } }),
   'POST /api/staff/messages/:id/close': async (w) => ({ method: 'POST', path: `/api/staff/messages/${(await givenConversation(w.a.id)).conversationId}/close`, json: {} }),
   'GET /account/messages/': () => ({ method: 'GET', path: '/account/messages/' }),
+  'GET /api/programs/applications': () => ({ method: 'GET', path: '/api/programs/applications' }),
+  'POST /api/programs/applications': (w) => ({ method: 'POST', path: '/api/programs/applications', json: { program: 'home-water-checkup', account: w.a.id, answers: { 'last-visit': 'no', 'time-of-day': 'morning', sprinklers: 'yes' } } }),
+  'GET /api/programs/applications/:id': (w) => ({ method: 'GET', path: `/api/programs/applications/${w.a.applicationId}` }),
+  // Each caller answers a fresh request for more information (an answer moves the application back to staff).
+  'POST /api/programs/applications/:id/respond': async (w) => ({ method: 'POST', path: `/api/programs/applications/${(await givenApplication(w.a.id, 'need_info')).applicationId}/respond`, json: { note: 'The model is WS-128.' } }),
+  'GET /api/programs/documents/:id': (w) => ({ method: 'GET', path: `/api/programs/documents/${w.a.documentId}` }),
+  'GET /api/staff/programs': () => ({ method: 'GET', path: '/api/staff/programs?view=submitted' }),
+  'GET /api/staff/programs/:id': (w) => ({ method: 'GET', path: `/api/staff/programs/${w.a.applicationId}` }),
+  'POST /api/staff/programs/:id/need-info': async (w) => ({ method: 'POST', path: `/api/staff/programs/${(await givenApplication(w.a.id, 'submitted')).applicationId}/need-info`, json: { note: 'Which model is it?' } }),
+  'POST /api/staff/programs/:id/approve': async (w) => ({ method: 'POST', path: `/api/staff/programs/${(await givenApplication(w.a.id, 'submitted')).applicationId}/approve`, json: {} }),
+  'POST /api/staff/programs/:id/deny': async (w) => ({ method: 'POST', path: `/api/staff/programs/${(await givenApplication(w.a.id, 'submitted')).applicationId}/deny`, json: { reason: 'The model is not WaterSense labelled.' } }),
+  'POST /api/staff/programs/:id/pay': async (w) => ({ method: 'POST', path: `/api/staff/programs/${(await givenApplication(w.a.id, 'approved')).applicationId}/pay`, json: { amount: '75.00', paidBy: 'cheque' } }),
+  'GET /account/programs/': () => ({ method: 'GET', path: '/account/programs/' }),
+  'GET /account/programs/apply/:program/': () => ({ method: 'GET', path: '/account/programs/apply/efficient-toilet/' }),
+  'GET /account/programs/application/': (w) => ({ method: 'GET', path: `/account/programs/application/?id=${w.a.applicationId}` }),
+  'GET /staff/programs/': () => ({ method: 'GET', path: '/staff/programs/?view=need_info' }),
+  'GET /staff/programs/application/': (w) => ({ method: 'GET', path: `/staff/programs/application/?id=${w.a.applicationId}` }),
   'GET /account/messages/conversation/': (w) => ({ method: 'GET', path: `/account/messages/conversation/?id=${w.a.conversationId}` }),
   'GET /staff/messages/': () => ({ method: 'GET', path: '/staff/messages/?view=open' }),
   'GET /staff/messages/conversation/': (w) => ({ method: 'GET', path: `/staff/messages/conversation/?id=${w.a.conversationId}` }),

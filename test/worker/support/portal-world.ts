@@ -1,6 +1,6 @@
 /**
  * One small portal for the whole-API proofs: two customers' accounts with meters and reads, a
- * delegate holding no right, the three staff roles, privacy requests in several states and an
+ * delegate holding no right, the four staff roles, privacy requests in several states and an
  * ingest client. Every caller the proofs speak as, and every id and token a generator may aim at,
  * comes from here.
  */
@@ -21,7 +21,7 @@ import { givenMeter, givenReads } from './usage-fixtures';
 export const ORIGIN = 'https://portal.test';
 
 /** The callers of the authorisation matrix, in its column order. */
-export const matrixCallers = ['anonymous', 'other_customer', 'delegate_without_right', 'support', 'privacy_officer', 'admin', 'holder'] as const;
+export const matrixCallers = ['anonymous', 'other_customer', 'delegate_without_right', 'support', 'privacy_officer', 'programs', 'admin', 'holder'] as const;
 export type MatrixCaller = (typeof matrixCallers)[number];
 
 /** Callers the generated-input test adds: cookies that look like sessions but prove nothing. */
@@ -41,6 +41,9 @@ export type WorldAccount = {
   /** An open conversation with support about the account, with one attachment (a PNG in R2). */
   conversationId: string;
   attachmentId: string;
+  /** A rebate application waiting on the customer (need_info), with one document (a PDF in R2). */
+  applicationId: string;
+  documentId: string;
 };
 
 export type World = {
@@ -80,7 +83,8 @@ async function worldAccount(holderName: string): Promise<WorldAccount> {
   await db().insert(billDocuments).values({ billId, objectKey: documentKey(billId, sha256), contentType: 'application/pdf', sizeBytes: pdf.length, sha256 });
   const { alertId, helpItemId } = await givenHelpRequest(id, meter.meterId, 'open');
   const { conversationId, attachmentId } = await givenConversation(id);
-  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId, billId, conversationId, attachmentId };
+  const { applicationId, documentId } = await givenApplication(id, 'need_info');
+  return { id, number, meterId: meter.meterId, holderName, alertId, helpItemId, billId, conversationId, attachmentId, applicationId, documentId };
 }
 
 /** An open conversation about the account (as a customer's first message leaves it), with a PNG attached. */
@@ -97,6 +101,24 @@ export async function givenConversation(accountId: string) {
     env.DB.prepare("INSERT INTO message_attachments (id, message_id, conversation_id, object_key, file_name, content_type, size_bytes, created_at) VALUES (?1, ?2, ?3, ?4, 'photo.png', 'image/png', 8, ?5)").bind(attachmentId, messageId, conversationId, key, at),
   ]);
   return { conversationId, attachmentId };
+}
+
+/** A toilet rebate application about the account in `status`, with a receipt (a PDF in R2), as the customer's form and staff leave it. */
+export async function givenApplication(accountId: string, status: 'submitted' | 'need_info' | 'approved') {
+  const applicationId = crypto.randomUUID();
+  const documentId = crypto.randomUUID();
+  const key = `p/${crypto.randomUUID()}`;
+  const at = new Date().toISOString();
+  await env.PROGRAM_DOCUMENTS.put(key, new TextEncoder().encode('%PDF-1.4\n%%EOF\n'), { httpMetadata: { contentType: 'application/pdf' } });
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO program_applications (id, account_id, program_id, program_title, program_kind, answers, installed_on, status, staff_note, created_at, updated_at, documents_kept_days)
+       VALUES (?1, ?2, 'efficient-toilet', 'High-efficiency toilet rebate', 'rebate', '[]', '2026-10-02', ?3, ?4, ?5, ?5, 90)`,
+    ).bind(applicationId, accountId, status, status === 'need_info' ? 'Which model is it?' : null, at),
+    env.DB.prepare("INSERT INTO program_application_events (id, application_id, status, actor_kind, at) VALUES (?1, ?2, 'submitted', 'customer', ?3)").bind(crypto.randomUUID(), applicationId, at),
+    env.DB.prepare("INSERT INTO program_application_documents (id, application_id, requirement_id, object_key, file_name, content_type, size_bytes, created_at) VALUES (?1, ?2, 'receipt', ?3, 'receipt.pdf', 'application/pdf', 15, ?4)").bind(documentId, applicationId, key, at),
+  ]);
+  return { applicationId, documentId };
 }
 
 /**
@@ -177,6 +199,7 @@ export async function buildWorld(): Promise<World> {
     delegate_without_right: delegate,
     support: await newLogin('support'),
     privacy_officer: await newLogin('privacy_officer'),
+    programs: await newLogin('programs'),
     admin: await newLogin('admin'),
   };
   const partial = { a, logins };
@@ -226,6 +249,7 @@ async function mint(world: World, caller: FuzzCaller): Promise<string | null> {
       return sessionCookie(world.logins.privacy_officer.id, 'pending');
     case 'support':
     case 'privacy_officer':
+    case 'programs':
     case 'admin':
       return sessionCookie(world.logins[caller].id, 'passed');
     default:
@@ -234,7 +258,7 @@ async function mint(world: World, caller: FuzzCaller): Promise<string | null> {
 }
 
 /** Callers whose cookie is a live session this module had to create (one row in `sessions`). */
-const minting = new Set<FuzzCaller>(['other_customer', 'delegate_without_right', 'support', 'privacy_officer', 'admin', 'holder', 'staff_second_factor_pending']);
+const minting = new Set<FuzzCaller>(['other_customer', 'delegate_without_right', 'support', 'privacy_officer', 'programs', 'admin', 'holder', 'staff_second_factor_pending']);
 
 /**
  * The Cookie header a caller sends. A fresh session for every signed-in caller, so that no request

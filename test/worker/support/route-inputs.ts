@@ -33,6 +33,7 @@ import { beaconSchema } from '../../../worker/visits/beacon';
 import { espiResources, ESPI_PREFIX } from '../../../worker/connect-my-data/espi-routes';
 import { moveServiceBody, refuseServiceBody, serviceRequestIdBody, startServiceBody, stopServiceBody } from '../../../worker/shared/service-request-forms';
 import { newConversationBody, replyBody, staffQueueQuery } from '../../../worker/shared/message-forms';
+import { approveBody, denyBody, needInfoBody, payBody as rebatePayBody, respondBody, staffProgramQuery } from '../../../worker/shared/program-forms';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -234,6 +235,15 @@ export function routeInputs(world: World): Record<string, RouteInput> {
   const alertId = segment(fc.constantFrom(world.a.alertId, world.b.alertId));
   const helpItemId = segment(fc.constantFrom(world.a.helpItemId, world.b.helpItemId));
   const conversationId = segment(fc.constantFrom(world.a.conversationId, world.b.conversationId));
+  const applicationId = segment(fc.constantFrom(world.a.applicationId, world.b.applicationId));
+  const answer = fc.oneof(fc.constantFrom('yes', 'no', 'three-or-more', 'less-than-three', '2', '99', '2026-11-20', '2031-01-01', ''), oddString);
+  const coherentApplication = fc.record({
+    program: fc.constantFrom('efficient-toilet', 'home-water-checkup', 'bill-assistance', 'free-pony'),
+    account: hints.account!,
+    answers: fc.dictionary(fc.constantFrom('old-toilet-flush', 'watersense', 'toilets', 'installed-on', 'last-visit', 'time-of-day', 'sprinklers', 'main-home', 'household', 'qualifies-by', 'nope'), answer, { maxKeys: 5 }),
+  });
+  // As the HTML form sends it: answers as `answers.<id>` fields beside the others.
+  const flatApplication = coherentApplication.map(({ answers, ...rest }) => ({ ...rest, ...Object.fromEntries(Object.entries(answers).map(([k, v]) => [`answers.${k}`, v])) }));
   const month = fc.oneof(fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 7)), fc.constantFrom('2026-13', '0000-00', '2026-1'), oddString);
   const sitePath = fc.oneof(
     fc.constantFrom('', 'privacy/', 'cookies/', 'account/', 'staff/', 'login/', 'no-such-page/', 'index.html', '_astro/nothing.js', 'privacy/request/status/', '%2e%2e/%2e%2e/etc/passwd', '.%2F.%2Fevil.example', 'favicon.svg'),
@@ -447,6 +457,22 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/messages/conversation/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.conversationId, world.b.conversationId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /staff/messages/': { query: fc.oneof(fromSchema(staffQueueQuery, hints), fc.record({ view: oddString, after: oddString }, { requiredKeys: [] })) },
     'GET /staff/messages/conversation/': { query: fc.record({ id: fc.oneof(fc.constantFrom(world.a.conversationId, world.b.conversationId), oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /api/programs/applications': {},
+    'POST /api/programs/applications': { body: { values: fc.oneof(coherentApplication, nearMiss(coherentApplication), flatApplication), kinds: ['json', 'form'] } },
+    'GET /api/programs/applications/:id': { params: { id: applicationId } },
+    'POST /api/programs/applications/:id/respond': { params: { id: applicationId }, body: schemaBody(respondBody) },
+    'GET /api/programs/documents/:id': { params: { id: segment(fc.constantFrom(world.a.documentId, world.b.documentId)) } },
+    'GET /api/staff/programs': { query: fromSchema(staffProgramQuery, hints) },
+    'GET /api/staff/programs/:id': { params: { id: applicationId } },
+    'POST /api/staff/programs/:id/need-info': { params: { id: applicationId }, body: schemaBody(needInfoBody) },
+    'POST /api/staff/programs/:id/approve': { params: { id: applicationId }, body: schemaBody(approveBody) },
+    'POST /api/staff/programs/:id/deny': { params: { id: applicationId }, body: schemaBody(denyBody) },
+    'POST /api/staff/programs/:id/pay': { params: { id: applicationId }, body: schemaBody(rebatePayBody) },
+    'GET /account/programs/': { query: messageQuery },
+    'GET /account/programs/apply/:program/': { params: { program: segment(fc.oneof(fc.constantFrom('efficient-toilet', 'bill-assistance', 'free-pony'), oddString)) }, query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: fc.oneof(fc.constantFrom('answers.watersense', 'documents.receipt', 'answers.nope'), oddString) }, { requiredKeys: [] }) },
+    'GET /account/programs/application/': { query: fc.record({ id: fc.oneof(applicationId, oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /staff/programs/': { query: fc.oneof(fromSchema(staffProgramQuery, hints), fc.record({ view: oddString, after: oddString, status: oddString, error: oddString }, { requiredKeys: [] })) },
+    'GET /staff/programs/application/': { query: fc.record({ id: fc.oneof(applicationId, oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/sign-up/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/confirm/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /unsubscribe/': { query: fc.record({ status: oddString, error: oddString }, { requiredKeys: [] }) },

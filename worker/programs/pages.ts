@@ -1,0 +1,209 @@
+/**
+ * The program pages, static Astro shells the worker fills:
+ * - /account/programs/: the applications on every account the login manages;
+ * - /account/programs/apply/<program>/: the program's form (built from its front matter), with the
+ *   accounts the login may apply for;
+ * - /account/programs/application/?id=: one application, its history, answers and documents, and
+ *   the form to send what staff asked for;
+ * - /staff/programs/?view=&after=: the queue, paged by index, no identities;
+ * - /staff/programs/application/?id=: one application with its customer (a logged look-up), and the
+ *   forms to ask for information, approve, deny and record a payment.
+ * Messages after a redirect come from codes (worker/shared/program-forms.ts), never from the URL.
+ */
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../app-types';
+import { escapeHtml, signedInPage, when, withMessage, type Filler, type PageMessage } from '../accounts/pages';
+import { accountChoices } from '../auth/account-access';
+import { requireLogin } from '../auth/require-login';
+import { ApiError, handleError } from '../http/errors';
+import { MAX_ATTACHMENT_BYTES } from '../messages/attachments';
+import { esc, servePage, type Fill } from '../requests/page-fill';
+import { errorMessages, fieldLabels } from '../shared/account-messages';
+import type { CatalogProgram } from '../shared/program-catalog';
+import { applicationParam, MAX_NOTE, programErrorMessages, programFieldLabels, programStatusMessages, staffProgramQuery, staffProgramViews, staffViewLabels, statusLabels, type StaffProgramView } from '../shared/program-forms';
+import { programsOf } from './catalog';
+import { programRoles, STAFF_PROGRAMS_PAGE, staffApplicationPageFor } from './routes';
+import { applicationPageFor, customerApplication, listApplications, staffApplication, staffQueue, type Application } from './store';
+
+const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
+const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
+
+const money = (cents: number) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+const day = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', dateStyle: 'long' });
+const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+/** A field's words: the program's own question or document label, else the form's. */
+function labelOf(field: string, program: CatalogProgram | undefined) {
+  const [kind, id] = field.split('.', 2);
+  if (kind === 'answers') return program?.application.questions.find((q) => q.id === id)?.label;
+  if (kind === 'documents') return program?.application.documents.find((d) => d.id === id)?.label ?? 'the documents';
+  return programFieldLabels[field] ?? fieldLabels[field];
+}
+
+/** The page message from the query's codes, naming the field at fault in the program's words. */
+function messageFor(c: Context<AppEnv>, program?: CatalogProgram): PageMessage {
+  const error = c.req.query('error');
+  if (error) {
+    const base = programErrorMessages[error] ?? errorMessages[error] ?? programErrorMessages.invalid_request!;
+    const field = c.req.query('field');
+    const label = field ? labelOf(field, program) : undefined;
+    return { kind: 'error', text: label && (error === 'invalid_request' || error === 'not_eligible') ? `${base} Check: ${label}` : base };
+  }
+  const status = c.req.query('status');
+  const said = status ? programStatusMessages[status] : undefined;
+  return said ? { kind: 'status', text: said } : null;
+}
+
+function historyHtml(a: Application, audience: 'customer' | 'staff') {
+  const who = (e: Application['events'][number]) => (e.actorKind === 'staff' ? 'Program team' : audience === 'customer' ? 'You' : 'Customer');
+  return `<h2>History</h2><ol class="timeline">${a.events
+    .map((e) => `<li><p><strong>${esc(statusLabels[e.status])}</strong> · ${who(e)} · ${when(e.at)}</p>${e.note ? `<p class="message-body">${escapeHtml(e.note).replaceAll('\n', '<br>')}</p>` : ''}</li>`)
+    .join('')}</ol>`;
+}
+
+function detailsHtml(a: Application, audience: 'customer' | 'staff') {
+  const documentsUntil = a.documentsDeleteOn ? `<p>These documents are deleted on ${day(a.documentsDeleteOn)}.</p>` : '';
+  const documents = a.documents.length
+    ? `<ul class="attachments">${a.documents
+        .map((d) => `<li><a href="/api/programs/documents/${encodeURIComponent(d.id)}" download>${escapeHtml(d.fileName)}</a> (${size(d.sizeBytes)}, ${when(d.createdAt)})</li>`)
+        .join('')}</ul>${documentsUntil}`
+    : `<p>${a.decidedAt && a.documentsDeleteOn ? 'None kept: documents are deleted after the decision.' : 'None.'}</p>`;
+  const paid = a.paidCents !== null ? `<dt>Paid</dt><dd>${money(a.paidCents)} on ${day(a.paidOn!)} by ${a.paidBy === 'bill_credit' ? 'a credit on your bill' : 'cheque'}</dd>` : '';
+  const note = a.staffNote ? `<dt>${a.status === 'denied' ? 'Reason' : a.status === 'need_info' ? 'What we need' : 'Our note'}</dt><dd>${escapeHtml(a.staffNote).replaceAll('\n', '<br>')}</dd>` : '';
+  return `<dl class="facts"><dt>Account</dt><dd>${escapeHtml(a.accountNumber)}</dd><dt>Status</dt><dd><strong>${esc(statusLabels[a.status])}</strong></dd>${note}${paid}<dt>Sent</dt><dd>${when(a.createdAt)}</dd>${a.installedOn ? `<dt>Installed</dt><dd>${day(a.installedOn)}</dd>` : ''}</dl>
+<h2>${audience === 'customer' ? 'Your answers' : 'Answers'}</h2><dl class="facts">${a.answers.map((x) => `<dt>${esc(x.label)}</dt><dd>${escapeHtml(x.shown)}</dd>`).join('')}</dl>
+<h2>Documents</h2>${documents}${historyHtml(a, audience)}`;
+}
+
+/** The file inputs of a program's documents, all optional: for answering a request for more information. */
+function respondDocumentsHtml(program: CatalogProgram | undefined) {
+  if (!program?.application.documents.length) return '';
+  return `<fieldset><legend>Documents (optional)</legend>${program.application.documents
+    .map((d) => {
+      const id = `document-${esc(d.id)}`;
+      return `<div class="field"><label for="${id}">${esc(d.label)}</label><p class="hint" id="${id}-hint">${d.maxFiles === 1 ? 'One file' : `Up to ${d.maxFiles} files`}: PDF, JPEG, PNG or HEIC, at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each.</p><input id="${id}" name="documents.${esc(d.id)}" type="file"${d.maxFiles > 1 ? ' multiple' : ''} accept="application/pdf,image/jpeg,image/png,image/heic,.heic" aria-describedby="${id}-hint ${id}-error"><p class="field-error" id="${id}-error" data-field-error="documents.${esc(d.id)}" hidden></p></div>`;
+    })
+    .join('')}</fieldset>`;
+}
+
+const fillList: Filler = async (c, login, rewriter) => {
+  const list = await listApplications(c.env.DB, login.id);
+  const rows = list.length
+    ? `<table><caption>Newest first</caption><thead><tr><th scope="col">Program</th><th scope="col">Account</th><th scope="col">Sent</th><th scope="col">Status</th></tr></thead><tbody>${list
+        .map((a) => `<tr><td><a href="${applicationPageFor(a.id)}">${esc(a.programTitle)}</a></td><td>${esc(a.accountNumber)}</td><td>${when(a.createdAt)}</td><td>${esc(statusLabels[a.status])}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '<p>No applications yet.</p>';
+  return rewriter.on('[data-fill="applications"]', html(rows));
+};
+
+const fillApply: Filler = async (c, login, rewriter) => {
+  const programId = c.req.param('program') ?? '';
+  const program = (await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN)).get(programId);
+  let r = withMessage(c, rewriter, messageFor(c, program));
+  // Without the page script, an ineligible answer's reason goes beside its question too.
+  const field = c.req.query('field');
+  const question = c.req.query('error') === 'not_eligible' && field?.startsWith('answers.') ? program?.application.questions.find((q) => `answers.${q.id}` === field) : undefined;
+  if (question && 'ineligible' in question && question.ineligible) {
+    const reason = question.ineligible;
+    r = r.on(`[data-field-error="answers.${question.id}"]`, { element: (el) => void (el.removeAttribute('hidden'), el.setInnerContent(reason)) });
+  }
+  const accounts = await accountChoices(c.env.DB, login.id, 'manage');
+  if (!accounts.length) return r.on('[data-fill="apply-section"]', html('<p>You can apply for an account you hold, or one shared with you with the right to manage it. No such account is linked to this login.</p>'));
+  const asked = c.req.query('account');
+  return r.on('[data-fill="account-options"]', html(accounts.map((a) => `<option value="${escapeHtml(a.id)}"${a.id === asked ? ' selected' : ''}>Account ${escapeHtml(a.number)}</option>`).join('')));
+};
+
+const fillApplication: Filler = async (c, login, rewriter) => {
+  const parsed = applicationParam.safeParse({ id: c.req.query('id') });
+  let a: Application;
+  try {
+    if (!parsed.success) throw new ApiError(404, 'not_found', 'There is no such application.');
+    a = await customerApplication(c.env.DB, login.id, parsed.data.id);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return c.redirect('/account/programs/?error=not_found', 303);
+    throw e;
+  }
+  const program = (await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN)).get(a.programId);
+  const r = withMessage(c, rewriter, messageFor(c, program)).on('[data-fill="title"]', text(a.programTitle)).on('[data-fill="application"]', html(detailsHtml(a, 'customer')));
+  if (a.status !== 'need_info') return r.on('[data-fill="respond-section"]', { element: (el) => void el.remove() });
+  return r
+    .on('[data-fill="respond-section"]', { element: (el) => void el.removeAttribute('hidden') })
+    .on('[data-fill="respond-form"]', { element: (el) => void el.setAttribute('action', `/api/programs/applications/${encodeURIComponent(a.id)}/respond`) })
+    .on('[data-fill="respond-documents"]', html(respondDocumentsHtml(program)));
+};
+
+function staffNotice(c: Context<AppEnv>) {
+  const message = messageFor(c);
+  return message ? `<p class="message message-${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${esc(message.text)}</p>` : '';
+}
+
+function staffForms(a: Application) {
+  const action = (path: string) => `/api/staff/programs/${encodeURIComponent(a.id)}/${path}`;
+  const textarea = (id: string, name: string, label: string, required: boolean) =>
+    `<div class="field"><label for="${id}">${label}</label><textarea id="${id}" name="${name}" rows="4" maxlength="${MAX_NOTE}"${required ? ' required' : ''}></textarea></div>`;
+  if (a.status === 'submitted' || a.status === 'need_info') {
+    return `<h2>Decide</h2><p>The customer is e-mailed that the status changed; what you write here is shown in the portal, not in the e-mail.</p>
+<form method="post" action="${action('need-info')}">${textarea('need-info-note', 'note', 'Ask for more information', true)}<button type="submit">Ask the customer</button></form>
+<form method="post" action="${action('approve')}">${textarea('approve-note', 'note', 'Note to the customer (optional)', false)}<button type="submit">Approve</button></form>
+<form method="post" action="${action('deny')}">${textarea('deny-reason', 'reason', 'Reason for the denial (the customer reads it)', true)}<button type="submit">Deny</button></form>`;
+  }
+  if (a.status === 'approved' && a.programKind === 'rebate') {
+    return `<h2>Record the payment</h2><form method="post" action="${action('pay')}"><div class="field"><label for="pay-amount">Amount in dollars</label><input id="pay-amount" name="amount" inputmode="decimal" required pattern="\\d{1,5}(\\.\\d{2})?"></div>
+<fieldset><legend>Paid by</legend><div class="check"><input type="radio" id="pay-credit" name="paidBy" value="bill_credit" required><label for="pay-credit">A credit on the customer's bill (posted to the account now)</label></div><div class="check"><input type="radio" id="pay-cheque" name="paidBy" value="cheque"><label for="pay-cheque">Cheque</label></div></fieldset>
+<button type="submit">Record the payment</button></form>`;
+  }
+  return '';
+}
+
+const viewOf = (c: Context<AppEnv>) => {
+  const parsed = staffProgramQuery.safeParse(c.req.query());
+  return parsed.success ? parsed.data : { view: 'submitted' as StaffProgramView, after: undefined };
+};
+
+export const programPages = new Hono<AppEnv>()
+  .get('/account/programs/', signedInPage(fillList, { message: (c) => messageFor(c) }))
+  .get('/account/programs/apply/:program/', signedInPage(fillApply, { message: () => null }))
+  .get('/account/programs/application/', signedInPage(fillApplication, { message: () => null }))
+  .use('/staff/programs/*', requireLogin, programRoles)
+  .get(STAFF_PROGRAMS_PAGE, async (c) => {
+    const query = viewOf(c);
+    const page = await staffQueue(c.env.DB, query.view, query.after);
+    const tabs = `<nav aria-label="Application queues"><ul class="inline">${staffProgramViews
+      .map((v) => `<li><a href="${STAFF_PROGRAMS_PAGE}?view=${v}"${v === query.view ? ' aria-current="page"' : ''}>${esc(staffViewLabels[v])}</a></li>`)
+      .join('')}</ul></nav>`;
+    const table = page.rows.length
+      ? `<table class="queue"><caption>${esc(staffViewLabels[query.view])}, longest waiting first</caption><thead><tr><th scope="col">Waiting since</th><th scope="col">Program</th><th scope="col">Sent</th><th scope="col">Details (logged)</th></tr></thead><tbody>${page.rows
+          .map((r) => `<tr><td>${when(r.updatedAt)}</td><td>${esc(r.programTitle)}</td><td>${when(r.createdAt)}</td><td><a href="${staffApplicationPageFor(r.id)}">Open</a></td></tr>`)
+          .join('')}</tbody></table>`
+      : '<p>Nothing in this queue.</p>';
+    const next = page.next ? `<p><a href="${STAFF_PROGRAMS_PAGE}?view=${query.view}&amp;after=${encodeURIComponent(page.next)}">Next page</a></p>` : '';
+    return servePage(c, STAFF_PROGRAMS_PAGE, [{ selector: '[data-fill="queue"]', html: staffNotice(c) + tabs + table + next }]);
+  })
+  .get(`${STAFF_PROGRAMS_PAGE}application/`, async (c) => {
+    const parsed = applicationParam.safeParse({ id: c.req.query('id') });
+    if (!parsed.success) throw new ApiError(404, 'not_found', 'There is no such application.');
+    const { application: a, customer } = await staffApplication(c.env.DB, { id: c.var.login.id, role: c.var.login.role }, parsed.data.id);
+    const facts: [string, string][] = [
+      ['Account number', customer?.accountNumber ?? '—'],
+      ['Holder', customer?.holderName ?? '—'],
+      ['Service address', customer?.serviceAddresses ?? '—'],
+      ['Applied from the login', customer?.applicantEmail ?? '—'],
+      ['E-mail on file', customer?.emailOnFile ?? '—'],
+      ['Phone on file', customer?.phoneOnFile ?? '—'],
+    ];
+    return servePage(c, `${STAFF_PROGRAMS_PAGE}application/`, [
+      { selector: '[data-fill="title"]', html: esc(a.programTitle) },
+      { selector: '[data-fill="message"]', html: staffNotice(c) },
+      { selector: '[data-fill="application"]', html: `<h2>Customer</h2><dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${detailsHtml(a, 'staff')}${staffForms(a)}` },
+    ]);
+  })
+  .onError((err, c) => {
+    const status = err instanceof HTTPException ? err.status : 500;
+    if (!new URL(c.req.url).pathname.startsWith(STAFF_PROGRAMS_PAGE) || (status !== 401 && status !== 403 && status !== 404)) return handleError(err, c);
+    const message =
+      status === 401 ? '<p>Please <a href="/login/">sign in</a> with your staff account.</p>' : status === 403 ? '<p>Your role does not allow this page. Program applications are worked by program staff.</p>' : '<p>There is no such application.</p>';
+    const page = new URL(c.req.url).pathname.startsWith(`${STAFF_PROGRAMS_PAGE}application/`) ? `${STAFF_PROGRAMS_PAGE}application/` : STAFF_PROGRAMS_PAGE;
+    const fills: Fill[] = [{ selector: page === STAFF_PROGRAMS_PAGE ? '[data-fill="queue"]' : '[data-fill="application"]', html: message }];
+    return servePage(c, page, fills, status);
+  });
