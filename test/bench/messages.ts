@@ -23,13 +23,14 @@ const ITERATIONS = 8;
 const QUEUED = 10_000;
 const FILE_BYTES = 5 * 1024 * 1024 - 1024;
 
-const stats = (samples: number[]) => {
+export const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
   return { n: sorted.length, medianMs: +at(0.5).toFixed(1), p95Ms: +at(0.95).toFixed(1) };
 };
 
-function fivePdf() {
+/** A PDF of 5 MiB less 1 KiB: the largest attachment or document the portal takes, give or take. */
+export function fivePdf() {
   const bytes = new Uint8Array(FILE_BYTES);
   bytes.set(new TextEncoder().encode('%PDF-1.4\n'));
   for (let i = 9; i < FILE_BYTES - 8; i++) bytes[i] = 32 + (i % 90);

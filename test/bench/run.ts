@@ -11,6 +11,7 @@ import * as consent from './consent';
 import * as greenButton from './green-button';
 import * as messages from './messages';
 import * as passkeys from './passkeys';
+import * as programs from './programs';
 import * as payments from './payments';
 import * as requests from './requests';
 import * as site from './site';
@@ -32,6 +33,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['payments', payments],
   ['connect-my-data', connectMyData],
   ['messages', messages],
+  ['programs', programs],
 ];
 
 const results: Record<string, unknown> = {};
