@@ -10,46 +10,21 @@
  *    D1 rows read and latency of its first page, a page deep in the queue (after the 5,000th
  *    row), and "assigned to me" — the page the worker serves, through the same function.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getPlatformProxy } from 'wrangler';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { staffQueue } from '../../worker/messages/store';
-import { runTool, startPortal } from '../support/portal-server';
+import { startPortal } from '../support/portal-server';
+import { demoCustomerHeaders, fivePdf, stats, timedPage, withScratchD1 } from './support';
 
 const ITERATIONS = 8;
 const QUEUED = 10_000;
-const FILE_BYTES = 5 * 1024 * 1024 - 1024;
-
-export const stats = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { n: sorted.length, medianMs: +at(0.5).toFixed(1), p95Ms: +at(0.95).toFixed(1) };
-};
-
-/** A PDF of 5 MiB less 1 KiB: the largest attachment or document the portal takes, give or take. */
-export function fivePdf() {
-  const bytes = new Uint8Array(FILE_BYTES);
-  bytes.set(new TextEncoder().encode('%PDF-1.4\n'));
-  for (let i = 9; i < FILE_BYTES - 8; i++) bytes[i] = 32 + (i % 90);
-  bytes.set(new TextEncoder().encode('\n%%EOF\n'), FILE_BYTES - 7);
-  return bytes;
-}
 
 async function attachments() {
   const portal = await startPortal();
   try {
     const { origin } = portal;
-    const login = await fetch(`${origin}/api/accounts/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', origin },
-      body: JSON.stringify({ email: DEMO_CUSTOMER.email, password: DEMO_CUSTOMER.password }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    if (login.status !== 200 || !cookie) throw new Error(`demo login answered ${login.status}`);
-    const headers = { cookie, origin, accept: 'application/json' };
+    const headers = await demoCustomerHeaders(origin);
+    const { cookie } = headers;
     const started = await fetch(`${origin}/api/messages`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ account: DEMO_CUSTOMER.accountId, subject: 'Bench', topic: 'other', body: 'Attachments bench' }) });
     if (started.status !== 200) throw new Error(`starting a conversation answered ${started.status}: ${await started.text()}`);
     const { conversation } = (await started.json()) as { conversation: string };
@@ -71,66 +46,42 @@ async function attachments() {
       const file = await fetch(`${origin}/api/messages/attachments/${id}`, { headers: { cookie } });
       const got = new Uint8Array(await file.arrayBuffer());
       down.push(performance.now() - t);
-      if (file.status !== 200 || got.length !== FILE_BYTES) throw new Error(`download answered ${file.status} with ${got.length} bytes`);
+      if (file.status !== 200 || got.length !== pdf.length) throw new Error(`download answered ${file.status} with ${got.length} bytes`);
     }
-    return { fileBytes: FILE_BYTES, upload: stats(up), download: stats(down) };
+    return { fileBytes: pdf.length, upload: stats(up), download: stats(down) };
   } finally {
     await portal.stop();
   }
 }
 
 async function queue() {
-  const persistTo = mkdtempSync(join(tmpdir(), 'messages-bench-'));
-  try {
-    runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
-    try {
-      const DB = proxy.env.DB;
-      await DB.batch([
-        DB.prepare("INSERT INTO utilities (id, name, legal_name, time_zone, service_area, contact_email, contact_phone, privacy_email) VALUES ('u', 'U', 'U', 'America/Los_Angeles', 'A', 'a@u.example', '+1', 'p@u.example')"),
-        DB.prepare("INSERT INTO accounts (id, utility_id, account_number, holder_name) VALUES ('a', 'u', '1', 'H')"),
-        DB.prepare("INSERT INTO logins (id, email, password_hash, role) VALUES ('staff', 's@u.example', 'x', 'support')"),
-      ]);
-      const base = Date.parse('2026-01-01T00:00:00Z');
-      const total = QUEUED * 1.25;
-      for (let from = 0; from < total; from += 500) {
-        const statements = Array.from({ length: 500 }, (_, j) => {
-          const i = from + j;
-          const at = new Date(base + i * 60_000).toISOString();
-          // Four in five open (QUEUED in all); the fifth waiting on the customer, or closed; every tenth assigned to the member of staff.
-          const status = i % 5 !== 0 ? 'open' : i % 25 === 0 ? 'closed' : 'waiting_customer';
-          return DB.prepare('INSERT INTO conversations (id, account_id, subject, topic, status, assigned_to_login_id, created_at, last_message_at, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)').bind(
-            crypto.randomUUID(), 'a', `Question ${i}`, 'other', status, i % 10 === 1 ? 'staff' : null, at, status === 'closed' ? at : null,
-          );
-        });
-        await DB.batch(statements);
-      }
-      const open = (await DB.prepare("SELECT count(*) AS n FROM conversations WHERE status = 'open'").first<{ n: number }>())!.n;
-      const staff = { id: 'staff', role: 'support' };
-      const timed = async (fn: () => Promise<{ rowsRead: number; rows: unknown[] }>) => {
-        const ms: number[] = [];
-        let last = { rowsRead: 0, rows: [] as unknown[] };
-        for (let i = 0; i < 20; i++) {
-          const t = performance.now();
-          last = await fn();
-          ms.push(performance.now() - t);
-        }
-        return { ...stats(ms), rowsRead: last.rowsRead, rowsShown: last.rows.length };
-      };
-      const deep = (await DB.prepare("SELECT last_message_at || '~' || id AS cursor FROM conversations WHERE status = 'open' ORDER BY last_message_at, id LIMIT 1 OFFSET 5000").first<{ cursor: string }>())!.cursor;
-      return {
-        openConversations: open,
-        firstPage: await timed(() => staffQueue(DB, staff, 'open')),
-        pageAfter5000: await timed(() => staffQueue(DB, staff, 'open', deep)),
-        assignedToMe: await timed(() => staffQueue(DB, staff, 'mine')),
-        waitingOnCustomer: await timed(() => staffQueue(DB, staff, 'waiting')),
-      };
-    } finally {
-      await proxy.dispose();
+  return withScratchD1('messages', async (DB) => {
+    await DB.prepare("INSERT INTO logins (id, email, password_hash, role) VALUES ('staff', 's@u.example', 'x', 'support')").run();
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    const total = QUEUED * 1.25;
+    for (let from = 0; from < total; from += 500) {
+      const statements = Array.from({ length: 500 }, (_, j) => {
+        const i = from + j;
+        const at = new Date(base + i * 60_000).toISOString();
+        // Four in five open (QUEUED in all); the fifth waiting on the customer, or closed; every tenth assigned to the member of staff.
+        const status = i % 5 !== 0 ? 'open' : i % 25 === 0 ? 'closed' : 'waiting_customer';
+        return DB.prepare('INSERT INTO conversations (id, account_id, subject, topic, status, assigned_to_login_id, created_at, last_message_at, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)').bind(
+          crypto.randomUUID(), 'a', `Question ${i}`, 'other', status, i % 10 === 1 ? 'staff' : null, at, status === 'closed' ? at : null,
+        );
+      });
+      await DB.batch(statements);
     }
-  } finally {
-    rmSync(persistTo, { recursive: true, force: true });
-  }
+    const open = (await DB.prepare("SELECT count(*) AS n FROM conversations WHERE status = 'open'").first<{ n: number }>())!.n;
+    const staff = { id: 'staff', role: 'support' };
+    const deep = (await DB.prepare("SELECT last_message_at || '~' || id AS cursor FROM conversations WHERE status = 'open' ORDER BY last_message_at, id LIMIT 1 OFFSET 5000").first<{ cursor: string }>())!.cursor;
+    return {
+      openConversations: open,
+      firstPage: await timedPage(() => staffQueue(DB, staff, 'open')),
+      pageAfter5000: await timedPage(() => staffQueue(DB, staff, 'open', deep)),
+      assignedToMe: await timedPage(() => staffQueue(DB, staff, 'mine')),
+      waitingOnCustomer: await timedPage(() => staffQueue(DB, staff, 'waiting')),
+    };
+  });
 }
 
 export async function bench(): Promise<Record<string, unknown>> {

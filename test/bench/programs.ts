@@ -11,15 +11,11 @@
  *    page, a page after the 5,000th row, and "approved rebates to pay", through the function the
  *    worker serves the page with.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getPlatformProxy } from 'wrangler';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { staffQueue } from '../../worker/programs/store';
-import { runTool, startPortal } from '../support/portal-server';
-import { fivePdf, stats } from './messages';
+import { startPortal } from '../support/portal-server';
+import { demoCustomerHeaders, fivePdf, stats, timedPage, withScratchD1 } from './support';
 
 const APPLICATIONS = 5;
 const QUEUED = 10_000;
@@ -28,14 +24,8 @@ async function documents() {
   const portal = await startPortal();
   try {
     const { origin } = portal;
-    const login = await fetch(`${origin}/api/accounts/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', origin },
-      body: JSON.stringify({ email: DEMO_CUSTOMER.email, password: DEMO_CUSTOMER.password }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    if (login.status !== 200 || !cookie) throw new Error(`demo login answered ${login.status}`);
-    const headers = { cookie, origin, accept: 'application/json' };
+    const headers = await demoCustomerHeaders(origin);
+    const { cookie } = headers;
     const pdf = fivePdf();
     const installed = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
     const up: number[] = [];
@@ -64,55 +54,31 @@ async function documents() {
 }
 
 async function queue() {
-  const persistTo = mkdtempSync(join(tmpdir(), 'programs-bench-'));
-  try {
-    runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
-    try {
-      const DB = proxy.env.DB;
-      await DB.batch([
-        DB.prepare("INSERT INTO utilities (id, name, legal_name, time_zone, service_area, contact_email, contact_phone, privacy_email) VALUES ('u', 'U', 'U', 'America/Los_Angeles', 'A', 'a@u.example', '+1', 'p@u.example')"),
-        DB.prepare("INSERT INTO accounts (id, utility_id, account_number, holder_name) VALUES ('a', 'u', '1', 'H')"),
-      ]);
-      const base = Date.parse('2026-01-01T00:00:00Z');
-      const total = QUEUED * 1.25;
-      for (let from = 0; from < total; from += 500) {
-        const statements = Array.from({ length: 500 }, (_, j) => {
-          const i = from + j;
-          const at = new Date(base + i * 60_000).toISOString();
-          // Four in five waiting to be checked (QUEUED in all); the fifth waiting on the customer, or approved.
-          const status = i % 5 !== 0 ? 'submitted' : i % 10 === 0 ? 'approved' : 'need_info';
-          return DB.prepare("INSERT INTO program_applications (id, account_id, program_id, program_title, program_kind, answers, status, created_at, updated_at, documents_kept_days) VALUES (?1, 'a', 'efficient-toilet', 'High-efficiency toilet rebate', ?2, '[]', ?3, ?4, ?4, 90)").bind(
-            crypto.randomUUID(), i % 20 === 0 ? 'program' : 'rebate', status, at,
-          );
-        });
-        await DB.batch(statements);
-      }
-      const waiting = (await DB.prepare("SELECT count(*) AS n FROM program_applications WHERE status = 'submitted'").first<{ n: number }>())!.n;
-      const timed = async (fn: () => Promise<{ rowsRead: number; rows: unknown[] }>) => {
-        const ms: number[] = [];
-        let last = { rowsRead: 0, rows: [] as unknown[] };
-        for (let i = 0; i < 20; i++) {
-          const t = performance.now();
-          last = await fn();
-          ms.push(performance.now() - t);
-        }
-        return { ...stats(ms), rowsRead: last.rowsRead, rowsShown: last.rows.length };
-      };
-      const deep = (await DB.prepare("SELECT updated_at || '~' || id AS cursor FROM program_applications WHERE status = 'submitted' ORDER BY updated_at, id LIMIT 1 OFFSET 5000").first<{ cursor: string }>())!.cursor;
-      return {
-        waitingApplications: waiting,
-        firstPage: await timed(() => staffQueue(DB, 'submitted')),
-        pageAfter5000: await timed(() => staffQueue(DB, 'submitted', deep)),
-        approvedToPay: await timed(() => staffQueue(DB, 'approved')),
-        waitingOnCustomer: await timed(() => staffQueue(DB, 'need_info')),
-      };
-    } finally {
-      await proxy.dispose();
+  return withScratchD1('programs', async (DB) => {
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    const total = QUEUED * 1.25;
+    for (let from = 0; from < total; from += 500) {
+      const statements = Array.from({ length: 500 }, (_, j) => {
+        const i = from + j;
+        const at = new Date(base + i * 60_000).toISOString();
+        // Four in five waiting to be checked (QUEUED in all); the fifth waiting on the customer, or approved.
+        const status = i % 5 !== 0 ? 'submitted' : i % 10 === 0 ? 'approved' : 'need_info';
+        return DB.prepare("INSERT INTO program_applications (id, account_id, program_id, program_title, program_kind, answers, status, created_at, updated_at, documents_kept_days) VALUES (?1, 'a', 'efficient-toilet', 'High-efficiency toilet rebate', ?2, '[]', ?3, ?4, ?4, 90)").bind(
+          crypto.randomUUID(), i % 20 === 0 ? 'program' : 'rebate', status, at,
+        );
+      });
+      await DB.batch(statements);
     }
-  } finally {
-    rmSync(persistTo, { recursive: true, force: true });
-  }
+    const waiting = (await DB.prepare("SELECT count(*) AS n FROM program_applications WHERE status = 'submitted'").first<{ n: number }>())!.n;
+    const deep = (await DB.prepare("SELECT updated_at || '~' || id AS cursor FROM program_applications WHERE status = 'submitted' ORDER BY updated_at, id LIMIT 1 OFFSET 5000").first<{ cursor: string }>())!.cursor;
+    return {
+      waitingApplications: waiting,
+      firstPage: await timedPage(() => staffQueue(DB, 'submitted')),
+      pageAfter5000: await timedPage(() => staffQueue(DB, 'submitted', deep)),
+      approvedToPay: await timedPage(() => staffQueue(DB, 'approved')),
+      waitingOnCustomer: await timedPage(() => staffQueue(DB, 'need_info')),
+    };
+  });
 }
 
 export async function bench(): Promise<Record<string, unknown>> {

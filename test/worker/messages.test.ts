@@ -170,7 +170,7 @@ describe('bad input is refused naming its fields, with nothing written', () => {
     expect(plain.status).toBe(303);
     expect(plain.headers.get('location')).toBe('/account/messages/?error=payload_too_large&field=files');
     expect(describeWrites(await takeWrites())).toBe('');
-  });
+  }, 30_000);
 
   it('refuses a reply to an unknown conversation with 404, and an empty reply naming the body', async () => {
     const { accountId, customer } = await customerWithAccount();

@@ -230,7 +230,7 @@ describe('bad input is refused naming its fields, with nothing written', () => {
       expect(describeWrites(await takeWrites()), field).toBe('');
     }
     expect(await objectCount()).toBe(objects);
-  });
+  }, 30_000);
 
   it('refuses a body over the upload limit before reading it, and staff decisions without their reason or amount', async () => {
     const { accountId, customer } = await customerWithAccount();
@@ -258,7 +258,7 @@ describe('bad input is refused naming its fields, with nothing written', () => {
     const respond = await postMultipart(`/api/programs/applications/${id}/respond`, { note: 'late' }, [], { cookie: customer.cookie });
     expect(respond.status).toBe(409);
     expect(describeWrites(await takeWrites())).toBe('');
-  });
+  }, 30_000);
 });
 
 describe('judging answers, apart from HTTP', () => {

@@ -18,6 +18,7 @@ import { accountChoices, grantSql } from '../auth/account-access';
 import { ApiError } from '../http/errors';
 import { utility } from '../shared/utility';
 import type { NewConversationBody } from '../shared/message-forms';
+import { starterOrHolders } from '../mail/recipients';
 import { downloadResponse, storeFiles, type CheckedFile } from './attachments';
 
 export type MessagesEnv = { DB: D1Database; MESSAGE_ATTACHMENTS: R2Bucket; LINK_SIGNING_SECRET: string; PORTAL_ORIGIN: string };
@@ -232,17 +233,6 @@ export async function assignToMe(raw: D1Database, staff: Staff, id: string, now 
   return { status: 'assigned' as const };
 }
 
-/** Who is told a reply waits: the login that opened the conversation, else the account's holders. */
-async function recipientsOf(raw: D1Database, conv: { accountId: string; openedBy: string | null }) {
-  const opener = conv.openedBy ? await raw.prepare("SELECT email FROM logins WHERE id = ?1 AND status = 'active'").bind(conv.openedBy).first<{ email: string }>() : null;
-  if (opener) return [opener.email];
-  const { results } = await raw
-    .prepare(`SELECT l.email FROM account_access g JOIN logins l ON l.id = g.login_id WHERE g.account_id = ?1 AND g.relationship = 'holder' AND l.status = 'active' AND ${grantSql('g')}`)
-    .bind(conv.accountId)
-    .all<{ email: string }>();
-  return results.map((r) => r.email);
-}
-
 export const replyWaitingMail = (origin: string, id: string) => ({
   subject: `A reply from ${utility.name} support is waiting`,
   text: `Hello,\n\nOur support team has replied to your message. For your privacy the reply is not in this e-mail: sign in to read it.\n\n${origin}${conversationPageFor(id)}\n\n${utility.name}\n`,
@@ -253,7 +243,7 @@ export async function staffReply(env: MessagesEnv, staff: Staff, id: string, tex
   const raw = env.DB;
   const conv = await staffTarget(raw, id);
   if (conv.status === 'closed') throw new ApiError(409, 'already_closed', 'This conversation is closed.');
-  const to = await recipientsOf(raw, conv);
+  const to = await starterOrHolders(raw, conv.openedBy, conv.accountId);
   const mail = replyWaitingMail(env.PORTAL_ORIGIN, id);
   const messageId = crypto.randomUUID();
   const at = now.toISOString();

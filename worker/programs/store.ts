@@ -25,6 +25,7 @@ import type { StaffProgramView } from '../shared/program-forms';
 import { utility } from '../shared/utility';
 import { rangesFilterSql, rangesJson, type DayRange } from '../usage/tenure';
 import { localDay } from '../usage/time';
+import { starterOrHolders } from '../mail/recipients';
 import { judgeAnswers, type StoredAnswer } from './answers';
 import { applicationMail, receivedMail } from './mails';
 
@@ -342,19 +343,6 @@ export async function staffApplication(raw: D1Database, staff: Staff, id: string
   return { application, customer };
 }
 
-/** Who is told of a change: the login that applied, else the account's holders. */
-async function recipientsOf(raw: D1Database, id: string) {
-  const row = await raw.prepare('SELECT account_id AS accountId, applicant_login_id AS applicant FROM program_applications WHERE id = ?1').bind(id).first<{ accountId: string; applicant: string | null }>();
-  if (!row) return [];
-  const applicant = row.applicant ? await raw.prepare("SELECT email FROM logins WHERE id = ?1 AND status = 'active'").bind(row.applicant).first<{ email: string }>() : null;
-  if (applicant) return [applicant.email];
-  const { results } = await raw
-    .prepare(`SELECT l.email FROM account_access g JOIN logins l ON l.id = g.login_id WHERE g.account_id = ?1 AND g.relationship = 'holder' AND l.status = 'active' AND ${grantSql('g')}`)
-    .bind(row.accountId)
-    .all<{ email: string }>();
-  return results.map((r) => r.email);
-}
-
 type Decision =
   | { action: 'need_info'; note: string }
   | { action: 'approve'; note: string }
@@ -372,9 +360,9 @@ const allowedFrom: Record<Decision['action'], ProgramApplicationStatus[]> = {
 export async function decide(env: ProgramsEnv, staff: Staff, id: string, decision: Decision, now = new Date()) {
   const raw = env.DB;
   const row = await raw
-    .prepare('SELECT account_id AS accountId, status, program_kind AS programKind, program_title AS programTitle, documents_kept_days AS keptDays FROM program_applications WHERE id = ?1')
+    .prepare('SELECT account_id AS accountId, applicant_login_id AS applicant, status, program_kind AS programKind, program_title AS programTitle, documents_kept_days AS keptDays FROM program_applications WHERE id = ?1')
     .bind(id)
-    .first<{ accountId: string; status: ProgramApplicationStatus; programKind: 'rebate' | 'program'; programTitle: string; keptDays: number }>();
+    .first<{ accountId: string; applicant: string | null; status: ProgramApplicationStatus; programKind: 'rebate' | 'program'; programTitle: string; keptDays: number }>();
   if (!row) throw notFound();
   if (!allowedFrom[decision.action].includes(row.status)) throw wrongStatus(row.status);
   if (decision.action === 'pay' && row.programKind !== 'rebate') throw new ApiError(409, 'wrong_status', 'Only a rebate is paid.');
@@ -398,7 +386,7 @@ export async function decide(env: ProgramsEnv, staff: Staff, id: string, decisio
       update,
       eventInsert(raw, id, next, paid ? `$${(paid.amountCents / 100).toFixed(2)} by ${paid.paidBy === 'bill_credit' ? 'bill credit' : 'cheque'}` : note, { kind: 'staff', loginId: staff.id }, at),
       ...credit,
-      ...(await recipientsOf(raw, id)).map((to) => mailInsert(raw, to, mail, `program-application-${next.replace('_', '-')}`)),
+      ...(await starterOrHolders(raw, row.applicant, row.accountId)).map((to) => mailInsert(raw, to, mail, `program-application-${next.replace('_', '-')}`)),
     audit(raw, `staff.program_application_${{ need_info: 'info_requested', approve: 'approved', deny: 'denied', pay: 'paid' }[decision.action]}`, staff, row.accountId, id, at),
   ]);
   const status = { need_info: 'asked-for-info', approved: 'approved', denied: 'denied', paid: 'paid', submitted: 'responded' }[next];
