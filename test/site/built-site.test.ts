@@ -276,6 +276,15 @@ describe('the privacy pages', () => {
     expect(text).toContain(`Documents sent with an application ${DEFAULT_DOCUMENTS_KEPT_DAYS} days after we decide the application`);
   });
 
+  it('says on each program page how long its documents are kept, as the catalog the worker judges by says', () => {
+    const catalog = JSON.parse(readFileSync(join('dist', 'programs', 'catalog.json'), 'utf8')) as { programs: { id: string; application: { documents: unknown[]; documentsKeptDays: number } }[] };
+    expect(catalog.programs.length).toBeGreaterThan(0);
+    for (const p of catalog.programs.filter((x) => x.application.documents.length)) {
+      const text = elementTexts(page(`/programs/${p.id}/`), 'main')[0]!;
+      expect(text, p.id).toContain(p.application.documentsKeptDays === 0 ? 'We delete the documents within a day of deciding the application.' : `We delete the documents ${p.application.documentsKeptDays} days after deciding the application.`);
+    }
+  });
+
   it('shows what version 3.0 changed: the retention of cookie choices, and the promise of releases to third parties removed', () => {
     const diff = page('/privacy/changes/2-0-to-3-0/');
     expect(elementTexts(diff, 'h1')).toEqual(['Changes from version 2.0 to version 3.0']);
