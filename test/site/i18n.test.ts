@@ -12,6 +12,7 @@ import { es } from '../../site/i18n/es';
 import { formatters } from '../../site/i18n';
 import { spanishCookieText } from '../../site/i18n/cookies';
 import { cookieRegistry } from '../../worker/shared/cookie-registry';
+import { classifyPage, sitemapLocations } from '../../worker/visits/pages';
 import { builtPages, DIST, elementTexts, startTags, type BuiltPage } from './built-site';
 
 const SITE = 'https://portal.aldercreek-utility.example';
@@ -188,6 +189,16 @@ describe('Spanish pages', () => {
       expect(elementTexts(html, 'h2')).toContain('Cookies en este sitio');
       for (const phrase of ['Skip to main content', 'Cookies on this site', 'Accept all', 'Reject all', 'Privacy notice', 'Always on']) expect(html).not.toContain(phrase);
     }
+  });
+
+  it('are counted by the visit counter as public pages, each under its own path', () => {
+    // worker/visits/pages.ts reads the same sitemap files; the hreflang links must not add paths.
+    const index = readFileSync(join(DIST, 'sitemap-index.xml'), 'utf8');
+    const counted = new Set(
+      sitemapLocations(index).flatMap((url) => sitemapLocations(readFileSync(join(DIST, new URL(url).pathname), 'utf8')).map((loc) => new URL(loc).pathname)),
+    );
+    expect([...counted].sort()).toEqual([...sitemap.keys()].sort());
+    for (const english of FRONT_DOOR) expect(classifyPage(spanishOf(english), counted)).toEqual({ kind: 'public', key: spanishOf(english) });
   });
 
   it('keep /programs/catalog.json the English source the worker reads', () => {
