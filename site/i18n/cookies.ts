@@ -14,7 +14,7 @@ export const spanishCookieText: Record<string, CookieText> = {
   '__Host-session': {
     purpose:
       'Mantiene abierta su sesión en su cuenta. Guarda un código al azar; su sesión se guarda en nuestros servidores y termina cuando usted cierra la sesión.',
-    lifetime: 'Hasta que cierre el navegador, o 30 días si elige "Mantener la sesión abierta" (solo clientes)',
+    lifetime: 'Hasta que cierre el navegador, o 30 días si marca "Keep me signed in" al iniciar sesión (solo clientes)',
   },
   '__Host-passkey-attempt': {
     purpose:
