@@ -22,5 +22,18 @@ export default defineConfig({
   vite: {
     build: { assetsInlineLimit: 0 },
   },
-  integrations: [sitemap({ filter: (page) => !page.includes('/404') && !isPrivatePage(new URL(page).pathname) })],
+  // English stays unprefixed (no existing URL changes); Spanish lives under /es/ with the same
+  // slugs, so a page's twin is its path with or without the /es prefix (site/i18n/routes.ts).
+  i18n: {
+    defaultLocale: 'en',
+    locales: ['en', 'es'],
+    routing: { prefixDefaultLocale: false },
+  },
+  integrations: [
+    sitemap({
+      filter: (page) => !page.includes('/404') && !isPrivatePage(new URL(page).pathname),
+      // hreflang alternates (xhtml:link) for every page that has a twin in the other language.
+      i18n: { defaultLocale: 'en', locales: { en: 'en', es: 'es' } },
+    }),
+  ],
 });

@@ -28,6 +28,24 @@ const programs = defineCollection({
 });
 
 /**
+ * Spanish twins of the program pages: site/content/programs-es/<id>.md, with the id of the English
+ * file it translates. Only the words are here: the kind, order and the online application (which
+ * the worker reads from /programs/catalog.json) stay in the English file, the single source.
+ */
+const programsEs = defineCollection({
+  loader: glob({ pattern: '*.md', base: './site/content/programs-es' }),
+  schema: z.object({
+    title: z.string().min(3),
+    summary: z.string().min(10).max(200),
+    amount: z.string().min(1),
+    eligibility: z.array(z.string().min(3)).min(1),
+    howToApply: z.array(z.string().min(3)).min(1),
+    /** The application's documents by id, as the Spanish page names them (every English document id). */
+    documents: z.record(z.string(), z.string().min(3)).default({}),
+  }),
+});
+
+/**
  * Every version of the privacy notice ever published. Exactly one is `current`; the others stay
  * online as `archived` at /privacy/versions/<slug>/. The body is the full notice; its `##`
  * headings are the sections the table of contents and the version diff are built from.
@@ -46,4 +64,4 @@ const noticeVersions = defineCollection({
   }),
 });
 
-export const collections = { programs, noticeVersions };
+export const collections = { programs, programsEs, noticeVersions };

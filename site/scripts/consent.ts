@@ -71,6 +71,8 @@ if (navigatorGpc && root.dataset.gpc !== '1') {
 if (banner) {
   const form = banner.querySelector<HTMLFormElement>('form')!;
   const custom = banner.querySelector<HTMLDetailsElement>('[data-cc-custom]')!;
+  /** The banner's announcements in the page's language (data-cc-msg-* on the banner, site/i18n). */
+  const message = (key: 'ccMsgSavedOn' | 'ccMsgSavedOff' | 'ccMsgClosed', fallback: string) => banner.dataset[key] ?? fallback;
 
   const close = (message: string) => {
     banner.hidden = true;
@@ -99,7 +101,7 @@ if (banner) {
       return;
     }
     root.dataset.consent = 'chosen';
-    close(`Cookie choices saved. Analytics is ${result.allowed.analytics ? 'on' : 'off'}. Change them any time under Cookie settings.`);
+    close(result.allowed.analytics ? message('ccMsgSavedOn', 'Cookie choices saved. Analytics is on. Change them any time under Cookie settings.') : message('ccMsgSavedOff', 'Cookie choices saved. Analytics is off. Change them any time under Cookie settings.'));
     if (result.allowed.analytics) startCounting();
   });
 
@@ -111,7 +113,7 @@ if (banner) {
       custom.querySelector<HTMLElement>('summary')!.focus();
     } else {
       // Closing is not consenting: nothing is recorded and only necessary cookies stay in use.
-      close('Cookie banner closed without a choice. Only strictly necessary cookies are used.');
+      close(message('ccMsgClosed', 'Cookie banner closed without a choice. Only strictly necessary cookies are used.'));
     }
   });
 

@@ -186,7 +186,8 @@ describe('the built site', () => {
 
   it('keeps a space between words and links in prose', () => {
     const glued = pages.flatMap(({ url, html }) =>
-      [...html.matchAll(/[A-Za-z0-9,;:]<a\s[^>]*>[^<]*<\/a>|<\/a>[A-Za-z(]/g)].map((m) => `${url}: ${m[0]}`),
+      // Any letter, accented ones included (Spanish pages: "vea<a>…</a>", "</a>ó").
+      [...html.matchAll(/[\p{L}0-9,;:]<a\s[^>]*>[^<]*<\/a>|<\/a>[\p{L}(¿¡]/gu)].map((m) => `${url}: ${m[0]}`),
     );
     expect(glued).toEqual([]);
   });

@@ -1,0 +1,43 @@
+/**
+ * Which pages exist in which language. A Spanish page's path is its English twin's path under
+ * /es/ (same slug), which is also how @astrojs/sitemap pairs them for hreflang alternates.
+ */
+import type { Locale } from './index';
+
+/** English paths of the static Spanish pages (site/pages/es/**, dynamic routes aside). */
+export const translatedPages: string[] = Object.keys(import.meta.glob('../pages/es/**/*.astro'))
+  .filter((file) => !file.includes('['))
+  .map((file) => file.replace(/^\.\.\/pages\/es/, '').replace(/(index)?\.astro$/, '').replace(/([^/])$/, '$1/'));
+
+/** Program ids with a Spanish page (site/content/programs-es/<id>.md). */
+export const translatedProgramIds: string[] = Object.keys(import.meta.glob('../content/programs-es/*.md')).map((file) =>
+  file.replace(/^.*\/([^/]+)\.md$/, '$1'),
+);
+
+const translated = new Set<string>([...translatedPages, ...translatedProgramIds.map((id) => `/programs/${id}/`)]);
+
+/** The English path of a page in either language ("/es/contact/" → "/contact/"). */
+export function englishPath(path: string): string {
+  return path === '/es' || path === '/es/' ? '/' : path.startsWith('/es/') ? path.slice(3) : path;
+}
+
+export function hasSpanish(englishPathname: string): boolean {
+  return translated.has(englishPathname.split('#')[0]!);
+}
+
+/**
+ * Where a link to an English page should go on a page in `locale`: the Spanish twin when there is
+ * one; otherwise the English page, flagged so the link can say it is in English.
+ */
+export function localHref(locale: Locale, href: string): { href: string; englishOnly: boolean } {
+  if (locale === 'en') return { href, englishOnly: false };
+  if (hasSpanish(href)) return { href: href === '/' ? '/es/' : `/es${href}`, englishOnly: false };
+  return { href, englishOnly: true };
+}
+
+/** The same page in the other language, or null when it has none. */
+export function twinOf(path: string, locale: Locale): string | null {
+  const english = englishPath(path);
+  if (!hasSpanish(english)) return null;
+  return locale === 'es' ? english : english === '/' ? '/es/' : `/es${english}`;
+}

@@ -1,0 +1,83 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { expectAccessible, openPage, useChromium } from './browser';
+
+const origin = inject('portalOrigin');
+const chromium = useChromium();
+
+const cookieNames = async (context: BrowserContext) => (await context.cookies(origin)).map((c) => c.name).sort();
+const banner = (page: Page) => page.getByRole('region', { name: 'Cookies en este sitio' });
+const lang = (page: Page) => page.locator('html').getAttribute('lang');
+const h1 = (page: Page) => page.locator('h1').textContent();
+
+/** Follows a link and waits for the page it leads to. */
+async function follow(page: Page, link: ReturnType<Page['getByRole']>, path: string) {
+  await Promise.all([page.waitForURL(`${origin}${path}`), link.click()]);
+}
+
+describe('a Spanish-speaking visitor in Chromium', () => {
+  it('reads the site in Spanish, rejects optional cookies, opens a program and switches language on the same page', async () => {
+    const { page, context, requests, consoleErrors } = await openPage(chromium.browser, { locale: 'es-US' });
+
+    await page.goto(`${origin}/es/`);
+    await expect(lang(page)).resolves.toBe('es');
+    await expect(h1(page)).resolves.toBe('Su agua y su luz, en un solo lugar');
+    await expect(banner(page).isVisible()).resolves.toBe(true);
+    await expect(banner(page).textContent()).resolves.toContain('Usamos las cookies que este sitio necesita para funcionar.');
+    await expectAccessible(chromium.browser, page, false);
+
+    // Nothing optional until a choice; "Rechazar todas" keeps it that way and says so in Spanish.
+    await banner(page).getByRole('button', { name: 'Rechazar todas' }).click();
+    await banner(page).waitFor({ state: 'hidden' });
+    await expect(page.locator('[data-cc-live]').textContent()).resolves.toContain('Las estadísticas están desactivadas');
+    expect(await cookieNames(context)).toEqual(['__Host-consent']);
+
+    // The programs, in Spanish, through the main navigation.
+    await follow(page, page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Programas y reembolsos' }), '/es/programs/');
+    expect(await banner(page).count()).toBe(0);
+    await expect(h1(page)).resolves.toBe('Programas y reembolsos');
+    await expectAccessible(chromium.browser, page, false);
+
+    await follow(page, page.getByRole('link', { name: 'Reembolso por inodoros de alta eficiencia' }), '/es/programs/efficient-toilet/');
+    await expect(lang(page)).resolves.toBe('es');
+    await expect(page.getByRole('heading', { name: 'Quién puede participar' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('main').textContent()).resolves.toContain('$75 por inodoro');
+    await expectAccessible(chromium.browser, page, false);
+
+    // The switcher keeps the visitor on the same page, in each direction.
+    await follow(page, page.getByRole('link', { name: 'English', exact: true }), '/programs/efficient-toilet/');
+    await expect(lang(page)).resolves.toBe('en');
+    await expect(h1(page)).resolves.toBe('High-efficiency toilet rebate');
+    await follow(page, page.getByRole('link', { name: 'Español', exact: true }), '/es/programs/efficient-toilet/');
+    await expect(h1(page)).resolves.toBe('Reembolso por inodoros de alta eficiencia');
+
+    // The choice of language is the URL alone: no cookie beyond the consent record, no visit beacon.
+    expect(await cookieNames(context)).toEqual(['__Host-consent']);
+    expect(requests.filter((u) => new URL(u).pathname === '/api/visits')).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('visits every Spanish page of the front door with no serious axe violation or console error', async () => {
+    const { page, context, consoleErrors } = await openPage(chromium.browser, { locale: 'es-US' });
+    const paths = ['/es/', '/es/contact/', '/es/accessibility/', '/es/security/', '/es/cookies/', '/es/help/', '/es/help/billing/', '/es/help/leaks-and-alerts/', '/es/programs/', '/es/programs/turf-replacement/'];
+    for (const path of paths) {
+      const res = await page.goto(`${origin}${path}`);
+      expect(res?.status(), path).toBe(200);
+      await expect(lang(page)).resolves.toBe('es');
+      await expectAccessible(chromium.browser, page, false);
+    }
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('without JavaScript, the banner form brings the visitor back to the Spanish page', async () => {
+    const { page, context } = await openPage(chromium.browser, { locale: 'es-US', javaScriptEnabled: false });
+    await page.goto(`${origin}/es/cookies/`);
+    await Promise.all([page.waitForURL(`${origin}/es/cookies/`), banner(page).getByRole('button', { name: 'Rechazar todas' }).click()]);
+    await expect(lang(page)).resolves.toBe('es');
+    expect(await cookieNames(context)).toEqual(['__Host-consent']);
+    await expectAccessible(chromium.browser, page, true);
+    await context.close();
+  });
+});
