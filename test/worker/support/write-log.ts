@@ -4,8 +4,9 @@
  * `total_changes()` is not usable here: D1 in workerd counts its own bookkeeping on the same
  * connection (every query moves it, reads included). Instead, while a test file runs, every table
  * gets AFTER INSERT/UPDATE/DELETE triggers that append the table, the operation and (for updates)
- * the columns whose value changed to `_test_writes`. Storage is private to each test file, so the
- * triggers never reach another file; `removeWriteLog` drops them anyway.
+ * the columns whose value changed to `_test_writes`. Each test file starts on a freshly migrated
+ * D1 (test/worker/apply-migrations.ts drops everything first), so the triggers never reach another
+ * file; `removeWriteLog` drops them anyway.
  *
  * A trigger's own write shows in D1's `meta.changes` of the statement that fired it. Tables whose
  * writes the worker judges by `meta.changes === 1` therefore get no trigger (it would change the
