@@ -178,6 +178,11 @@ app.route('/', devThirdPartyPages((req, c) => app.fetch(req, c.env, executionCon
 // into a fresh Response that the security-headers middleware can add to.
 app.all('*', async (c) => {
   const asset = await c.env.ASSETS.fetch(c.req.raw);
+  // The assets' own 404 page is English; a missing Spanish page gets the Spanish one.
+  if (asset.status === 404 && /^\/es(\/|$)/.test(c.req.path)) {
+    const spanish = await c.env.ASSETS.fetch(new Request(new URL('/es/404/', c.req.url)));
+    if (spanish.ok) return new Response(spanish.body, { status: 404, headers: spanish.headers });
+  }
   return new Response(asset.body, asset);
 });
 

@@ -46,6 +46,13 @@ export const en = {
   'banner.savedOn': 'Cookie choices saved. Analytics is on. Change them any time under Cookie settings.',
   'banner.savedOff': 'Cookie choices saved. Analytics is off. Change them any time under Cookie settings.',
   'banner.closed': 'Cookie banner closed without a choice. Only strictly necessary cookies are used.',
+  // What the worker puts in the banner's place after a choice sent without JavaScript (worker/consent/reflect.ts).
+  'banner.notice.saved': 'Your cookie choices are saved.',
+  'banner.notice.withdrawn': 'Your consent is withdrawn.',
+  'banner.notice.change': 'Change them any time',
+  'banner.notice.busy': 'We could not save that choice just now: too many came from your network. Please try again in an hour.',
+  'banner.notice.busyKeeps': 'Until then your earlier choice stays in place.',
+  'banner.notice.busyNecessary': 'Until then we use only strictly necessary cookies.',
 
   'cookies.alwaysOn': 'Always on',
   'cookies.gpcOff': 'Off: your browser sends a Global Privacy Control signal, which we honour.',

@@ -45,6 +45,12 @@ export const es = {
   'banner.savedOn': 'Guardamos sus opciones de cookies. Las estadísticas están activadas. Puede cambiarlas cuando quiera en Configuración de cookies.',
   'banner.savedOff': 'Guardamos sus opciones de cookies. Las estadísticas están desactivadas. Puede cambiarlas cuando quiera en Configuración de cookies.',
   'banner.closed': 'Cerró el aviso de cookies sin elegir. Solo usamos las cookies estrictamente necesarias.',
+  'banner.notice.saved': 'Guardamos sus opciones de cookies.',
+  'banner.notice.withdrawn': 'Retiró su consentimiento.',
+  'banner.notice.change': 'Puede cambiarlas cuando quiera',
+  'banner.notice.busy': 'No pudimos guardar esa opción en este momento: llegaron demasiadas desde su red. Vuelva a intentarlo en una hora.',
+  'banner.notice.busyKeeps': 'Mientras tanto, sigue vigente lo que eligió antes.',
+  'banner.notice.busyNecessary': 'Mientras tanto, solo usamos las cookies estrictamente necesarias.',
 
   'cookies.alwaysOn': 'Siempre activadas',
   'cookies.gpcOff': 'Desactivadas: su navegador envía una señal de Global Privacy Control, y la respetamos.',

@@ -4,9 +4,12 @@
  */
 import type { Locale } from './index';
 
-/** English paths of the static Spanish pages (site/pages/es/**, dynamic routes aside). */
+/**
+ * English paths of the static Spanish pages (site/pages/es/**, dynamic routes aside). The 404 pages
+ * are not twins: the worker answers a missing page with the one in its language.
+ */
 export const translatedPages: string[] = Object.keys(import.meta.glob('../pages/es/**/*.astro'))
-  .filter((file) => !file.includes('['))
+  .filter((file) => !file.includes('[') && !file.endsWith('/404.astro'))
   .map((file) => file.replace(/^\.\.\/pages\/es/, '').replace(/(index)?\.astro$/, '').replace(/([^/])$/, '$1/'));
 
 /** Program ids with a Spanish page (site/content/programs-es/<id>.md). */

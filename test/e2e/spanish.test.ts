@@ -67,7 +67,13 @@ describe('a Spanish-speaking visitor in Chromium', () => {
       await expect(lang(page)).resolves.toBe('es');
       await expectAccessible(chromium.browser, page, false);
     }
-    expect(consoleErrors).toEqual([]);
+    // A missing Spanish page answers with the Spanish 404 page.
+    const missing = await page.goto(`${origin}/es/no-such-page/`);
+    expect(missing?.status()).toBe(404);
+    await expect(lang(page)).resolves.toBe('es');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Página no encontrada');
+    await expectAccessible(chromium.browser, page, false);
+    expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
     await context.close();
   }, 120_000);
 

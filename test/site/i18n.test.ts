@@ -142,10 +142,12 @@ describe('Spanish pages', () => {
     expect(problems).toEqual([]);
   });
 
-  it('give every other page lang="en" and no hreflang alternates', () => {
+  it('give every other page lang="en" and no hreflang alternates, the Spanish 404 page aside', () => {
     const twins = new Set(FRONT_DOOR.flatMap((p) => [p, spanishOf(p)]));
+    expect(htmlLang(page('/es/404/'))).toBe('es');
+    expect(headAlternates(page('/es/404/')).size).toBe(0);
     const problems = [...pages.values()]
-      .filter((p) => !twins.has(p.url))
+      .filter((p) => !twins.has(p.url) && p.url !== '/es/404/')
       .flatMap((p) => [htmlLang(p.html) !== 'en' ? `${p.url}: lang ${htmlLang(p.html)}` : [], headAlternates(p.html).size ? `${p.url}: alternates` : []].flat());
     expect(problems).toEqual([]);
   });

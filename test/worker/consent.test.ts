@@ -394,6 +394,14 @@ describe('pages reflect consent without any script', () => {
     expect(html).toContain('Your cookie choices are saved.');
   });
 
+  it('confirms it in Spanish on a Spanish page, saying the settings page is in English', async () => {
+    const { jar } = await consentCookieFor({ analytics: false });
+    const html = await (await portal('/es/?consent=saved', { headers: { Cookie: cookieHeader(jar) } })).text();
+    expect(html).not.toContain('data-cc-banner');
+    expect(html).toContain('Guardamos sus opciones de cookies.');
+    expect(html).toMatch(/<a href="\/privacy\/choices\/#cookies" hreflang="en">Puede cambiarlas cuando quiera<\/a> \(en inglés\)/);
+  });
+
   it('ticks the choices page boxes as last chosen and describes the choice', async () => {
     const { jar } = await consentCookieFor({ preferences: false, analytics: true });
     const html = await (await portal('/privacy/choices/', { headers: { Cookie: cookieHeader(jar) } })).text();

@@ -25,6 +25,17 @@ describe('errors', () => {
     expect(body.error.requestId).toBeTruthy();
   });
 
+  it('answers a missing page with the 404 page in its language', async () => {
+    const english = await portal('/no-such-page/');
+    expect(english.status).toBe(404);
+    expect(await english.text()).toContain('Page not found');
+    const spanish = await portal('/es/no-such-page/');
+    expect(spanish.status).toBe(404);
+    const html = await spanish.text();
+    expect(html).toContain('Página no encontrada');
+    expect(html).toMatch(/<html[^>]*lang="es"/);
+  });
+
   it('answers an unknown well-known resource with a 404 JSON error', async () => {
     const res = await portal('/.well-known/nothing-here');
     expect(res.status).toBe(404);

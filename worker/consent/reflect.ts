@@ -1,3 +1,4 @@
+import { t, type Locale } from '../../site/i18n';
 import { cookieCategoryInfo } from '../shared/cookie-registry';
 import { utility } from '../shared/utility';
 import type { ConsentView } from './state';
@@ -13,7 +14,8 @@ import type { ConsentView } from './state';
  *   `[data-cc-gpc-state]` describe the choice and the signal, `[data-cc-flash]` confirms a post;
  * - `<html>` gets `data-consent` (chosen|ask), `data-analytics` (on|off) and `data-gpc` for the script.
  */
-export function reflectConsent(res: Response, view: ConsentView, options: { flash: 'saved' | 'withdrawn' | 'busy' | null }): Response {
+export function reflectConsent(res: Response, view: ConsentView, options: { flash: 'saved' | 'withdrawn' | 'busy' | null; locale?: Locale }): Response {
+  const locale = options.locale ?? 'en';
   const when = view.state ? formatDay(view.state.givenAt) : '';
   const rewriter = new HTMLRewriter()
     .on('html', {
@@ -27,7 +29,7 @@ export function reflectConsent(res: Response, view: ConsentView, options: { flas
       element(el) {
         if (!view.chosen) return;
         if (options.flash) {
-          el.replace(savedNotice(options.flash, view), { html: true });
+          el.replace(savedNotice(options.flash, view, locale), { html: true });
         } else {
           el.remove();
         }
@@ -36,7 +38,7 @@ export function reflectConsent(res: Response, view: ConsentView, options: { flas
     .on('[data-cc-banner] #cc-desc', {
       element(el) {
         // The banner stays (no choice on file) and says why the last one was not saved.
-        if (options.flash === 'busy' && !view.chosen) el.after(`<p class="cc-error" role="alert">${busyText(view)}</p>`, { html: true });
+        if (options.flash === 'busy' && !view.chosen) el.after(`<p class="cc-error" role="alert">${busyText(view, locale)}</p>`, { html: true });
       },
     })
     .on('[data-cc-gpc]', {
@@ -107,14 +109,15 @@ function describeChoice(view: ConsentView, when: string): string {
     : `On ${when} you chose strictly necessary cookies only.`;
 }
 
-function busyText(view: ConsentView) {
-  return `We could not save that choice just now: too many came from your network. Please try again in an hour. Until then ${
-    view.chosen ? 'your earlier choice stays in place' : 'we use only strictly necessary cookies'
-  }.`;
+function busyText(view: ConsentView, locale: Locale = 'en') {
+  const say = t(locale);
+  return `${say('banner.notice.busy')} ${say(view.chosen ? 'banner.notice.busyKeeps' : 'banner.notice.busyNecessary')}`;
 }
 
-function savedNotice(flash: 'saved' | 'withdrawn' | 'busy', view: ConsentView) {
-  if (flash === 'busy') return `<div class="cc cc-saved" role="alert"><p>${busyText(view)} <a href="/privacy/choices/#cookies">Cookie settings</a>.</p></div>`;
-  const text = flash === 'saved' ? 'Your cookie choices are saved.' : 'Your consent is withdrawn.';
-  return `<div class="cc cc-saved" role="status"><p>${text} <a href="/privacy/choices/#cookies">Change them any time</a>.</p></div>`;
+/** The banner's place after a choice sent without JavaScript, in the page's language (the settings page is English only for now). */
+function savedNotice(flash: 'saved' | 'withdrawn' | 'busy', view: ConsentView, locale: Locale) {
+  const say = t(locale);
+  const settings = (text: string) => `<a href="/privacy/choices/#cookies"${locale === 'en' ? '' : ' hreflang="en"'}>${text}</a>${locale === 'en' ? '' : ` ${say('lang.englishOnly')}`}`;
+  if (flash === 'busy') return `<div class="cc cc-saved" role="alert"><p>${busyText(view, locale)} ${settings(say('banner.settingsLink'))}.</p></div>`;
+  return `<div class="cc cc-saved" role="status"><p>${say(flash === 'saved' ? 'banner.notice.saved' : 'banner.notice.withdrawn')} ${settings(say('banner.notice.change'))}.</p></div>`;
 }
