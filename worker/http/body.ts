@@ -28,10 +28,12 @@ const unreadable = () =>
 
 export function formBodies(options: { maxBytes?: number } = {}): MiddlewareHandler {
   // The limit applies before anything is read: pages outside /api/ have no other limit in front of this.
+  const maxSize = options.maxBytes ?? FORM_BODY_MAX_BYTES;
+  const said = maxSize >= 1024 * 1024 ? `${Math.round((maxSize / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(maxSize / 1024)} KiB`;
   const limit = bodyLimit({
-    maxSize: options.maxBytes ?? FORM_BODY_MAX_BYTES,
+    maxSize,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
+      throw new ApiError(413, 'payload_too_large', `The request body is larger than ${said}.`);
     },
   });
   return async (c, next) => {
