@@ -9,6 +9,7 @@ import * as billing from './billing';
 import * as connectMyData from './connect-my-data';
 import * as consent from './consent';
 import * as greenButton from './green-button';
+import * as lighthouse from './lighthouse';
 import * as messages from './messages';
 import * as passkeys from './passkeys';
 import * as programs from './programs';
@@ -34,6 +35,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['connect-my-data', connectMyData],
   ['messages', messages],
   ['programs', programs],
+  ['lighthouse', lighthouse],
 ];
 
 const results: Record<string, unknown> = {};
