@@ -78,7 +78,6 @@ export const en = {
   'notice.translation': 'This is a translation of version {version} of the notice in English. If the two differ, the English version prevails:',
   'notice.original': 'read the original',
   'notice.outdated': 'This translation matches version {matches} in English, not version {version}: the changes made in version {version} are not translated yet. Until they are, the English text applies:',
-  'notice.outdatedLink': 'version {version} in English',
   'notice.history.title': 'Privacy notice history',
   'notice.history.description': 'Every version of the privacy notice, when it took effect and what changed, with the full text of each.',
   'notice.history.intro':

@@ -79,7 +79,6 @@ export const es = {
   'notice.translation': 'Esta es una traducción de la versión {version} del aviso en inglés. Si hay alguna diferencia entre las dos, prevalece la versión en inglés:',
   'notice.original': 'lea el original',
   'notice.outdated': 'Esta traducción corresponde a la versión {matches} en inglés, no a la versión {version}: los cambios de la versión {version} todavía no están traducidos. Mientras tanto, se aplica el texto en inglés:',
-  'notice.outdatedLink': 'versión {version} en inglés',
   'notice.history.title': 'Historial del aviso de privacidad',
   'notice.history.description': 'Todas las versiones del aviso de privacidad, cuándo entraron en vigor y qué cambió, con el texto completo de cada una.',
   'notice.history.intro':
