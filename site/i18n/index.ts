@@ -24,7 +24,7 @@ export function t(locale: Locale): (key: MessageKey) => string {
 
 /** A message with its `{name}` placeholders filled: `fill(t('notice.versionLink'), { version: '3.2' })`. */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`no value for {${name}} in "${template}"`);
     return String(values[name]);
   });
