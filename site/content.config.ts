@@ -64,4 +64,21 @@ const noticeVersions = defineCollection({
   }),
 });
 
-export const collections = { programs, programsEs, noticeVersions };
+/**
+ * Spanish translations of the privacy notice: site/content/notice-es/<slug>.md sits beside the
+ * English version with the same file name, and `matches` names the English version whose text it
+ * translates (site/lib/notice-translations.ts: a version that does not exist fails the build, an
+ * older one is flagged on the page). Version number, date and status stay in the English file.
+ * The body keeps the English `##` section structure, so sections pair up one for one.
+ */
+const noticeVersionsEs = defineCollection({
+  loader: glob({ pattern: '*.md', base: './site/content/notice-es' }),
+  schema: z.object({
+    matches: z.string().regex(/^\d+\.\d+$/, 'a version looks like "2.0"'),
+    title: z.string().min(3),
+    summary: z.array(z.string().min(10)).min(2),
+    changes: z.array(z.string().min(10)),
+  }),
+});
+
+export const collections = { programs, programsEs, noticeVersions, noticeVersionsEs };

@@ -22,6 +22,14 @@ export function t(locale: Locale): (key: MessageKey) => string {
   return (key) => messages[key];
 }
 
+/** A message with its `{name}` placeholders filled: `fill(t('notice.versionLink'), { version: '3.2' })`. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for {${name}} in "${template}"`);
+    return String(values[name]);
+  });
+}
+
 /** BCP 47 tags for Intl: Spanish as written in the United States (dates, $ amounts). */
 const intlTags: Record<Locale, string> = { en: 'en-US', es: 'es-US' };
 

@@ -3,6 +3,7 @@
  * /es/ (same slug), which is also how @astrojs/sitemap pairs them for hreflang alternates.
  */
 import type { Locale } from './index';
+import { compareVersions } from '../lib/notice-translations';
 
 /**
  * English paths of the static Spanish pages (site/pages/es/**, dynamic routes aside). The 404 pages
@@ -17,7 +18,30 @@ export const translatedProgramIds: string[] = Object.keys(import.meta.glob('../c
   file.replace(/^.*\/([^/]+)\.md$/, '$1'),
 );
 
-const translated = new Set<string>([...translatedPages, ...translatedProgramIds.map((id) => `/programs/${id}/`)]);
+/**
+ * Privacy notice versions with a Spanish translation (site/content/notice-es/<slug>.md, beside the
+ * English site/content/notice/<slug>.md), and the comparisons of consecutive English versions that
+ * are both translated. Versions are ordered by number, as they are published.
+ */
+const noticeSlugs = (files: Record<string, unknown>) => Object.keys(files).map((file) => file.replace(/^.*\/([^/]+)\.md$/, '$1'));
+const englishNoticeSlugs = noticeSlugs(import.meta.glob('../content/notice/*.md')).sort((a, b) =>
+  compareVersions(a.replace(/-/g, '.'), b.replace(/-/g, '.')),
+);
+export const translatedNoticeSlugs: string[] = noticeSlugs(import.meta.glob('../content/notice-es/*.md'));
+const translatedNoticePages = [
+  ...translatedNoticeSlugs.map((slug) => `/privacy/versions/${slug}/`),
+  ...englishNoticeSlugs
+    .slice(1)
+    .map((to, i) => [englishNoticeSlugs[i]!, to] as const)
+    .filter(([from, to]) => translatedNoticeSlugs.includes(from) && translatedNoticeSlugs.includes(to))
+    .map(([from, to]) => `/privacy/changes/${from}-to-${to}/`),
+];
+
+const translated = new Set<string>([
+  ...translatedPages,
+  ...translatedProgramIds.map((id) => `/programs/${id}/`),
+  ...translatedNoticePages,
+]);
 
 /** The English path of a page in either language ("/es/contact/" → "/contact/"). */
 export function englishPath(path: string): string {

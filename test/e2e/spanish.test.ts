@@ -77,6 +77,25 @@ describe('a Spanish-speaking visitor in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('reads the privacy notice in Spanish, and switches to the English notice and back', async () => {
+    const { page, context, consoleErrors } = await openPage(chromium.browser, { locale: 'es-US' });
+    const res = await page.goto(`${origin}/es/privacy/`);
+    expect(res?.status()).toBe(200);
+    await expect(lang(page)).resolves.toBe('es');
+    await expect(h1(page)).resolves.toBe('Aviso de privacidad');
+    await expect(page.locator('.meta').first().textContent()).resolves.toContain('Versión 3.2, vigente desde el 30 de noviembre de 2026');
+    await expect(page.getByRole('main').textContent()).resolves.toContain('prevalece la versión en inglés');
+    await expectAccessible(chromium.browser, page, false);
+
+    await follow(page, page.getByRole('link', { name: 'English', exact: true }), '/privacy/');
+    await expect(lang(page)).resolves.toBe('en');
+    await expect(h1(page)).resolves.toBe('Privacy notice');
+    await follow(page, page.getByRole('link', { name: 'Español', exact: true }), '/es/privacy/');
+    await expect(h1(page)).resolves.toBe('Aviso de privacidad');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
   it('without JavaScript, the banner form brings the visitor back to the Spanish page', async () => {
     const { page, context } = await openPage(chromium.browser, { locale: 'es-US', javaScriptEnabled: false });
     await page.goto(`${origin}/es/cookies/`);

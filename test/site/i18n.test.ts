@@ -31,6 +31,27 @@ const FRONT_DOOR = [
   '/programs/',
   ...programIds.map((id) => `/programs/${id}/`),
 ];
+
+/**
+ * The privacy notice pages with a Spanish twin: the notice and its history, each version with a
+ * translation (site/content/notice-es/), and each comparison of consecutive versions both translated.
+ */
+const noticeSlugs = (dir: string) => readdirSync(join(import.meta.dirname, '../../site/content', dir)).map((f) => f.replace(/\.md$/, ''));
+const versionOrder = (slug: string) => slug.split('-').map(Number) as [number, number];
+const englishNotices = noticeSlugs('notice').sort((a, b) => versionOrder(a)[0] - versionOrder(b)[0] || versionOrder(a)[1] - versionOrder(b)[1]);
+const spanishNotices = noticeSlugs('notice-es');
+const NOTICE = [
+  '/privacy/',
+  '/privacy/history/',
+  ...spanishNotices.map((slug) => `/privacy/versions/${slug}/`),
+  ...englishNotices
+    .slice(1)
+    .map((to, i) => [englishNotices[i]!, to])
+    .filter(([from, to]) => spanishNotices.includes(from!) && spanishNotices.includes(to!))
+    .map(([from, to]) => `/privacy/changes/${from}-to-${to}/`),
+];
+/** Every English page that has a Spanish twin. */
+const TWINS = [...FRONT_DOOR, ...NOTICE];
 const spanishOf = (path: string) => (path === '/' ? '/es/' : `/es${path}`);
 const englishOf = (path: string) => (path === '/es/' ? '/' : path.slice(3));
 
@@ -102,14 +123,14 @@ describe('the message catalogs', () => {
 });
 
 describe('Spanish pages', () => {
-  it('exist for every page of the front door, both listed in the sitemap', () => {
-    const missing = FRONT_DOOR.flatMap((path) => [path, spanishOf(path)]).filter((p) => !pages.has(p) || !sitemap.has(p));
+  it('exist for every page of the front door and the privacy notice, both listed in the sitemap', () => {
+    const missing = TWINS.flatMap((path) => [path, spanishOf(path)]).filter((p) => !pages.has(p) || !sitemap.has(p));
     expect(missing).toEqual([]);
   });
 
   it('each have an English twin, in the sitemap with reciprocal hreflang alternates', () => {
     const spanish = [...sitemap.keys()].filter((p) => p.startsWith('/es/'));
-    expect(spanish.length).toBe(FRONT_DOOR.length);
+    expect(spanish.length).toBe(TWINS.length);
     const problems: string[] = [];
     for (const es of spanish) {
       const english = englishOf(es);
@@ -124,12 +145,12 @@ describe('Spanish pages', () => {
 
   it('list hreflang alternates in the sitemap only for pages that have a twin', () => {
     const withAlternates = [...sitemap.values()].filter((e) => e.alternates.size > 0).map((e) => e.path);
-    expect(withAlternates.sort()).toEqual(FRONT_DOOR.flatMap((p) => [p, spanishOf(p)]).sort());
+    expect(withAlternates.sort()).toEqual(TWINS.flatMap((p) => [p, spanishOf(p)]).sort());
   });
 
   it('say lang="es", and carry reciprocal <link rel="alternate" hreflang> with x-default English', () => {
     const problems: string[] = [];
-    for (const english of FRONT_DOOR) {
+    for (const english of TWINS) {
       const es = spanishOf(english);
       if (htmlLang(page(es)) !== 'es') problems.push(`${es}: lang ${htmlLang(page(es))}`);
       if (htmlLang(page(english)) !== 'en') problems.push(`${english}: lang ${htmlLang(page(english))}`);
@@ -143,7 +164,7 @@ describe('Spanish pages', () => {
   });
 
   it('give every other page lang="en" and no hreflang alternates, the Spanish 404 page aside', () => {
-    const twins = new Set(FRONT_DOOR.flatMap((p) => [p, spanishOf(p)]));
+    const twins = new Set(TWINS.flatMap((p) => [p, spanishOf(p)]));
     expect(htmlLang(page('/es/404/'))).toBe('es');
     expect(headAlternates(page('/es/404/')).size).toBe(0);
     const problems = [...pages.values()]
@@ -153,7 +174,7 @@ describe('Spanish pages', () => {
   });
 
   it('have a language switcher that keeps the visitor on the same page', () => {
-    for (const english of FRONT_DOOR) {
+    for (const english of TWINS) {
       const es = spanishOf(english);
       const toSpanish = switcher(page(english)).attrs;
       expect([toSpanish.get('href'), toSpanish.get('lang'), toSpanish.get('hreflang')]).toEqual([es, 'es', 'es']);
@@ -164,7 +185,7 @@ describe('Spanish pages', () => {
   });
 
   it('switch from a page that has no Spanish twin yet to the Spanish home', () => {
-    for (const url of ['/privacy/', '/privacy/choices/', '/login/', '/account/', '/staff/']) {
+    for (const url of ['/privacy/request/', '/privacy/choices/', '/privacy/versions/1-0/', '/login/', '/account/', '/staff/']) {
       expect(switcher(page(url)).attrs.get('href')).toBe('/es/');
     }
   });
@@ -185,7 +206,7 @@ describe('Spanish pages', () => {
   });
 
   it('show the chrome and the cookie banner in Spanish', () => {
-    for (const english of FRONT_DOOR) {
+    for (const english of TWINS) {
       const html = page(spanishOf(english));
       expect(html).toContain('Ir al contenido principal');
       expect(elementTexts(html, 'h2')).toContain('Cookies en este sitio');
@@ -200,7 +221,7 @@ describe('Spanish pages', () => {
       sitemapLocations(index).flatMap((url) => sitemapLocations(readFileSync(join(DIST, new URL(url).pathname), 'utf8')).map((loc) => new URL(loc).pathname)),
     );
     expect([...counted].sort()).toEqual([...sitemap.keys()].sort());
-    for (const english of FRONT_DOOR) expect(classifyPage(spanishOf(english), counted)).toEqual({ kind: 'public', key: spanishOf(english) });
+    for (const english of TWINS) expect(classifyPage(spanishOf(english), counted)).toEqual({ kind: 'public', key: spanishOf(english) });
   });
 
   it('keep /programs/catalog.json the English source the worker reads', () => {
