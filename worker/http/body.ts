@@ -76,3 +76,29 @@ export async function readFormOrJson<T extends ZodType>(c: Context, schema: T): 
   if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
   return parsed.data;
 }
+
+/**
+ * A JSON body, or a form whose file fields are kept apart: `fields` holds the JSON object (or each
+ * form field's first text value), `files` the files of each form field that carried any. Forms with
+ * attachments (messages, program documents) read their body through this once, then check both.
+ */
+export async function readFieldsAndFiles(c: Context): Promise<{ kind: 'json' | 'form'; fields: Record<string, unknown>; files: Map<string, File[]> }> {
+  const type = c.req.header('content-type') ?? '';
+  const files = new Map<string, File[]>();
+  if (/^application\/json\b/i.test(type)) {
+    const parsed: unknown = await c.req.json().catch(() => {
+      throw invalidRequest([{ field: '(body)', message: 'The body is not valid JSON.' }]);
+    });
+    return { kind: 'json', fields: parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}, files };
+  }
+  if (!isFormBody(c)) throw new ApiError(415, 'unsupported_media_type', 'Send JSON or an HTML form.');
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(await c.req.parseBody({ all: true }))) {
+    const values = Array.isArray(v) ? v : [v];
+    const attached = values.filter((x): x is File => x instanceof File);
+    if (attached.length) files.set(k, attached);
+    const text = values.find((x): x is string => typeof x === 'string');
+    if (text !== undefined) fields[k] = text;
+  }
+  return { kind: 'form', fields, files };
+}

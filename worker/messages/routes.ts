@@ -12,7 +12,7 @@ import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
 import { accountsOnError, backTo, done, executionContext } from '../accounts/http';
 import { requireLogin, requireRole } from '../auth/require-login';
-import { isFormBody } from '../http/body';
+import { readFieldsAndFiles } from '../http/body';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { attachmentParam, conversationParam, newConversationBody, replyBody, staffQueueQuery } from '../shared/message-forms';
@@ -49,31 +49,10 @@ export function uploadRefusedPage(path: string) {
 
 /** Reads JSON or a form (multipart included) once: the fields by `schema`, the files checked by size and bytes. Nothing is written before both pass. */
 export async function readMessageBody<T extends ZodType>(c: Context, schema: T): Promise<{ body: z.infer<T>; files: CheckedFile[] }> {
-  const type = c.req.header('content-type') ?? '';
-  let raw: Record<string, unknown>;
-  let files: File[] = [];
-  if (/^application\/json\b/i.test(type)) {
-    const parsed = await c.req.json().catch(() => {
-      throw invalidRequest([{ field: '(body)', message: 'The body is not valid JSON.' }]);
-    });
-    raw = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } else if (isFormBody(c)) {
-    const form = await c.req.parseBody({ all: true });
-    raw = {};
-    for (const [k, v] of Object.entries(form)) {
-      const values = Array.isArray(v) ? v : [v];
-      if (k === 'files') files = values.filter((x): x is File => x instanceof File);
-      else {
-        const first = values.find((x): x is string => typeof x === 'string');
-        if (first !== undefined) raw[k] = first;
-      }
-    }
-  } else {
-    throw new ApiError(415, 'unsupported_media_type', 'Send JSON or an HTML form.');
-  }
-  const parsed = schema.safeParse(raw);
+  const { fields, files } = await readFieldsAndFiles(c);
+  const parsed = schema.safeParse(fields);
   if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
-  return { body: parsed.data, files: await checkFiles(files) };
+  return { body: parsed.data, files: await checkFiles(files.get('files') ?? []) };
 }
 
 const messagesEnv = (c: Context<AppEnv>) => c.env;

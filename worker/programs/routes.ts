@@ -13,7 +13,7 @@ import type { AppEnv } from '../app-types';
 import { accountsOnError, backTo, done, executionContext } from '../accounts/http';
 import { accountChoices } from '../auth/account-access';
 import { requireLogin, requireRole } from '../auth/require-login';
-import { isFormBody } from '../http/body';
+import { readFieldsAndFiles } from '../http/body';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { MAX_ATTACHMENT_BYTES } from '../messages/attachments';
@@ -46,39 +46,26 @@ type ApplicationBody<T> = { fields: T; answers: Record<string, string>; document
  * object) are the answers, `documents.<id>` files the documents, the rest is checked by `schema`.
  */
 async function readApplicationBody<T extends ZodType>(c: Context, schema: T): Promise<ApplicationBody<z.infer<T>>> {
-  const type = c.req.header('content-type') ?? '';
+  const { kind, fields, files } = await readFieldsAndFiles(c);
   const rest: Record<string, unknown> = {};
   const answers: Record<string, string> = {};
   const documents = new Map<string, File[]>();
-  if (/^application\/json\b/i.test(type)) {
-    const parsed: unknown = await c.req.json().catch(() => {
-      throw invalidRequest([{ field: '(body)', message: 'The body is not valid JSON.' }]);
-    });
-    const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    for (const [k, v] of Object.entries(body)) if (k !== 'answers') rest[k] = v;
-    if (body.answers !== undefined) {
-      if (!body.answers || typeof body.answers !== 'object' || Array.isArray(body.answers)) throw invalidRequest([{ field: 'answers', message: 'must be an object of answers by question' }]);
-      for (const [k, v] of Object.entries(body.answers)) {
-        if (typeof v !== 'string') throw invalidRequest([{ field: `answers.${k}`, message: 'must be text' }]);
-        answers[k] = v;
-      }
+  for (const [k, list] of files) {
+    const document = /^documents\.(.{1,80})$/.exec(k);
+    if (document) documents.set(document[1]!, list);
+  }
+  for (const [k, v] of Object.entries(fields)) {
+    // A form sends each answer as its own `answers.<id>` field; JSON sends them as one object, below.
+    const answer = kind === 'form' ? /^answers\.(.{1,80})$/.exec(k) : null;
+    if (answer && typeof v === 'string') answers[answer[1]!] = v;
+    else if (kind === 'json' ? k !== 'answers' : !k.startsWith('documents.')) rest[k] = v;
+  }
+  if (kind === 'json' && fields.answers !== undefined) {
+    if (!fields.answers || typeof fields.answers !== 'object' || Array.isArray(fields.answers)) throw invalidRequest([{ field: 'answers', message: 'must be an object of answers by question' }]);
+    for (const [k, v] of Object.entries(fields.answers)) {
+      if (typeof v !== 'string') throw invalidRequest([{ field: `answers.${k}`, message: 'must be text' }]);
+      answers[k] = v;
     }
-  } else if (isFormBody(c)) {
-    const form = await c.req.parseBody({ all: true });
-    for (const [k, v] of Object.entries(form)) {
-      const values = Array.isArray(v) ? v : [v];
-      const document = /^documents\.(.{1,80})$/.exec(k);
-      if (document) documents.set(document[1]!, values.filter((x): x is File => x instanceof File));
-      else {
-        const first = values.find((x): x is string => typeof x === 'string');
-        if (first === undefined) continue;
-        const answer = /^answers\.(.{1,80})$/.exec(k);
-        if (answer) answers[answer[1]!] = first;
-        else rest[k] = first;
-      }
-    }
-  } else {
-    throw new ApiError(415, 'unsupported_media_type', 'Send JSON or an HTML form.');
   }
   const parsed = schema.safeParse(rest);
   if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
