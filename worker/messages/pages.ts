@@ -34,7 +34,6 @@ function messageOf(c: Context<AppEnv>): PageMessage {
 
 const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
-const remove = { element: (el: Element) => void el.remove() };
 
 const statusLabels = { open: 'Waiting on support', waiting_customer: 'Support replied', closed: 'Closed' } as const;
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
