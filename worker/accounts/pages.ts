@@ -26,7 +26,7 @@ import { fillSecondFactorSummary, signInMethodText } from './second-factor-summa
 import { overview, profileAccountId, readProfile } from './profile';
 import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { withBillingCards } from '../billing/summary-html';
-import { escapeHtml } from '../http/html';
+import { escapeHtml, html, text } from '../http/html';
 import { applicationPageFor, participationOf } from '../programs/store';
 
 // Here since the account pages came first; worker/http/html.ts holds it so other page modules need not import this one.
@@ -116,8 +116,6 @@ export const signedInPage = (fill: Filler, options: { message?: (c: Context<AppE
   return send(c, asset, filled);
 };
 
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 
 const fillDashboard: Filler = async (c, login, rewriter) => {
   const data = await overview(await accountDeps(c), login.id);

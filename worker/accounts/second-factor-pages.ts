@@ -29,9 +29,8 @@ import { ensureSteppedUp } from '../auth/step-up';
 import { ApiError } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { executionContext } from './http';
+import { html, text } from '../http/html';
 
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const remove = { element: (el: Element) => void el.remove() };
 
 async function factorsWithCodes(c: Context<AppEnv>, loginId: string): Promise<Factors> {

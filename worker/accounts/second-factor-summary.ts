@@ -12,9 +12,8 @@ import type { SignedInLogin } from '../auth/sessions';
 import { secondFactorsOf } from '../auth/step-up';
 import { utility } from '../shared/utility';
 import { recoveryCodeStatus } from './recovery-codes';
+import { html, text } from '../http/html';
 
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const remove = { element: (el: Element) => void el.remove() };
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
 const when = (iso: string) => `<time datetime="${iso.replace(/[^0-9A-Za-z:.+-]/g, '')}">${dateTime.format(new Date(iso))}</time>`;

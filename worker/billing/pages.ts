@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
 import type { SignedInLogin } from '../auth/sessions';
 import { signedInPage } from '../accounts/pages';
-import { escapeHtml } from '../http/html';
+import { escapeHtml, html, text } from '../http/html';
 import { ApiError } from '../http/errors';
 import { utility } from '../shared/utility';
 import { localDay } from '../usage/time';
@@ -28,8 +28,6 @@ import { decodeCursor } from './paging';
 import { changeFromLastYear } from './use';
 
 const e = escapeHtml;
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const documentHref = (id: string) => `/api/billing/bills/${encodeURIComponent(id)}/document`;
 
 type Grant = { accountId: string; accountNumber: string; timeZone: string };

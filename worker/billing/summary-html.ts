@@ -6,14 +6,13 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import type { SignedInLogin } from '../auth/sessions';
-import { escapeHtml } from '../http/html';
+import { escapeHtml, html } from '../http/html';
 import type { Balance, DueStatus } from './balance';
 import { amountOf, longDate, money, period } from './format';
 import { billingOverview, type AccountBilling } from './overview';
 import { changeFromLastYear, type MeterUse } from './use';
 
 const e = escapeHtml;
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 /** A utility-local day, readable and machine-readable. */
 export const day = (d: string) => `<time datetime="${e(d)}">${e(longDate(d))}</time>`;
 export const billHref = (id: string) => `/account/bills/detail/?bill=${encodeURIComponent(id)}`;

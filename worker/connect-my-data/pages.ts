@@ -16,6 +16,7 @@ import { addDays } from '../usage/time';
 import { shareableAccounts, today } from './consent';
 import { authorizationsOf, consentRequest } from './oauth';
 import { describeScope, functionBlocks, historyDays, historyWords, parseScope } from './scope';
+import { html } from '../http/html';
 
 const messages: Record<string, string> = {
   connect_revoked: 'The application can no longer fetch your data. Its next request will be refused.',
@@ -37,7 +38,6 @@ const message = (c: Context<AppEnv>): PageMessage => {
 const dayWords = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 const longDay = (day: string) => dayWords.format(new Date(`${day}T00:00:00Z`));
 const kindWords: Record<string, string> = { electric: 'Electricity', water: 'Water', gas: 'Gas' };
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 
 const fillConsent: Filler = async (c, login, rewriter) => {
   const requestId = c.req.query('request');

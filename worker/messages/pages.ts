@@ -18,6 +18,7 @@ import { errorMessages } from '../shared/account-messages';
 import { conversationParam, MAX_BODY, messageErrorMessages, messageFieldLabels, messageStatusMessages, staffQueueQuery, topicLabels } from '../shared/message-forms';
 import { staffConversationPageFor, STAFF_MESSAGES_PAGE, supportRoles } from './routes';
 import { customerConversation, listConversations, messageAccounts, staffConversation, staffQueue, type Conversation, type QueueView, type ThreadMessage } from './store';
+import { html, text } from '../http/html';
 
 function messageOf(c: Context<AppEnv>): PageMessage {
   const error = c.req.query('error');
@@ -32,8 +33,6 @@ function messageOf(c: Context<AppEnv>): PageMessage {
   return text ? { kind: 'status', text } : null;
 }
 
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
 
 const statusLabels = { open: 'Waiting on support', waiting_customer: 'Support replied', closed: 'Closed' } as const;
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);

@@ -27,6 +27,7 @@ import { ONE_CLICK_BODY } from './topic-mail';
 import { topicLabels, topicShortLabels } from './topics';
 import { unsubscribe } from './unsubscribe';
 import { verifyUnsubscribe, type UnsubscribeTopic } from './unsubscribe-token';
+import { html, text } from '../http/html';
 
 type Message = { kind: 'status' | 'error'; text: string };
 
@@ -62,8 +63,6 @@ const publicPage = (path: string) => async (c: Context<AppEnv>) => {
   return send(c, asset, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
 };
 
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
 
 const checkbox = (name: string, label: string, checked: boolean, disabled = false) =>
   `<label class="topic-box"><input type="checkbox" name="${escapeHtml(name)}" value="on"${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}><span class="visually-hidden">${escapeHtml(label)}</span></label>`;

@@ -25,9 +25,8 @@ import { applicationParam, MAX_NOTE, programErrorMessages, programFieldLabels, p
 import { programsOf } from './catalog';
 import { programRoles, STAFF_PROGRAMS_PAGE, staffApplicationPageFor } from './routes';
 import { applicationPageFor, customerApplication, listApplications, staffApplication, staffQueue, type Application } from './store';
+import { html, text } from '../http/html';
 
-const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
-const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
 
 const money = (cents: number) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 const day = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', dateStyle: 'long' });
