@@ -349,7 +349,7 @@ export const personalDataMap: PersonalDataEntry[] = [
     tie: byLogin('id'),
     personalColumns: ['email', 'display_name', 'password_hash'],
     category: 'identifiers',
-    export: { columns: ['email', 'email_verified_at', 'display_name', 'role', 'status', 'created_at'] },
+    export: { columns: ['email', 'email_verified_at', 'display_name', 'locale', 'role', 'status', 'created_at'] },
     deletion: { action: 'remove' },
   },
   {
@@ -388,7 +388,7 @@ export const personalDataMap: PersonalDataEntry[] = [
     },
     personalColumns: ['contact_name', 'contact_email', 'contact_phone', 'new_street', 'new_city', 'new_postal_code', 'note'],
     category: 'customer_records',
-    export: { columns: ['kind', 'stop_on', 'start_on', 'new_street', 'new_city', 'new_postal_code', 'contact_name', 'contact_email', 'contact_phone', 'note', 'state', 'refusal_reason', 'decided_at', 'created_at'], orderBy: 'created_at' },
+    export: { columns: ['kind', 'stop_on', 'start_on', 'new_street', 'new_city', 'new_postal_code', 'contact_name', 'contact_email', 'contact_phone', 'locale', 'note', 'state', 'refusal_reason', 'decided_at', 'created_at'], orderBy: 'created_at' },
     deletion: { action: 'remove' },
   },
   {
@@ -609,7 +609,7 @@ export const personalDataMap: PersonalDataEntry[] = [
     personalColumns: ['address', 'name'],
     category: 'contact',
     // Confirmation hashes are secrets, never exported.
-    export: { columns: ['id', 'channel', 'address', 'name', 'origin', 'status', 'confirmed_at', 'removed_at', 'removed_by', 'sms_stopped_at', 'created_at'], orderBy: 'created_at' },
+    export: { columns: ['id', 'channel', 'address', 'name', 'locale', 'origin', 'status', 'confirmed_at', 'removed_at', 'removed_by', 'sms_stopped_at', 'created_at'], orderBy: 'created_at' },
     deletion: { action: 'remove' },
   },
   {
@@ -857,7 +857,7 @@ export const personalDataMap: PersonalDataEntry[] = [
     tie: byAccount('account_id'),
     personalColumns: ['requester_name', 'requester_email', 'account_number_given', 'postal_code_given', 'agent_name', 'agent_email', 'agent_permission', 'details', 'declaration_name'],
     category: 'privacy_requests',
-    export: { columns: ['id', 'type', 'state', 'received_at', 'due_on', 'submitted_by', 'requester_name', 'requester_email', 'agent_name', 'details', 'closed_at', 'answer'], orderBy: 'received_at' },
+    export: { columns: ['id', 'type', 'state', 'received_at', 'due_on', 'submitted_by', 'requester_name', 'requester_email', 'locale', 'agent_name', 'details', 'closed_at', 'answer'], orderBy: 'received_at' },
     deletion: {
       action: 'replace',
       set: {

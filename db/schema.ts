@@ -15,3 +15,4 @@ export * from './schema/connect-my-data';
 export * from './schema/service-requests';
 export * from './schema/messages';
 export * from './schema/programs';
+export * from './schema/locale';

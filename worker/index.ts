@@ -21,6 +21,7 @@ import type { AppEnv } from './app-types';
 import { billingPages } from './billing/pages';
 import { billingApi } from './billing/routes';
 import { consentContext } from './consent/middleware';
+import { localeContext } from './i18n/middleware';
 import { consent } from './consent/routes';
 import { health } from './health/routes';
 import { ingest } from './ingest/routes';
@@ -76,6 +77,7 @@ const app = new Hono<AppEnv>();
 
 app.use(requestId());
 app.use(portalSecureHeaders());
+app.use(localeContext());
 app.use(consentContext());
 app.use(signedInHeaderLink);
 const sameOrigin = sameOriginWrites();

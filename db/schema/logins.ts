@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { accounts } from './core';
+import { localeColumn } from './locale';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -18,6 +19,8 @@ export const logins = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: loginRoles }).notNull().default('customer'),
     displayName: text('display_name'),
+    /** The language of the mail and texts this login receives ('en' or 'es'). */
+    locale: localeColumn(),
     status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
     /**
      * The TOTP secret (RFC 6238) when a second factor is enrolled; required for staff roles. Sealed

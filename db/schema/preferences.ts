@@ -3,6 +3,7 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 import { alertNotices, alertTypes } from './alerts';
 import { accounts } from './core';
 import { logins } from './logins';
+import { localeColumn } from './locale';
 
 /**
  * Who is told what, and how: the people and addresses that receive an account's alerts (each
@@ -44,6 +45,8 @@ export const alertRecipients = sqliteTable(
     loginId: text('login_id').references(() => logins.id),
     /** How the account names this recipient ("Landlord"); null for the customer's own. */
     name: text('name'),
+    /** The language of what this recipient is sent: the adder's choice, or the sign-up page's language. */
+    locale: localeColumn(),
     origin: text('origin', { enum: recipientOrigins }).notNull(),
     addedByLoginId: text('added_by_login_id').references(() => logins.id),
     status: text('status', { enum: ['pending', 'confirmed', 'removed'] }).notNull().default('pending'),

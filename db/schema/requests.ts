@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { accounts } from './core';
+import { localeColumn } from './locale';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -37,6 +38,8 @@ export const privacyRequests = sqliteTable(
     submittedBy: text('submitted_by', { enum: ['self', 'agent'] }).notNull(),
     requesterName: text('requester_name').notNull(),
     requesterEmail: text('requester_email').notNull(),
+    /** The language of the form it was filed on: its mail and status page are in it. */
+    locale: localeColumn(),
     /** As typed on the form; matched against the utility's records, never echoed back. */
     accountNumberGiven: text('account_number_given'),
     postalCodeGiven: text('postal_code_given'),

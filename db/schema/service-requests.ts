@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { accounts, servicePoints } from './core';
 import { logins } from './logins';
+import { localeColumn } from './locale';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -37,6 +38,8 @@ export const serviceRequests = sqliteTable(
     contactName: text('contact_name'),
     contactEmail: text('contact_email'),
     contactPhone: text('contact_phone'),
+    /** The language of the form it was sent from: a newcomer's mail is in it. */
+    locale: localeColumn(),
     note: text('note'),
     state: text('state', { enum: serviceRequestStates }).notNull().default('submitted'),
     /** Why staff refused it, in words the customer reads. */

@@ -31,7 +31,7 @@ export function fill(template: string, values: Record<string, string | number>):
 }
 
 /** BCP 47 tags for Intl: Spanish as written in the United States (dates, $ amounts). */
-const intlTags: Record<Locale, string> = { en: 'en-US', es: 'es-US' };
+export const intlTags: Record<Locale, string> = { en: 'en-US', es: 'es-US' };
 
 /**
  * Dates, numbers and money in the reader's language. Dates in content are calendar dates

@@ -43,6 +43,11 @@ const translated = new Set<string>([
   ...translatedNoticePages,
 ]);
 
+/** Every English page path that has a Spanish twin, sorted (published as /i18n/twins.json). */
+export function twinnedEnglishPaths(): string[] {
+  return [...translated].sort();
+}
+
 /** The English path of a page in either language ("/es/contact/" → "/contact/"). */
 export function englishPath(path: string): string {
   return path === '/es' || path === '/es/' ? '/' : path.startsWith('/es/') ? path.slice(3) : path;

@@ -4,7 +4,11 @@
  * the problem next to the field; checks password length early; offers "show password"; asks
  * before ending every session.
  */
-import { errorMessages, fieldLabels, PASSWORD_MIN } from '../../worker/shared/account-messages';
+import { accountMessagesIn, checkFields, PASSWORD_MIN } from '../../worker/shared/account-messages';
+
+// The page's language (<html lang>) picks the messages: a Spanish page explains in Spanish.
+const locale = document.documentElement.lang === 'es' ? 'es' : 'en';
+const { errors: errorMessages, fields: fieldLabels } = accountMessagesIn(locale);
 
 type ErrorBody = { error?: { code?: string; message?: string; fields?: { field: string; message: string }[] } };
 
@@ -91,11 +95,11 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance
         const input = fieldError(form, f.field, describeFieldProblem(f.message));
         first ??= input;
       }
-      const labels = (body.error?.fields ?? []).map((f) => fieldLabels[f.field]).filter(Boolean);
-      show(slot, 'error', `${errorMessages[code] ?? body.error?.message ?? errorMessages.invalid_request}${labels.length && code === 'invalid_request' ? ` Check: ${labels.join(', ')}.` : ''}`);
+      const labels = (body.error?.fields ?? []).map((f) => fieldLabels[f.field]).filter((label): label is string => Boolean(label));
+      show(slot, 'error', `${errorMessages[code] ?? body.error?.message ?? errorMessages.invalid_request}${code === 'invalid_request' ? checkFields(locale, labels) : ''}`);
       first?.focus();
     } catch {
-      show(slot, 'error', 'The portal could not be reached. Check your connection and try again.');
+      show(slot, 'error', errorMessages.unreachable!);
     } finally {
       if (button) button.disabled = false;
     }
@@ -110,6 +114,7 @@ for (const toggle of document.querySelectorAll<HTMLButtonElement>('[data-toggle-
     const showing = input.type === 'text';
     input.type = showing ? 'password' : 'text';
     toggle.setAttribute('aria-pressed', String(!showing));
-    toggle.textContent = showing ? 'Show password' : 'Hide password';
+    // The button's own words for both states, as the page wrote them (so each language says its own).
+    toggle.textContent = (showing ? toggle.dataset.showText : toggle.dataset.hideText) ?? toggle.textContent;
   });
 }

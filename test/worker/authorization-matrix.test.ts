@@ -56,6 +56,7 @@ const expected: Record<string, Row> = {
   // One's own login: any signed-in caller, about themselves only.
   'POST /api/accounts/logout':                 [401, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/accounts/logout-everywhere':      [401, 200, 200, 200, 200, 200, 200, 200],
+  'POST /api/accounts/language':               [401, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/accounts/me':                      [401, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/accounts/sessions':                [401, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/accounts/sessions/end':           [401, 200, 200, 200, 200, 200, 200, 200],
@@ -374,6 +375,8 @@ const alsoSeesA: Record<string, MatrixCaller[]> = {
 };
 
 const routes = endpoints(app);
+/** A Spanish page (/es/…) is its English twin's handler: it must answer every caller as the twin does. */
+const rowKey = (route: (typeof routes)[number]) => (route.englishKey && !(route.key in expected) ? route.englishKey : route.key);
 let world: World;
 
 beforeAll(async () => {
@@ -383,8 +386,8 @@ beforeAll(async () => {
 describe('authorisation matrix', () => {
   it('has a row for every route the app serves, and none for a route it does not', () => {
     const served = routes.map((r) => r.key);
-    expect(served.filter((k) => !(k in expected)), 'routes missing from the matrix').toEqual([]);
-    expect(served.filter((k) => !(k in matrixRequests)), 'routes with no request in support/matrix-requests.ts').toEqual([]);
+    expect(routes.map(rowKey).filter((k) => !(k in expected)), 'routes missing from the matrix').toEqual([]);
+    expect(routes.map(rowKey).filter((k) => !(k in matrixRequests)), 'routes with no request in support/matrix-requests.ts').toEqual([]);
     expect(Object.keys(expected).filter((k) => !served.includes(k)), 'rows for routes the app no longer has').toEqual([]);
   });
 
@@ -400,20 +403,22 @@ describe('authorisation matrix', () => {
 
   for (const route of routes) {
     it(`${route.key}`, async () => {
-      const build = matrixRequests[route.key];
-      if (!build || !expected[route.key]) throw new Error(`${route.key} has no row in the authorisation matrix`);
+      const key = rowKey(route);
+      const english = matrixRequests[key];
+      const build = english && key !== route.key ? async (w: World) => ({ ...(await english(w)), path: `/es${(await english(w)).path}` }) : english;
+      if (!build || !expected[key]) throw new Error(`${route.key} has no row in the authorisation matrix`);
       const actual: number[] = [];
       const leaks: string[] = [];
       for (const caller of matrixCallers) {
         const res = await sendAs(world, caller, await build(world));
         const text = await res.text();
         actual.push(res.status);
-        const allowed = caller === 'holder' || (alsoSeesA[route.key] ?? []).includes(caller);
+        const allowed = caller === 'holder' || (alsoSeesA[key] ?? []).includes(caller);
         const shown = secretsOfA(world).filter((secret) => text.includes(secret));
         if (!allowed && shown.length) leaks.push(`${caller} got ${shown.join(', ')}`);
         if (res.status >= 300 && res.status < 400) expect(new URL(res.headers.get('Location') ?? '', ORIGIN).origin, `${route.key} as ${caller}`).toBe(ORIGIN);
       }
-      expect(actual, `${route.key}: ${matrixCallers.join(', ')}`).toEqual([...expected[route.key]!]);
+      expect(actual, `${route.key}: ${matrixCallers.join(', ')}`).toEqual([...expected[key]!]);
       expect(leaks, `${route.key} gave account A's identifiers to callers not allowed them`).toEqual([]);
     }, 60_000);
   }

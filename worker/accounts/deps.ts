@@ -1,5 +1,6 @@
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import type { Locale } from '../i18n/locale';
 
 /** What the account flows need from the outside; routes build it, tests may pass their own `now`. */
 export type AccountDeps = {
@@ -13,6 +14,8 @@ export type AccountDeps = {
   client: string;
   /** Coarse browser label for the sessions list. */
   clientLabel: string | null;
+  /** The language of the page the request came from: a new login's language, and that of mail sent to an address typed there. */
+  locale: Locale;
 };
 
 /** Runs statements as one D1 batch (one transaction). */

@@ -74,6 +74,7 @@ export async function accountDeps(c: Context<AppEnv>): Promise<AccountDeps> {
     now: new Date(),
     client: await clientHash(secret, c.req.header('cf-connecting-ip')),
     clientLabel: clientLabel(c.req.header('user-agent')),
+    locale: c.get('locale'),
   };
 }
 

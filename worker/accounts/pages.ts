@@ -14,8 +14,9 @@ import { outboxEmails } from '../../db/schema';
 import type { AppEnv } from '../app-types';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
 import { ApiError } from '../http/errors';
-import { messageFor } from '../shared/account-forms';
-import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
+import { accountMessagesIn, checkFields, messageFor } from '../shared/account-messages';
+import { formatsFor } from '../i18n/format';
+import type { Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -32,8 +33,8 @@ import { applicationPageFor, participationOf } from '../programs/store';
 // Here since the account pages came first; worker/http/html.ts holds it so other page modules need not import this one.
 export { escapeHtml };
 
-export const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
-export const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
+/** An instant as a `<time>` for a page, in English (formatsFor(locale).when for the page's language). */
+export const when = formatsFor('en').when;
 
 export async function shellFor(c: Context<AppEnv>, path?: string) {
   const url = new URL(c.req.url);
@@ -45,24 +46,31 @@ export async function shellFor(c: Context<AppEnv>, path?: string) {
 export type PageMessage = { kind: 'status' | 'error'; text: string } | null;
 
 /** The account pages' message, from the query's codes. */
-const accountMessage = (c: Context<AppEnv>): PageMessage => messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+const accountMessage = (c: Context<AppEnv>): PageMessage => messageFor({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') }, c.get('locale'));
+
+/** A capability's own message texts: a status, error code or field name to words. */
+export type OwnMessages = { status: Record<string, string>; errors: Record<string, string>; fields: Record<string, string> };
 
 /**
  * A capability's page message from the query's codes: its own texts first, then the account
  * pages' (worker/shared/account-messages.ts). Never text from the URL.
  */
 export const codedMessage =
-  (own: { status: Record<string, string>; errors: Record<string, string>; fields: Record<string, string> }) =>
+  (own: OwnMessages | Record<Locale, OwnMessages>) =>
   (c: Context<AppEnv>): PageMessage => {
+    const locale = c.get('locale');
+    // A capability not yet translated gives one catalog, used in both languages.
+    const mine = 'status' in own ? own : own[locale];
+    const shared = accountMessagesIn(locale);
     const error = c.req.query('error');
     if (error) {
-      const base = own.errors[error] ?? errorMessages[error] ?? errorMessages.invalid_request!;
+      const base = mine.errors[error] ?? shared.errors[error] ?? shared.errors.invalid_request!;
       const field = c.req.query('field');
-      const label = field ? (own.fields[field] ?? fieldLabels[field]) : undefined;
-      return { kind: 'error', text: label && error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+      const label = field ? (mine.fields[field] ?? shared.fields[field]) : undefined;
+      return { kind: 'error', text: `${base}${label && error === 'invalid_request' ? checkFields(locale, [label]) : ''}` };
     }
     const status = c.req.query('status');
-    const text = status ? (own.status[status] ?? statusMessages[status]) : undefined;
+    const text = status ? (mine.status[status] ?? shared.status[status]) : undefined;
     return text ? { kind: 'status', text } : null;
   };
 
@@ -139,7 +147,8 @@ ${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(
   const filled = rewriter
     .on('[data-fill="name"]', text(data.login.displayName || data.login.email))
     .on('[data-fill="accounts"]', html(accountsHtml))
-    .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts)));
+    .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts)))
+    .on(`[data-fill="locale-${data.login.locale}"]`, { element: (el) => void el.setAttribute('checked', '') });
   return withBillingCards(c, login, filled);
 };
 

@@ -12,7 +12,7 @@ import { customerContactEdits } from '../ingest/contact-precedence';
 /** The login and every account it may see: masked number, service addresses and meters. */
 export async function overview(deps: AccountDeps, loginId: string) {
   const { db } = deps;
-  const [login] = await db.select({ email: logins.email, displayName: logins.displayName, role: logins.role }).from(logins).where(eq(logins.id, loginId)).limit(1);
+  const [login] = await db.select({ email: logins.email, displayName: logins.displayName, role: logins.role, locale: logins.locale }).from(logins).where(eq(logins.id, loginId)).limit(1);
   if (!login) throw new ApiError(401, 'unauthenticated', 'Please sign in.');
   const grants = (await accessibleAccounts(db, loginId)).filter((g) => g.relationship === 'holder' || g.canViewUsage || g.canViewBilling || g.canPay || g.canManage || g.canReceiveAlerts);
   const ids = grants.map((g) => g.accountId);
@@ -20,7 +20,7 @@ export async function overview(deps: AccountDeps, loginId: string) {
   const points = ids.length ? await db.select().from(servicePoints).where(inArray(servicePoints.accountId, ids)) : [];
   const meterRows = points.length ? await db.select().from(meters).where(inArray(meters.servicePointId, points.map((p) => p.id))) : [];
   return {
-    login: { email: login.email, displayName: login.displayName, role: login.role },
+    login: { email: login.email, displayName: login.displayName, role: login.role, locale: login.locale },
     accounts: accountRows
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((a) => {

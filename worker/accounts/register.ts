@@ -89,7 +89,7 @@ export async function register(deps: AccountDeps, body: RegisterBody): Promise<{
   const link = await issueLink(db, deps.secret, { purpose: 'verify-email', loginId, accountId, now });
   try {
     await runBatch(db, [
-      db.insert(logins).values({ id: loginId, email: body.email, passwordHash, role: 'customer', passwordChangedAt: now.toISOString(), createdAt: now.toISOString() }),
+      db.insert(logins).values({ id: loginId, email: body.email, passwordHash, role: 'customer', locale: deps.locale, passwordChangedAt: now.toISOString(), createdAt: now.toISOString() }),
       ...link.statements,
       queueEmail(db, accountMails.verifyEmail(body.email, deps.origin, link.token)),
       auditInsert(db, { event: 'registration', subjectLoginId: loginId, subjectAccountId: accountId }),

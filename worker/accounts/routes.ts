@@ -17,6 +17,7 @@ import {
   confirmLinkBody,
   endSessionsBody,
   forgotPasswordBody,
+  languageBody,
   loginBody,
   profileBody,
   registerBody,
@@ -31,6 +32,7 @@ import { DEVICE_COOKIE } from '../auth/devices';
 import { ensureSteppedUp } from '../auth/step-up';
 import { secondFactorApi, setSignInCookies } from './second-factor-routes';
 import { register, verifyEmail } from './register';
+import { saveLanguage } from './language';
 import { passkeysApi } from '../auth/passkeys/routes';
 
 function setSessionCookie(c: Context<AppEnv>, session: Pick<IssuedSession, 'token' | 'expiresAt' | 'persistent'>) {
@@ -165,6 +167,14 @@ export const accountsApi = new Hono<AppEnv>()
     backTo(c, `/account/profile/?account=${encodeURIComponent(body.account)}`);
     const result = await saveProfile(await accountDeps(c), c.var.login.id, body);
     return done(c, `/account/profile/?account=${encodeURIComponent(body.account)}`, result.status);
+  })
+  .post('/language', requireLogin, async (c) => {
+    backTo(c, '/account/');
+    const { locale } = await readBody(c, languageBody);
+    await saveLanguage(await accountDeps(c), c.var.login.id, locale);
+    // Back to the account page in the language just chosen, whichever page's language the form was on.
+    c.header('Content-Language', locale);
+    return done(c, locale === 'es' ? '/es/account/' : '/account/', 'language-saved');
   });
 
 accountsApi.onError(accountsOnError);

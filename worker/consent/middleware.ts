@@ -77,7 +77,7 @@ export function consentContext(): MiddlewareHandler<AppEnv> {
       });
     }
     const flash = new URL(c.req.url).searchParams.get('consent');
-    const locale = c.req.path === '/es' || c.req.path.startsWith('/es/') ? 'es' : 'en';
+    const locale = c.get('locale');
     c.res = reflectConsent(c.res, c.get('consent'), { flash: flash === 'saved' || flash === 'withdrawn' || flash === 'busy' ? flash : null, locale });
     // The page now depends on the visitor's cookie: never reuse it for someone else or revalidate a stale copy.
     c.header('ETag', undefined);

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { spanishError } from '../i18n/api-errors-es';
 
 /** One field at fault: a dotted path into the request and why it was refused. */
 export type FieldProblem = { field: string; message: string };
@@ -50,7 +51,9 @@ const codeForStatus: Record<number, string> = {
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, body: ErrorBody['error']) {
   const requestId = c.get('requestId') as string | undefined;
-  return c.json<ErrorBody>({ error: { ...body, ...(requestId ? { requestId } : {}) } }, status);
+  // A request from a Spanish page is answered in Spanish (worker/i18n/middleware.ts sets the locale).
+  const localized = c.get('locale') === 'es' ? spanishError(body) : body;
+  return c.json<ErrorBody>({ error: { ...localized, ...(requestId ? { requestId } : {}) } }, status);
 }
 
 /** app.onError: every thrown error becomes the one JSON shape; only our own faults are 5xx. */

@@ -152,7 +152,7 @@ export async function fileRequest(
   if (session && input.type === 'delete') {
     // Step-up (worker/auth/step-up.ts): a recent second factor, or for a login without one the
     // password re-entered here, checked with the same throttle and audit as every other password check.
-    const deps: AccountDeps = { db, secret, origin: env.PORTAL_ORIGIN, now, client, clientLabel: null };
+    const deps: AccountDeps = { db, secret, origin: env.PORTAL_ORIGIN, now, client, clientLabel: null, locale: 'en' };
     try {
       await ensureSteppedUp(deps, options.signedIn!, { returnTo: '/privacy/request/', password: input.password, checkPassword: (p) => confirmCurrentPassword(deps, customer!.id, p) });
     } catch (e) {

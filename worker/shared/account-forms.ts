@@ -59,6 +59,8 @@ export const changePasswordBody = z.object({ currentPassword: existingPassword, 
 /** The password is the step-up for a login without a second factor; one with a second factor confirms on /account/confirm/ instead. */
 export const changeEmailBody = z.object({ newEmail: email, currentPassword: z.preprocess(blankToUndefined, existingPassword.optional()) });
 export const confirmLinkBody = z.object({ token });
+/** The language of the login's mail and texts. */
+export const languageBody = z.object({ locale: z.enum(['en', 'es'], { error: 'Choose English or Spanish.' }) });
 export const endSessionsBody = z.object({
   session: z.preprocess(blankToUndefined, z.string().max(64).optional()),
   scope: z.enum(['one', 'others', 'all']).default('one'),

@@ -1,10 +1,15 @@
-/** Messages and limits of the account forms, shared by worker and site scripts (no zod here, so scripts stay small). */
+/**
+ * Messages and limits of the account forms, shared by worker and site scripts (no zod here, so
+ * scripts stay small). English here; Spanish in account-messages-es.ts, with exactly these keys.
+ */
+import type { Locale } from '../../site/i18n';
+import { accountMessagesEs } from './account-messages-es';
+import { PASSWORD_MAX, PASSWORD_MIN } from './password-limits';
 
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN };
 
 /** Messages a page shows after a redirect (`?status=` or `?error=`). Codes only travel in URLs, never text. */
-export const statusMessages: Record<string, string> = {
+const status = {
   'registered': 'Thank you. We sent a confirmation link to the e-mail address you gave; open it to finish registering. It works for 24 hours.',
   'email-verified': 'Your e-mail address is confirmed. You can sign in now.',
   'delegate-login-created': 'Your login is ready and the account is shared with you. Sign in with your e-mail address and new password.',
@@ -29,9 +34,11 @@ export const statusMessages: Record<string, string> = {
   'passkey-added': 'Your passkey is added. You can now sign in with it, without your password.',
   'passkey-renamed': 'The passkey is renamed.',
   'passkey-removed': 'The passkey is removed. It can no longer sign in to your login.',
+  'language-saved': 'Your language is saved: we will write to you in English.',
 };
+export const statusMessages: Record<string, string> = status;
 
-export const errorMessages: Record<string, string> = {
+const errors = {
   invalid_request: 'Some fields are missing or not valid. Please check them and try again.',
   invalid_credentials: 'That e-mail address and password do not match a login.',
   too_many_attempts: 'Too many attempts. Please wait a while and try again, or reset your password.',
@@ -68,10 +75,12 @@ export const errorMessages: Record<string, string> = {
   last_second_factor: 'A staff login must keep a passkey or an authenticator app. Add another first.',
   not_eligible: 'From your answers, this application cannot be accepted. The reason is shown beside each answer.',
   wrong_status: 'This changed a moment ago. Reload the page to see where it is.',
+  unreachable: 'The portal could not be reached. Check your connection and try again.',
 };
+export const errorMessages: Record<string, string> = errors;
 
 /** Labels of form fields, for "check this field" messages after a redirect. */
-export const fieldLabels: Record<string, string> = {
+const fields = {
   accountNumber: 'Account number',
   serviceZip: 'Service ZIP code',
   lastBillAmount: 'Last bill amount',
@@ -94,15 +103,45 @@ export const fieldLabels: Record<string, string> = {
   landscapeSqFt: 'Landscaped area',
   toilets: 'Toilets',
   showers: 'Showers',
+  locale: 'Language',
+};
+export const fieldLabels: Record<string, string> = fields;
+
+/** The shape both languages' catalogs have: the English keys, each a string. */
+export type AccountMessages = {
+  status: { [K in keyof typeof status]: string };
+  errors: { [K in keyof typeof errors]: string };
+  fields: { [K in keyof typeof fields]: string };
+  /** "Check: {labels}." after a refused form's message. */
+  check: string;
 };
 
-/** The message for a redirect's query (`status`, `error`, `field`), or null. Never echoes the query itself. */
-export function messageFor(query: { status?: string | null; error?: string | null; field?: string | null }): { kind: 'status' | 'error'; text: string } | null {
+const accountMessagesEn = { status, errors, fields, check: 'Check: {labels}.' } satisfies AccountMessages;
+
+type Catalog = { status: Record<string, string>; errors: Record<string, string>; fields: Record<string, string>; check: string };
+const catalogs: Record<Locale, Catalog> = { en: accountMessagesEn, es: accountMessagesEs };
+
+/** The account forms' messages in a language. */
+export function accountMessagesIn(locale: Locale): Catalog {
+  return catalogs[locale];
+}
+
+/** "Check: Name, Phone." in a language (empty when there are no labels). */
+export function checkFields(locale: Locale, labels: string[]): string {
+  return labels.length ? ` ${catalogs[locale].check.replace('{labels}', labels.join(', '))}` : '';
+}
+
+/** The message for a redirect's query (`status`, `error`, `field`) in a language, or null. Never echoes the query itself. */
+export function messageFor(
+  query: { status?: string | null; error?: string | null; field?: string | null },
+  locale: Locale = 'en',
+): { kind: 'status' | 'error'; text: string } | null {
+  const { status: statusTexts, errors: errorTexts, fields: labels } = catalogs[locale];
   if (query.error) {
-    const base = errorMessages[query.error] ?? errorMessages.invalid_request!;
-    const label = query.field ? fieldLabels[query.field] : undefined;
-    return { kind: 'error', text: label && query.error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+    const base = errorTexts[query.error] ?? errorTexts.invalid_request!;
+    const label = query.field ? labels[query.field] : undefined;
+    return { kind: 'error', text: `${base}${label && query.error === 'invalid_request' ? checkFields(locale, [label]) : ''}` };
   }
-  if (query.status && statusMessages[query.status]) return { kind: 'status', text: statusMessages[query.status]! };
+  if (query.status && statusTexts[query.status]) return { kind: 'status', text: statusTexts[query.status]! };
   return null;
 }

@@ -13,7 +13,7 @@ export const DISCLOSURE_LOG_MONTHS = 24;
 
 export async function runSharingMaintenance(env: Pick<Env, 'DB' | 'LINK_SIGNING_SECRET' | 'PORTAL_ORIGIN'>, now = new Date()) {
   const db = drizzle(env.DB);
-  const ended = await endExpiredGrants({ db, now, secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, client: 'cron', clientLabel: null });
+  const ended = await endExpiredGrants({ db, now, secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, client: 'cron', clientLabel: null, locale: 'en' });
   const forgetBefore = new Date(now.getTime() - INVITATION_KEPT_DAYS * 86_400_000).toISOString();
   const logCutoff = new Date(now);
   logCutoff.setUTCMonth(logCutoff.getUTCMonth() - DISCLOSURE_LOG_MONTHS);

@@ -111,7 +111,7 @@ export async function linkTokenSentTo(address: string, kind: string) {
 
 /** Dependencies for calling the domain functions directly, with a chosen clock. */
 export async function depsAt(now: Date, ip = '192.0.2.10'): Promise<AccountDeps> {
-  return { db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now, client: await clientHash(env.LINK_SIGNING_SECRET, ip), clientLabel: 'Chrome on Linux' };
+  return { db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now, client: await clientHash(env.LINK_SIGNING_SECRET, ip), clientLabel: 'Chrome on Linux', locale: 'en' };
 }
 
 export async function registerAndVerify(account: Awaited<ReturnType<typeof givenProvableAccount>>, email = uniqueEmail(), password = 'a quiet river at dawn') {

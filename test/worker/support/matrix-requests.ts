@@ -152,6 +152,7 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /api/accounts/email': () => ({ method: 'POST', path: '/api/accounts/email', json: { newEmail: 'moved@new.example', currentPassword: 'not the password' } }),
   'POST /api/accounts/email/confirm': () => ({ method: 'POST', path: '/api/accounts/email/confirm', json: { token: 'not.a.token' } }),
   'GET /api/accounts/profile': (w) => ({ method: 'GET', path: `/api/accounts/profile?account=${w.a.id}` }),
+  'POST /api/accounts/language': () => ({ method: 'POST', path: '/api/accounts/language', json: { locale: 'en' } }),
   'POST /api/accounts/profile': (w) => ({ method: 'POST', path: '/api/accounts/profile', json: { account: w.a.id, displayName: 'Changed by the matrix' } }),
   'GET /api/accounts/passkeys': () => ({ method: 'GET', path: '/api/accounts/passkeys' }),
   'POST /api/accounts/passkeys/register/options': () => ({ method: 'POST', path: '/api/accounts/passkeys/register/options', json: {} }),

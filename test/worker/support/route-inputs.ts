@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { ZodType } from 'zod';
 import { batchEnvelope, sections } from '../../../worker/ingest/batch';
-import { changeEmailBody, changePasswordBody, confirmLinkBody, endSessionsBody, forgotPasswordBody, loginBody, profileBody, registerBody, resetPasswordBody, secondFactorBody } from '../../../worker/shared/account-forms';
+import { changeEmailBody, changePasswordBody, confirmLinkBody, endSessionsBody, forgotPasswordBody, languageBody, loginBody, profileBody, registerBody, resetPasswordBody, secondFactorBody } from '../../../worker/shared/account-forms';
 import { passkeyProofOptionsBody, passkeySignInBody, registerPasskeyBody, removePasskeyBody, renamePasskeyBody } from '../../../worker/shared/passkey-forms';
 import { passkeyAssertionBody } from '../../../worker/shared/passkey-forms';
 import { endSessionLinkBody, passkeyStepUpBody, recoveryCodeBody, stepUpBody, totpConfirmBody } from '../../../worker/shared/second-factor-forms';
@@ -287,6 +287,7 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/accounts/email/confirm': { body: schemaBody(confirmLinkBody) },
     'GET /api/accounts/profile': { query: fc.record({ account: hints.account! }, { requiredKeys: [] }) },
     'POST /api/accounts/profile': { body: schemaBody(profileBody) },
+    'POST /api/accounts/language': { body: schemaBody(languageBody) },
     'GET /api/accounts/passkeys': {},
     'POST /api/accounts/passkeys/register/options': anyBody,
     'POST /api/accounts/passkeys/register': { body: schemaBody(registerPasskeyBody) },

@@ -12,6 +12,8 @@ export type Endpoint = {
   key: string;
   /** Served under /api/ or /.well-known/: every refusal is the JSON error shape. */
   api: boolean;
+  /** For a Spanish page (/es/…), its English twin's key: the same handler, so the same expectations. */
+  englishKey?: string;
 };
 
 /**
@@ -25,7 +27,8 @@ export function endpoints(app: Hono<any, any, any>): Endpoint[] {
   for (const route of inspectRoutes(app)) {
     if (route.method === 'ALL' && route.isMiddleware) continue;
     const key = `${route.method} ${route.path}`;
-    if (!seen.has(key)) seen.set(key, { method: route.method, path: route.path, key, api: route.path.startsWith('/api/') || route.path.startsWith('/.well-known/') });
+    const englishKey = route.path.startsWith('/es/') ? `${route.method} ${route.path.slice(3)}` : undefined;
+    if (!seen.has(key)) seen.set(key, { method: route.method, path: route.path, key, api: route.path.startsWith('/api/') || route.path.startsWith('/.well-known/'), ...(englishKey ? { englishKey } : {}) });
   }
   return [...seen.values()];
 }
