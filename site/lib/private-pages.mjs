@@ -19,7 +19,8 @@ export const privatePathPrefixes = [
   '/pay/return/',
 ];
 
-/** @param {string} pathname */
+/** @param {string} pathname An English page's path or its Spanish twin's (/es/…). */
 export function isPrivatePage(pathname) {
-  return privatePathPrefixes.some((prefix) => pathname.startsWith(prefix));
+  const english = pathname.startsWith('/es/') ? pathname.slice(3) : pathname;
+  return privatePathPrefixes.some((prefix) => english.startsWith(prefix));
 }
