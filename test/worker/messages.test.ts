@@ -44,6 +44,19 @@ async function start(cookie: string, accountId: string, files: Parameters<typeof
 }
 
 describe('a customer and support talk in one thread', () => {
+  it("announces support's reply in the customer's language, still without its content", async () => {
+    const { accountId, customer } = await customerWithAccount();
+    await env.DB.prepare("UPDATE logins SET locale = 'es' WHERE id = ?1").bind(customer.loginId).run();
+    const support = await signedIn({ role: 'support' });
+    const id = await start(customer.cookie, accountId);
+    expect((await postJson(`/api/staff/messages/${id}/reply`, { body: 'Your meter was read twice.' }, { cookie: support.cookie })).status).toBe(200);
+    const [mail] = await mailsTo(await loginEmail(customer.loginId), 'message-reply-waiting');
+    expect(mail!.subject).toMatch(/^Tiene una respuesta del servicio al cliente/);
+    expect(mail!.bodyText).toContain('inicie sesión para leerla');
+    expect(mail!.bodyText).toContain(`/account/messages/conversation/?id=${id}`);
+    expect(mail!.bodyText).not.toContain('read twice');
+  });
+
   it('carries a conversation from the customer to support and back, the reply announced by mail without its content', async () => {
     const { accountId, customer } = await customerWithAccount();
     const support = await signedIn({ role: 'support' });

@@ -116,6 +116,26 @@ describe('a customer applies and follows the application to payment', () => {
     expect((await postJson(`/api/staff/programs/${id}/approve`, {}, { cookie: staff.cookie })).status).toBe(409);
   });
 
+  it('writes to a Spanish-speaking applicant in Spanish, naming the program by its Spanish title, and to an English one in English', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    await env.DB.prepare("UPDATE logins SET locale = 'es' WHERE id = ?1").bind(customer.loginId).run();
+    const staff = await signedIn({ role: 'programs' });
+    const id = await applyForToilet(customer.cookie, accountId);
+    const email = await loginEmail(customer.loginId);
+    const [received] = await mailsTo(email, 'program-application-received');
+    expect(received!.subject).toBe('Recibimos su solicitud: Reembolso por inodoros de alta eficiencia');
+    expect(received!.bodyText).toContain(`/account/programs/application/?id=${id}`);
+    expect((await postJson(`/api/staff/programs/${id}/approve`, { note: '' }, { cookie: staff.cookie })).status).toBe(200);
+    const [approved] = await mailsTo(email, 'program-application-approved');
+    expect(approved!.subject).toBe('Su solicitud para Reembolso por inodoros de alta eficiencia: aprobada');
+    expect(approved!.bodyText).toMatch(/^Hola:/);
+    expect(approved!.bodyText).toContain('fue aprobada');
+
+    const english = await customerWithAccount();
+    await applyForToilet(english.customer.cookie, english.accountId);
+    expect((await mailsTo(await loginEmail(english.customer.loginId), 'program-application-received'))[0]!.subject).toBe('We received your application: High-efficiency toilet rebate');
+  });
+
   it('applies for a program with no documents and finishes it at approval', async () => {
     const { accountId, customer } = await customerWithAccount();
     const staff = await signedIn({ role: 'programs' });

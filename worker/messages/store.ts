@@ -19,6 +19,7 @@ import { ApiError } from '../http/errors';
 import { utility } from '../shared/utility';
 import type { NewConversationBody } from '../shared/message-forms';
 import { starterOrHolders } from '../mail/recipients';
+import type { Locale } from '../i18n/locale';
 import { downloadResponse, storeFiles, type CheckedFile } from './attachments';
 
 export type MessagesEnv = { DB: D1Database; MESSAGE_ATTACHMENTS: R2Bucket; LINK_SIGNING_SECRET: string; PORTAL_ORIGIN: string };
@@ -233,10 +234,17 @@ export async function assignToMe(raw: D1Database, staff: Staff, id: string, now 
   return { status: 'assigned' as const };
 }
 
-export const replyWaitingMail = (origin: string, id: string) => ({
-  subject: `A reply from ${utility.name} support is waiting`,
-  text: `Hello,\n\nOur support team has replied to your message. For your privacy the reply is not in this e-mail: sign in to read it.\n\n${origin}${conversationPageFor(id)}\n\n${utility.name}\n`,
-});
+/** "A reply waits", in the recipient's language; never the reply itself. */
+export const replyWaitingMail = (locale: Locale, origin: string, id: string) =>
+  locale === 'es'
+    ? {
+        subject: `Tiene una respuesta del servicio al cliente de ${utility.name}`,
+        text: `Hola:\n\nNuestro equipo de servicio al cliente respondió a su mensaje. Para proteger su privacidad, la respuesta no va en este correo: inicie sesión para leerla.\n\n${origin}${conversationPageFor(id)}\n\n${utility.name}\n`,
+      }
+    : {
+        subject: `A reply from ${utility.name} support is waiting`,
+        text: `Hello,\n\nOur support team has replied to your message. For your privacy the reply is not in this e-mail: sign in to read it.\n\n${origin}${conversationPageFor(id)}\n\n${utility.name}\n`,
+      };
 
 /** A staff reply: the conversation waits on the customer, who is mailed that a reply waits (no content). */
 export async function staffReply(env: MessagesEnv, staff: Staff, id: string, text: string, files: CheckedFile[], now = new Date()) {
@@ -244,7 +252,6 @@ export async function staffReply(env: MessagesEnv, staff: Staff, id: string, tex
   const conv = await staffTarget(raw, id);
   if (conv.status === 'closed') throw new ApiError(409, 'already_closed', 'This conversation is closed.');
   const to = await starterOrHolders(raw, conv.openedBy, conv.accountId);
-  const mail = replyWaitingMail(env.PORTAL_ORIGIN, id);
   const messageId = crypto.randomUUID();
   const at = now.toISOString();
   await withStoredFiles(env, files, (stored) =>
@@ -252,7 +259,10 @@ export async function staffReply(env: MessagesEnv, staff: Staff, id: string, tex
       raw.prepare("INSERT INTO conversation_messages (id, conversation_id, author_kind, author_login_id, body, created_at) VALUES (?1, ?2, 'staff', ?3, ?4, ?5)").bind(messageId, id, staff.id, text, at),
       raw.prepare("UPDATE conversations SET status = 'waiting_customer', last_message_at = ?2, last_staff_message_at = ?2, assigned_to_login_id = coalesce(assigned_to_login_id, ?3) WHERE id = ?1").bind(id, at, staff.id),
       ...attachmentInserts(raw, id, messageId, stored, at),
-      ...to.map((address) => raw.prepare("INSERT INTO outbox_emails (id, to_address, subject, body_text, kind) VALUES (?1, ?2, ?3, ?4, 'message-reply-waiting')").bind(crypto.randomUUID(), address, mail.subject, mail.text)),
+      ...to.map(({ email, locale }) => {
+        const mail = replyWaitingMail(locale, env.PORTAL_ORIGIN, id);
+        return raw.prepare("INSERT INTO outbox_emails (id, to_address, subject, body_text, kind) VALUES (?1, ?2, ?3, ?4, 'message-reply-waiting')").bind(crypto.randomUUID(), email, mail.subject, mail.text);
+      }),
       audit(raw, 'staff.conversation_replied', staff, conv.accountId, id, at),
     ]),
   );

@@ -27,9 +27,10 @@ import { rangesFilterSql, rangesJson, type DayRange } from '../usage/tenure';
 import { localDay } from '../usage/time';
 import { starterOrHolders } from '../mail/recipients';
 import { judgeAnswers, type StoredAnswer } from './answers';
-import { applicationMail, receivedMail } from './mails';
+import { applicationMail, receivedMail, titleIn } from './mails';
+import { programsOf } from './catalog';
 
-export type ProgramsEnv = { DB: D1Database; PROGRAM_DOCUMENTS: R2Bucket; LINK_SIGNING_SECRET: string; PORTAL_ORIGIN: string };
+export type ProgramsEnv = { DB: D1Database; PROGRAM_DOCUMENTS: R2Bucket; LINK_SIGNING_SECRET: string; PORTAL_ORIGIN: string; ASSETS: Fetcher };
 export type Staff = { id: string; role: string };
 export type DocumentFile = CheckedFile & { requirementId: string };
 
@@ -250,7 +251,7 @@ export async function apply(
   const allowed = await raw.prepare(`SELECT 1 AS ok FROM account_access g WHERE g.login_id = ?1 AND g.account_id = ?2 AND ${grantSql('g', 'manage')}`).bind(loginId, accountId).first();
   if (!allowed) throw new ApiError(404, 'not_found', 'No such account.', [{ field: 'account', message: 'is not an account you may apply for' }]);
   const limits = await limitsFor(env, db, loginId, ['programApplyLogin'], now);
-  const applicant = await raw.prepare("SELECT email FROM logins WHERE id = ?1 AND status = 'active'").bind(loginId).first<{ email: string }>();
+  const applicant = await raw.prepare("SELECT email, locale FROM logins WHERE id = ?1 AND status = 'active'").bind(loginId).first<{ email: string; locale: 'en' | 'es' }>();
   const id = crypto.randomUUID();
   const at = now.toISOString();
   await withStoredDocuments(env, judged.files, (stored) =>
@@ -263,7 +264,7 @@ export async function apply(
         .bind(id, accountId, loginId, program.id, program.title, program.kind, JSON.stringify(judged.answers), judged.installedOn, at, program.application.documentsKeptDays),
       eventInsert(raw, id, 'submitted', null, { kind: 'customer', loginId }, at),
       ...documentInserts(raw, id, stored, at),
-      ...(applicant ? [mailInsert(raw, applicant.email, receivedMail(env.PORTAL_ORIGIN, program.title, id), 'program-application-received')] : []),
+      ...(applicant ? [mailInsert(raw, applicant.email, receivedMail(applicant.locale, env.PORTAL_ORIGIN, titleIn(applicant.locale, program.title, program), id), 'program-application-received')] : []),
     ]),
   );
   await recordFailure(db, limits, now);
@@ -360,9 +361,9 @@ const allowedFrom: Record<Decision['action'], ProgramApplicationStatus[]> = {
 export async function decide(env: ProgramsEnv, staff: Staff, id: string, decision: Decision, now = new Date()) {
   const raw = env.DB;
   const row = await raw
-    .prepare('SELECT account_id AS accountId, applicant_login_id AS applicant, status, program_kind AS programKind, program_title AS programTitle, documents_kept_days AS keptDays FROM program_applications WHERE id = ?1')
+    .prepare('SELECT account_id AS accountId, applicant_login_id AS applicant, status, program_id AS programId, program_kind AS programKind, program_title AS programTitle, documents_kept_days AS keptDays FROM program_applications WHERE id = ?1')
     .bind(id)
-    .first<{ accountId: string; applicant: string | null; status: ProgramApplicationStatus; programKind: 'rebate' | 'program'; programTitle: string; keptDays: number }>();
+    .first<{ accountId: string; applicant: string | null; status: ProgramApplicationStatus; programId: string; programKind: 'rebate' | 'program'; programTitle: string; keptDays: number }>();
   if (!row) throw notFound();
   if (!allowedFrom[decision.action].includes(row.status)) throw wrongStatus(row.status);
   if (decision.action === 'pay' && row.programKind !== 'rebate') throw new ApiError(409, 'wrong_status', 'Only a rebate is paid.');
@@ -380,13 +381,15 @@ export async function decide(env: ProgramsEnv, staff: Staff, id: string, decisio
     paid?.paidBy === 'bill_credit'
       ? [raw.prepare("INSERT INTO adjustments (id, account_id, posted_on, kind, description, amount_cents) VALUES (?1, ?2, ?3, 'credit', ?4, ?5)").bind(crypto.randomUUID(), row.accountId, day, `Rebate: ${row.programTitle}`, -paid.amountCents)]
       : [];
-  const mail = applicationMail(env.PORTAL_ORIGIN, row.programTitle, id, next);
+  // Each recipient reads the change in their own language; a program since withdrawn from the catalog keeps its English title.
+  const program = (await programsOf(env.ASSETS, env.PORTAL_ORIGIN)).get(row.programId);
+  const mailTo = (to: { email: string; locale: 'en' | 'es' }) => mailInsert(raw, to.email, applicationMail(to.locale, env.PORTAL_ORIGIN, titleIn(to.locale, row.programTitle, program), id, next), `program-application-${next.replace('_', '-')}`);
   await inBatch(raw, [
       statusGuard(raw, id, row.status),
       update,
       eventInsert(raw, id, next, paid ? `$${(paid.amountCents / 100).toFixed(2)} by ${paid.paidBy === 'bill_credit' ? 'bill credit' : 'cheque'}` : note, { kind: 'staff', loginId: staff.id }, at),
       ...credit,
-      ...(await starterOrHolders(raw, row.applicant, row.accountId)).map((to) => mailInsert(raw, to, mail, `program-application-${next.replace('_', '-')}`)),
+      ...(await starterOrHolders(raw, row.applicant, row.accountId)).map(mailTo),
     audit(raw, `staff.program_application_${{ need_info: 'info_requested', approve: 'approved', deny: 'denied', pay: 'paid' }[decision.action]}`, staff, row.accountId, id, at),
   ]);
   const status = { need_info: 'asked-for-info', approved: 'approved', denied: 'denied', paid: 'paid', submitted: 'responded' }[next];

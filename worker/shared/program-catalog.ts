@@ -75,6 +75,8 @@ export type ProgramKind = (typeof programKinds)[number];
 export const catalogProgram = z.object({
   id: slug,
   title: z.string().min(3),
+  /** The title in other languages (from site/content/programs-es/), for mail in the customer's language. */
+  titles: z.object({ es: z.string().min(3) }).partial().default({}),
   kind: z.enum(programKinds),
   application: programApplication,
 });
