@@ -65,6 +65,28 @@ describe('inviting', () => {
     expect(await mailsTo(h.holder.email, 'delegate-invited-notice')).toHaveLength(1);
   });
 
+  it("writes in each reader's language: the invitee in the inviter's, each holder and the delegate in their own", async () => {
+    const h = await givenHousehold();
+    await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, h.holder.id));
+    const invitee = await givenLogin({ email: uniqueEmail('invitee') });
+    expect((await invite(h.cookie, h.accountId, invitee.email, { usage: true, billing: true }, nextYear)).status).toBe(200);
+    const [invitation] = await mailsTo(invitee.email, 'delegate-invitation');
+    expect(invitation!.subject).toMatch(/le invita a su cuenta de /);
+    expect(invitation!.bodyText).toContain('- Ver el consumo\n- Ver las facturas');
+    expect(invitation!.bodyText).toContain(`Su acceso terminaría después del 30 de junio de ${nextYear.slice(0, 4)}.`);
+    const [notice] = await mailsTo(h.holder.email, 'delegate-invited-notice');
+    expect(notice!.subject).toBe('Se envió una invitación a su cuenta de Alder Creek');
+
+    // The invitee reads English: once a delegate, the notices to them are in English, the holder's stay Spanish.
+    const signIn = await login(invitee.email, invitee.password);
+    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect((await postJson('/api/sharing/invitations/accept', { code: await invitationCodeFor(invitee.email) }, { cookie })).status).toBe(200);
+    expect((await mailsTo(h.holder.email, 'delegate-added-notice'))[0]!.subject).toBe('Alguien tiene ahora acceso a su cuenta de Alder Creek');
+    expect((await postJson('/api/sharing/delegates/end', { account: h.accountId, delegate: invitee.id }, { cookie: h.cookie })).status).toBe(200);
+    expect((await mailsTo(invitee.email, 'delegate-ended'))[0]!.subject).toBe('Your access to a Alder Creek account has ended');
+    expect((await mailsTo(h.holder.email, 'delegate-ended-notice'))[0]!.bodyText).toContain('El titular de la cuenta lo terminó.');
+  });
+
   it('asks for a fresh proof first, and writes nothing without it', async () => {
     const accountId = await givenAccount();
     const holder = await signedIn({ holderOf: [accountId], steppedUp: false });

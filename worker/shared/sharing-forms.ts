@@ -34,6 +34,18 @@ export const rightLabels = {
 } as const;
 export type RightKey = keyof typeof rightLabels;
 
+/** The rights' names in each language (for mail and the Spanish pages). */
+export const rightLabelsIn: Record<'en' | 'es', Record<RightKey, string>> = {
+  en: rightLabels,
+  es: {
+    usage: 'Ver el consumo',
+    billing: 'Ver las facturas',
+    pay: 'Pagar las facturas',
+    manage: 'Administrar las alertas y los datos de contacto',
+    alerts: 'Recibir alertas',
+  },
+};
+
 const rights = {
   usage: checkbox.default(false),
   billing: checkbox.default(false),

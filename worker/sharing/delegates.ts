@@ -19,7 +19,8 @@ import { assertAccountRight } from '../auth/account-access';
 import { hashPassword, passwordProblem } from '../accounts/password';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
-import { accountTimeZone, holderEmails, loginRecipient, newLoginRecipient, serviceStreet } from '../preferences/store';
+import { holdersOf, type Recipient } from '../mail/recipients';
+import { accountTimeZone, loginRecipient, newLoginRecipient, serviceStreet } from '../preferences/store';
 import type { DelegateRightsBody, InviteDelegateBody, RightKey } from '../shared/sharing-forms';
 import { addDays, dayStartUtc, localDay } from '../usage/time';
 import { newInvitationCode, readInvitationCode } from './invitation-code';
@@ -62,14 +63,14 @@ async function accessEnd(deps: AccountDeps, accountId: string, until: string | u
 
 async function accountLabel(deps: AccountDeps, accountId: string): Promise<AccountLabel> {
   const [account] = await deps.db.select({ number: accounts.accountNumber }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
-  return { number: maskAccountNumber(account?.number ?? ''), street: (await serviceStreet(deps.db, accountId)) ?? 'the service address' };
+  return { number: maskAccountNumber(account?.number ?? ''), street: await serviceStreet(deps.db, accountId) };
 }
 
-const tellHolders = async (deps: AccountDeps, accountId: string, mail: (to: string) => Parameters<typeof queueEmail>[1]) =>
-  (await holderEmails(deps.db, accountId)).map((to) => queueEmail(deps.db, mail(to)));
+const tellHolders = async (deps: AccountDeps, accountId: string, mail: (to: Recipient) => Parameters<typeof queueEmail>[1]) =>
+  (await holdersOf(deps.db, accountId)).map((to) => queueEmail(deps.db, mail(to)));
 
 async function loginEmail(deps: AccountDeps, loginId: string) {
-  const [row] = await deps.db.select({ email: logins.email, verified: logins.emailVerifiedAt, role: logins.role }).from(logins).where(eq(logins.id, loginId)).limit(1);
+  const [row] = await deps.db.select({ email: logins.email, locale: logins.locale, verified: logins.emailVerifiedAt, role: logins.role }).from(logins).where(eq(logins.id, loginId)).limit(1);
   return row ?? null;
 }
 
@@ -117,10 +118,10 @@ export async function inviteDelegate(deps: AccountDeps, loginId: string, body: I
   const id = crypto.randomUUID();
   const { code, hash } = await newInvitationCode(deps.secret, id);
   const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
-  const [inviter] = await db.select({ name: logins.displayName, email: logins.email }).from(logins).where(eq(logins.id, loginId)).limit(1);
+  const [inviter] = await db.select({ name: logins.displayName, email: logins.email, locale: logins.locale }).from(logins).where(eq(logins.id, loginId)).limit(1);
   const account = await accountLabel(deps, body.account);
   const rights: Rights = { usage: body.usage, billing: body.billing, pay: body.pay, manage: body.manage, alerts: body.alerts };
-  const invitation = { inviter: inviter?.name ?? inviter?.email ?? 'The account holder', account, rights, until: body.until ?? null, expiresAt };
+  const invitation = { inviter: inviter?.name ?? inviter?.email ?? null, account, rights, until: body.until ?? null, expiresAt };
   await runBatch(db, [
     db.insert(delegateInvitations).values({
       id,
@@ -133,7 +134,8 @@ export async function inviteDelegate(deps: AccountDeps, loginId: string, body: I
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     }),
-    queueEmail(db, sharingMails.invitation(email, deps.origin, code, invitation)),
+    // The invitee has no login yet: invited in the language the inviter reads our mail in.
+    queueEmail(db, sharingMails.invitation({ email, locale: inviter?.locale ?? deps.locale }, deps.origin, code, invitation)),
     ...(await tellHolders(deps, body.account, (to) => sharingMails.holderInvited(to, deps.origin, { ...invitation, email }))),
     auditInsert(db, { event: 'sharing.delegate_invited', actorLoginId: loginId, subjectAccountId: body.account, detail: { invitation: id, until: expiresAccess } }),
   ]);
@@ -236,7 +238,7 @@ export async function registerAndAccept(deps: AccountDeps, body: { code: string;
   const loginId = crypto.randomUUID();
   const at = now.toISOString();
   await runBatch(db, [
-    db.insert(logins).values({ id: loginId, email: row.email, emailVerifiedAt: at, passwordHash, role: 'customer', displayName: body.displayName ?? null, passwordChangedAt: at, createdAt: at }),
+    db.insert(logins).values({ id: loginId, email: row.email, emailVerifiedAt: at, passwordHash, role: 'customer', locale: deps.locale, displayName: body.displayName ?? null, passwordChangedAt: at, createdAt: at }),
     auditInsert(db, { event: 'registration.by_invitation', subjectLoginId: loginId, subjectAccountId: row.accountId }),
   ]);
   let grant: BatchItem<'sqlite'>[];
@@ -263,8 +265,8 @@ export async function updateDelegate(deps: AccountDeps, loginId: string, body: D
   await runBatch(db, [
     db.update(accountAccess).set({ ...grantColumns(rights), expiresAt }).where(and(eq(accountAccess.accountId, body.account), eq(accountAccess.loginId, grant.loginId), eq(accountAccess.relationship, 'delegate'))),
     ...(await alertRowStatements(deps, body.account, grant.loginId, rights.alerts)),
-    ...(await tellHolders(deps, body.account, (to) => sharingMails.holderChanged(to, deps.origin, { login: delegate?.email ?? 'a delegate', account, rights, until: body.until ?? null }))),
-    ...(delegate ? [queueEmail(db, sharingMails.delegateChanged(delegate.email, deps.origin, { account, rights, until: body.until ?? null }))] : []),
+    ...(await tellHolders(deps, body.account, (to) => sharingMails.holderChanged(to, deps.origin, { login: delegate?.email ?? null, account, rights, until: body.until ?? null }))),
+    ...(delegate ? [queueEmail(db, sharingMails.delegateChanged(delegate, deps.origin, { account, rights, until: body.until ?? null }))] : []),
     auditInsert(db, { event: 'sharing.delegate_changed', actorLoginId: loginId, subjectAccountId: body.account, subjectLoginId: grant.loginId, detail: { at: now.toISOString() } }),
   ]);
   return { status: 'delegate-updated' as const };
@@ -280,8 +282,8 @@ async function endStatements(deps: AccountDeps, accountId: string, delegateId: s
   return [
     db.delete(accountAccess).where(and(eq(accountAccess.accountId, accountId), eq(accountAccess.loginId, delegateId), eq(accountAccess.relationship, 'delegate'))),
     ...(await alertRowStatements(deps, accountId, delegateId, false)),
-    ...(await tellHolders(deps, accountId, (to) => sharingMails.holderEnded(to, deps.origin, { login: delegate?.email ?? 'a delegate', account, by }))),
-    ...(delegate ? [queueEmail(db, sharingMails.delegateEnded(delegate.email, deps.origin, { account, by }))] : []),
+    ...(await tellHolders(deps, accountId, (to) => sharingMails.holderEnded(to, deps.origin, { login: delegate?.email ?? null, account, by }))),
+    ...(delegate ? [queueEmail(db, sharingMails.delegateEnded(delegate, deps.origin, { account, by }))] : []),
     auditInsert(db, { event: 'sharing.delegate_ended', actorLoginId: actor, subjectAccountId: accountId, subjectLoginId: delegateId, detail: { by } }),
   ];
 }
