@@ -44,6 +44,26 @@ async function start(cookie: string, accountId: string, files: Parameters<typeof
 }
 
 describe('a customer and support talk in one thread', () => {
+  it('shows the conversations and a thread in Spanish at /es/, with Spanish messages, and the switcher keeps the thread', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    const id = await start(customer.cookie, accountId);
+    const list = await (await get('/es/account/messages/?status=conversation-started', { cookie: customer.cookie })).text();
+    expect(list).toContain('<html lang="es"');
+    expect(list).toContain('Su mensaje está con nuestro equipo de servicio al cliente.');
+    expect(list).toContain(`href="/es/account/messages/conversation/?id=${id}"`);
+    expect(list).toContain('Facturación · Esperando al servicio al cliente');
+    const thread = await (await get(`/es/account/messages/conversation/?id=${id}`, { cookie: customer.cookie })).text();
+    expect(thread).toContain('Meter reading looks wrong');
+    expect(thread).toMatch(/<strong>Usted<\/strong>, <time datetime="[^"]+">\d{1,2} [a-z]{3,4}\.? \d{4}/);
+    expect(thread).toContain(`href="/account/messages/conversation/?id=${id}"`);
+    // A refused reply sent without JavaScript from the Spanish page comes back to it, in Spanish.
+    const refused = await postForm(`/api/messages/${id}/reply`, { body: '' }, { cookie: customer.cookie, headers: { Referer: `${ORIGIN}/es/account/messages/conversation/?id=${id}` } });
+    expect(refused.status).toBe(303);
+    const back = refused.headers.get('Location')!;
+    expect(back).toMatch(/^\/es\/account\/messages\/conversation\/\?id=/);
+    expect(await (await get(back, { cookie: customer.cookie })).text()).toContain('No pudimos usar parte de lo que escribió. Revise: el mensaje.');
+  });
+
   it("announces support's reply in the customer's language, still without its content", async () => {
     const { accountId, customer } = await customerWithAccount();
     await env.DB.prepare("UPDATE logins SET locale = 'es' WHERE id = ?1").bind(customer.loginId).run();

@@ -16,7 +16,7 @@ import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sess
 import { ApiError } from '../http/errors';
 import { accountMessagesIn, checkFields, messageFor } from '../shared/account-messages';
 import { formatsFor } from '../i18n/format';
-import type { Locale } from '../i18n/locale';
+import { isSpanishPath, type Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -87,8 +87,25 @@ export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message:
   });
 }
 
+/**
+ * The language switcher of a filled page keeps what the page shows (`?id=`, `?account=`…), so the
+ * other language opens the same conversation or bill; a one-time message (`status`, `error`) stays behind.
+ */
+function switcherKeepsQuery(c: Context<AppEnv>, rewriter: HTMLRewriter) {
+  const url = new URL(c.req.url);
+  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !['status', 'error', 'field'].includes(k)));
+  if (!kept.size) return rewriter;
+  const twin = isSpanishPath(url.pathname) ? url.pathname.slice(3) : `/es${url.pathname}`;
+  return rewriter.on('a[data-lang-switch]', {
+    element(el) {
+      if (el.getAttribute('href') === twin) el.setAttribute('href', `${twin}?${kept}`);
+    },
+  });
+}
+
 /** A filled page shell: never cached, since it carries the caller's data or a message meant for them. */
 export function send(c: Context<AppEnv>, asset: Response, rewriter: HTMLRewriter, status = asset.status) {
+  rewriter = switcherKeepsQuery(c, rewriter);
   const headers = new Headers(asset.headers);
   headers.set('Cache-Control', 'no-store');
   headers.delete('ETag');

@@ -6,64 +6,111 @@
  * - /staff/messages/conversation/?id=: one conversation with its customer (a logged look-up), and
  *   the forms to assign it, reply and close it.
  * Messages after a redirect come from codes (worker/shared/message-forms.ts), never from the URL.
+ * The customer's pages exist in English and Spanish (/es/account/messages/…); staff pages are English.
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-types';
 import { escapeHtml, signedInPage, when, type Filler, type PageMessage } from '../accounts/pages';
+import { formatsFor } from '../i18n/format';
+import { bothLanguages, type Locale } from '../i18n/locale';
 import { requireLogin } from '../auth/require-login';
 import { ApiError, handleError } from '../http/errors';
 import { esc, servePage, type Fill } from '../requests/page-fill';
-import { errorMessages } from '../shared/account-messages';
-import { conversationParam, MAX_BODY, messageErrorMessages, messageFieldLabels, messageStatusMessages, staffQueueQuery, topicLabels } from '../shared/message-forms';
+import { accountMessagesIn, checkFields, errorMessages } from '../shared/account-messages';
+import { conversationParam, MAX_BODY, messageErrorMessages, messageFieldLabels, messageMessagesEs, messageStatusMessages, staffQueueQuery, topicLabels, topicLabelsIn } from '../shared/message-forms';
 import { staffConversationPageFor, STAFF_MESSAGES_PAGE, supportRoles } from './routes';
 import { customerConversation, listConversations, messageAccounts, staffConversation, staffQueue, type Conversation, type QueueView, type ThreadMessage } from './store';
 import { html, text } from '../http/html';
 
+const catalogs: Record<Locale, { errors: Record<string, string>; fields: Record<string, string>; status: Record<string, string> }> = {
+  en: { errors: messageErrorMessages, fields: messageFieldLabels, status: messageStatusMessages },
+  es: messageMessagesEs,
+};
+
 function messageOf(c: Context<AppEnv>): PageMessage {
+  const locale = c.get('locale');
+  const own = catalogs[locale];
   const error = c.req.query('error');
   if (error) {
-    const base = messageErrorMessages[error] ?? errorMessages[error] ?? messageErrorMessages.invalid_request!;
+    const base = own.errors[error] ?? accountMessagesIn(locale).errors[error] ?? own.errors.invalid_request!;
     const field = c.req.query('field');
-    const label = field ? messageFieldLabels[field.replace(/\..*$/, '')] : undefined;
-    return { kind: 'error', text: label && error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+    const label = field ? own.fields[field.replace(/\..*$/, '')] : undefined;
+    return { kind: 'error', text: `${base}${label && error === 'invalid_request' ? checkFields(locale, [label]) : ''}` };
   }
   const status = c.req.query('status');
-  const text = status ? messageStatusMessages[status] : undefined;
+  const text = status ? own.status[status] : undefined;
   return text ? { kind: 'status', text } : null;
 }
 
+/** What the customer's pages write, in each language (staff pages use the English). */
+const words = {
+  en: {
+    status: { open: 'Waiting on support', waiting_customer: 'Support replied', closed: 'Closed' },
+    support: 'Support team',
+    you: 'You',
+    about: (account: string) => `About account ${account}`,
+    newReply: 'New reply',
+    account: (n: string) => `account ${n}`,
+    accountOption: (n: string) => `Account ${n}`,
+    lastMessage: 'last message',
+    none: '<p>No conversations yet.</p>',
+    noAccount: '<h2 id="new-title">Write to support</h2><p>You can write about an account you hold, or one shared with you with the right to manage it. No such account is linked to this login.</p>',
+    closed: (list: string) => `<p>This conversation is closed. <a href="${list}">Start a new one</a> if you need more help.</p>`,
+  },
+  es: {
+    status: { open: 'Esperando al servicio al cliente', waiting_customer: 'El servicio al cliente respondió', closed: 'Cerrada' },
+    support: 'Servicio al cliente',
+    you: 'Usted',
+    about: (account: string) => `Sobre la cuenta ${account}`,
+    newReply: 'Respuesta nueva',
+    account: (n: string) => `cuenta ${n}`,
+    accountOption: (n: string) => `Cuenta ${n}`,
+    lastMessage: 'último mensaje',
+    none: '<p>Todavía no tiene conversaciones.</p>',
+    noAccount: '<h2 id="new-title">Escribir al servicio al cliente</h2><p>Puede escribir sobre una cuenta de la que es titular, o sobre una que se comparte con usted con permiso para administrarla. Este usuario no tiene ninguna cuenta así.</p>',
+    closed: (list: string) => `<p>Esta conversación está cerrada. <a href="${list}">Empiece una nueva</a> si necesita más ayuda.</p>`,
+  },
+} satisfies Record<Locale, unknown>;
 
-const statusLabels = { open: 'Waiting on support', waiting_customer: 'Support replied', closed: 'Closed' } as const;
+/** A path of the customer's pages in the page's language. */
+const pageIn = (locale: Locale, path: string) => (locale === 'es' ? `/es${path}` : path);
+
+
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
-function threadHtml(conv: Conversation, audience: 'customer' | 'staff') {
+function threadHtml(conv: Conversation, audience: 'customer' | 'staff', locale: Locale = 'en') {
+  const w = words[locale];
+  const stamp = formatsFor(locale).when;
   const item = (m: ThreadMessage) => {
-    const who = m.authorKind === 'staff' ? 'Support team' : audience === 'customer' ? 'You' : 'Customer';
+    const who = m.authorKind === 'staff' ? w.support : audience === 'customer' ? w.you : 'Customer';
     const files = m.attachments.length
       ? `<ul class="attachments">${m.attachments.map((f) => `<li><a href="/api/messages/attachments/${encodeURIComponent(f.id)}" download>${escapeHtml(f.fileName)}</a> (${size(f.sizeBytes)})</li>`).join('')}</ul>`
       : '';
-    return `<li class="thread-message thread-${m.authorKind}"><p><strong>${who}</strong>, ${when(m.createdAt)}</p><div class="message-body">${escapeHtml(m.body).replaceAll('\n', '<br>')}</div>${files}</li>`;
+    return `<li class="thread-message thread-${m.authorKind}"><p><strong>${who}</strong>, ${stamp(m.createdAt)}</p><div class="message-body">${escapeHtml(m.body).replaceAll('\n', '<br>')}</div>${files}</li>`;
   };
-  return `<p>About account ${escapeHtml(conv.accountNumber)} · ${escapeHtml(topicLabels[conv.topic])} · ${escapeHtml(statusLabels[conv.status])}</p><ol class="thread">${conv.messages.map(item).join('')}</ol>`;
+  return `<p>${escapeHtml(w.about(conv.accountNumber))} · ${escapeHtml(topicLabelsIn[locale][conv.topic])} · ${escapeHtml(w.status[conv.status])}</p><ol class="thread">${conv.messages.map(item).join('')}</ol>`;
 }
 
 const fillList: Filler = async (c, login, rewriter) => {
+  const locale = c.get('locale');
+  const w = words[locale];
+  const stamp = formatsFor(locale).when;
   const [accounts, list] = await Promise.all([messageAccounts(c.env.DB, login.id), listConversations(c.env.DB, login.id)]);
   const rows = list.length
     ? `<ul class="conversations">${list
         .map(
           (v) =>
-            `<li>${v.unread ? '<strong class="badge">New reply</strong> ' : ''}<a href="/account/messages/conversation/?id=${encodeURIComponent(v.id)}">${escapeHtml(v.subject)}</a> · account ${escapeHtml(v.accountNumber)} · ${escapeHtml(topicLabels[v.topic])} · ${escapeHtml(statusLabels[v.status])} · last message ${when(v.lastMessageAt)}</li>`,
+            `<li>${v.unread ? `<strong class="badge">${w.newReply}</strong> ` : ''}<a href="${pageIn(locale, '/account/messages/conversation/')}?id=${encodeURIComponent(v.id)}">${escapeHtml(v.subject)}</a> · ${escapeHtml(w.account(v.accountNumber))} · ${escapeHtml(topicLabelsIn[locale][v.topic])} · ${escapeHtml(w.status[v.status])} · ${w.lastMessage} ${stamp(v.lastMessageAt)}</li>`,
         )
         .join('')}</ul>`
-    : '<p>No conversations yet.</p>';
+    : w.none;
   let r = rewriter.on('[data-fill="conversations"]', html(rows));
   if (!accounts.length) {
-    r = r.on('[data-fill="new-section"]', html('<h2 id="new-title">Write to support</h2><p>You can write about an account you hold, or one shared with you with the right to manage it. No such account is linked to this login.</p>'));
+    r = r.on('[data-fill="new-section"]', html(w.noAccount));
   } else {
     const asked = c.req.query('account');
-    r = r.on('[data-fill="account-options"]', html(accounts.map((a) => `<option value="${escapeHtml(a.id)}"${a.id === asked ? ' selected' : ''}>Account ${escapeHtml(a.number)}</option>`).join('')));
+    r = r.on('[data-fill="account-options"]', html(accounts.map((a) => `<option value="${escapeHtml(a.id)}"${a.id === asked ? ' selected' : ''}>${escapeHtml(w.accountOption(a.number))}</option>`).join('')));
   }
   return r;
 };
@@ -78,8 +125,9 @@ const fillConversation: Filler = async (c, login, rewriter) => {
     if (e instanceof ApiError && e.status === 404) return c.redirect('/account/messages/?error=not_found', 303);
     throw e;
   }
-  const r = rewriter.on('[data-fill="subject"]', text(conv.subject)).on('[data-fill="thread"]', html(threadHtml(conv, 'customer')));
-  if (conv.status === 'closed') return r.on('[data-fill="reply-section"]', html('<p>This conversation is closed. <a href="/account/messages/">Start a new one</a> if you need more help.</p>'));
+  const locale = c.get('locale');
+  const r = rewriter.on('[data-fill="subject"]', text(conv.subject)).on('[data-fill="thread"]', html(threadHtml(conv, 'customer', locale)));
+  if (conv.status === 'closed') return r.on('[data-fill="reply-section"]', html(words[locale].closed(pageIn(locale, '/account/messages/'))));
   return r.on('[data-fill="reply-form"]', { element: (el) => void el.setAttribute('action', `/api/messages/${encodeURIComponent(conv.id)}/reply`) });
 };
 
@@ -94,8 +142,8 @@ function staffNotice(url: URL) {
 }
 
 export const messagePages = new Hono<AppEnv>()
-  .get('/account/messages/', signedInPage(fillList, { message: messageOf }))
-  .get('/account/messages/conversation/', signedInPage(fillConversation, { message: messageOf }))
+  .on('GET', bothLanguages('/account/messages/'), signedInPage(fillList, { message: messageOf }))
+  .on('GET', bothLanguages('/account/messages/conversation/'), signedInPage(fillConversation, { message: messageOf }))
   .use('/staff/messages/*', requireLogin, supportRoles)
   .get('/staff/messages/', async (c) => {
     const parsed = staffQueueQuery.safeParse(c.req.query());

@@ -12,7 +12,13 @@ export const MAX_BODY = 5000;
 const accountId = z.string().trim().min(1, 'Choose the account this is about.').max(64);
 const body = z.string().trim().min(1, 'Write a message.').max(MAX_BODY, `A message is at most ${MAX_BODY} characters.`);
 
-export const topicLabels: Record<(typeof conversationTopics)[number], string> = { billing: 'Billing', usage: 'Usage', alerts: 'Alerts', other: 'Something else' };
+type Topic = (typeof conversationTopics)[number];
+export const topicLabels: Record<Topic, string> = { billing: 'Billing', usage: 'Usage', alerts: 'Alerts', other: 'Something else' };
+/** The topics' names in each language (the customer's pages; staff pages are English). */
+export const topicLabelsIn: Record<'en' | 'es', Record<Topic, string>> = {
+  en: topicLabels,
+  es: { billing: 'Facturación', usage: 'Consumo', alerts: 'Alertas', other: 'Otro asunto' },
+};
 
 export const newConversationBody = z.object({
   account: accountId,
@@ -36,7 +42,7 @@ export const staffQueueQuery = z.object({
 
 export const messageFieldLabels: Record<string, string> = { account: 'the account', subject: 'the subject', topic: 'the topic', body: 'the message', files: 'the attachments' };
 
-export const messageErrorMessages: Record<string, string> = {
+const messageErrors = {
   invalid_request: 'Some of what you entered could not be used.',
   not_found: 'There is no such conversation.',
   conversation_closed: 'This conversation is closed. Start a new one if you need more help.',
@@ -45,6 +51,7 @@ export const messageErrorMessages: Record<string, string> = {
   unsupported_media_type: 'Attach PDF, JPEG, PNG or HEIC files only.',
   already_closed: 'This conversation was already closed.',
 };
+export const messageErrorMessages: Record<string, string> = messageErrors;
 
 export const messageStatusMessages: Record<string, string> = {
   'conversation-started': 'Your message is with our support team. We will e-mail you when they reply.',
@@ -52,4 +59,22 @@ export const messageStatusMessages: Record<string, string> = {
   'staff-reply-sent': 'Your reply is sent, and the customer is told by e-mail that a reply is waiting.',
   assigned: 'The conversation is assigned to you.',
   closed: 'The conversation is closed.',
+};
+
+/** The customer pages' messages in Spanish: the same codes as the English ones above. */
+export const messageMessagesEs = {
+  fields: { account: 'la cuenta', subject: 'el asunto', topic: 'el tema', body: 'el mensaje', files: 'los archivos adjuntos' },
+  errors: {
+    invalid_request: 'No pudimos usar parte de lo que escribió.',
+    not_found: 'No existe esa conversación.',
+    conversation_closed: 'Esta conversación está cerrada. Empiece una nueva si necesita más ayuda.',
+    too_many_requests: 'Envió muchos mensajes en la última hora. Espere un rato o llámenos.',
+    payload_too_large: 'Los archivos adjuntos son demasiado grandes: como máximo 3 archivos de 5 MB cada uno.',
+    unsupported_media_type: 'Adjunte solo archivos PDF, JPEG, PNG o HEIC.',
+    already_closed: 'Esta conversación ya estaba cerrada.',
+  } satisfies Record<keyof typeof messageErrors, string>,
+  status: {
+    'conversation-started': 'Su mensaje está con nuestro equipo de servicio al cliente. Le escribiremos cuando respondan.',
+    'reply-sent': 'Se envió su respuesta.',
+  } as Record<string, string>,
 };
