@@ -259,14 +259,15 @@ const MIN_SKIPPED_CHARS = 60;
 /**
  * A changed block with its unchanged whole sentences left out: every sentence with a change in it
  * is shown in full, and the unchanged sentences before, between and after them become one
- * `skipped` part each, holding the words left out.
+ * `skipped` part each, holding the words left out. `keepFirstSentence` for a list item, whose first
+ * sentence says what the item is about ("**delete** personal information we hold about you").
  */
-export function trimUnchangedSentences(parts: DiffPart[]): DiffPart[] {
+export function trimUnchangedSentences(parts: DiffPart[], keepFirstSentence = false): DiffPart[] {
   return parts.flatMap((p, i): DiffPart[] => {
     if (p.op !== 'same') return [p];
     const starts = [...p.text.matchAll(SENTENCE_START)].map((m) => m.index);
     // Keep the end of the sentence the change before this part is in, and the start of the one the next change is in.
-    const head = i === 0 ? 0 : (starts[0] ?? p.text.length);
+    const head = i === 0 && !keepFirstSentence ? 0 : (starts[0] ?? p.text.length);
     const tail = i === parts.length - 1 ? p.text.length : (starts.at(-1) ?? 0);
     if (tail - head < MIN_SKIPPED_CHARS) return [p];
     const out: DiffPart[] = [];
@@ -303,7 +304,7 @@ export function collapseUnchanged(blocks: BlockDiff[], context = 1): ShownBlock[
   for (let i = 0; i < blocks.length; ) {
     if (keep[i]) {
       const b = blocks[i++]!;
-      out.push(b.status === 'changed' ? { ...b, parts: trimUnchangedSentences(b.parts) } : b);
+      out.push(b.status === 'changed' ? { ...b, parts: trimUnchangedSentences(b.parts, b.kind === 'item') } : b);
       continue;
     }
     let end = i;

@@ -127,6 +127,14 @@ describe('what a comparison shows of a changed section', () => {
     expect(parts.at(-1)!.text).toBe('Nobody outside our staff and the platform can read them at any time.');
   });
 
+  it('keeps the first sentence of a list item, which says what the item is about', () => {
+    const before = '- **opt out** of the sale or sharing of personal information, which we do not do at all. We record your request so that it holds if our practices ever change.';
+    const item = collapseUnchanged(diffNotices(`## S\n\n${before}`, `## S\n\n${before.replace('change.', 'change;')}`)[0]!.blocks)[0]!;
+    expect(item.status !== 'skipped' && item.parts.map((p) => p.op)).toEqual(['same', 'removed', 'added']);
+    const paragraph = collapseUnchanged(diffNotices(`## S\n\n${before.slice(2)}`, `## S\n\n${before.slice(2).replace('change.', 'change;')}`)[0]!.blocks)[0]!;
+    expect(paragraph.status !== 'skipped' && paragraph.parts.map((p) => p.op)).toEqual(['skipped', 'same', 'removed', 'added']);
+  });
+
   it('shows short unchanged sentences, since leaving them out would save nothing', () => {
     const parts = trimUnchangedSentences(wordParts('It is short. Logs last 30 days.', 'It is short. Logs last 7 days.'));
     expect(parts.some((p) => p.op === 'skipped')).toBe(false);
