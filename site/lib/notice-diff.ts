@@ -10,7 +10,8 @@ import { diffArrays, diffWords } from 'diff';
 export type Block = { kind: 'paragraph' | 'item' | 'row' | 'subheading'; text: string };
 export type Section = { heading: string; blocks: Block[] };
 
-export type DiffPart = { op: 'same' | 'added' | 'removed'; text: string };
+/** `skipped`: unchanged whole sentences of a changed block left out of what is shown (trimUnchangedSentences). */
+export type DiffPart = { op: 'same' | 'added' | 'removed' | 'skipped'; text: string };
 export type BlockDiff = {
   kind: Block['kind'];
   status: 'same' | 'changed' | 'added' | 'removed';
@@ -90,11 +91,78 @@ export function toBlocks(lines: string[]): Block[] {
   return blocks;
 }
 
-function wordParts(before: string, after: string): DiffPart[] {
-  return diffWords(before, after).map((c) => ({
+/**
+ * The word-by-word comparison of two versions of a block. A few unchanged words caught between
+ * larger changes are folded into them (as diff-match-patch's semantic cleanup does), so a rewritten
+ * sentence reads as the old words, then the new, rather than as scraps of both.
+ */
+export function wordParts(before: string, after: string): DiffPart[] {
+  const parts: DiffPart[] = diffWords(before, after).map((c) => ({
     op: c.added ? 'added' : c.removed ? 'removed' : 'same',
     text: c.value,
   }));
+  return foldShortEqualities(parts, oldTexts(parts, before));
+}
+
+/**
+ * Each part's text as it stands in `before` ('' for an added part). diffWords gives unchanged text
+ * with the spacing of the newer text, which is right for showing it but not for folding it into
+ * removed words.
+ */
+function oldTexts(parts: DiffPart[], before: string): string[] {
+  let at = 0;
+  const out = parts.map((p) => {
+    if (p.op === 'added') return '';
+    const start = at;
+    for (const ch of p.text.replace(/\s+/g, '')) {
+      while (at < before.length && /\s/.test(before[at]!) && before[at] !== ch) at++;
+      at++;
+    }
+    if (/\s$/.test(p.text)) while (at < before.length && /\s/.test(before[at]!)) at++;
+    return before.slice(start, at);
+  });
+  const lastOld = parts.findLastIndex((p) => p.op !== 'added');
+  if (lastOld >= 0) out[lastOld] += before.slice(at);
+  return out;
+}
+
+/** A change: the text removed and the text added between two unchanged stretches. */
+type Change = { removed: string; added: string };
+/** An unchanged stretch, as the newer text has it and as the older one does. */
+type Same = { text: string; old: string };
+
+function foldShortEqualities(parts: DiffPart[], old: string[]): DiffPart[] {
+  // Alternating runs: unchanged text, then a change, then unchanged text, …
+  const runs: (Same | Change)[] = [];
+  parts.forEach((p, i) => {
+    const last = runs.at(-1);
+    if (p.op === 'same') {
+      if (last && 'text' in last) Object.assign(last, { text: last.text + p.text, old: last.old + old[i] });
+      else runs.push({ text: p.text, old: old[i]! });
+      return;
+    }
+    const change = last && 'removed' in last ? last : { removed: '', added: '' };
+    if (change !== last) runs.push(change);
+    if (p.op === 'removed') change.removed += old[i];
+    else change.added += p.text;
+  });
+  const size = (c: Change) => Math.max(c.removed.length, c.added.length);
+  for (let i = 1; i < runs.length - 1; i++) {
+    const [before, same, after] = [runs[i - 1]!, runs[i]!, runs[i + 1]!];
+    if (!('text' in same) || 'text' in before || 'text' in after) continue;
+    if (same.text.length > size(before) || same.text.length > size(after)) continue;
+    // Fold: the change before absorbs this text and the change after it; look again from there.
+    runs.splice(i - 1, 3, { removed: before.removed + same.old + after.removed, added: before.added + same.text + after.added });
+    i = Math.max(0, i - 2);
+  }
+  return runs.flatMap((r): DiffPart[] =>
+    'text' in r
+      ? [{ op: 'same', text: r.text }]
+      : [
+          ...(r.removed ? [{ op: 'removed' as const, text: r.removed }] : []),
+          ...(r.added ? [{ op: 'added' as const, text: r.added }] : []),
+        ],
+  );
 }
 
 /** Share of the longer text's characters that two texts have in common, word-wise. */
@@ -179,6 +247,75 @@ export function diffNotices(beforeMarkdown: string, afterMarkdown: string): Sect
         out.push({ heading: a.heading, status: changed ? 'changed' : 'unchanged', blocks });
       }
     }
+  }
+  return out;
+}
+
+/** Where a sentence starts: after . ! or ? (and a closing quote or bracket) and spaces, before a capital. */
+const SENTENCE_START = /(?<=[.!?]["”»)]?\s+)(?=["“«(¿¡]?\p{Lu})/gu;
+/** Unchanged sentences shorter than this are shown even when whole: a note would save nothing. */
+const MIN_SKIPPED_CHARS = 60;
+
+/**
+ * A changed block with its unchanged whole sentences left out: every sentence with a change in it
+ * is shown in full, and the unchanged sentences before, between and after them become one
+ * `skipped` part each, holding the words left out. `keepFirstSentence` for a list item, whose first
+ * sentence says what the item is about ("**delete** personal information we hold about you").
+ */
+export function trimUnchangedSentences(parts: DiffPart[], keepFirstSentence = false): DiffPart[] {
+  return parts.flatMap((p, i): DiffPart[] => {
+    if (p.op !== 'same') return [p];
+    const starts = [...p.text.matchAll(SENTENCE_START)].map((m) => m.index);
+    // Keep the end of the sentence the change before this part is in, and the start of the one the next change is in.
+    const head = i === 0 && !keepFirstSentence ? 0 : (starts[0] ?? p.text.length);
+    const tail = i === parts.length - 1 ? p.text.length : (starts.at(-1) ?? 0);
+    if (tail - head < MIN_SKIPPED_CHARS) return [p];
+    const out: DiffPart[] = [];
+    if (head > 0) out.push({ op: 'same', text: p.text.slice(0, head) });
+    out.push({ op: 'skipped', text: p.text.slice(head, tail) });
+    if (tail < p.text.length) out.push({ op: 'same', text: p.text.slice(tail) });
+    return out;
+  });
+}
+
+/** In place of a run of unchanged blocks: how many, and of what kind ('mixed' when of several). */
+export type SkippedBlocks = { status: 'skipped'; kind: Block['kind'] | 'mixed'; count: number };
+export type ShownBlock = BlockDiff | SkippedBlocks;
+
+/**
+ * What a reader is shown of a changed section: every changed, added or removed block with
+ * `context` unchanged blocks on either side, and the `###` heading of any subsection with a change
+ * in it (so the reader knows where it is); each longer run of unchanged blocks becomes one
+ * SkippedBlocks note. A run of one is shown, since a note would be no shorter. Inside a changed
+ * block, unchanged sentences are left out as trimUnchangedSentences does.
+ */
+export function collapseUnchanged(blocks: BlockDiff[], context = 1): ShownBlock[] {
+  const keep = blocks.map((b) => b.status !== 'same');
+  blocks.forEach((b, i) => {
+    if (b.status === 'same') return;
+    for (let k = Math.max(0, i - context); k <= Math.min(blocks.length - 1, i + context); k++) keep[k] = true;
+  });
+  let subheading = -1;
+  blocks.forEach((b, i) => {
+    if (b.kind === 'subheading') subheading = i;
+    else if (b.status !== 'same' && subheading >= 0) keep[subheading] = true;
+  });
+  const out: ShownBlock[] = [];
+  for (let i = 0; i < blocks.length; ) {
+    if (keep[i]) {
+      const b = blocks[i++]!;
+      out.push(b.status === 'changed' ? { ...b, parts: trimUnchangedSentences(b.parts, b.kind === 'item') } : b);
+      continue;
+    }
+    let end = i;
+    while (end < blocks.length && !keep[end]) end++;
+    const run = blocks.slice(i, end);
+    if (run.length === 1) out.push(run[0]!);
+    else {
+      const kinds = new Set(run.map((b) => b.kind));
+      out.push({ status: 'skipped', kind: kinds.size === 1 ? run[0]!.kind : 'mixed', count: run.length });
+    }
+    i = end;
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /**
- * The privacy notice in Spanish (site/content/notice-es/): every translation names an English
- * version that exists, its sections pair up with that version's, its retention table states the
- * same periods (the current one: the periods the code enforces), /es/privacy/ and /privacy/ are
- * twins, and the Spanish comparisons mark insertions and deletions as the English ones do.
+ * The privacy notice in Spanish (site/content/notice-es/): every English version has a translation
+ * naming it, its sections pair up with that version's, its retention table states the same periods
+ * (the current one: the periods the code enforces), /es/privacy/ and /privacy/ are twins, and the
+ * Spanish comparisons, one for each pair of consecutive versions, mark insertions and deletions as
+ * the English ones do and leave long unchanged stretches out.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,26 @@ const english = notices('notice').map((n) => ({ ...n, version: field(n.front, 'v
 const spanish = notices('notice-es').map((n) => ({ ...n, matches: field(n.front, 'matches')! }));
 const englishOf = (version: string) => english.find((e) => e.version === version)!;
 const headings = (body: string) => body.split('\n').filter((l) => /^##\s/.test(l));
+/** The sections, and the number of `###` subsections in each. */
+const outline = (body: string) =>
+  body
+    .split(/^## /m)
+    .slice(1)
+    .map((section) => section.split('\n').filter((l) => /^###\s/.test(l)).length);
+const UNITS: Record<string, string> = Object.fromEntries(
+  Object.entries({ h: 'hour hours hora horas', d: 'day days día días', m: 'month months mes meses', y: 'year years año años' }).flatMap(([unit, words]) => words.split(' ').map((w) => [w, unit])),
+);
+/** The periods in each row of the retention table as number and unit ("30 d"), in order. */
+const tablePeriods = (body: string) =>
+  body
+    .split('\n')
+    .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
+    .slice(1)
+    .map((l) =>
+      [...l.matchAll(/(\d+) (hours?|horas?|days?|días?|months?|mes(?:es)?|years?|años?)\b/g)]
+        .map((m) => `${m[1]} ${UNITS[m[2]!]}`)
+        .join(' '),
+    );
 /** The numbers in each row of the retention table, in order. */
 const tableNumbers = (body: string) =>
   body
@@ -78,12 +99,33 @@ describe('the Spanish translations of the privacy notice', () => {
     expect(pairTranslations(versions, [{ id: '3-2', matches: '3.2' }]).get('3-2')?.outdated).toBe(false);
   });
 
+  it('exist for every English version, each translating the version it sits beside', () => {
+    expect(spanish.map((s) => s.slug).sort()).toEqual(english.map((e) => e.slug).sort());
+    for (const s of spanish) expect(s.matches, s.slug).toBe(english.find((e) => e.slug === s.slug)!.version);
+  });
+
+  it('state the same periods as the English rows of the same version, unit for unit', () => {
+    for (const s of spanish) {
+      const en = englishOf(s.matches);
+      expect(tablePeriods(en.body).filter(Boolean).length, s.slug).toBeGreaterThan(5);
+      expect(tablePeriods(s.body), s.slug).toEqual(tablePeriods(en.body));
+    }
+    // The versions before 3.0 promised fixed periods, since withdrawn: 1.0 kept server logs 90 days, 2.0 30.
+    const row = (slug: string, start: string) => spanish.find((s) => s.slug === slug)!.body.split('\n').find((l) => l.startsWith(`| ${start}`));
+    expect(row('1-0', 'Registros del servidor')).toContain('| 90 días;');
+    expect(row('2-0', 'Registros del servidor')).toContain('| 30 días;');
+    expect(row('1-0', 'Decisiones sobre cookies')).toBeUndefined();
+    expect(row('2-0', 'Decisiones sobre cookies')).toContain('| 24 meses,');
+    expect(row('2-0', 'Autorizaciones de entrega a terceros')).toContain('| 5 años después');
+  });
+
   it('have the same ## sections as the English version they match, and the same numbers in each retention row', () => {
     for (const s of spanish) {
       const en = englishOf(s.matches);
       expect(headings(s.body).length, s.slug).toBe(headings(en.body).length);
       expect(headings(s.body).length, s.slug).toBeGreaterThan(5);
       expect(tableNumbers(s.body), s.slug).toEqual(tableNumbers(en.body));
+      expect(outline(s.body), `${s.slug}: ### subsections in each section`).toEqual(outline(en.body));
     }
   });
 });
@@ -163,5 +205,25 @@ describe('the Spanish privacy notice pages', () => {
       expect(statuses(es), url).toEqual(statuses(en).map((s) => en2es[s!]));
     }
     expect(page('/es/privacy/changes/3-1-to-3-2/')).toMatch(/\[agregado: <\/span>[^<]*Documentos enviados con una solicitud/);
+  });
+
+  it('compare every pair of consecutive versions, from 1.0 on', () => {
+    const slugs = english.map((e) => ({ slug: e.slug, n: e.version.split('.').map(Number) })).sort((a, b) => a.n[0]! - b.n[0]! || a.n[1]! - b.n[1]!);
+    for (let i = 1; i < slugs.length; i++) {
+      const url = `/es/privacy/changes/${slugs[i - 1]!.slug}-to-${slugs[i]!.slug}/`;
+      expect(pages.has(url), url).toBe(true);
+    }
+    const first = page('/es/privacy/changes/1-0-to-2-0/');
+    expect(first).toMatch(/<del><span class="visually-hidden">\[quitado: <\/span>90<span class="visually-hidden">\]<\/span><\/del>/);
+    expect(first).toMatch(/<ins><span class="visually-hidden">\[agregado: <\/span>30<span class="visually-hidden">\]<\/span><\/ins>/);
+    expect(elementTexts(first, 'h2')).toContain('Comparación de su consumo con hogares parecidos');
+  });
+
+  it('leave long unchanged stretches out, saying so in Spanish and linking the full section', () => {
+    const html = page('/es/privacy/changes/2-0-to-3-0/');
+    expect(html).toMatch(/<p class="diff-skipped">\s*No se muestran \d+ [^<]+ que no cambiaron\. <a href="\/es\/privacy\/versions\/3-0\/#[^"]+">Leer esta sección en la versión 3\.0/);
+    expect(html).toContain('<span aria-hidden="true">[…]</span><span class="visually-hidden">[no se muestran frases que no cambiaron]</span>');
+    // An unchanged sentence of a changed paragraph is not reprinted.
+    expect(elementTexts(html, 'main')[0]).not.toContain('Una cookie es un pequeño texto que un sitio web le pide a su navegador que guarde.');
   });
 });
