@@ -13,6 +13,7 @@ import { formatters } from '../../site/i18n';
 import { spanishCookieText } from '../../site/i18n/cookies';
 import { cookieRegistry } from '../../worker/shared/cookie-registry';
 import { classifyPage, sitemapLocations } from '../../worker/visits/pages';
+import { isPrivatePage } from '../../site/lib/private-pages.mjs';
 import { builtPages, DIST, elementTexts, startTags, type BuiltPage } from './built-site';
 
 const SITE = 'https://portal.aldercreek-utility.example';
@@ -50,8 +51,9 @@ const NOTICE = [
     .filter(([from, to]) => spanishNotices.includes(from!) && spanishNotices.includes(to!))
     .map(([from, to]) => `/privacy/changes/${from}-to-${to}/`),
 ];
-/** Every English page that has a Spanish twin. */
-const TWINS = [...FRONT_DOOR, ...NOTICE];
+/** Every built English page that has a Spanish twin (the front door and notice above at least), and those in the sitemap. */
+let TWINS: string[] = [];
+let PUBLIC_TWINS: string[] = [];
 const spanishOf = (path: string) => (path === '/' ? '/es/' : `/es${path}`);
 const englishOf = (path: string) => (path === '/es/' ? '/' : path.slice(3));
 
@@ -93,6 +95,8 @@ beforeAll(() => {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ is not built: run `npm run build` first');
   pages = new Map(builtPages().map((p) => [p.url, p]));
   sitemap = new Map(sitemapEntries().map((e) => [e.path, e]));
+  TWINS = [...pages.keys()].filter((url) => !url.startsWith('/es/') && url !== '/404.html' && pages.has(spanishOf(url)));
+  PUBLIC_TWINS = TWINS.filter((url) => !isPrivatePage(url));
 });
 
 describe('the message catalogs', () => {
@@ -124,13 +128,13 @@ describe('the message catalogs', () => {
 
 describe('Spanish pages', () => {
   it('exist for every page of the front door and the privacy notice, both listed in the sitemap', () => {
-    const missing = TWINS.flatMap((path) => [path, spanishOf(path)]).filter((p) => !pages.has(p) || !sitemap.has(p));
+    const missing = [...FRONT_DOOR, ...NOTICE].flatMap((path) => [path, spanishOf(path)]).filter((p) => !pages.has(p) || !sitemap.has(p));
     expect(missing).toEqual([]);
   });
 
   it('each have an English twin, in the sitemap with reciprocal hreflang alternates', () => {
     const spanish = [...sitemap.keys()].filter((p) => p.startsWith('/es/'));
-    expect(spanish.length).toBe(TWINS.length);
+    expect(spanish.length).toBe(PUBLIC_TWINS.length);
     const problems: string[] = [];
     for (const es of spanish) {
       const english = englishOf(es);
@@ -145,7 +149,7 @@ describe('Spanish pages', () => {
 
   it('list hreflang alternates in the sitemap only for pages that have a twin', () => {
     const withAlternates = [...sitemap.values()].filter((e) => e.alternates.size > 0).map((e) => e.path);
-    expect(withAlternates.sort()).toEqual(TWINS.flatMap((p) => [p, spanishOf(p)]).sort());
+    expect(withAlternates.sort()).toEqual(PUBLIC_TWINS.flatMap((p) => [p, spanishOf(p)]).sort());
   });
 
   it('say lang="es", and carry reciprocal <link rel="alternate" hreflang> with x-default English', () => {
@@ -221,7 +225,7 @@ describe('Spanish pages', () => {
       sitemapLocations(index).flatMap((url) => sitemapLocations(readFileSync(join(DIST, new URL(url).pathname), 'utf8')).map((loc) => new URL(loc).pathname)),
     );
     expect([...counted].sort()).toEqual([...sitemap.keys()].sort());
-    for (const english of TWINS) expect(classifyPage(spanishOf(english), counted)).toEqual({ kind: 'public', key: spanishOf(english) });
+    for (const english of PUBLIC_TWINS) expect(classifyPage(spanishOf(english), counted)).toEqual({ kind: 'public', key: spanishOf(english) });
   });
 
   it('keep /programs/catalog.json the English source the worker reads', () => {
