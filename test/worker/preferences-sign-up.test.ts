@@ -7,7 +7,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { alertRecipients, recipientTopics } from '../../db/schema';
 import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
-import { givenLogin, givenProvableAccount, postForm, postJson } from './support/accounts';
+import { get, givenLogin, givenProvableAccount, ORIGIN, postForm, postJson } from './support/accounts';
 import { confirmationCodeFor, eventually, freshPhone, givenNotice, inboundText, mailsTo, phoneInbox, withoutQuietHours } from './support/delivery-fixtures';
 import { db, uniqueId } from './support/sign-in';
 import { installWriteLog, takeWrites } from './support/write-log';
@@ -50,6 +50,41 @@ describe('signing up for alerts without a portal login', () => {
     const [alert] = await mailsTo(address);
     expect(alert!.kind).toBe('alert-opened');
     expect(alert!.headers!['List-Unsubscribe']).toMatch(/\/unsubscribe\//);
+  });
+
+  it("keeps the language of the Spanish sign-up page: Spanish pages, confirmation in Spanish, the holder told in the holder's own language", async () => {
+    const a = await provableWithMeter();
+    const holder = await givenLogin({ holderOf: [a.accountId] });
+    const address = `${uniqueId('inquilina')}@mail.example`;
+    const spanishPage = { Referer: `${ORIGIN}/es/alerts/sign-up/` };
+    const res = await postForm('/api/subscriptions/sign-up', { ...proof(a), channel: 'email', address, topics: 'continuous_flow' }, { headers: spanishPage });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/es/alerts/sign-up/?status=sign-up-sent');
+    const page = await (await get(res.headers.get('Location')!)).text();
+    expect(page).toContain('<html lang="es"');
+    expect(page).toContain('Gracias. Enviamos una confirmación a la dirección que nos dio.');
+    const [row] = await db().select().from(alertRecipients).where(eq(alertRecipients.address, address));
+    expect(row!.locale).toBe('es');
+    const [confirm] = await mailsTo(address);
+    expect(confirm!.subject).toMatch(/^Confirme: alertas de agua y energía de Alder Creek para /);
+    expect(confirm!.bodyText).toContain('Usted pidió recibir alertas de fugas sobre');
+    expect(confirm!.bodyText).toContain('/es/alerts/confirm/#code=');
+    expect((await mailsTo(holder.email))[0]!.subject).toMatch(/^Someone signed up for Alder Creek alerts about /);
+
+    // A wrong proof from the Spanish page comes back to it with the Spanish message.
+    const refused = await postForm('/api/subscriptions/sign-up', { ...proof(a), lastBillAmount: '1.00', channel: 'email', address: `${uniqueId('x')}@mail.example` }, { headers: spanishPage, ip: '192.0.2.77' });
+    expect(refused.headers.get('Location')).toMatch(/^\/es\/alerts\/sign-up\/\?error=/);
+    expect(await (await get(refused.headers.get('Location')!)).text()).toContain('No pudimos relacionar esos datos con una cuenta de servicio.');
+  });
+
+  it('answers the confirmation and unsubscribe pages in Spanish at /es/', async () => {
+    const confirm = await (await get('/es/alerts/confirm/?status=recipient-confirmed')).text();
+    expect(confirm).toContain('Confirmado. Desde ahora recibirá las alertas de esta cuenta.');
+    const oneClick = await get('/es/unsubscribe/not-a-token');
+    expect(oneClick.status).toBe(400);
+    const html = await oneClick.text();
+    expect(html).toContain('<html lang="es"');
+    expect(html).toContain('Este enlace no es válido.');
   });
 
   it('signs up a mobile, confirmed by replying YES', async () => {

@@ -19,26 +19,34 @@ import { profileAccountId } from '../accounts/profile';
 import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sessions';
 import { ApiError } from '../http/errors';
-import { errorMessages, fieldLabels, statusMessages } from '../shared/account-messages';
-import { preferenceErrorMessages, preferenceFieldLabels, preferenceStatusMessages } from '../shared/preference-forms';
+import { accountMessagesIn, checkFields } from '../shared/account-messages';
+import { preferenceErrorMessages, preferenceFieldLabels, preferenceMessagesEs, preferenceStatusMessages } from '../shared/preference-forms';
+import { bothLanguages, type Locale } from '../i18n/locale';
 import { alertTypes } from '../../db/schema/alerts';
 import { readPreferences, type PreferencesView, type RecipientView } from './preferences';
 import { ONE_CLICK_BODY } from './topic-mail';
-import { topicLabels, topicShortLabels } from './topics';
+import { topicLabels, topicShortLabelsIn } from './topics';
 import { unsubscribe } from './unsubscribe';
 import { verifyUnsubscribe, type UnsubscribeTopic } from './unsubscribe-token';
 import { html, text } from '../http/html';
 
 type Message = { kind: 'status' | 'error'; text: string };
 
-/** A page's message from the redirect's codes; never text from the URL. */
-export function preferenceMessage(query: { status?: string | null; error?: string | null; field?: string | null }): Message | null {
+const catalogs: Record<Locale, { status: Record<string, string>; errors: Record<string, string>; fields: Record<string, string> }> = {
+  en: { status: preferenceStatusMessages, errors: preferenceErrorMessages, fields: preferenceFieldLabels },
+  es: preferenceMessagesEs,
+};
+
+/** A page's message from the redirect's codes, in the page's language; never text from the URL. */
+export function preferenceMessage(query: { status?: string | null; error?: string | null; field?: string | null }, locale: Locale = 'en'): Message | null {
+  const own = catalogs[locale];
+  const shared = accountMessagesIn(locale);
   if (query.error) {
-    const base = preferenceErrorMessages[query.error] ?? errorMessages[query.error] ?? errorMessages.invalid_request!;
-    const label = query.field ? (preferenceFieldLabels[query.field] ?? fieldLabels[query.field]) : undefined;
-    return { kind: 'error', text: label && query.error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+    const base = own.errors[query.error] ?? shared.errors[query.error] ?? shared.errors.invalid_request!;
+    const label = query.field ? (own.fields[query.field] ?? shared.fields[query.field]) : undefined;
+    return { kind: 'error', text: `${base}${label && query.error === 'invalid_request' ? checkFields(locale, [label]) : ''}` };
   }
-  const text = query.status ? (preferenceStatusMessages[query.status] ?? statusMessages[query.status]) : undefined;
+  const text = query.status ? (own.status[query.status] ?? shared.status[query.status]) : undefined;
   return text ? { kind: 'status', text } : null;
 }
 
@@ -55,10 +63,11 @@ function messageHandler(message: Message | null) {
 }
 
 
-const queryMessage = (c: Context<AppEnv>) => preferenceMessage({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') });
+const queryMessage = (c: Context<AppEnv>) => preferenceMessage({ status: c.req.query('status'), error: c.req.query('error'), field: c.req.query('field') }, c.get('locale'));
 
-const publicPage = (path: string) => async (c: Context<AppEnv>) => {
-  const asset = await shellFor(c, path);
+/** A public page in the request's language (its shell is at the request's own path). */
+const publicPage = () => async (c: Context<AppEnv>) => {
+  const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
   return send(c, asset, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
 };
@@ -171,8 +180,31 @@ const signedInPage = (path: string, fill: typeof fillPreferences) => async (c: C
 };
 
 /** The one-click page: the form posts back to the same URL with the RFC 8058 body. */
+const oneClickWords = {
+  en: {
+    ask: (what: string) => `Stop ${what} to this address?`,
+    button: 'Unsubscribe',
+    expired: 'This unsubscribe link has expired. Sign in to choose what you get, or call us.',
+    unchanged: 'Nothing was changed. To unsubscribe, press the button.',
+    everything: 'every message about this account',
+  },
+  es: {
+    ask: (what: string) => `¿Dejar de enviar ${what} a esta dirección?`,
+    button: 'Cancelar la suscripción',
+    expired: 'Este enlace para cancelar la suscripción venció. Inicie sesión para elegir qué recibe, o llámenos.',
+    unchanged: 'No se cambió nada. Para cancelar la suscripción, pulse el botón.',
+    everything: 'todos los mensajes sobre esta cuenta',
+  },
+} satisfies Record<Locale, unknown>;
+
+/** The unsubscribe token of /unsubscribe/:token (an empty one fails verification like any wrong one). */
+const tokenOf = (c: Context<AppEnv>) => c.req.param('token') ?? '';
+
+const inLanguage = (locale: Locale, path: string) => (locale === 'es' ? `/es${path}` : path);
+
 async function oneClickPage(c: Context<AppEnv>, message: Message | null, status: number, form: { token: string; what: string } | null) {
-  const asset = await shellFor(c, '/unsubscribe/');
+  const locale = c.get('locale');
+  const asset = await shellFor(c, inLanguage(locale, '/unsubscribe/'));
   if (!asset.ok) return new Response(asset.body, asset);
   let rewriter = new HTMLRewriter().on('[data-message]', messageHandler(message));
   rewriter = rewriter.on('[data-code-form]', {
@@ -183,7 +215,7 @@ async function oneClickPage(c: Context<AppEnv>, message: Message | null, status:
       }
       // Replace the code form with the one-click form: same button, the token already in the URL.
       el.replace(
-        `<form method="post" action="/unsubscribe/${escapeHtml(form.token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><p>Stop ${escapeHtml(form.what)} to this address?</p><button type="submit">Unsubscribe</button></form>`,
+        `<form method="post" action="${inLanguage(locale, `/unsubscribe/${escapeHtml(form.token)}`)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><p>${escapeHtml(oneClickWords[locale].ask(form.what))}</p><button type="submit">${oneClickWords[locale].button}</button></form>`,
         { html: true },
       );
     },
@@ -191,37 +223,35 @@ async function oneClickPage(c: Context<AppEnv>, message: Message | null, status:
   return send(c, asset, rewriter, status);
 }
 
-const tokenMessage = (reason: 'invalid' | 'expired'): Message =>
-  reason === 'expired'
-    ? { kind: 'error', text: 'This unsubscribe link has expired. Sign in to choose what you get, or call us.' }
-    : { kind: 'error', text: errorMessages.link_invalid! };
+const tokenMessage = (locale: Locale, reason: 'invalid' | 'expired'): Message =>
+  reason === 'expired' ? { kind: 'error', text: oneClickWords[locale].expired } : { kind: 'error', text: accountMessagesIn(locale).errors.link_invalid! };
 
-const whatOf = (topic: UnsubscribeTopic) => (topic === 'all' ? 'every message about this account' : topicShortLabels[topic]);
+const whatOf = (locale: Locale, topic: UnsubscribeTopic) => (topic === 'all' ? oneClickWords[locale].everything : topicShortLabelsIn[locale][topic]);
 
 export const preferencePages = new Hono<AppEnv>()
   .get('/account/preferences/', signedInPage('/account/preferences/', fillPreferences))
-  .get('/alerts/sign-up/', publicPage('/alerts/sign-up/'))
-  .get('/alerts/confirm/', publicPage('/alerts/confirm/'))
-  .get('/unsubscribe/', publicPage('/unsubscribe/'))
-  .get('/unsubscribe/:token', async (c) => {
-    const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, c.req.param('token'));
-    if (!check.ok) return oneClickPage(c, tokenMessage(check.reason), check.reason === 'expired' ? 410 : 400, null);
-    return oneClickPage(c, null, 200, { token: c.req.param('token'), what: whatOf(check.topic) });
+  .on('GET', bothLanguages('/alerts/sign-up/'), publicPage())
+  .on('GET', bothLanguages('/alerts/confirm/'), publicPage())
+  .on('GET', bothLanguages('/unsubscribe/'), publicPage())
+  .on('GET', bothLanguages('/unsubscribe/:token'), async (c) => {
+    const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, tokenOf(c));
+    if (!check.ok) return oneClickPage(c, tokenMessage(c.get('locale'), check.reason), check.reason === 'expired' ? 410 : 400, null);
+    return oneClickPage(c, null, 200, { token: tokenOf(c), what: whatOf(c.get('locale'), check.topic) });
   })
-  .post('/unsubscribe/:token', async (c) => {
+  .on('POST', bothLanguages('/unsubscribe/:token'), async (c) => {
     // RFC 8058: the one-click POST carries exactly this field; anything else is not an unsubscribe.
     const type = c.req.header('content-type') ?? '';
     const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type) ? await c.req.parseBody() : {};
     if (`List-Unsubscribe=${form['List-Unsubscribe']}` !== ONE_CLICK_BODY) {
-      const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, c.req.param('token'));
-      if (!check.ok) return oneClickPage(c, tokenMessage(check.reason), check.reason === 'expired' ? 410 : 400, null);
-      return oneClickPage(c, { kind: 'error', text: 'Nothing was changed. To unsubscribe, press the button.' }, 400, { token: c.req.param('token'), what: whatOf(check.topic) });
+      const check = await verifyUnsubscribe(c.env.LINK_SIGNING_SECRET, tokenOf(c));
+      if (!check.ok) return oneClickPage(c, tokenMessage(c.get('locale'), check.reason), check.reason === 'expired' ? 410 : 400, null);
+      return oneClickPage(c, { kind: 'error', text: oneClickWords[c.get('locale')].unchanged }, 400, { token: tokenOf(c), what: whatOf(c.get('locale'), check.topic) });
     }
     try {
-      const result = await unsubscribe(await accountDeps(c), c.req.param('token'), 'one_click');
-      return oneClickPage(c, { kind: 'status', text: preferenceStatusMessages.unsubscribed! + (result.masked ? ` (${result.masked})` : '') }, 200, null);
+      const result = await unsubscribe(await accountDeps(c), tokenOf(c), 'one_click');
+      return oneClickPage(c, { kind: 'status', text: catalogs[c.get('locale')].status.unsubscribed! + (result.masked ? ` (${result.masked})` : '') }, 200, null);
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'link_invalid' || err.code === 'link_expired')) return oneClickPage(c, tokenMessage(err.code === 'link_expired' ? 'expired' : 'invalid'), err.status, null);
+      if (err instanceof ApiError && (err.code === 'link_invalid' || err.code === 'link_expired')) return oneClickPage(c, tokenMessage(c.get('locale'), err.code === 'link_expired' ? 'expired' : 'invalid'), err.status, null);
       throw err;
     }
   });

@@ -24,7 +24,9 @@ import type { AddRecipientBody, SignUpBody } from '../shared/preference-forms';
 import { textNotBefore } from '../alerts/delivery/quiet-hours';
 import { cancelQueuedSms, queueSms } from '../alerts/delivery/sms-outbox';
 import { preferenceMails } from './mails';
-import { accountTimeZone, holderEmails, isAccountHoldersOwn, maskAddress, quietSettings, serviceStreet, topicRows } from './store';
+import { holdersOf } from '../mail/recipients';
+import type { Locale } from '../i18n/locale';
+import { accountTimeZone, isAccountHoldersOwn, maskAddress, quietSettings, serviceStreet, topicRows } from './store';
 import { chosenTopics, mailTopics, type MailTopic } from './topics';
 
 /** How long an invitation waits for its owner. */
@@ -52,9 +54,10 @@ const inviteGuards = async (deps: AccountDeps, channel: string, address: string,
  * end), in a one-item list: a drizzle query is a thenable, so an async function returning it bare
  * would run it instead of handing it to the caller's batch.
  */
-async function confirmationMessage(deps: AccountDeps, r: { accountId: string; channel: 'email' | 'sms'; address: string }, code: string, topics: MailTopic[], why: 'added' | 'own') {
-  const street = (await serviceStreet(deps.db, r.accountId)) ?? 'your home';
-  const context = { origin: deps.origin, code, street, topics, why };
+/** Asks the address's owner to confirm, in the language the recipient was added or signed up in. */
+async function confirmationMessage(deps: AccountDeps, r: { accountId: string; channel: 'email' | 'sms'; address: string; locale: Locale }, code: string, topics: MailTopic[], why: 'added' | 'own') {
+  const street = await serviceStreet(deps.db, r.accountId);
+  const context = { origin: deps.origin, code, street, topics, why, locale: r.locale };
   if (r.channel === 'email') return [queueEmail(deps.db, preferenceMails.confirmEmail(r.address, context))];
   const quiet = await quietSettings(deps.db, r.accountId);
   const notBefore = textNotBefore(deps.now, quiet.quiet, await accountTimeZone(deps.db, r.accountId), { leak: false, leakAlertsInQuietHours: false });
@@ -95,6 +98,7 @@ export async function addRecipient(deps: AccountDeps, loginId: string, body: Add
         channel: body.channel,
         address: body.address,
         name: body.name ?? null,
+        locale: deps.locale,
         origin: 'added',
         addedByLoginId: loginId,
         status: 'pending',
@@ -104,7 +108,7 @@ export async function addRecipient(deps: AccountDeps, loginId: string, body: Add
         createdAt: now.toISOString(),
       }),
       db.insert(recipientTopics).values(topicRows(id, topics, 'preferences', now)),
-      ...(await confirmationMessage(deps, { accountId: body.account, channel: body.channel, address: body.address }, confirmation.code, enabledOf(topics), isAccountHoldersOwn({ origin: 'added', name: body.name ?? null }) ? 'own' : 'added')),
+      ...(await confirmationMessage(deps, { accountId: body.account, channel: body.channel, address: body.address, locale: deps.locale }, confirmation.code, enabledOf(topics), isAccountHoldersOwn({ origin: 'added', name: body.name ?? null }) ? 'own' : 'added')),
       auditInsert(db, { event: 'alerts.recipient_added', actorLoginId: loginId, subjectAccountId: body.account, detail: { recipient: id, channel: body.channel } }),
     ]);
   } catch (err) {
@@ -153,7 +157,7 @@ export async function resendConfirmation(deps: AccountDeps, loginId: string, bod
   const topics = (await db.select().from(recipientTopics).where(and(eq(recipientTopics.recipientId, row.id), eq(recipientTopics.enabled, true)))).map((t) => t.topic);
   await runBatch(db, [
     db.update(alertRecipients).set({ confirmHash: confirmation.hash, confirmExpiresAt: confirmation.expiresAt, confirmSentAt: now.toISOString() }).where(eq(alertRecipients.id, row.id)),
-    ...(await confirmationMessage(deps, { accountId: row.accountId, channel: row.channel, address: row.address! }, confirmation.code, topics, row.origin === 'sign_up' || isAccountHoldersOwn(row) ? 'own' : 'added')),
+    ...(await confirmationMessage(deps, { accountId: row.accountId, channel: row.channel, address: row.address!, locale: row.locale }, confirmation.code, topics, row.origin === 'sign_up' || isAccountHoldersOwn(row) ? 'own' : 'added')),
     auditInsert(db, { event: 'alerts.recipient_reinvited', actorLoginId: loginId, subjectAccountId: body.account, detail: { recipient: row.id } }),
   ]);
   return { status: 'confirmation-resent' as const };
@@ -225,7 +229,7 @@ export async function signUpForAlerts(deps: AccountDeps, body: SignUpBody) {
   const id = existing?.id ?? crypto.randomUUID();
   const confirmation = await newConfirmation(id, now);
   const topics = chosenTopics('sign_up', body.topics);
-  const street = (await serviceStreet(db, accountId)) ?? 'your home';
+  const street = await serviceStreet(db, accountId);
   const statements: BatchItem<'sqlite'>[] = existing
     ? [db.update(alertRecipients).set({ confirmHash: confirmation.hash, confirmExpiresAt: confirmation.expiresAt, confirmSentAt: now.toISOString() }).where(eq(alertRecipients.id, id))]
     : [
@@ -234,6 +238,7 @@ export async function signUpForAlerts(deps: AccountDeps, body: SignUpBody) {
           accountId,
           channel: body.channel,
           address: body.address,
+          locale: deps.locale,
           origin: 'sign_up',
           status: 'pending',
           confirmHash: confirmation.hash,
@@ -243,9 +248,9 @@ export async function signUpForAlerts(deps: AccountDeps, body: SignUpBody) {
         }),
         db.insert(recipientTopics).values(topicRows(id, topics, 'sign_up', now)),
       ];
-  statements.push(...(await confirmationMessage(deps, { accountId, channel: body.channel, address: body.address }, confirmation.code, enabledOf(topics), 'own')));
-  for (const to of await holderEmails(deps.db, accountId)) {
-    statements.push(queueEmail(db, preferenceMails.signUpNotice(to, { origin: deps.origin, masked: maskAddress(body.channel, body.address), street, channel: body.channel })));
+  statements.push(...(await confirmationMessage(deps, { accountId, channel: body.channel, address: body.address, locale: existing?.locale ?? deps.locale }, confirmation.code, enabledOf(topics), 'own')));
+  for (const holder of await holdersOf(deps.db, accountId)) {
+    statements.push(queueEmail(db, preferenceMails.signUpNotice(holder.email, { origin: deps.origin, masked: maskAddress(body.channel, body.address), street, channel: body.channel, locale: holder.locale })));
   }
   statements.push(auditInsert(db, { event: 'alerts.sign_up', subjectAccountId: accountId, detail: { recipient: id, channel: body.channel } }));
   try {

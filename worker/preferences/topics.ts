@@ -29,6 +29,32 @@ export const topicShortLabels: Record<MailTopic, string> = {
   programs: 'program and rebate mail',
 };
 
+/** Both lists in each language (the Spanish pages and mail). */
+export const topicLabelsIn: Record<'en' | 'es', Record<MailTopic, string>> = {
+  en: topicLabels,
+  es: {
+    continuous_flow: 'Fuga: agua que corre sin parar',
+    intermittent_leak: 'Posible fuga: agua que corre de noche cuando no debería',
+    high_use_day: 'Consumo alto en un día',
+    high_use_period: 'Consumo alto en este periodo de facturación',
+    bill_forecast: 'Factura en camino de superar mi monto',
+    newsletter: 'Boletín (unas pocas veces al año)',
+    programs: 'Programas y reembolsos para mi casa',
+  },
+};
+export const topicShortLabelsIn: Record<'en' | 'es', Record<MailTopic, string>> = {
+  en: topicShortLabels,
+  es: {
+    continuous_flow: 'alertas de fugas',
+    intermittent_leak: 'alertas de fugas nocturnas',
+    high_use_day: 'alertas de consumo alto diario',
+    high_use_period: 'alertas de consumo alto del periodo',
+    bill_forecast: 'alertas de pronóstico de factura',
+    newsletter: 'el boletín',
+    programs: 'correo de programas y reembolsos',
+  },
+};
+
 export const isAlertTopic = (topic: string): topic is AlertType => (alertTypes as readonly string[]).includes(topic);
 export const isLeakTopic = (topic: string) => topic === 'continuous_flow' || topic === 'intermittent_leak';
 

@@ -123,7 +123,7 @@ export type SignUpBody = z.infer<typeof signUpBody>;
 export const codeBody = z.object({ code: z.string().trim().min(1, 'Enter the code from the message.').max(300) });
 
 /** Messages the preference pages show after a redirect (`?status=` / `?error=`): codes only ever travel in URLs. */
-export const preferenceStatusMessages: Record<string, string> = {
+const preferenceStatus = {
   'preferences-saved': 'Your preferences are saved.',
   'recipient-invited': 'We sent a confirmation to that address. Nothing else is sent there until its owner confirms.',
   'recipient-removed': 'Removed. Nothing more is sent to that address or number.',
@@ -132,15 +132,17 @@ export const preferenceStatusMessages: Record<string, string> = {
   'recipient-confirmed': 'Confirmed. Alerts for this account will now reach you.',
   'unsubscribed': 'Done: you will not get these messages any more. Security messages about a login still reach its e-mail.',
 };
+export const preferenceStatusMessages: Record<string, string> = preferenceStatus;
 
-export const preferenceErrorMessages: Record<string, string> = {
+const preferenceErrors = {
   recipient_exists: 'That address or number already gets alerts for this account, or is waiting to be confirmed.',
   recipient_not_pending: 'That recipient is not waiting for a confirmation.',
   too_many_requests: 'Too many confirmations were sent. Please wait a day and try again.',
   topic_refused: 'The recipient turned that off themselves; only they can turn it back on.',
 };
+export const preferenceErrorMessages: Record<string, string> = preferenceErrors;
 
-export const preferenceFieldLabels: Record<string, string> = {
+const preferenceFields = {
   address: 'E-mail address or mobile number',
   channel: 'How to send',
   name: 'Name',
@@ -149,4 +151,34 @@ export const preferenceFieldLabels: Record<string, string> = {
   quietEnd: 'Quiet hours end',
   recipients: 'Recipients',
   paperless: 'Paper or e-mail bills',
+};
+export const preferenceFieldLabels: Record<string, string> = preferenceFields;
+
+/** The same messages in Spanish, with exactly the English keys. */
+export const preferenceMessagesEs = {
+  status: {
+    'preferences-saved': 'Sus preferencias están guardadas.',
+    'recipient-invited': 'Enviamos una confirmación a esa dirección. No enviaremos nada más allí hasta que su dueño confirme.',
+    'recipient-removed': 'Se quitó. No enviaremos nada más a esa dirección o número.',
+    'confirmation-resent': 'Volvimos a enviar la confirmación.',
+    'sign-up-sent': 'Gracias. Enviamos una confirmación a la dirección que nos dio. Las alertas empiezan cuando la confirme.',
+    'recipient-confirmed': 'Confirmado. Desde ahora recibirá las alertas de esta cuenta.',
+    'unsubscribed': 'Listo: ya no recibirá estos mensajes. Los mensajes de seguridad sobre un usuario siguen llegando a su correo electrónico.',
+  } satisfies Record<keyof typeof preferenceStatus, string>,
+  errors: {
+    recipient_exists: 'Esa dirección o número ya recibe alertas de esta cuenta, o está esperando confirmación.',
+    recipient_not_pending: 'Esa persona no está esperando una confirmación.',
+    too_many_requests: 'Se enviaron demasiadas confirmaciones. Espere un día e inténtelo de nuevo.',
+    topic_refused: 'La persona que recibe las alertas las desactivó; solo ella puede volver a activarlas.',
+  } satisfies Record<keyof typeof preferenceErrors, string>,
+  fields: {
+    address: 'Correo electrónico o número de celular',
+    channel: 'Cómo enviarlas',
+    name: 'Nombre',
+    topics: 'Alertas',
+    quietStart: 'Inicio de las horas de silencio',
+    quietEnd: 'Fin de las horas de silencio',
+    recipients: 'Destinatarios',
+    paperless: 'Facturas en papel o por correo electrónico',
+  } satisfies Record<keyof typeof preferenceFields, string>,
 };
