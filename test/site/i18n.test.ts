@@ -132,6 +132,12 @@ describe('Spanish pages', () => {
     expect(missing).toEqual([]);
   });
 
+  it('exist for every English page in the sitemap: each has its Spanish twin there, paired by hreflang', () => {
+    const english = [...sitemap.keys()].filter((p) => !p.startsWith('/es/') && p !== '/es');
+    const untwinned = english.filter((p) => sitemap.get(p)!.alternates.get('es') !== spanishOf(p) || !sitemap.has(spanishOf(p)));
+    expect(untwinned, 'English pages without a Spanish twin in the sitemap').toEqual([]);
+  });
+
   it('each have an English twin, in the sitemap with reciprocal hreflang alternates', () => {
     const spanish = [...sitemap.keys()].filter((p) => p.startsWith('/es/'));
     expect(spanish.length).toBe(PUBLIC_TWINS.length);
