@@ -74,6 +74,14 @@ describe('inviting', () => {
     expect(invitation!.subject).toMatch(/le invita a su cuenta de /);
     expect(invitation!.bodyText).toContain('- Ver el consumo\n- Ver las facturas');
     expect(invitation!.bodyText).toContain(`Su acceso terminaría después del 30 de junio de ${nextYear.slice(0, 4)}.`);
+    expect(invitation!.bodyText).toContain('/es/account/sharing/accept/#code=');
+    // The holder's page in Spanish lists the waiting invitation with its rights in Spanish.
+    const page = await (await get(`/es/account/sharing/?account=${h.accountId}&status=delegate-invited`, { cookie: h.cookie })).text();
+    expect(page).toContain('<html lang="es"');
+    expect(page).toContain('Se envió la invitación. Funciona durante 7 días');
+    expect(page).toContain(`A <strong>${invitee.email}</strong>, enviada el `);
+    expect(page).toContain('Podría: Ver el consumo, Ver las facturas; hasta el final del 30 de junio de');
+    expect((await (await get('/es/account/sharing/accept/')).text())).toContain('Aceptar una invitación');
     const [notice] = await mailsTo(h.holder.email, 'delegate-invited-notice');
     expect(notice!.subject).toBe('Se envió una invitación a su cuenta de Alder Creek');
 

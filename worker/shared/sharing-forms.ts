@@ -80,7 +80,7 @@ export const registerByInvitationBody = z.object({
   password: newPassword,
 });
 
-export const sharingFieldLabels: Record<string, string> = {
+const sharingFields = {
   email: 'Their e-mail address',
   usage: 'What they may do',
   pay: 'Pay bills',
@@ -91,8 +91,9 @@ export const sharingFieldLabels: Record<string, string> = {
   password: 'New password',
   displayName: 'Your name',
 };
+export const sharingFieldLabels: Record<string, string> = sharingFields;
 
-export const sharingStatusMessages: Record<string, string> = {
+const sharingStatus = {
   'delegate-invited': 'Invitation sent. It works for 7 days; you will get an e-mail when it is accepted.',
   'invitation-withdrawn': 'Invitation withdrawn. Its link no longer works.',
   'delegate-updated': 'Their access is changed. It applies from their next click.',
@@ -100,8 +101,9 @@ export const sharingStatusMessages: Record<string, string> = {
   'left-account': 'You no longer have access to that account. Its holder has been told.',
   'invitation-accepted': 'Invitation accepted. The account is now among yours.',
 };
+export const sharingStatusMessages: Record<string, string> = sharingStatus;
 
-export const sharingErrorMessages: Record<string, string> = {
+const sharingErrors = {
   invitation_invalid: 'This invitation is not valid. Ask the account holder to send a new one.',
   invitation_expired: 'This invitation has expired or was withdrawn. Ask the account holder to send a new one.',
   invitation_used: 'This invitation has already been accepted.',
@@ -111,4 +113,39 @@ export const sharingErrorMessages: Record<string, string> = {
   not_a_customer_login: 'Staff logins cannot be given access to customer accounts.',
   date_in_past: 'Choose today or a later date.',
   login_exists: 'You already have a login with this address: sign in, then open the invitation link again.',
+};
+export const sharingErrorMessages: Record<string, string> = sharingErrors;
+
+/** The sharing pages' messages in Spanish, with exactly the English keys. */
+export const sharingMessagesEs = {
+  fields: {
+    email: 'Su correo electrónico',
+    usage: 'Qué puede hacer',
+    pay: 'Pagar las facturas',
+    until: 'El acceso termina después del',
+    code: 'Código de la invitación',
+    delegate: 'Persona',
+    invitation: 'Invitación',
+    password: 'Contraseña nueva',
+    displayName: 'Su nombre',
+  } satisfies Record<keyof typeof sharingFields, string>,
+  status: {
+    'delegate-invited': 'Se envió la invitación. Funciona durante 7 días; le escribiremos cuando la acepten.',
+    'invitation-withdrawn': 'Se retiró la invitación. Su enlace ya no funciona.',
+    'delegate-updated': 'Cambió su acceso. Se aplica desde su próximo clic.',
+    'delegate-ended': 'Terminó su acceso. Lo perdió de inmediato.',
+    'left-account': 'Ya no tiene acceso a esa cuenta. Avisamos a su titular.',
+    'invitation-accepted': 'Aceptó la invitación. La cuenta ya está entre las suyas.',
+  } satisfies Record<keyof typeof sharingStatus, string>,
+  errors: {
+    invitation_invalid: 'Esta invitación no es válida. Pida al titular de la cuenta que envíe una nueva.',
+    invitation_expired: 'Esta invitación venció o se retiró. Pida al titular de la cuenta que envíe una nueva.',
+    invitation_used: 'Esta invitación ya se aceptó.',
+    already_has_access: 'Ese usuario ya tiene acceso a esta cuenta.',
+    invitation_pending: 'Ya hay una invitación esperando para esa dirección. Retírela primero para enviar una nueva.',
+    email_not_verified: 'Primero confirme el correo electrónico de su usuario y luego acepte la invitación.',
+    not_a_customer_login: 'A los usuarios del personal no se les puede dar acceso a cuentas de clientes.',
+    date_in_past: 'Elija hoy o una fecha posterior.',
+    login_exists: 'Ya tiene un usuario con esta dirección: inicie sesión y vuelva a abrir el enlace de la invitación.',
+  } satisfies Record<keyof typeof sharingErrors, string>,
 };

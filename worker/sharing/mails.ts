@@ -125,7 +125,7 @@ export const sharingMails = {
   invitation: (to: MailTo, origin: string, code: string, i: InvitationMail): OutgoingEmail => ({
     to: to.email,
     kind: 'delegate-invitation',
-    ...words(to.locale).invitation(i, linkLines(origin, { path: `/account/sharing/accept/${fragment('code', code)}`, code }).join('\n')),
+    ...words(to.locale).invitation(i, linkLines(origin, { path: `${to.locale === 'es' ? '/es' : ''}/account/sharing/accept/${fragment('code', code)}`, code }).join('\n')),
   }),
   holderInvited: (to: MailTo, origin: string, i: InvitationMail & { email: string }): OutgoingEmail => ({
     to: to.email,
