@@ -93,7 +93,18 @@ describe('programs on the profile page', () => {
     const { cookie } = await signedIn({ holderOf: [accountId] });
     await givenApplication(accountId, 'denied', 'Turf replacement rebate', null);
     const page = await (await get(`/account/profile/?account=${accountId}`, cookie)).text();
-    expect(page).toContain('None yet. <a href="/account/programs/">See programs and rebates.</a>');
+    expect(page).toContain('None yet. <a href="/account/programs/">See programs and rebates</a>.');
     expect(page).not.toContain('Turf replacement rebate');
+  });
+
+  it('shows the profile in Spanish at /es/, programs by their Spanish titles and marked as English pages', async () => {
+    const accountId = await givenAccount();
+    const { cookie } = await signedIn({ holderOf: [accountId] });
+    const paid = await givenApplication(accountId, 'paid', 'High-efficiency toilet rebate', '2025-06-01');
+    const page = await (await get(`/es/account/profile/?account=${accountId}&status=profile-saved`, cookie)).text();
+    expect(page).toContain('<html lang="es"');
+    expect(page).toContain('Su perfil está guardado.');
+    const section = page.slice(page.indexOf('Programas en los que participa'));
+    expect(section).toMatch(new RegExp(`<a href="/account/programs/application/\\?id=${paid}" hreflang="en">[^<]+</a> \\(en inglés\\): Pagado <time`));
   });
 });

@@ -16,7 +16,7 @@ import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sess
 import { ApiError } from '../http/errors';
 import { accountMessagesIn, checkFields, messageFor } from '../shared/account-messages';
 import { formatsFor } from '../i18n/format';
-import { isSpanishPath, type Locale } from '../i18n/locale';
+import { bothLanguages, isSpanishPath, type Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -29,6 +29,10 @@ import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { withBillingCards } from '../billing/summary-html';
 import { escapeHtml, html, text } from '../http/html';
 import { applicationPageFor, participationOf } from '../programs/store';
+import { programsOf } from '../programs/catalog';
+import { t } from '../../site/i18n';
+import { titleIn } from '../programs/mails';
+import type { CatalogProgram } from '../shared/program-catalog';
 
 // Here since the account pages came first; worker/http/html.ts holds it so other page modules need not import this one.
 export { escapeHtml };
@@ -195,11 +199,20 @@ Signed in ${when(s.startedAt)}; last active ${when(s.lastSeenAt)}; ${s.persisten
     .on('[data-fill="sign-ins"]', html(signInsHtml));
 };
 
-/** The account's approved and paid program applications, each linking to its page. */
-function participationHtml(programs: Awaited<ReturnType<typeof participationOf>>) {
-  if (!programs.length) return '<p>None yet. <a href="/account/programs/">See programs and rebates.</a></p>';
+const participationWords = {
+  en: { none: 'None yet.', see: 'See programs and rebates', paid: 'Paid', approved: 'Approved' },
+  es: { none: 'Todavía ninguno.', see: 'Vea los programas y reembolsos', paid: 'Pagado', approved: 'Aprobado' },
+} satisfies Record<Locale, unknown>;
+
+/** The account's approved and paid program applications, each linking to its page, named in the page's language. */
+function participationHtml(locale: Locale, programs: Awaited<ReturnType<typeof participationOf>>, catalog: ReadonlyMap<string, CatalogProgram>) {
+  const w = participationWords[locale];
+  // The program pages of the account are in English only, and say so on a Spanish page.
+  const englishPage = (href: string, label: string) =>
+    locale === 'en' ? `<a href="${escapeHtml(href)}">${label}</a>` : `<a href="${escapeHtml(href)}" hreflang="en">${label}</a> ${t(locale)('lang.englishOnly')}`;
+  if (!programs.length) return `<p>${w.none} ${englishPage('/account/programs/', w.see)}.</p>`;
   const items = programs.map(
-    (p) => `<li><a href="${escapeHtml(applicationPageFor(p.id))}">${escapeHtml(p.programTitle)}</a>: ${p.status === 'paid' ? 'Paid' : 'Approved'} ${when(p.decidedAt ?? p.updatedAt)}</li>`,
+    (p) => `<li>${englishPage(applicationPageFor(p.id), escapeHtml(titleIn(locale, p.programTitle, catalog.get(p.programId))))}: ${p.status === 'paid' ? w.paid : w.approved} ${formatsFor(locale).when(p.decidedAt ?? p.updatedAt)}</li>`,
   );
   return `<ul class="participation">${items.join('')}</ul>`;
 }
@@ -235,8 +248,10 @@ const fillProfile: Filler = async (c, login, rewriter) => {
     dishwasher: profile.dishwasher,
     smartIrrigation: profile.smartIrrigation,
   };
-  let r = withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, '/account/profile/'))
-    .on('[data-fill="participation"]', html(participationHtml(await participationOf(c.env.DB, [accountId]))))
+  const locale = c.get('locale');
+  const catalog = await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN);
+  let r = withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, c.req.path, locale))
+    .on('[data-fill="participation"]', html(participationHtml(locale, await participationOf(c.env.DB, [accountId]), catalog)))
     .on('[data-fill="account-number"]', text(profile.accountNumber))
     .on('[data-fill="email"]', text(profile.email));
   for (const [name, value] of Object.entries(values)) {
@@ -290,7 +305,7 @@ export const accountPages = new Hono<AppEnv>()
   .get('/password/reset/', publicPage())
   .get('/account/email/confirm/', publicPage())
   .get('/account/', signedInPage(fillDashboard))
-  .get('/account/profile/', signedInPage(fillProfile))
+  .on('GET', bothLanguages('/account/profile/'), signedInPage(fillProfile))
   .get('/account/security/', signedInPage(fillSecurity))
   .get('/dev/outbox/', async (c, next) => {
     if (c.env.ENVIRONMENT !== 'development') {

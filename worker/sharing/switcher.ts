@@ -39,7 +39,7 @@ export function withSwitcher(rewriter: HTMLRewriter, html: string) {
 }
 
 /** The switcher for a page that needs the manage right (profile, preferences): the accounts the login may manage. */
-export async function manageableSwitcher(deps: AccountDeps, loginId: string, chosen: string, page: string) {
+export async function manageableSwitcher(deps: AccountDeps, loginId: string, chosen: string, page: string, locale: Locale = 'en') {
   const accounts = (await sharingAccounts(deps, loginId)).filter((a) => a.rights.manage);
-  return switcherHtml(accounts, chosen, page);
+  return switcherHtml(accounts, chosen, page, locale);
 }
