@@ -16,7 +16,7 @@ import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sess
 import { ApiError } from '../http/errors';
 import { accountMessagesIn, checkFields, messageFor } from '../shared/account-messages';
 import { formatsFor } from '../i18n/format';
-import { isSpanishPath, type Locale } from '../i18n/locale';
+import { bothLanguages, isSpanishPath, type Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -283,12 +283,12 @@ ${await devSmsSection(c.env)}</main></body></html>`);
 }
 
 export const accountPages = new Hono<AppEnv>()
-  .get('/login/', publicPage())
-  .get('/register/', publicPage())
-  .get('/password/forgot/', publicPage())
-  .get('/register/verify/', publicPage())
-  .get('/password/reset/', publicPage())
-  .get('/account/email/confirm/', publicPage())
+  .on(['GET'], bothLanguages('/login/'), publicPage())
+  .on(['GET'], bothLanguages('/register/'), publicPage())
+  .on(['GET'], bothLanguages('/password/forgot/'), publicPage())
+  .on(['GET'], bothLanguages('/register/verify/'), publicPage())
+  .on(['GET'], bothLanguages('/password/reset/'), publicPage())
+  .on(['GET'], bothLanguages('/account/email/confirm/'), publicPage())
   .get('/account/', signedInPage(fillDashboard))
   .get('/account/profile/', signedInPage(fillProfile))
   .get('/account/security/', signedInPage(fillSecurity))
