@@ -354,6 +354,8 @@ describe('every account mail', () => {
       for (const path of linkedPaths(mail.text)) {
         const english = path.startsWith('/es/') ? path.slice(3) : path;
         if (path.startsWith('/es/')) expect(twins.has(english), path).toBe(true);
+        // And to the Spanish page whenever the site has one: add a new twin to SPANISH_MAIL_PAGES.
+        else expect(twins.has(path), `${mail.kind} links to ${path}, which has a Spanish twin now: list it in SPANISH_MAIL_PAGES`).toBe(false);
         expect((await get(path)).status, path).not.toBe(404);
       }
     }
