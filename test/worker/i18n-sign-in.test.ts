@@ -78,6 +78,14 @@ describe('the Spanish sign-in pages', () => {
     expect(field).toContain('Revise: Código postal del servicio.');
   });
 
+  it('never copies a secret a link wrongly carries in its query into the page, not even into the language switcher', async () => {
+    for (const page of ['/account/end-session/', '/es/account/end-session/', '/password/reset/', '/es/register/verify/']) {
+      const html = await (await get(`${page}?token=secret-from-the-query&code=another-secret`)).text();
+      expect(html, page).not.toContain('secret-from-the-query');
+      expect(html, page).not.toContain('another-secret');
+    }
+  });
+
   it('asks a signed-out visitor of the Spanish confirmation page to sign in on the Spanish sign-in page', async () => {
     const res = await get('/es/account/confirm/');
     expect(res.status).toBe(303);

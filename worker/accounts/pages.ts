@@ -89,11 +89,14 @@ export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message:
 
 /**
  * The language switcher of a filled page keeps what the page shows (`?id=`, `?account=`…), so the
- * other language opens the same conversation or bill; a one-time message (`status`, `error`) stays behind.
+ * other language opens the same conversation or bill; a one-time message (`status`, `error`) stays behind,
+ * and so does anything named like a link's secret (`token`, `code`: a landing page never writes one
+ * from the URL into the page, even when a link wrongly carries it in the query).
  */
+const notKept = ['status', 'error', 'field', 'token', 'code'];
 function switcherKeepsQuery(c: Context<AppEnv>, rewriter: HTMLRewriter) {
   const url = new URL(c.req.url);
-  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !['status', 'error', 'field'].includes(k)));
+  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !notKept.includes(k)));
   if (!kept.size) return rewriter;
   const twin = isSpanishPath(url.pathname) ? url.pathname.slice(3) : `/es${url.pathname}`;
   return rewriter.on('a[data-lang-switch]', {
