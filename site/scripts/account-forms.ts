@@ -87,7 +87,7 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance
       const code = body.error?.code ?? 'invalid_request';
       // A sensitive action without a recent proof: confirm first (worker/auth/step-up.ts), then come back here.
       if (code === 'step_up_required') {
-        window.location.assign(`/account/confirm/?return=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        window.location.assign(`${locale === 'es' ? '/es' : ''}/account/confirm/?return=${encodeURIComponent(window.location.pathname + window.location.search)}`);
         return;
       }
       let first: HTMLInputElement | null = null;

@@ -13,7 +13,28 @@
  * when the browser can use passkeys, and replaced by a note when it cannot.
  */
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { errorMessages } from '../../worker/shared/account-messages';
+import { accountMessagesIn } from '../../worker/shared/account-messages';
+
+// The page's language (<html lang>) picks the words, as in account-forms.ts.
+const locale = document.documentElement.lang === 'es' ? 'es' : 'en';
+const { errors: errorMessages } = accountMessagesIn(locale);
+/** What only the browser side can go wrong with, in both languages. */
+const browserText = {
+  en: {
+    cancelled: 'The passkey request was cancelled or timed out. Try again when you are ready.',
+    failed: 'Your browser could not use a passkey here. You can sign in with your password instead.',
+    notAdded: 'No passkey was added.',
+    unsupported: 'This browser cannot use passkeys.',
+  },
+  es: {
+    cancelled: 'La solicitud de la llave de acceso se canceló o se agotó el tiempo. Inténtelo de nuevo cuando esté listo.',
+    failed: 'Su navegador no pudo usar una llave de acceso aquí. Puede iniciar sesión con su contraseña.',
+    notAdded: 'No se agregó ninguna llave de acceso.',
+    unsupported: 'Este navegador no puede usar llaves de acceso.',
+  },
+}[locale];
+/** The confirmation page in the page's language (the worker serves both). */
+const stepUpPage = locale === 'es' ? '/es/account/confirm/' : '/account/confirm/';
 
 type Answer = { status?: string; redirect?: string; error?: { code?: string; message?: string } };
 
@@ -43,21 +64,21 @@ function browserProblem(err: unknown): string | null {
   const code = (err as { code?: string } | null)?.code;
   if (code === 'ERROR_CEREMONY_ABORTED' || name === 'AbortError') return null;
   if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return errorMessages.passkey_already_registered!;
-  if (name === 'NotAllowedError') return 'The passkey request was cancelled or timed out. Try again when you are ready.';
-  return 'Your browser could not use a passkey here. You can sign in with your password instead.';
+  if (name === 'NotAllowedError') return browserText.cancelled;
+  return browserText.failed;
 }
 
 /** Follows a step-up refusal to the confirmation page, coming back here afterwards. */
 function followStepUp(answer: Answer) {
   if (answer.error?.code !== 'step_up_required') return false;
-  window.location.assign(`/account/confirm/?return=${encodeURIComponent(window.location.pathname)}`);
+  window.location.assign(`${stepUpPage}?return=${encodeURIComponent(window.location.pathname)}`);
   return true;
 }
 
 function passkeysUsable() {
   const usable = browserSupportsWebAuthn();
   for (const el of document.querySelectorAll<HTMLElement>('[data-passkey-needs-js]')) {
-    el.textContent = usable ? '' : el.dataset.passkeyUnsupported ?? 'This browser cannot use passkeys.';
+    el.textContent = usable ? '' : el.dataset.passkeyUnsupported ?? browserText.unsupported;
     el.hidden = usable;
   }
   for (const el of document.querySelectorAll<HTMLElement>('[data-passkey-only]')) el.hidden = !usable;
@@ -98,7 +119,7 @@ async function setUpSignIn(root: HTMLElement) {
 
   button?.addEventListener('click', () => {
     // A modal prompt replaces the waiting autofill request; the library aborts it.
-    void signIn(false).catch(() => show(slot, 'error', 'The portal could not be reached. Check your connection and try again.'));
+    void signIn(false).catch(() => show(slot, 'error', errorMessages.unreachable!));
   });
   // The password form's own submit aborts the autofill request, so the browser does not hold it.
   document.querySelector('form[action="/api/accounts/login"]')?.addEventListener('submit', () => WebAuthnAbortService.cancelCeremony());
@@ -122,7 +143,7 @@ function setUpRegistration(form: HTMLFormElement) {
       try {
         credential = await startRegistration({ optionsJSON: options.body as unknown as PublicKeyCredentialCreationOptionsJSON });
       } catch (err) {
-        show(slot, 'error', browserProblem(err) ?? 'No passkey was added.');
+        show(slot, 'error', browserProblem(err) ?? browserText.notAdded);
         return;
       }
       const name = new FormData(form).get('name');
@@ -133,7 +154,7 @@ function setUpRegistration(form: HTMLFormElement) {
       }
       if (!followStepUp(answer.body)) show(slot, 'error', messageOf(answer.body));
     } catch {
-      show(slot, 'error', 'The portal could not be reached. Check your connection and try again.');
+      show(slot, 'error', errorMessages.unreachable!);
     } finally {
       if (button) button.disabled = false;
     }
@@ -174,7 +195,7 @@ function setUpProof(button: HTMLButtonElement) {
       }
       show(slot, 'error', messageOf(answer.body));
     } catch {
-      show(slot, 'error', 'The portal could not be reached. Check your connection and try again.');
+      show(slot, 'error', errorMessages.unreachable!);
     } finally {
       button.disabled = false;
     }

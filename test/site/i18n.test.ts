@@ -195,7 +195,7 @@ describe('Spanish pages', () => {
   });
 
   it('switch from a page that has no Spanish twin yet to the Spanish home', () => {
-    for (const url of ['/privacy/request/', '/privacy/choices/', '/login/', '/account/', '/staff/']) {
+    for (const url of ['/privacy/request/', '/privacy/choices/', '/account/', '/staff/']) {
       expect(switcher(page(url)).attrs.get('href')).toBe('/es/');
     }
   });

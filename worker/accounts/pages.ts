@@ -93,11 +93,14 @@ export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message:
 
 /**
  * The language switcher of a filled page keeps what the page shows (`?id=`, `?account=`…), so the
- * other language opens the same conversation or bill; a one-time message (`status`, `error`) stays behind.
+ * other language opens the same conversation or bill; a one-time message (`status`, `error`) stays behind,
+ * and so does anything named like a link's secret (`token`, `code`: a landing page never writes one
+ * from the URL into the page, even when a link wrongly carries it in the query).
  */
+const notKept = ['status', 'error', 'field', 'token', 'code'];
 function switcherKeepsQuery(c: Context<AppEnv>, rewriter: HTMLRewriter) {
   const url = new URL(c.req.url);
-  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !['status', 'error', 'field'].includes(k)));
+  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !notKept.includes(k)));
   if (!kept.size) return rewriter;
   const twin = isSpanishPath(url.pathname) ? url.pathname.slice(3) : `/es${url.pathname}`;
   return rewriter.on('a[data-lang-switch]', {
@@ -298,12 +301,12 @@ ${await devSmsSection(c.env)}</main></body></html>`);
 }
 
 export const accountPages = new Hono<AppEnv>()
-  .get('/login/', publicPage())
-  .get('/register/', publicPage())
-  .get('/password/forgot/', publicPage())
-  .get('/register/verify/', publicPage())
-  .get('/password/reset/', publicPage())
-  .get('/account/email/confirm/', publicPage())
+  .on(['GET'], bothLanguages('/login/'), publicPage())
+  .on(['GET'], bothLanguages('/register/'), publicPage())
+  .on(['GET'], bothLanguages('/password/forgot/'), publicPage())
+  .on(['GET'], bothLanguages('/register/verify/'), publicPage())
+  .on(['GET'], bothLanguages('/password/reset/'), publicPage())
+  .on(['GET'], bothLanguages('/account/email/confirm/'), publicPage())
   .get('/account/', signedInPage(fillDashboard))
   .on('GET', bothLanguages('/account/profile/'), signedInPage(fillProfile))
   .get('/account/security/', signedInPage(fillSecurity))

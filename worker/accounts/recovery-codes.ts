@@ -52,7 +52,7 @@ export async function recoveryCodeStatus(deps: Pick<AccountDeps, 'db'>, loginId:
  */
 export async function createRecoveryCodes(deps: AccountDeps, loginId: string): Promise<string[]> {
   const { db, now } = deps;
-  const [login] = await db.select({ email: logins.email }).from(logins).where(eq(logins.id, loginId)).limit(1);
+  const [login] = await db.select({ email: logins.email, locale: logins.locale }).from(logins).where(eq(logins.id, loginId)).limit(1);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   const rows = await Promise.all(
     codes.map(async (code) => ({ id: crypto.randomUUID(), loginId, codeHash: await hashRecoveryCode(loginId, normaliseRecoveryCode(code)!), createdAt: now.toISOString() })),
@@ -62,7 +62,7 @@ export async function createRecoveryCodes(deps: AccountDeps, loginId: string): P
     db.insert(recoveryCodes).values(rows),
     auditInsert(db, { event: 'recovery_codes.created', actorLoginId: loginId, subjectLoginId: loginId, detail: { count: codes.length } }),
   ];
-  if (login) writes.push(queueEmail(db, secondFactorMails.recoveryCodesCreated(login.email, deps.origin)));
+  if (login) writes.push(queueEmail(db, secondFactorMails.recoveryCodesCreated(login.email, deps.origin, login.locale)));
   await runBatch(db, writes);
   return codes;
 }

@@ -4,6 +4,7 @@ import { logins } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { newSession, revokeLoginSessionsUpdate, type SignedInLogin } from '../auth/sessions';
 import { ApiError } from '../http/errors';
+import type { Locale } from '../i18n/locale';
 import { queueEmail } from '../mail/outbox';
 import { runBatch, type AccountDeps } from './deps';
 import { consumeLink, issueLink } from './links';
@@ -31,7 +32,7 @@ export async function requestPasswordReset(deps: AccountDeps, email: string) {
   const link = await issueLink(db, deps.secret, { purpose: 'password-reset', loginId: login.id, now });
   await runBatch(db, [
     ...link.statements,
-    queueEmail(db, accountMails.passwordReset(login.email, deps.origin, link.token)),
+    queueEmail(db, accountMails.passwordReset(login.email, deps.origin, link.token, deps.locale)),
     auditInsert(db, { event: 'password.reset_requested', subjectLoginId: login.id }),
   ]);
   return { status: 'reset-sent' as const };
@@ -41,10 +42,12 @@ export async function requestPasswordReset(deps: AccountDeps, email: string) {
 export async function resetPassword(deps: AccountDeps, token: string, password: string) {
   const { db, now } = deps;
   let email = '';
+  let locale: Locale = 'en';
   const link = await consumeLink(db, deps.secret, token, 'password-reset', now, async (row) => {
     const [login] = await db.select().from(logins).where(eq(logins.id, row.loginId)).limit(1);
     if (!login) throw new ApiError(400, 'link_invalid', 'This link is not valid.');
     email = login.email;
+    locale = login.locale;
     refuseWeak(password, email, 'password');
   });
   const prefixes = await loginThrottlePrefixes(deps.secret, email);
@@ -52,7 +55,7 @@ export async function resetPassword(deps: AccountDeps, token: string, password: 
     db.update(logins).set({ passwordHash: await hashPassword(password), passwordChangedAt: now.toISOString(), updatedAt: now.toISOString() }).where(eq(logins.id, link.loginId)),
     revokeLoginSessionsUpdate(db, link.loginId, now),
     clearLoginThrottles(db, prefixes),
-    queueEmail(db, accountMails.passwordChanged(email, deps.origin)),
+    queueEmail(db, accountMails.passwordChanged(email, deps.origin, locale)),
     auditInsert(db, { event: 'password.reset', subjectLoginId: link.loginId }),
     auditInsert(db, { event: 'session.revoked', subjectLoginId: link.loginId, detail: { scope: 'all', reason: 'password_reset' } }),
   ]);
@@ -92,7 +95,7 @@ export async function changePassword(deps: AccountDeps, signedIn: SignedInLogin,
     db.update(logins).set({ passwordHash: await hashPassword(next), passwordChangedAt: now.toISOString(), updatedAt: now.toISOString() }).where(eq(logins.id, login.id)),
     revokeLoginSessionsUpdate(db, login.id, now),
     session.insert,
-    queueEmail(db, accountMails.passwordChanged(login.email, deps.origin)),
+    queueEmail(db, accountMails.passwordChanged(login.email, deps.origin, login.locale)),
     auditInsert(db, { event: 'password.changed', actorLoginId: login.id, subjectLoginId: login.id }),
     auditInsert(db, { event: 'session.revoked', actorLoginId: login.id, subjectLoginId: login.id, detail: { scope: 'others', reason: 'password_change' } }),
   ]);
@@ -121,8 +124,8 @@ export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLo
   const link = await issueLink(db, deps.secret, { purpose: 'email-change', loginId: login.id, newEmail, now });
   await runBatch(db, [
     // An address that already has a login gets nothing; the answer is the same.
-    ...(taken ? [] : [...link.statements, queueEmail(db, accountMails.emailChangeConfirm(newEmail, deps.origin, link.token))]),
-    queueEmail(db, accountMails.emailChangeNotice(login.email)),
+    ...(taken ? [] : [...link.statements, queueEmail(db, accountMails.emailChangeConfirm(newEmail, deps.origin, link.token, deps.locale))]),
+    queueEmail(db, accountMails.emailChangeNotice(login.email, login.locale)),
     auditInsert(db, { event: 'email.change_requested', actorLoginId: login.id, subjectLoginId: login.id }),
   ]);
   return { status: 'email-change-sent' as const };
@@ -132,16 +135,18 @@ export async function requestEmailChange(deps: AccountDeps, signedIn: SignedInLo
 export async function confirmEmailChange(deps: AccountDeps, token: string) {
   const { db, now } = deps;
   let oldEmail = '';
+  let locale: Locale = 'en';
   const link = await consumeLink(db, deps.secret, token, 'email-change', now, async (row) => {
     const [login] = await db.select().from(logins).where(eq(logins.id, row.loginId)).limit(1);
     if (!login || !row.newEmail) throw new ApiError(400, 'link_invalid', 'This link is not valid.');
     oldEmail = login.email;
+    locale = login.locale;
     const [taken] = await db.select({ id: logins.id }).from(logins).where(and(eq(logins.email, row.newEmail), ne(logins.id, row.loginId))).limit(1);
     if (taken) throw new ApiError(409, 'email_taken', 'That e-mail address cannot be used. Choose another.');
   });
   await runBatch(db, [
     db.update(logins).set({ email: link.newEmail!, emailVerifiedAt: now.toISOString(), updatedAt: now.toISOString() }).where(eq(logins.id, link.loginId)),
-    queueEmail(db, accountMails.emailChanged(oldEmail)),
+    queueEmail(db, accountMails.emailChanged(oldEmail, locale)),
     auditInsert(db, { event: 'email.changed', subjectLoginId: link.loginId }),
   ]);
   return { status: 'email-changed' as const };

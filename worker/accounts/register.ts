@@ -80,7 +80,7 @@ export async function register(deps: AccountDeps, body: RegisterBody): Promise<{
   const [existing] = await db.select({ id: logins.id }).from(logins).where(eq(logins.email, body.email)).limit(1);
   if (existing) {
     await runBatch(db, [
-      queueEmail(db, accountMails.alreadyRegistered(body.email, deps.origin)),
+      queueEmail(db, accountMails.alreadyRegistered(body.email, deps.origin, deps.locale)),
       auditInsert(db, { event: 'registration.email_in_use', subjectLoginId: existing.id, subjectAccountId: accountId }),
     ]);
     return { status: 'registered' };
@@ -91,7 +91,7 @@ export async function register(deps: AccountDeps, body: RegisterBody): Promise<{
     await runBatch(db, [
       db.insert(logins).values({ id: loginId, email: body.email, passwordHash, role: 'customer', locale: deps.locale, passwordChangedAt: now.toISOString(), createdAt: now.toISOString() }),
       ...link.statements,
-      queueEmail(db, accountMails.verifyEmail(body.email, deps.origin, link.token)),
+      queueEmail(db, accountMails.verifyEmail(body.email, deps.origin, link.token, deps.locale)),
       auditInsert(db, { event: 'registration', subjectLoginId: loginId, subjectAccountId: accountId }),
     ]);
   } catch (err) {

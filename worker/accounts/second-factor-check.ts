@@ -105,10 +105,10 @@ export async function checkTypedFactor(
   }
   const writes: BatchItem<'sqlite'>[] = [clearThrottles(db, [guard])];
   if (factor.method === 'recovery_code') {
-    const [login] = await db.select({ email: logins.email }).from(logins).where(eq(logins.id, loginId)).limit(1);
+    const [login] = await db.select({ email: logins.email, locale: logins.locale }).from(logins).where(eq(logins.id, loginId)).limit(1);
     const left = await unusedRecoveryCodes(deps, loginId);
     writes.push(auditInsert(db, { event: 'recovery_code.used', actorLoginId: loginId, subjectLoginId: loginId, detail: { context: options.context, left } }));
-    if (login) writes.push(queueEmail(db, secondFactorMails.recoveryCodeUsed(login.email, deps.origin, now, left)));
+    if (login) writes.push(queueEmail(db, secondFactorMails.recoveryCodeUsed(login.email, deps.origin, now, left, login.locale)));
   }
   return writes;
 }

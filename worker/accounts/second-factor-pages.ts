@@ -30,6 +30,9 @@ import { ApiError } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { executionContext } from './http';
 import { html, text } from '../http/html';
+import { bothLanguages, isSpanishPath, pagePathIn, type Locale } from '../i18n/locale';
+import { spanishTwins } from '../i18n/twins';
+import { intlTags } from '../../site/i18n';
 
 const remove = { element: (el: Element) => void el.remove() };
 
@@ -63,11 +66,35 @@ const fillConfirm: Filler = async (c, login, rewriter) => {
   const back = safeReturnPath(c.req.query('return'));
   const until = await steppedUpUntil(db, login, new Date(), factors);
   offerFactors(rewriter, factors, !factors.any);
+  const locale = c.get('locale');
+  // The form returns to `back` through a redirect (which the i18n middleware localizes); the link goes there itself.
+  const backLink = pagePathIn(locale, back, await spanishTwins(c.env.ASSETS, new URL(c.req.url).origin));
   return rewriter
     .on('input[name="return"]', { element: (el) => void el.setAttribute('value', back) })
-    .on('[data-fill="return-link"]', { element: (el) => void el.setAttribute('href', back) })
-    .on('[data-fill="step-up-state"]', text(until ? `You confirmed it is you recently: you can go ahead until ${new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone: utility.timeZone }).format(until)}.` : `Confirming lets you make sensitive changes for the next ${STEP_UP_MS / 60_000} minutes.`));
+    .on('[data-fill="return-link"]', {
+      element(el) {
+        el.setAttribute('href', backLink);
+        if (locale !== 'en' && !isSpanishPath(backLink)) el.setAttribute('hreflang', 'en');
+        else el.removeAttribute('hreflang');
+      },
+    })
+    // A Spanish page marks a way back to an English-only page as English; the mark goes when the way back is Spanish.
+    .on('[data-fill="return-english"]', { element: (el) => void (isSpanishPath(backLink) ? el.remove() : el.removeAttribute('hidden')) })
+    .on('[data-fill="step-up-state"]', text(stepUpState[locale](until)));
 };
+
+/** The confirmation page's line about the current proof, in the page's language. */
+const stepUpState: Record<Locale, (until: Date | null) => string> = {
+  en: (until) =>
+    until
+      ? `You confirmed it is you recently: you can go ahead until ${clock('en', until)}.`
+      : `Confirming lets you make sensitive changes for the next ${STEP_UP_MS / 60_000} minutes.`,
+  es: (until) =>
+    until
+      ? `Hace poco confirmó que es usted: puede seguir adelante hasta ${/^1\D/.test(clock('es', until)) ? 'la' : 'las'} ${clock('es', until)}.`
+      : `Al confirmar, podrá hacer cambios delicados durante los próximos ${STEP_UP_MS / 60_000} minutos.`,
+};
+const clock = (locale: Locale, at: Date) => new Intl.DateTimeFormat(intlTags[locale], { timeStyle: 'short', timeZone: utility.timeZone }).format(at);
 
 /** /account/security/totp/: which state the set-up is in, and for a pending one, the QR code and key. */
 const fillTotp: Filler = async (c, login, rewriter) => {
@@ -132,11 +159,11 @@ async function makeRecoveryCodes(c: Context<AppEnv>) {
 }
 
 export const secondFactorPages = new Hono<AppEnv>()
-  .get('/login/second-factor/', secondStepPage)
-  .get('/account/confirm/', signedInPage(fillConfirm))
+  .on(['GET'], bothLanguages('/login/second-factor/'), secondStepPage)
+  .on(['GET'], bothLanguages('/account/confirm/'), signedInPage(fillConfirm))
   .get('/account/security/totp/', signedInPage(fillTotp))
   .get('/account/security/recovery-codes/', signedInPage(fillRecoveryCodes))
-  .get('/account/end-session/', publicPage());
+  .on(['GET'], bothLanguages('/account/end-session/'), publicPage());
 
 /** Mounted under /api/accounts (worker/accounts/second-factor-routes.ts). */
 export const recoveryCodesApi = new Hono<AppEnv>().post('/recovery-codes', requireLogin, makeRecoveryCodes);

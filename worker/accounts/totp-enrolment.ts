@@ -118,7 +118,7 @@ export async function confirmTotpEnrolment(deps: AccountDeps, signedIn: SignedIn
     clearThrottles(db, [guard]),
     db.update(totpEnrolments).set({ pendingSecret: null, pendingExpiresAt: null, enrolledAt: now.toISOString() }).where(eq(totpEnrolments.loginId, login.id)),
     stepUpStatement(db, { sessionHash: signedIn.sessionHash, loginId: login.id }, 'totp', now),
-    queueEmail(db, secondFactorMails.totpEnabled(login.email, deps.origin)),
+    queueEmail(db, secondFactorMails.totpEnabled(login.email, deps.origin, login.locale)),
     auditInsert(db, { event: 'totp.enabled', actorLoginId: login.id, subjectLoginId: login.id }),
   ]);
   return { status: 'totp-enabled' as const };
@@ -137,7 +137,7 @@ export async function removeTotp(deps: AccountDeps, signedIn: SignedInLogin) {
   const writes: BatchItem<'sqlite'>[] = [
     db.update(logins).set({ totpSecret: null, totpLastStep: null, updatedAt: now.toISOString() }).where(eq(logins.id, login.id)),
     db.delete(totpEnrolments).where(eq(totpEnrolments.loginId, login.id)),
-    queueEmail(db, secondFactorMails.totpRemoved(login.email, deps.origin)),
+    queueEmail(db, secondFactorMails.totpRemoved(login.email, deps.origin, login.locale)),
     auditInsert(db, { event: 'totp.removed', actorLoginId: login.id, subjectLoginId: login.id, detail: { lastFactor } }),
   ];
   // Recovery codes stand in for a second factor; with none left they would be a back door to nothing.

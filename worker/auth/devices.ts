@@ -17,6 +17,7 @@ import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
 import { secondFactorMails } from '../accounts/second-factor-mails';
+import { loginLocale } from '../accounts/language';
 import { revokeSessionUpdate } from './sessions';
 import { randomToken, sha256Hex } from './tokens';
 
@@ -70,7 +71,7 @@ export async function deviceAtSignIn(
     const token = randomToken();
     statements.push(
       db.insert(sessionEndLinks).values({ tokenHash: await sha256Hex(token), loginId, sessionHash: signIn.sessionHash, createdAt: at, expiresAt: new Date(now.getTime() + SESSION_END_LINK_MS).toISOString() }),
-      queueEmail(db, secondFactorMails.newDevice(signIn.email, signIn.origin, now, signIn.clientLabel, token)),
+      queueEmail(db, secondFactorMails.newDevice(signIn.email, signIn.origin, now, signIn.clientLabel, token, await loginLocale(db, loginId))),
     );
   }
   statements.push(auditInsert(db, { event: 'login.new_device', actorLoginId: loginId, subjectLoginId: loginId, detail: { notified: notify, client: signIn.clientLabel } }));

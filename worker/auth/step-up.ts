@@ -37,7 +37,9 @@ export function safeReturnPath(path: string | null | undefined): string {
   if (!path || path.length > 300) return fallback;
   // One leading slash, then path and query characters only: no scheme, no host, no backslash, no fragment.
   if (!/^\/(?![/\\])[A-Za-z0-9/_.~%=&?-]*$/.test(path) || path.includes('//') || path.includes('..')) return fallback;
-  return returnPrefixes.some((p) => path.startsWith(p)) && !path.startsWith(STEP_UP_PAGE) ? path : fallback;
+  // A Spanish page (/es/…) may be returned to when its English twin may.
+  const english = path.startsWith('/es/') ? path.slice(3) : path;
+  return returnPrefixes.some((p) => english.startsWith(p)) && !english.startsWith(STEP_UP_PAGE) ? path : fallback;
 }
 
 export function stepUpPageFor(returnTo: string) {

@@ -24,7 +24,7 @@ import type { RelyingParty } from './relying-party';
 export { listPasskeys };
 
 async function loginRow(deps: AccountDeps, loginId: string) {
-  const [row] = await deps.db.select({ email: logins.email, displayName: logins.displayName, totpSecret: logins.totpSecret }).from(logins).where(eq(logins.id, loginId)).limit(1);
+  const [row] = await deps.db.select({ email: logins.email, displayName: logins.displayName, totpSecret: logins.totpSecret, locale: logins.locale }).from(logins).where(eq(logins.id, loginId)).limit(1);
   if (!row) throw new ApiError(401, 'unauthenticated', 'Please sign in.');
   return row;
 }
@@ -67,7 +67,7 @@ export async function finishPasskeyRegistration(deps: AccountDeps, rp: RelyingPa
   await runBatch(db, [
     registered.insert,
     auditInsert(db, { event: 'passkey.registered', actorLoginId: login.id, subjectLoginId: login.id, detail: { passkey: registered.id, session: login.sessionId, client: deps.clientLabel } }),
-    queueEmail(db, passkeyMails.added(row.email, deps.origin, name)),
+    queueEmail(db, passkeyMails.added(row.email, deps.origin, name, row.locale)),
   ]);
   return { id: registered.id, name };
 }
@@ -93,7 +93,7 @@ export async function removeOwnPasskey(deps: AccountDeps, login: SignedInLogin, 
   await runBatch(db, [
     removePasskeyDelete(db, login.id, passkey.id),
     auditInsert(db, { event: 'passkey.removed', actorLoginId: login.id, subjectLoginId: login.id, detail: { passkey: passkey.id, session: login.sessionId, lastFactor } }),
-    queueEmail(db, passkeyMails.removed(row.email, deps.origin, passkey.name)),
+    queueEmail(db, passkeyMails.removed(row.email, deps.origin, passkey.name, row.locale)),
     // As when the app goes (totp-enrolment.ts): with no second factor left, old recovery codes
     // must not come back to life when a new one is added.
     ...(lastFactor ? [deleteRecoveryCodes(deps, login.id)] : []),
