@@ -16,6 +16,8 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/password/reset/',
   '/account/email/confirm/',
   '/account/end-session/',
+  '/alerts/confirm/',
+  '/account/sharing/accept/',
 ]);
 
 /** `path` (an English page, maybe with a fragment) as a mail in `locale` links to it. */

@@ -6,11 +6,11 @@
  */
 import type { Locale } from '../i18n/locale';
 import { fragment, linkLines } from '../mail/link-lines';
+import { mailPage, signature } from '../mail/mail-language';
 import type { OutgoingEmail } from '../mail/outbox';
 import { utility } from '../shared/utility';
 import { topicShortLabelsIn, type MailTopic } from './topics';
 
-const signature = `\n\n${utility.name}\n${utility.phoneDisplay} · ${utility.hours}\n`;
 
 const topicList = (locale: Locale, topics: MailTopic[]) => {
   const names = topics.map((t) => topicShortLabelsIn[locale][t]);
@@ -18,8 +18,8 @@ const topicList = (locale: Locale, topics: MailTopic[]) => {
   return names.length <= 1 ? (names[0] ?? (locale === 'es' ? 'alertas' : 'alerts')) : `${names.slice(0, -1).join(', ')} ${and} ${names.at(-1)}`;
 };
 
-const confirmPath = (locale: Locale, code: string) => `${locale === 'es' ? '/es' : ''}/alerts/confirm/${fragment('code', code)}`;
-const confirmLink = (locale: Locale, origin: string, code: string) => linkLines(origin, { path: confirmPath(locale, code), code }).join('\n');
+const confirmPath = (locale: Locale, code: string) => mailPage(locale, `/alerts/confirm/${fragment('code', code)}`);
+const confirmLink = (locale: Locale, origin: string, code: string) => linkLines(origin, { path: confirmPath(locale, code), code }, locale).join('\n');
 
 /** Why the address is asked: someone added it for the account, or its owner asked (a sign-up, or the customer's own mobile). */
 export type ConfirmationContext = { origin: string; code: string; street: string | null; topics: MailTopic[]; why: 'added' | 'own'; locale: Locale };
@@ -68,13 +68,13 @@ export const preferenceMails = {
   confirmEmail: (to: string, c: ConfirmationContext): OutgoingEmail => {
     const w = words[c.locale];
     const street = c.street ?? w.home;
-    return { to, kind: 'alert-recipient-confirm', subject: w.confirmSubject(street), text: `${w.asked(c, street)}${w.confirmRest(confirmLink(c.locale, c.origin, c.code))}${signature}` };
+    return { to, kind: 'alert-recipient-confirm', subject: w.confirmSubject(street), text: `${w.asked(c, street)}${w.confirmRest(confirmLink(c.locale, c.origin, c.code))}${signature(c.locale)}` };
   },
   /** One or two segments: who asks, how to agree (YES or the link), how to refuse (STOP). */
   confirmSms: (c: ConfirmationContext) => words[c.locale].sms(c, c.street ?? words[c.locale].home, `${c.origin}${confirmPath(c.locale, c.code)}`),
   signUpNotice: (to: string, c: { origin: string; masked: string; street: string | null; channel: 'email' | 'sms'; locale: Locale }): OutgoingEmail => {
     const w = words[c.locale];
     const street = c.street ?? w.home;
-    return { to, kind: 'alert-sign-up-notice', subject: w.noticeSubject(street), text: `${w.notice(street, c.channel, c.masked, `${c.origin}/account/preferences/`)}${signature}` };
+    return { to, kind: 'alert-sign-up-notice', subject: w.noticeSubject(street), text: `${w.notice(street, c.channel, c.masked, `${c.origin}/account/preferences/`)}${signature(c.locale)}` };
   },
 };

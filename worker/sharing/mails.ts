@@ -7,11 +7,11 @@
 import { formatsFor } from '../i18n/format';
 import type { Locale } from '../i18n/locale';
 import { fragment, linkLines } from '../mail/link-lines';
+import { mailPage, signature as signatureIn } from '../mail/mail-language';
 import type { OutgoingEmail } from '../mail/outbox';
 import { rightLabelsIn, type RightKey } from '../shared/sharing-forms';
 import { utility } from '../shared/utility';
 
-const signature = `\n\n${utility.name}\n${utility.phoneDisplay} · ${utility.hours}\n`;
 
 /** The account as a mail names it; a street the records lack is described instead. */
 export type AccountLabel = { number: string; street: string | null };
@@ -22,6 +22,7 @@ export type InvitationMail = { inviter: string | null; account: AccountLabel; ri
 
 function words(locale: Locale) {
   const f = formatsFor(locale);
+  const signature = signatureIn(locale);
   const labels = rightLabelsIn[locale];
   const list = (r: Rights, none: string) => {
     const names = (Object.keys(labels) as RightKey[]).filter((k) => r[k]).map((k) => `- ${labels[k]}`);
@@ -125,7 +126,7 @@ export const sharingMails = {
   invitation: (to: MailTo, origin: string, code: string, i: InvitationMail): OutgoingEmail => ({
     to: to.email,
     kind: 'delegate-invitation',
-    ...words(to.locale).invitation(i, linkLines(origin, { path: `${to.locale === 'es' ? '/es' : ''}/account/sharing/accept/${fragment('code', code)}`, code }).join('\n')),
+    ...words(to.locale).invitation(i, linkLines(origin, { path: mailPage(to.locale, `/account/sharing/accept/${fragment('code', code)}`), code }, to.locale).join('\n')),
   }),
   holderInvited: (to: MailTo, origin: string, i: InvitationMail & { email: string }): OutgoingEmail => ({
     to: to.email,
