@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { logins } from '../../db/schema';
 import { pagePathIn, requestLocale } from '../../worker/i18n/locale';
-import { ORIGIN, db, givenLogin, login, postForm, postJson, sessionCookieFrom } from './support/accounts';
+import { ORIGIN, db, get, givenLogin, login, postForm, postJson, sessionCookieFrom } from './support/accounts';
 
 const twins = new Set(['/', '/login/', '/account/']);
 
@@ -87,9 +87,22 @@ describe("a login's language", () => {
     const who = await givenLogin();
     const cookie = sessionCookieFrom(await login(who.email, who.password))!;
     await postJson('/api/accounts/language', { locale: 'es' }, { cookie });
-    const page = await (await import('./support/accounts')).get('/account/', { cookie });
+    const page = await get('/account/', { cookie });
     const html = await page.text();
     expect(html).toMatch(/<input[^>]*value="es"[^>]*checked/);
     expect(html).not.toMatch(/<input[^>]*value="en"[^>]*checked/);
+  });
+
+  it('shows the security page in Spanish at /es/: sessions, sign-ins, passkeys and second factor in Spanish words and dates', async () => {
+    const who = await givenLogin();
+    const cookie = sessionCookieFrom(await login(who.email, who.password))!;
+    const html = await (await get('/es/account/security/', { cookie })).text();
+    expect(html).toContain('<html lang="es"');
+    expect(html).toContain('<span class="badge">Esta sesión</span>');
+    expect(html).toMatch(/Inició sesión el <time datetime="[^"]+">\d{1,2} [a-z]{3,4}\.? \d{4}/);
+    expect(html).toContain('Todavía no tiene ninguna llave de acceso.');
+    expect(html).toContain('No hay ninguna aplicación de autenticación configurada.');
+    expect(html).toMatch(/: inició sesión/);
+    expect(html).not.toMatch(/Signed in|This session|No authenticator app/);
   });
 });

@@ -24,6 +24,7 @@ import { passkeySection } from '../auth/passkeys/page';
 import { accountDeps } from './http';
 import { listSessions, recentSignIns } from './login';
 import { fillSecondFactorSummary, signInMethodText } from './second-factor-summary';
+import { securityWords } from './security-words';
 import { overview, profileAccountId, readProfile } from './profile';
 import { manageableSwitcher, withSwitcher } from '../sharing/switcher';
 import { withBillingCards } from '../billing/summary-html';
@@ -177,23 +178,26 @@ ${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(
 };
 
 const fillSecurity: Filler = async (c, login, rewriter) => {
+  const locale = c.get('locale');
+  const w = securityWords[locale];
+  const when = formatsFor(locale).when;
   const deps = await accountDeps(c);
   const me = (await overview(deps, login.id)).login;
   const sessions = await listSessions(deps, login);
   const signIns = await recentSignIns(deps, login.id);
   const sessionsHtml = sessions
     .map(
-      (s) => `<li><p><strong>${escapeHtml(s.client ?? 'Unknown browser')}</strong>${s.current ? ' <span class="badge">This session</span>' : ''}<br>
-Signed in ${when(s.startedAt)}; last active ${when(s.lastSeenAt)}; ${s.persistent ? 'kept signed in' : 'ends when the browser closes'}.</p>
-<form method="post" action="/api/accounts/sessions/end" data-enhance><input type="hidden" name="scope" value="one"><input type="hidden" name="session" value="${escapeHtml(s.id)}"><button type="submit">${s.current ? 'Sign out here' : 'End this session'}</button></form></li>`,
+      (s) => `<li><p><strong>${escapeHtml(s.client ?? w.unknownBrowser)}</strong>${s.current ? ` <span class="badge">${w.thisSession}</span>` : ''}<br>
+${w.session(when(s.startedAt), when(s.lastSeenAt), s.persistent)}</p>
+<form method="post" action="/api/accounts/sessions/end" data-enhance><input type="hidden" name="scope" value="one"><input type="hidden" name="session" value="${escapeHtml(s.id)}"><button type="submit">${s.current ? w.endHere : w.endOne}</button></form></li>`,
     )
     .join('');
   const signInsHtml = signIns.length
     ? signIns
-        .map((e) => `<li>${when(e.at)}: ${e.outcome === 'success' ? 'signed in' : e.outcome === 'locked' ? 'sign-in locked after failed attempts' : e.outcome === 'new_device' ? 'first sign-in from this browser' : 'failed attempt'}${e.client ? `, ${escapeHtml(e.client)}` : ''}${signInMethodText(e)}</li>`)
+        .map((e) => `<li>${when(e.at)}: ${w.outcome(e.outcome)}${e.client ? `, ${escapeHtml(e.client)}` : ''}${signInMethodText(e, locale)}</li>`)
         .join('')
-    : '<li>No sign-ins recorded yet.</li>';
-  const passkeys = await passkeySection(deps.db, login, { escape: escapeHtml, when });
+    : `<li>${w.noSignIns}</li>`;
+  const passkeys = await passkeySection(deps.db, login, { escape: escapeHtml, when, words: w });
   return (await fillSecondFactorSummary(c, login, rewriter))
     .on('[data-fill="email"]', text(me.email))
     .on('[data-fill="passkeys"]', html(passkeys.list))
@@ -309,7 +313,7 @@ export const accountPages = new Hono<AppEnv>()
   .on(['GET'], bothLanguages('/account/email/confirm/'), publicPage())
   .get('/account/', signedInPage(fillDashboard))
   .on('GET', bothLanguages('/account/profile/'), signedInPage(fillProfile))
-  .get('/account/security/', signedInPage(fillSecurity))
+  .on('GET', bothLanguages('/account/security/'), signedInPage(fillSecurity))
   .get('/dev/outbox/', async (c, next) => {
     if (c.env.ENVIRONMENT !== 'development') {
       await next();

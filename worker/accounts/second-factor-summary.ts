@@ -10,13 +10,13 @@ import { totpEnrolments } from '../../db/schema';
 import type { AppEnv } from '../app-types';
 import type { SignedInLogin } from '../auth/sessions';
 import { secondFactorsOf } from '../auth/step-up';
-import { utility } from '../shared/utility';
+import { formatsFor } from '../i18n/format';
+import type { Locale } from '../i18n/locale';
+import { securityWords } from './security-words';
 import { recoveryCodeStatus } from './recovery-codes';
 import { html, text } from '../http/html';
 
 const remove = { element: (el: Element) => void el.remove() };
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
-const when = (iso: string) => `<time datetime="${iso.replace(/[^0-9A-Za-z:.+-]/g, '')}">${dateTime.format(new Date(iso))}</time>`;
 
 export type Factors = Awaited<ReturnType<typeof secondFactorsOf>> & { recoveryCodes: number };
 
@@ -27,40 +27,30 @@ export async function loginFactors(db: DrizzleD1Database, loginId: string): Prom
 }
 
 /** How a sign-in in the recent list was proved, for the security page. */
-export function signInMethodText(e: { secondFactor: boolean; method: string | null }) {
-  switch (e.method) {
-    case 'passkey':
-      return ', with a passkey';
-    case 'totp':
-      return ', with authenticator code';
-    case 'recovery_code':
-      return ', with a recovery code';
-    default:
-      return e.secondFactor ? ', with authenticator code' : '';
-  }
+export function signInMethodText(e: { secondFactor: boolean; method: string | null }, locale: Locale = 'en') {
+  const method = securityWords[locale].method;
+  if (e.method === 'passkey' || e.method === 'totp' || e.method === 'recovery_code') return method[e.method];
+  return e.secondFactor ? method.totp : '';
 }
 
 /** The second-factor part of /account/security/ (the passkey part is worker/auth/passkeys/page.ts). */
 export async function fillSecondFactorSummary(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter) {
   const db = drizzle(c.env.DB);
+  const locale = c.get('locale');
+  const w = securityWords[locale];
+  const when = formatsFor(locale).when;
   const factors = await loginFactors(db, login.id);
   const codes = await recoveryCodeStatus({ db }, login.id);
   const [enrolment] = await db.select({ enrolledAt: totpEnrolments.enrolledAt }).from(totpEnrolments).where(eq(totpEnrolments.loginId, login.id)).limit(1);
-  const totp = factors.totp
-    ? `An authenticator app is set up${enrolment?.enrolledAt ? ` (since ${when(enrolment.enrolledAt)})` : ''}: signing in asks for its code after your password.`
-    : 'No authenticator app is set up. An app on your phone (any that shows 6-digit codes) makes a stolen password useless on its own.';
-  const recovery = !factors.any
-    ? 'Recovery codes come with a second factor: set up an authenticator app or add a passkey first.'
-    : codes.total === 0
-      ? 'You have no recovery codes yet. Make some now, so that a lost phone never locks you out.'
-      : `${codes.unused} of ${codes.total} recovery codes are unused${codes.createdAt ? ` (made ${when(codes.createdAt)})` : ''}.${codes.unused <= 3 ? ' Make new ones soon.' : ''}`;
+  const totp = factors.totp ? w.totpOn(enrolment?.enrolledAt ? when(enrolment.enrolledAt) : null) : w.totpOff;
+  const recovery = !factors.any ? w.recoveryNeedsFactor : codes.total === 0 ? w.noRecoveryCodes : w.recoveryCodes(codes.unused, codes.total, codes.createdAt ? when(codes.createdAt) : null);
   let r = rewriter
     .on('[data-fill="totp-summary"]', html(totp))
     .on('[data-fill="recovery-summary"]', html(recovery))
-    .on('[data-fill="totp-link"]', text(factors.totp ? 'Remove or review the authenticator app' : 'Set up an authenticator app'));
+    .on('[data-fill="totp-link"]', text(w.totpLink(factors.totp)));
   // A login with a second factor confirms an e-mail change with it (step-up), not with the password.
   if (factors.any) {
-    r = r.on('[data-password-proof]', remove).on('[data-fill="email-step-up"]', text('Before the link is sent, you will be asked to confirm it is you with your passkey or authenticator app.'));
+    r = r.on('[data-password-proof]', remove).on('[data-fill="email-step-up"]', text(w.emailStepUp));
   }
   return r;
 }
