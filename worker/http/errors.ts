@@ -4,6 +4,7 @@ import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { spanishError } from '../i18n/api-errors-es';
+import { rememberIssue } from '../i18n/errors-es/zod-issues';
 
 /** One field at fault: a dotted path into the request and why it was refused. */
 export type FieldProblem = { field: string; message: string };
@@ -26,10 +27,8 @@ export class ApiError extends HTTPException {
 }
 
 export function fieldsOf(error: ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : '(body)',
-    message: issue.message,
-  }));
+  // The issue goes along unseen, so a Spanish answer can say zod's own messages in Spanish.
+  return error.issues.map((issue) => rememberIssue({ field: issue.path.length ? issue.path.join('.') : '(body)', message: issue.message }, issue));
 }
 
 export function invalidRequest(fields: FieldProblem[], message = 'The request has fields that are missing or not valid.') {

@@ -8,10 +8,11 @@ import type { AppEnv } from '../app-types';
 import { accessibleAccounts, grantAllows, grantSql } from '../auth/account-access';
 import type { SignedInLogin } from '../auth/sessions';
 import { maskAccountNumber } from '../accounts/client';
-import { send, shellFor, signedInPage, withMessage, type PageMessage } from '../accounts/pages';
+import { codedMessage, send, shellFor, signedInPage, withMessage } from '../accounts/pages';
 import { escapeHtml } from '../http/html';
-import { errorMessages as accountErrors, fieldLabels } from '../shared/account-messages';
 import { paymentErrorMessages, paymentStatusMessages } from '../shared/payment-forms';
+import { paymentErrorMessagesEs, paymentStatusMessagesEs } from '../shared/payment-messages-es';
+import { bothLanguages } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { formatDollars, paymentBounds, type PaymentBounds } from './amount';
 import { amountDueCents } from './amount-due';
@@ -23,17 +24,11 @@ const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeSty
 const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(dateTime.format(new Date(iso)))}</time>`;
 const dollarsInput = (cents: number) => (Math.max(cents, 0) / 100).toFixed(2);
 
-function messageFor(c: Context): PageMessage {
-  const error = c.req.query('error');
-  if (error) {
-    const base = paymentErrorMessages[error] ?? accountErrors[error] ?? paymentErrorMessages.invalid_request!;
-    const field = c.req.query('field');
-    const label = field === 'amount' ? 'Amount' : field ? fieldLabels[field] : undefined;
-    return { kind: 'error', text: label && error === 'invalid_request' ? `${base} Check: ${label}.` : base };
-  }
-  const status = c.req.query('status');
-  return status && paymentStatusMessages[status] ? { kind: 'status', text: paymentStatusMessages[status]! } : null;
-}
+/** The pay pages' message from the query's codes, in the page's language; the account pages' texts fill the gaps. */
+const messageFor = codedMessage({
+  en: { status: paymentStatusMessages, errors: paymentErrorMessages, fields: { amount: 'Amount' } },
+  es: { status: paymentStatusMessagesEs, errors: paymentErrorMessagesEs, fields: { amount: 'Importe' } },
+});
 
 const html = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value, { html: true }) });
 const text = (value: string) => ({ element: (el: Element) => void el.setInnerContent(value) });
@@ -142,15 +137,20 @@ async function fillReturn(c: Context<AppEnv>, login: SignedInLogin, rewriter: HT
 
 /** The answer to a plain-form look-up: the amount due and the form that hands off, nothing else about the account. */
 export async function guestConfirmPage(c: Context<AppEnv>, p: { accountNumber: string; serviceZip: string; amountDueCents: number; bounds: PaymentBounds }) {
-  const asset = await shellFor(c, '/pay/confirm/');
+  // The look-up is an API call: its answer is the confirmation page in the language of the page that sent it.
+  const spanish = c.get('locale') === 'es';
+  const asset = await shellFor(c, spanish ? '/es/pay/confirm/' : '/pay/confirm/');
   if (!asset.ok) return new Response(asset.body, asset);
+  const [from, to] = [formatDollars(p.bounds.minCents), formatDollars(p.bounds.maxCents)];
   const rewriter = new HTMLRewriter()
     .on('[data-fill="amount-due"]', text(formatDollars(p.amountDueCents)))
-    .on('[data-fill="bounds"]', text(`From ${formatDollars(p.bounds.minCents)} to ${formatDollars(p.bounds.maxCents)}.`))
+    .on('[data-fill="bounds"]', text(spanish ? `De ${from} a ${to}.` : `From ${from} to ${to}.`))
     .on('input[name="accountNumber"]', attr('value', p.accountNumber))
     .on('input[name="serviceZip"]', attr('value', p.serviceZip))
     .on('input[name="amount"]', attr('value', dollarsInput(p.amountDueCents)));
-  return send(c, asset, rewriter, 200);
+  const res = send(c, asset, rewriter, 200);
+  res.headers.set('Content-Language', c.get('locale'));
+  return res;
 }
 
 const publicPage = async (c: Context<AppEnv>) => {
@@ -163,7 +163,7 @@ const publicPage = async (c: Context<AppEnv>) => {
 export const paymentPages = new Hono<AppEnv>()
   .get('/account/pay/', signedInPage(fillPay, { message: messageFor }))
   .get('/account/pay/return/', signedInPage(fillReturn, { message: messageFor }))
-  .get('/pay/', publicPage)
+  .on(['GET'], bothLanguages('/pay/'), publicPage)
   // The confirmation only exists as the answer to a look-up; reached directly it has nothing to show.
-  .get('/pay/confirm/', (c) => c.redirect('/pay/', 303))
-  .get('/pay/return/', publicPage);
+  .on(['GET'], bothLanguages('/pay/confirm/'), (c) => c.redirect('/pay/', 303))
+  .on(['GET'], bothLanguages('/pay/return/'), publicPage);

@@ -12,11 +12,16 @@ import { accountDeps } from '../accounts/http';
 import { codedMessage, escapeHtml, send, shellFor, signedInPage, when, withMessage, type Filler } from '../accounts/pages';
 import { requireLogin } from '../auth/require-login';
 import { serviceErrorMessages, serviceFieldLabels, serviceStatusMessages } from '../shared/service-request-forms';
+import { serviceErrorMessagesEs, serviceFieldLabelsEs, serviceStatusMessagesEs } from '../shared/service-request-messages-es';
+import { bothLanguages } from '../i18n/locale';
 import { customerRequests, openRequests } from './requests';
 import { servePage } from '../requests/page-fill';
 import { staffRoles } from '../auth/sessions';
 
-const serviceMessage = codedMessage({ status: serviceStatusMessages, errors: serviceErrorMessages, fields: serviceFieldLabels });
+const serviceMessage = codedMessage({
+  en: { status: serviceStatusMessages, errors: serviceErrorMessages, fields: serviceFieldLabels },
+  es: { status: serviceStatusMessagesEs, errors: serviceErrorMessagesEs, fields: serviceFieldLabelsEs },
+});
 
 const kindWords = { stop: 'Stop service', move: 'Move', start: 'Start service' } as const;
 const stateWords = { submitted: 'Waiting for staff', confirmed: 'Confirmed', refused: 'Refused', withdrawn: 'Withdrawn' } as const;
@@ -53,7 +58,7 @@ const fillServices: Filler = async (c, login, rewriter) => {
 };
 
 async function startPage(c: Context<AppEnv>) {
-  const asset = await shellFor(c, '/services/start/');
+  const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
   return send(c, asset, withMessage(c, new HTMLRewriter(), serviceMessage(c)));
 }
@@ -74,7 +79,7 @@ function queueHtml(rows: Awaited<ReturnType<typeof openRequests>>) {
 
 export const servicePages = new Hono<AppEnv>()
   .get('/account/services/', signedInPage(fillServices, { message: serviceMessage }))
-  .get('/services/start/', startPage)
+  .on(['GET'], bothLanguages('/services/start/'), startPage)
   .get('/staff/services/', requireLogin, async (c) => {
     const login = c.var.login;
     const allowed = (login.role === 'support' || login.role === 'admin') && login.secondFactor && staffRoles.includes(login.role);

@@ -84,7 +84,7 @@ export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 
   if (await lockedUntil(db, guard, now)) throw tooMany();
   await recordFailure(db, guard, now);
   const id = crypto.randomUUID();
-  const summary: RequestSummary = { kind, street, stopOn: body.stopOn, startOn: body.startOn ?? null, newStreet: body.newStreet ?? null };
+  const summary: RequestSummary = { kind, street, stopOn: body.stopOn, startOn: body.startOn ?? null, newStreet: body.newStreet ?? null, locale: deps.locale };
   await runBatch(db, [
     db.insert(serviceRequests).values({
       id,
@@ -98,6 +98,7 @@ export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 
       newCity: body.newCity ?? null,
       newPostalCode: body.newPostalCode ?? null,
       note: body.note ?? null,
+      locale: deps.locale,
       createdAt: now.toISOString(),
     }),
     ...(await holderEmails(db, account)).map((to) => queueEmail(db, serviceMails.received(to, deps.origin, summary))),
@@ -126,9 +127,10 @@ export async function askToStart(deps: AccountDeps, body: StartServiceBody) {
       contactEmail: body.contactEmail,
       contactPhone: body.contactPhone,
       note: body.note ?? null,
+      locale: deps.locale,
       createdAt: now.toISOString(),
     }),
-    queueEmail(db, serviceMails.received(body.contactEmail, deps.origin, { kind: 'start', street: null, stopOn: null, startOn: body.startOn, newStreet: body.newStreet })),
+    queueEmail(db, serviceMails.received(body.contactEmail, deps.origin, { kind: 'start', street: null, stopOn: null, startOn: body.startOn, newStreet: body.newStreet, locale: deps.locale })),
     auditInsert(db, { event: 'service_request.submitted', detail: { request: id, kind: 'start' } }),
   ]);
   return { status: 'start-requested' as const };
@@ -184,7 +186,15 @@ async function recipientsOf(deps: AccountDeps, r: typeof serviceRequests.$inferS
   return r.contactEmail ? [r.contactEmail] : [];
 }
 
-const summaryOf = (row: { r: typeof serviceRequests.$inferSelect; street: string | null }): RequestSummary => ({ kind: row.r.kind as ServiceRequestKind, street: row.street, stopOn: row.r.stopOn, startOn: row.r.startOn, newStreet: row.r.newStreet });
+/** A request's mail is in the language of the page it was sent from. */
+const summaryOf = (row: { r: typeof serviceRequests.$inferSelect; street: string | null }): RequestSummary => ({
+  kind: row.r.kind as ServiceRequestKind,
+  street: row.street,
+  stopOn: row.r.stopOn,
+  startOn: row.r.startOn,
+  newStreet: row.r.newStreet,
+  locale: row.r.locale,
+});
 
 /**
  * Staff confirm: a stop or move ends the account's tenure of the point on the stop day, in the same

@@ -34,7 +34,7 @@ export const guestPayBody = guestLookupBody.extend({ amount });
 export const autopayBody = z.object({ account: accountId });
 export const paperlessBody = z.object({ account: accountId, paperless: z.enum(['on', 'off'], 'Choose paperless on or off.') });
 
-export const paymentStatusMessages: Record<string, string> = {
+const paymentStatus = {
   'payment-cancelled': 'You left the payment page before paying. Nothing was charged.',
   'autopay-started': 'Autopay is being set up. It shows as on once the payment processor confirms your payment method.',
   'autopay-cancelled': 'You left the autopay page before saving a payment method. Autopay was not changed.',
@@ -42,8 +42,10 @@ export const paymentStatusMessages: Record<string, string> = {
   'paperless-on': 'Paperless billing is on. We will e-mail you when each new bill is ready, and stop mailing paper bills.',
   'paperless-off': 'Paperless billing is off. Paper bills will be mailed to your mailing address again.',
 };
+export type PaymentStatusCode = keyof typeof paymentStatus;
+export const paymentStatusMessages: Record<string, string> = paymentStatus;
 
-export const paymentErrorMessages: Record<string, string> = {
+const paymentErrors = {
   invalid_request: 'Some fields are missing or not valid. Please check them and try again.',
   amount_below_minimum: 'That amount is below the smallest payment we accept.',
   amount_above_maximum: 'That amount is more than we can take in one payment for this account.',
@@ -53,3 +55,5 @@ export const paymentErrorMessages: Record<string, string> = {
   not_found: 'That account is not one you can pay or change here.',
   autopay_not_active: 'Autopay is not on for that account.',
 };
+export type PaymentErrorCode = keyof typeof paymentErrors;
+export const paymentErrorMessages: Record<string, string> = paymentErrors;

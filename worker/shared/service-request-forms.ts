@@ -44,7 +44,7 @@ export type StartServiceBody = z.infer<typeof startServiceBody>;
 export const serviceRequestIdBody = z.object({ request: z.string().trim().regex(/^[0-9a-f-]{36}$/, 'Not one of your requests.') });
 export const refuseServiceBody = serviceRequestIdBody.extend({ reason: text(500, 'Say why, in words the customer will read.') });
 
-export const serviceFieldLabels: Record<string, string> = {
+const serviceFields = {
   servicePoint: 'Service address',
   stopOn: 'Last day of service',
   startOn: 'First day of service',
@@ -56,8 +56,10 @@ export const serviceFieldLabels: Record<string, string> = {
   contactPhone: 'Phone',
   reason: 'Reason',
 };
+export type ServiceField = keyof typeof serviceFields;
+export const serviceFieldLabels: Record<string, string> = serviceFields;
 
-export const serviceStatusMessages: Record<string, string> = {
+const serviceStatus = {
   'stop-requested': 'We received your request to stop service. Staff will confirm it; you will get an e-mail.',
   'move-requested': 'We received your request to move. Staff will confirm it; you will get an e-mail.',
   'start-requested': 'We received your request to start service. Staff will call or e-mail you to confirm who you are.',
@@ -65,10 +67,14 @@ export const serviceStatusMessages: Record<string, string> = {
   'request-confirmed': 'Request confirmed; the customer has been e-mailed.',
   'request-refused': 'Request refused; the customer has been e-mailed the reason.',
 };
+export type ServiceStatusCode = keyof typeof serviceStatus;
+export const serviceStatusMessages: Record<string, string> = serviceStatus;
 
-export const serviceErrorMessages: Record<string, string> = {
+const serviceErrors = {
   date_too_soon: 'Choose a date from tomorrow on: today’s service cannot be changed online.',
   date_too_far: 'Choose a date within the next 90 days.',
   request_open: 'There is already an open request for this address. Withdraw it first, or wait for staff to answer it.',
   request_closed: 'This request has already been answered.',
 };
+export type ServiceErrorCode = keyof typeof serviceErrors;
+export const serviceErrorMessages: Record<string, string> = serviceErrors;

@@ -1,0 +1,77 @@
+/** Signing in and the login itself: registration, links, passwords, second factors, passkeys, sessions. */
+import { numberEs, type SpanishTable } from './table';
+
+export const accountsEs: SpanishTable = {
+  messages: {
+    // Links e-mailed to a login
+    'This link is not valid. Please use the newest link we sent, or ask for a new one.': 'Este enlace no es válido. Use el enlace más reciente que le enviamos o pida uno nuevo.',
+    'This link has expired. Please ask for a new one.': 'Este enlace venció. Pida uno nuevo.',
+    'This link has already been used, or a newer one replaced it.': 'Este enlace ya se usó, o lo reemplazó uno más reciente.',
+    'This link is not valid.': 'Este enlace no es válido.',
+    'The link is incomplete.': 'El enlace está incompleto.',
+    'This link is not valid. Please use the link from the newest e-mail we sent.': 'Este enlace no es válido. Use el enlace del correo electrónico más reciente que le enviamos.',
+    'This link has already been used: that session is ended.': 'Este enlace ya se usó: esa sesión ya terminó.',
+    'This link has expired. Sign in and end the session from "Where you are signed in".': 'Este enlace venció. Inicie sesión y cierre esa sesión desde «Dónde tiene la sesión iniciada».',
+    // Signing in
+    'Too many attempts. Please wait a while and try again, or reset your password.': 'Demasiados intentos. Espere un rato e inténtelo de nuevo, o restablezca su contraseña.',
+    'That e-mail address and password do not match a login.': 'Ese correo electrónico y esa contraseña no coinciden con ningún usuario.',
+    'Please confirm your e-mail address first: open the link we sent you.': 'Primero confirme su dirección de correo electrónico: abra el enlace que le enviamos.',
+    'This login needs a passkey or an authenticator app, but none is set up. Ask an administrator.': 'Este usuario necesita una llave de acceso o una aplicación de autenticación, pero no tiene ninguna configurada. Pídasela a un administrador.',
+    'The sign-in took too long. Please start again.': 'El inicio de sesión tardó demasiado. Vuelva a empezar.',
+    'There is no such active session.': 'No existe esa sesión activa.',
+    'Enter your password.': 'Escriba su contraseña.',
+    'Enter an e-mail address like name@example.com.': 'Escriba una dirección de correo electrónico como nombre@ejemplo.com.',
+    'An e-mail address is at most 254 characters.': 'Una dirección de correo electrónico tiene como máximo 254 caracteres.',
+    // Registration
+    'We could not match those details to a utility account. Check the account number, the service ZIP code and the last bill amount.': 'No pudimos relacionar esos datos con una cuenta de servicio. Revise el número de cuenta, el código postal del servicio y el importe de la última factura.',
+    'This utility account already has an online login. Sign in, or reset the password.': 'Esta cuenta de servicio ya tiene un usuario en línea. Inicie sesión o restablezca la contraseña.',
+    'Enter the amount of your last bill, like 64.18.': 'Escriba el importe de su última factura, como 64.18.',
+    // Passwords and the login's e-mail
+    'Choose another password.': 'Elija otra contraseña.',
+    'The current password is not right.': 'La contraseña actual no es correcta.',
+    'That is already your login e-mail.': 'Ese ya es el correo electrónico de su usuario.',
+    'Too many e-mails were asked for. Please wait an hour and try again.': 'Se pidieron demasiados correos electrónicos. Espere una hora e inténtelo de nuevo.',
+    'That e-mail address cannot be used. Choose another.': 'Esa dirección de correo electrónico no se puede usar. Elija otra.',
+    // Profile
+    'Enter a phone number, like (209) 555-0123.': 'Escriba un número de teléfono, como (209) 555-0123.',
+    'Enter the 2-letter state code.': 'Escriba el código de 2 letras del estado.',
+    'Enter a ZIP code like 95990.': 'Escriba un código postal como 95990.',
+    'Choose English or Spanish.': 'Elija inglés o español.',
+    // Second factors
+    'That code is not right, or it was already used. Wait for the next code and try again.': 'Ese código no es correcto o ya se usó. Espere al siguiente código e inténtelo de nuevo.',
+    'That recovery code is not right, or it was already used.': 'Ese código de recuperación no es correcto o ya se usó.',
+    'That code is not right, or it was already used.': 'Ese código no es correcto o ya se usó.',
+    'That code is not right.': 'Ese código no es correcto.',
+    'That code is not right. Check the app shows the entry you just added, and enter its current code.': 'Ese código no es correcto. Compruebe que la aplicación muestra la entrada que acaba de agregar y escriba su código actual.',
+    'Your authenticator code cannot be checked right now. Please contact us.': 'Ahora no podemos comprobar su código de autenticación. Comuníquese con nosotros.',
+    'Recovery codes come with a second factor: set up an authenticator app or add a passkey first.': 'Los códigos de recuperación acompañan a un segundo factor: primero configure una aplicación de autenticación o agregue una llave de acceso.',
+    'Your login has a second factor: confirm with it, not the password.': 'Su usuario tiene un segundo factor: confirme con él, no con la contraseña.',
+    'Use your authenticator app, passkey or a recovery code.': 'Use su aplicación de autenticación, su llave de acceso o un código de recuperación.',
+    'Authenticator apps cannot be set up right now. Please try again later.': 'Ahora no se pueden configurar aplicaciones de autenticación. Inténtelo más tarde.',
+    'An authenticator app is already set up. Remove it first to set up another.': 'Ya hay una aplicación de autenticación configurada. Quítela primero para configurar otra.',
+    'An authenticator app is already set up.': 'Ya hay una aplicación de autenticación configurada.',
+    'The set-up took too long. Please start again: you will get a new QR code.': 'La configuración tardó demasiado. Vuelva a empezar: recibirá un código QR nuevo.',
+    'No authenticator app is set up.': 'No hay ninguna aplicación de autenticación configurada.',
+    'A staff login must keep a passkey or an authenticator app. Add a passkey first, then remove the app.': 'Un usuario del personal debe conservar una llave de acceso o una aplicación de autenticación. Primero agregue una llave de acceso y después quite la aplicación.',
+    'Enter the 6-digit code from your authenticator app.': 'Escriba el código de 6 dígitos de su aplicación de autenticación.',
+    'Enter one of your recovery codes.': 'Escriba uno de sus códigos de recuperación.',
+    'A recovery code is 16 letters and digits.': 'Un código de recuperación tiene 16 letras y dígitos.',
+    'Enter a code from your authenticator app, a recovery code or your password.': 'Escriba un código de su aplicación de autenticación, un código de recuperación o su contraseña.',
+    'Give one proof at a time.': 'Use una sola forma de confirmación a la vez.',
+    // Passkeys
+    'Too many passkeys were added in a short time. Please wait a while and try again.': 'Se agregaron demasiadas llaves de acceso en poco tiempo. Espere un rato e inténtelo de nuevo.',
+    'There is no such passkey.': 'No existe esa llave de acceso.',
+    'A staff login must keep a passkey or an authenticator app. Add another first.': 'Un usuario del personal debe conservar una llave de acceso o una aplicación de autenticación. Primero agregue otra.',
+    'The passkey request expired or was already used. Please try again.': 'La solicitud de la llave de acceso venció o ya se usó. Inténtelo de nuevo.',
+    'That passkey is not registered for this login. It may have been removed. Use another passkey, or sign in with your password.': 'Esa llave de acceso no está registrada para este usuario; puede que se haya quitado. Use otra llave de acceso o inicie sesión con su contraseña.',
+    'That passkey is already registered.': 'Esa llave de acceso ya está registrada.',
+    'This login has as many passkeys as it may have. Remove one you no longer use first.': 'Este usuario ya tiene todas las llaves de acceso que puede tener. Primero quite una que ya no use.',
+    'The passkey could not be checked. Please try again, or sign in another way.': 'No se pudo comprobar la llave de acceso. Inténtelo de nuevo o inicie sesión de otra forma.',
+    'Give the passkey a name.': 'Póngale un nombre a la llave de acceso.',
+    'Use letters, digits and punctuation only.': 'Use solo letras, dígitos y signos de puntuación.',
+    'Not base64url.': 'No está en base64url.',
+  },
+  patterns: [
+    [/^Use at least ([\d,]+) characters\. A few unrelated words make a good password\.$/, (m) => `Use al menos ${numberEs(m[1]!)} caracteres. Unas cuantas palabras sin relación entre sí forman una buena contraseña.`],
+  ],
+};

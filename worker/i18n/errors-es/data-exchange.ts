@@ -1,0 +1,75 @@
+/**
+ * Data going in and out: Connect My Data (ESPI, OAuth, consent to share), the utility's ingest API,
+ * cookie consent and the visit beacon. Mostly read by programs and developers, but a Spanish page
+ * can still reach some of them, so they are all here.
+ */
+import { numberEs, type SpanishTable } from './table';
+
+export const dataExchangeEs: SpanishTable = {
+  messages: {
+    // Sharing data with an application (Connect My Data)
+    'choose at least one service to share': 'elija al menos un servicio para compartir',
+    'choose services of one of your accounts': 'elija servicios de una de sus cuentas',
+    'you can only share what the application asked for': 'solo puede compartir lo que pidió la aplicación',
+    'choose at least one kind of data': 'elija al menos un tipo de datos',
+    'must be after today': 'debe ser posterior a hoy',
+    'No such authorisation request, or it was already answered.': 'No existe esa solicitud de autorización, o ya tiene respuesta.',
+    'No such authorisation request, or it has expired.': 'No existe esa solicitud de autorización, o venció.',
+    'No such authorisation.': 'No existe esa autorización.',
+    'No such application.': 'No existe esa aplicación.',
+    'must be an ESPI scope this portal serves, like FB=1_4_5_16;IntervalDuration=900;HistoryLength=34128000': 'debe ser un alcance ESPI que este portal ofrezca, como FB=1_4_5_16;IntervalDuration=900;HistoryLength=34128000',
+    'Send an access token: Authorization: Bearer <token>.': 'Envíe un token de acceso: Authorization: Bearer <token>.',
+    'The access token is not valid, has expired or was revoked.': 'El token de acceso no es válido, venció o se revocó.',
+    'There is no such ESPI resource.': 'No existe ese recurso ESPI.',
+    'There is no such ESPI resource under this authorisation.': 'No existe ese recurso ESPI con esta autorización.',
+    'No access token, or one that is not valid, has expired or was revoked (WWW-Authenticate says which).': 'Falta el token de acceso, o no es válido, venció o se revocó (WWW-Authenticate indica cuál de estos casos).',
+    "No such resource under this authorisation (another customer's, a meter or period not shared).": 'No existe ese recurso con esta autorización (es de otro cliente, o es un medidor o un periodo que no se compartió).',
+    'A published-min or published-max that is not an RFC 3339 instant.': 'Un published-min o published-max que no es un instante RFC 3339.',
+    // The utility's ingest API
+    'A valid client assertion is required.': 'Se necesita una aserción de cliente válida.',
+    'must be an ISO-8601 instant with Z or an offset': 'debe ser un instante ISO 8601 con Z o con un desfase horario',
+    'the CSV is empty: a header row is required': 'el CSV está vacío: se necesita una fila de encabezado',
+    'Send the bill document as application/pdf.': 'Envíe el documento de la factura como application/pdf.',
+    'is not a PDF document (it must start with %PDF- and end with %%EOF)': 'no es un documento PDF (debe empezar por %PDF- y terminar en %%EOF)',
+    'No bill with this id: send the bill in a batch first.': 'No hay ninguna factura con este id: primero envíe la factura en un lote.',
+    'must not be before paidOn': 'no puede ser anterior a paidOn',
+    'a credit lowers what is owed: send it as a negative amount': 'un crédito reduce lo que se debe: envíelo como importe negativo',
+    'This client belongs to no configured utility.': 'Este cliente no pertenece a ninguna empresa de servicios configurada.',
+    'is not valid JSON': 'no es JSON válido',
+    'Send application/json, text/csv or Green Button XML (application/atom+xml).': 'Envíe application/json, text/csv o XML de Green Button (application/atom+xml).',
+    'This batch id was already used for a different batch; nothing was written.': 'Este id de lote ya se usó para otro lote; no se guardó nada.',
+    'This batch id was applied by a concurrent request; nothing more was written.': 'Otra solicitud simultánea ya aplicó este id de lote; no se guardó nada más.',
+    // Cookie consent
+    'Send application/json or a form (application/x-www-form-urlencoded).': 'Envíe application/json o un formulario (application/x-www-form-urlencoded).',
+    'Too many cookie choices came from your network. Please try again in an hour; until then your earlier choice, or only strictly necessary cookies, apply.': 'Llegaron demasiadas elecciones de cookies desde su red. Inténtelo de nuevo dentro de una hora; hasta entonces se aplica su elección anterior o solo las cookies estrictamente necesarias.',
+    'Must be a path on this site, starting with a single "/".': 'Debe ser una ruta de este sitio que empiece por una sola «/».',
+    'A ticked checkbox sends "on"; leave it out when not ticked.': 'Una casilla marcada envía «on»; si no está marcada, no la envíe.',
+    'Choose accept_all, reject_all or custom.': 'Elija accept_all, reject_all o custom.',
+    'Must be banner or settings.': 'Debe ser banner o settings.',
+    'Must be banner, settings or gpc.': 'Debe ser banner, settings o gpc.',
+    'Must be true or false.': 'Debe ser true o false.',
+    'A gpc record needs gpc: true.': 'Un registro gpc necesita gpc: true.',
+    'A Global Privacy Control signal cannot allow analytics.': 'Una señal de Global Privacy Control no puede permitir la analítica.',
+    // The visit beacon
+    'Must be a page path starting with "/", without query or fragment.': 'Debe ser la ruta de una página que empiece por «/», sin consulta ni fragmento.',
+    'Must be a domain name only, like "example.org".': 'Debe ser solo un nombre de dominio, como «example.org».',
+    'Must be whole milliseconds.': 'Deben ser milisegundos enteros.',
+    'Must have t: "view" or "leave".': 'Debe tener t: «view» o «leave».',
+    'Your browser sends a Global Privacy Control signal, so visits are not counted.': 'Su navegador envía una señal de Global Privacy Control, así que no se cuentan las visitas.',
+    'Visits are counted only after you allow analytics.': 'Las visitas solo se cuentan después de que usted permita la analítica.',
+    'Send the beacon as JSON (text/plain or application/json).': 'Envíe la baliza como JSON (text/plain o application/json).',
+    'Not a page of this site.': 'No es una página de este sitio.',
+    'Too many page views from your network; they are not counted for a while.': 'Demasiadas páginas vistas desde su red; durante un rato no se cuentan.',
+  },
+  patterns: [
+    [/^at most (\d+) days, as the application asked$/, (m) => `como máximo ${m[1]} días, según pidió la aplicación`],
+    [/^at most (\d+) days from today$/, (m) => `como máximo ${m[1]} días a partir de hoy`],
+    [/^a quoted field starting on line (\d+) is not closed$/, (m) => `un campo entre comillas que empieza en la línea ${m[1]} no está cerrado`],
+    [/^A bill document may be at most ([\d.]+) MiB\.$/, (m) => `Un documento de factura puede ocupar como máximo ${numberEs(m[1]!)} MiB.`],
+    [/^a (\S+) raises what is owed: send it as a positive amount$/, (m) => `un ajuste de tipo ${m[1]} aumenta lo que se debe: envíelo como importe positivo`],
+    [/^The Green Button file is larger than ([\d.]+) MiB; split it into batches\.$/, (m) => `El archivo de Green Button ocupa más de ${numberEs(m[1]!)} MiB; divídalo en lotes.`],
+    [/^The Green Button file was refused and nothing was written: (\d+) problem\(s\)\.$/, (m) => `Se rechazó el archivo de Green Button y no se guardó nada: ${m[1]} problema(s).`],
+    [/^The batch was refused and nothing was written: (\d+) problem\(s\) in its rows( \(the first (\d+) are listed\))?\.$/, (m) => `Se rechazó el lote y no se guardó nada: ${m[1]} problema(s) en sus filas${m[2] ? ` (se indican los ${m[3]} primeros)` : ''}.`],
+    [/^The batch conflicts with data already held \(([\w]+) constraint(?: on ([\w.]+))?\); nothing was written\.$/, (m) => `El lote choca con datos que ya existen (restricción ${m[1]}${m[2] ? ` en ${m[2]}` : ''}); no se guardó nada.`],
+  ],
+};

@@ -1,0 +1,77 @@
+/** Privacy requests (filing, confirming, status, the access package) and the staff console that answers them. */
+import { formTokenMessages } from '../../requests/form-token';
+import { packageMessages, verifyMessages } from '../../requests/messages';
+import { utility } from '../../shared/utility';
+import type { SpanishTable } from './table';
+
+/** Those English tables feed ApiErrors through variables, so they are keyed here by their own entries. */
+export const privacyEs: SpanishTable = {
+  messages: {
+    [formTokenMessages.malformed]: 'Falta el código de seguridad de este formulario o está dañado. Vuelva a cargar la página de la solicitud e inténtelo de nuevo.',
+    [formTokenMessages.forged]: 'Este portal no emitió este formulario. Abra la página de la solicitud en nuestro sitio e inténtelo de nuevo.',
+    [formTokenMessages.expired]: 'Este formulario venció (los formularios sirven durante 30 minutos). Vuelva a cargar la página de la solicitud y envíelo de nuevo.',
+    [formTokenMessages.wrong_purpose]: 'El código de seguridad de este formulario se emitió para otro formulario. Vuelva a cargar la página de la solicitud e inténtelo de nuevo.',
+    [formTokenMessages.replayed]: 'Este formulario ya se envió. Vuelva a cargar la página de la solicitud para presentar otra solicitud.',
+    [verifyMessages.verify_invalid]: 'Este enlace de confirmación no es válido. Use el enlace tal como llegó en el correo electrónico, o copie el código que aparece debajo.',
+    [verifyMessages.verify_expired]: 'Este enlace de confirmación venció (los enlaces sirven durante 72 horas). Presente la solicitud de nuevo.',
+    [verifyMessages.verify_used]: 'Este enlace de confirmación ya se usó.',
+    [packageMessages.not_found]: 'Este enlace de descarga no es válido. Use el enlace tal como llegó en el correo electrónico, o copie el código que aparece debajo.',
+    [packageMessages.link_expired]: `Este enlace de descarga venció (los enlaces sirven durante 7 días). Pídanos uno nuevo: escriba a ${utility.emails.privacy} o llame al ${utility.phoneDisplay}.`,
+    // Filing a request
+    'The password is not right. To delete your data, re-enter your current password.': 'La contraseña no es correcta. Para eliminar sus datos, vuelva a escribir su contraseña actual.',
+    'The password is not right.': 'La contraseña no es correcta.',
+    'To delete your data, re-enter your password.': 'Para eliminar sus datos, vuelva a escribir su contraseña.',
+    'To delete your data, re-enter your current password.': 'Para eliminar sus datos, vuelva a escribir su contraseña actual.',
+    'Re-enter your current password to confirm a deletion.': 'Vuelva a escribir su contraseña actual para confirmar la eliminación.',
+    'The form has to be filled in again: reload the page.': 'Hay que volver a llenar el formulario: vuelva a cargar la página.',
+    'The form token is missing; reload the page.': 'Falta el código de seguridad del formulario; vuelva a cargar la página.',
+    'Choose what you are asking for.': 'Elija lo que solicita.',
+    'Say whether you ask for yourself or as an authorised agent.': 'Indique si lo solicita para usted o como representante autorizado.',
+    "Enter the customer's full name.": 'Escriba el nombre completo del cliente.',
+    'Enter an e-mail address where we can reach you.': 'Escriba una dirección de correo electrónico donde podamos comunicarnos con usted.',
+    "Enter the agent's full name.": 'Escriba el nombre completo del representante.',
+    "Enter the agent's e-mail address.": 'Escriba la dirección de correo electrónico del representante.',
+    "Describe the customer's signed permission (who signed, when, what it allows).": 'Describa la autorización firmada del cliente (quién la firmó, cuándo y qué permite).',
+    "Confirm that you hold the customer's signed permission.": 'Confirme que tiene la autorización firmada del cliente.',
+    'Choose what should be corrected.': 'Elija qué hay que corregir.',
+    'Enter the correct value.': 'Escriba el valor correcto.',
+    'Enter the full name, 2 to 120 characters.': 'Escriba el nombre completo, de 2 a 120 caracteres.',
+    'Enter a phone number (digits, spaces, dashes, brackets and an optional leading +).': 'Escriba un número de teléfono (dígitos, espacios, guiones, paréntesis y, si quiere, un + al principio).',
+    'Enter the street, at most 200 characters.': 'Escriba la calle, con 200 caracteres como máximo.',
+    'Enter the city, at most 100 characters.': 'Escriba la ciudad, con 100 caracteres como máximo.',
+    'Choose at least one: opt out of sale or sharing, or limit use of sensitive information.': 'Elija al menos una opción: no permitir la venta ni el intercambio, o limitar el uso de la información confidencial.',
+    'Type your full name to sign the declaration.': 'Escriba su nombre completo para firmar la declaración.',
+    'Sign with the full name you entered above.': 'Firme con el nombre completo que escribió arriba.',
+    'Sign with the agent name you entered above.': 'Firme con el nombre del representante que escribió arriba.',
+    'Sign with the full name you entered above (an agent signs with the agent name).': 'Firme con el nombre completo que escribió arriba (un representante firma con su propio nombre).',
+    'Confirm that the information you gave is true.': 'Confirme que la información que dio es verdadera.',
+    // Links, status and the access package
+    'Enter the code from the e-mail.': 'Escriba el código del correo electrónico.',
+    'Copy the code shown under the link in the e-mail.': 'Copie el código que aparece debajo del enlace en el correo electrónico.',
+    'That is longer than any code we send.': 'Es más largo que cualquier código que enviamos.',
+    'No request matches this code.': 'Ninguna solicitud corresponde a este código.',
+    'Choose JSON or HTML.': 'Elija JSON o HTML.',
+    'Choose the readable copy or the machine-readable one.': 'Elija la copia para leer o la copia legible por máquina.',
+    // The staff console
+    'Choose matched or unmatched.': 'Elija con correspondencia o sin correspondencia.',
+    'A page is a whole number.': 'Una página es un número entero.',
+    'Pages start at 1.': 'Las páginas empiezan en 1.',
+    'There are not that many pages.': 'No hay tantas páginas.',
+    'Give the reason the requester will read.': 'Escriba el motivo que leerá el solicitante.',
+    'Give the reason the requester will read (5 to 2,000 characters).': 'Escriba el motivo que leerá el solicitante (de 5 a 2,000 caracteres).',
+    'Whole days only.': 'Solo días enteros.',
+    'At least 1 day.': 'Al menos 1 día.',
+    'At most 45 days.': 'Como máximo 45 días.',
+    'Extend by a whole number of days, from 1 to 45.': 'Amplíe el plazo un número entero de días, de 1 a 45.',
+    'Choose to apply or to refuse the correction.': 'Elija aplicar o rechazar la corrección.',
+    'This request is not a correction.': 'Esta solicitud no es una corrección.',
+    'Someone else changed this request a moment ago. Reload it and try again.': 'Otra persona cambió esta solicitud hace un momento. Vuelva a cargarla e inténtelo de nuevo.',
+    'No utility account matched this request. Refuse it as unverifiable instead.': 'Ninguna cuenta de servicio corresponde a esta solicitud. Recházela como no verificable.',
+    'This correction names no field or value.': 'Esta corrección no indica ningún dato ni valor.',
+    'The account has no e-mail address on file to send the package to.': 'La cuenta no tiene registrada ninguna dirección de correo electrónico a la que enviar el paquete.',
+    'A request can be extended only once.': 'El plazo de una solicitud solo se puede ampliar una vez.',
+  },
+  patterns: [
+    [/^A request that is ([a-z_]+) cannot become ([a-z_]+)\.$/, (m) => `Una solicitud en estado «${m[1]}» no puede pasar a «${m[2]}».`],
+  ],
+};

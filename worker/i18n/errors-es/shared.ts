@@ -1,0 +1,48 @@
+/** Refusals every capability shares: unreadable bodies, signing in, unknown things, throttles. */
+import { numberEs, type SpanishTable } from './table';
+
+export const sharedEs: SpanishTable = {
+  messages: {
+    'The request has fields that are missing or not valid.': 'La solicitud tiene datos que faltan o no son válidos.',
+    'Request refused.': 'Solicitud rechazada.',
+    'Something went wrong on our side. Please try again.': 'Algo falló de nuestro lado. Inténtelo de nuevo.',
+    'The body is not valid JSON.': 'El contenido no es JSON válido.',
+    // Hono's validator, in front of a route's own checks
+    'Malformed JSON in request body': 'El contenido no es JSON válido.',
+    'Send JSON or an HTML form.': 'Envíe JSON o un formulario HTML.',
+    'The body must be JSON or a form.': 'El contenido debe ser JSON o un formulario.',
+    'The form body could not be read.': 'No se pudo leer el formulario.',
+    'is not a well-formed multipart/form-data or application/x-www-form-urlencoded body': 'no es un formulario multipart/form-data ni application/x-www-form-urlencoded bien formado',
+    'The request body is larger than 1 MiB.': 'Lo que envió ocupa más de 1 MiB.',
+    'This request must come from a page of this site.': 'Esta solicitud debe enviarse desde una página de este sitio.',
+    'There is no such API route.': 'Esa dirección de la API no existe.',
+    'There is no such well-known resource.': 'Ese recurso no existe.',
+    'Please sign in.': 'Inicie sesión.',
+    'Your role does not allow this.': 'Su función no le permite hacer esto.',
+    'Staff access needs the second sign-in step.': 'El acceso del personal necesita el segundo paso de inicio de sesión.',
+    'No such account.': 'No existe esa cuenta.',
+    'No account you may manage.': 'No hay ninguna cuenta que usted pueda administrar.',
+    'Not one of your accounts.': 'No es una de sus cuentas.',
+    'Choose an account.': 'Elija una cuenta.',
+    'Too many attempts. Please wait a while and try again.': 'Demasiados intentos. Espere un rato e inténtelo de nuevo.',
+    'Not valid.': 'No es válido.',
+    'Not a valid code.': 'No es un código válido.',
+    'Already used.': 'Ya se usó.',
+    'Enter a real date.': 'Escriba una fecha que exista.',
+    'Not a page of the queue.': 'No es una página de la lista.',
+    'An account number has digits only.': 'Un número de cuenta solo tiene dígitos.',
+    'An account number has digits only (spaces and dashes allowed).': 'Un número de cuenta solo tiene dígitos (se permiten espacios y guiones).',
+    'Enter a 5-digit ZIP code.': 'Escriba un código postal de 5 dígitos.',
+    'Enter the account number as it appears on your bill (digits only).': 'Escriba el número de cuenta tal como aparece en su factura (solo dígitos).',
+    'Enter the 5-digit ZIP code of the service address.': 'Escriba el código postal de 5 dígitos de la dirección del servicio.',
+    'A note is at most 500 characters, and holds no personal data.': 'Una nota tiene como máximo 500 caracteres y no contiene datos personales.',
+    'The development stand-in failed.': 'Falló el sustituto de desarrollo.',
+  },
+  patterns: [
+    [/^Malformed FormData request\./, () => 'No se pudo leer el formulario.'],
+    [/^The request body is larger than (.+)\.$/, (m) => `Lo que envió ocupa más de ${m[1]}.`],
+    [/^Use at most ([\d,]+) characters\.$/, (m) => `Use como máximo ${numberEs(m[1]!)} caracteres.`],
+    [/^At most ([\d,]+) characters\.$/, (m) => `Como máximo ${numberEs(m[1]!)} caracteres.`],
+    [/^Must be at most ([\d,]+) characters\.$/, (m) => `Debe tener como máximo ${numberEs(m[1]!)} caracteres.`],
+  ],
+};
