@@ -12,7 +12,7 @@ import { formatsFor } from '../../worker/i18n/format';
 import { requestPageProblems } from '../../worker/requests/messages';
 import { requestProblemsIn } from '../../worker/requests/messages-es';
 import { COOKIE_POLICY_VERSION } from '../../worker/shared/cookie-registry';
-import { ORIGIN, latestEmail, linkCodeFrom, newClientIp, portal, postJson, requestBody, staffPost } from './support/requests';
+import { ORIGIN, latestEmail, linkCodeFrom, newClientIp, portal, requestBody, staffPost } from './support/requests';
 import { givenAccount, signedIn } from './support/sign-in';
 
 const es = formatsFor('es');
@@ -182,12 +182,16 @@ describe('the Spanish status page and mail through a request\'s life', () => {
     expect(linkCodeFrom(pkg.body_text, '/es/privacy/request/package/')).toMatch(/^req-/);
   });
 
-  it('shows a refusal in Spanish and mails it in Spanish', async () => {
+  it('shows a refusal in Spanish and mails it in Spanish, after telling the officer the request is Spanish', async () => {
     const c = await customer();
     const { html, row, contact } = await fileFrom('/es/privacy/request/', c);
     const verifyCode = linkCodeFrom((await latestEmail('privacy-request-verify', c.email))!.body_text, '/es/privacy/request/verify/');
     await postFormFrom('/es/privacy/request/verify/', '/api/requests/verify', { code: verifyCode });
     const officer = await signedIn({ role: 'privacy_officer' });
+    // The officer's page stays English, and says the reason will reach the requester in Spanish.
+    const detail = await (await portal(`/staff/request/?id=${row.id}`, { headers: { Cookie: officer.cookie } })).text();
+    expect(detail).toMatch(/<html[^>]*lang="en"/);
+    expect(detail).toContain('Spanish: mail to the requester and the status page are in Spanish');
     expect((await staffPost(`/requests/${row.id}/refuse`, officer.cookie, { reason: 'El número de cuenta no es de la persona que firmó.' })).status).toBe(200);
     const refused = await spanishStatus(statusCodeIn(html));
     expect(refused).toContain('>Rechazada<');
