@@ -179,7 +179,15 @@ describe('the Spanish status page and mail through a request\'s life', () => {
     const pkg = (await latestEmail('privacy-request-package', c.email))!;
     expect(pkg.subject).toBe('Su información personal de Alder Creek Water & Power');
     expect(pkg.body_text).toContain('El enlace funciona durante 7 días.');
-    expect(linkCodeFrom(pkg.body_text, '/es/privacy/request/package/')).toMatch(/^req-/);
+    const packageCode = linkCodeFrom(pkg.body_text, '/es/privacy/request/package/');
+    // The readable copy opened from the Spanish download page is in Spanish; the map's English words are marked as such.
+    const readable = await postFormFrom('/es/privacy/request/package/', '/api/requests/package', { code: packageCode, format: 'html' });
+    expect(readable.status).toBe(200);
+    const copy = await readable.text();
+    expect(copy).toMatch(/^<!doctype html><html lang="es">/);
+    expect(copy).toContain('<h1>Su información personal que tiene Alder Creek Water &amp; Power</h1>');
+    expect(copy).toContain('<dt>De dónde viene</dt><dd lang="en">');
+    expect(copy).not.toContain('Where it comes from');
   });
 
   it('shows a refusal in Spanish and mails it in Spanish, after telling the officer the request is Spanish', async () => {

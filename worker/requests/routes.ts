@@ -97,7 +97,7 @@ export const requests = new Hono<AppEnv>()
     const pkg = await buildAccessPackage(c.env.DB, await dataSubject(c.env.DB, row.account_id), r, { now });
     await auditInsert(drizzle(c.env.DB), { event: 'privacy_request.package_downloaded', subjectAccountId: row.account_id, detail: { requestId: r, format } });
     c.header('Cache-Control', 'no-store, private');
-    if (format === 'html') return c.html(renderAccessPackageHtml(pkg));
+    if (format === 'html') return c.html(renderAccessPackageHtml(pkg, c.get('locale')));
     c.header('Content-Disposition', `attachment; filename="personal-information-${r}.json"`);
     return c.json(pkg);
   });
