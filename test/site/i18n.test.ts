@@ -51,6 +51,8 @@ const NOTICE = [
     .filter(([from, to]) => spanishNotices.includes(from!) && spanishNotices.includes(to!))
     .map(([from, to]) => `/privacy/changes/${from}-to-${to}/`),
 ];
+/** The privacy request form and the privacy choices page (public; the request's link landings are private). */
+const REQUESTS = ['/privacy/request/', '/privacy/choices/'];
 /** Every built English page that has a Spanish twin (the front door and notice above at least), and those in the sitemap. */
 let TWINS: string[] = [];
 let PUBLIC_TWINS: string[] = [];
@@ -128,7 +130,7 @@ describe('the message catalogs', () => {
 
 describe('Spanish pages', () => {
   it('exist for every page of the front door and the privacy notice, both listed in the sitemap', () => {
-    const missing = [...FRONT_DOOR, ...NOTICE].flatMap((path) => [path, spanishOf(path)]).filter((p) => !pages.has(p) || !sitemap.has(p));
+    const missing = [...FRONT_DOOR, ...NOTICE, ...REQUESTS].flatMap((path) => [path, spanishOf(path)]).filter((p) => !pages.has(p) || !sitemap.has(p));
     expect(missing).toEqual([]);
   });
 
@@ -195,7 +197,7 @@ describe('Spanish pages', () => {
   });
 
   it('switch from a page that has no Spanish twin yet to the Spanish home', () => {
-    for (const url of ['/privacy/request/', '/privacy/choices/', '/account/', '/staff/']) {
+    for (const url of ['/account/', '/staff/']) {
       expect(switcher(page(url)).attrs.get('href')).toBe('/es/');
     }
   });
@@ -219,7 +221,8 @@ describe('Spanish pages', () => {
     for (const english of TWINS) {
       const html = page(spanishOf(english));
       expect(html).toContain('Ir al contenido principal');
-      expect(elementTexts(html, 'h2')).toContain('Cookies en este sitio');
+      // The choices page is the banner's full form, so it has no banner.
+      if (english !== '/privacy/choices/') expect(elementTexts(html, 'h2')).toContain('Cookies en este sitio');
       for (const phrase of ['Skip to main content', 'Cookies on this site', 'Accept all', 'Reject all', 'Privacy notice', 'Always on']) expect(html).not.toContain(phrase);
     }
   });

@@ -10,6 +10,7 @@ import { logins } from '../../db/schema';
 import { currentKdf, hashPassword } from '../../worker/accounts/password';
 import { fileRequest, formToken, latestEmail, newClientIp, portal, postForm, postJson, requestBody, staffPost, verifyByEmail } from './support/requests';
 import { db, givenAccount, signedIn, uniqueId } from './support/sign-in';
+import { formatsFor } from '../../worker/i18n/format';
 
 let n = 0;
 const accountNumber = () => String(5_000_000_000 + (Date.now() % 1_000_000) * 100 + n++);
@@ -126,7 +127,7 @@ describe('where request mail goes', () => {
     const other = typed('typed-by-holder');
     const filed = await fileRequest(requestBody({ accountNumber: c.number, fullName: c.name, declarationName: c.name, email: other }), holder.cookie);
     expect(filed.state).toBe('verified');
-    expect((await latestEmail('privacy-request-received', `${holder.loginId}@test.example`))?.body_text).toContain(filed.dueOn);
+    expect((await latestEmail('privacy-request-received', `${holder.loginId}@test.example`))?.body_text).toContain(formatsFor('en').day(filed.dueOn));
     expect(await mailTo(other)).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { currentKdf, hashPassword } from '../../worker/accounts/password';
 import { issueFormToken } from '../../worker/requests/form-token';
+import { formatsFor } from '../../worker/i18n/format';
 import { db, givenAccount, signedIn } from './support/sign-in';
 import { logins } from '../../db/schema';
 import { eq } from 'drizzle-orm';
@@ -295,7 +296,7 @@ describe('staff console: the life of a request', () => {
     const { result } = await res.json<{ result: { dueOn: string } }>();
     const mail = await latestEmail('privacy-request-extended', 'ask-me@test.example');
     expect(mail?.body_text).toContain('We must retrieve archived meter records.');
-    expect(mail?.body_text).toContain(result.dueOn);
+    expect(mail?.body_text).toContain(`We will answer by ${formatsFor('en').day(result.dueOn)}`);
     const due = new Date(`${filed.dueOn}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + 45);
     expect(result.dueOn).toBe(due.toISOString().slice(0, 10));

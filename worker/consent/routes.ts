@@ -67,7 +67,7 @@ function backTo(c: Context, path: string | undefined, flash: ConsentFlash, fallb
   const origin = new URL(c.req.url).origin;
   const target = sameSiteTarget(path, origin) ?? new URL(fallback, origin);
   target.searchParams.set('consent', flash);
-  if (target.pathname.startsWith('/privacy/choices/')) target.hash = 'cookies';
+  if (/^(\/es)?\/privacy\/choices\//.test(target.pathname)) target.hash = 'cookies';
   return c.redirect(`${target.pathname}${target.search}${target.hash}`, 303);
 }
 

@@ -22,12 +22,13 @@ import { sha256Hex } from '../auth/tokens';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
 import type { PrivacyRequestInput } from '../shared/request-schemas';
-import { requestTypeLabels } from '../shared/request-schemas';
+import { requestWording } from '../shared/request-wording';
+import type { Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { deadlinesFor } from './deadlines';
 import { FormTokenError, verifyFormToken } from './form-token';
 import { makeVerifyLink, statusLink, statusToken, verifyMailLink } from './links';
-import { linkLines } from '../mail/link-lines';
+import { linkIn, receivedMail, verifyMail } from './mails';
 import { signReceipt, submissionSha256 } from './receipts';
 import { signingKeys } from './signing-keys';
 import { stmt } from './statements';
@@ -59,8 +60,7 @@ export class FilingThrottled extends ApiError {
   }
 }
 
-export const LINK_SENT_MESSAGE =
-  'If the details you gave match an account we hold, we have sent a verification link to the e-mail address on file for that account. Follow it within 72 hours to confirm the request.';
+export const LINK_SENT_MESSAGE = requestWording.en.nextStep.linkSent;
 
 const normaliseNumber = (n: string) => n.replace(/[^0-9]/g, '');
 const normaliseName = (n: string) => n.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -112,9 +112,10 @@ export function canonicalSubmission(input: PrivacyRequestInput) {
 export async function fileRequest(
   env: FilingEnv,
   input: PrivacyRequestInput,
-  options: { now?: Date; signedIn?: SignedInLogin | null; /** clientHash of the caller's address. */ client?: string } = {},
+  options: { now?: Date; signedIn?: SignedInLogin | null; /** clientHash of the caller's address. */ client?: string; /** The language of the page it was filed from. */ locale?: Locale } = {},
 ): Promise<FiledRequest> {
   const now = options.now ?? new Date();
+  const locale = options.locale ?? 'en';
   const issuer = env.PORTAL_ORIGIN;
   let token;
   try {
@@ -152,7 +153,7 @@ export async function fileRequest(
   if (session && input.type === 'delete') {
     // Step-up (worker/auth/step-up.ts): a recent second factor, or for a login without one the
     // password re-entered here, checked with the same throttle and audit as every other password check.
-    const deps: AccountDeps = { db, secret, origin: env.PORTAL_ORIGIN, now, client, clientLabel: null, locale: 'en' };
+    const deps: AccountDeps = { db, secret, origin: env.PORTAL_ORIGIN, now, client, clientLabel: null, locale };
     try {
       await ensureSteppedUp(deps, options.signedIn!, { returnTo: '/privacy/request/', password: input.password, checkPassword: (p) => confirmCurrentPassword(deps, customer!.id, p) });
     } catch (e) {
@@ -207,7 +208,6 @@ export async function fileRequest(
   const receipt = await signReceipt(env.RECEIPT_SIGNING_JWKS, { iss: issuer, rid: id, type: input.type, received: receivedAt, due: deadlines.dueOn, sha256 });
   const keys = await signingKeys(env.RECEIPT_SIGNING_JWKS);
   const statusMailLink = statusLink(id, await statusToken(env.LINK_SIGNING_SECRET, id));
-  const status = statusMailLink.path;
 
   const raw = env.DB;
   const history = (from: PrivacyRequestState | null, to: PrivacyRequestState, kind: 'requester' | 'system', note: string | null) =>
@@ -231,6 +231,7 @@ export async function fileRequest(
         submittedBy: input.submittedBy,
         requesterName: input.fullName,
         requesterEmail,
+        locale,
         accountNumberGiven: input.accountNumber ?? null,
         postalCodeGiven: input.postalCode ?? null,
         agentName: input.submittedBy === 'agent' ? (input.agentName ?? null) : null,
@@ -264,52 +265,10 @@ export async function fileRequest(
     ),
   ];
   if (loginEmail) {
-    statements.push(
-      stmt(
-        raw,
-        queueEmail(db, {
-          to: loginEmail,
-          subject: `We received your privacy request (${id.slice(4, 12)})`,
-          kind: 'privacy-request-received',
-          text: [
-            'Hello,',
-            '',
-            `We received your request: ${requestTypeLabels[input.type]}.`,
-            `We will answer by ${deadlines.dueOn}. See its status at any time:`,
-            ...linkLines(env.PORTAL_ORIGIN, statusMailLink),
-            '',
-            'Your signed receipt (verify it with the keys at /.well-known/jwks.json):',
-            receipt.jws,
-            '',
-            `${utility.name} privacy office`,
-          ].join('\n'),
-        }),
-      ),
-    );
+    statements.push(stmt(raw, queueEmail(db, { to: loginEmail, ...receivedMail(locale, { origin: env.PORTAL_ORIGIN, id, type: input.type, dueOn: deadlines.dueOn, status: statusMailLink, receipt: receipt.jws }) })));
   }
   if (verifyEmailTo) {
-    statements.push(
-      stmt(
-        raw,
-        queueEmail(db, {
-          to: verifyEmailTo,
-          subject: 'Confirm a privacy request about your utility account',
-          kind: 'privacy-request-verify',
-          text: [
-            'Hello,',
-            '',
-            `Someone asked ${utility.name} to act on the personal information of the account this address is on file for: ${requestTypeLabels[input.type]}.`,
-            input.submittedBy === 'agent' ? 'The request was made by an agent who says they act with your signed permission.' : '',
-            'If it was you (or you authorised it), confirm it within 72 hours by opening this link:',
-            ...linkLines(env.PORTAL_ORIGIN, verifyMailLink(id, link)),
-            '',
-            'If you did not ask for this, ignore this message: nothing will happen.',
-          ]
-            .filter((l, i, all) => l !== '' || all[i - 1] !== '')
-            .join('\n'),
-        }),
-      ),
-    );
+    statements.push(stmt(raw, queueEmail(db, { to: verifyEmailTo, ...verifyMail(locale, { origin: env.PORTAL_ORIGIN, type: input.type, byAgent: input.submittedBy === 'agent', verify: verifyMailLink(id, link) }) })));
   }
   try {
     await raw.batch(statements);
@@ -327,8 +286,8 @@ export async function fileRequest(
     acknowledgeBy: deadlines.acknowledgeBy,
     dueOn: deadlines.dueOn,
     receipt: receipt.jws,
-    statusPath: status,
-    nextStep: state === 'verified' ? 'Your request is verified. We will work on it and answer by the due date.' : LINK_SENT_MESSAGE,
+    statusPath: linkIn(locale, statusMailLink).path,
+    nextStep: state === 'verified' ? requestWording[locale].nextStep.verified : requestWording[locale].nextStep.linkSent,
   };
 }
 

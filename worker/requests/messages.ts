@@ -71,3 +71,7 @@ export const packagePageProblems: ProblemCatalog = {
   fallback: `We could not open the download. Please try the link again. ${reachUs}`,
   fields: { code: { message: 'Copy the code shown under the link in the e-mail.' }, format: { message: 'Choose the readable copy or the machine-readable one.', anchor: null } },
 };
+
+/** The English catalogs of the three pages, the shape every language's catalogs have. */
+export const requestPageProblems = { request: requestFormProblems, verify: verifyPageProblems, package: packagePageProblems };
+export type RequestPageProblems = typeof requestPageProblems;

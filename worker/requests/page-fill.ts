@@ -33,6 +33,8 @@ export async function servePage(c: Context<AppEnv>, path: string, fills: Fill[],
  * link can never make the page speak text of its choosing.
  */
 export type ProblemCatalog = {
+  /** The summary's heading ("There is a problem" unless given, in the page's language). */
+  heading?: string;
   /** The summary for each error code. */
   errors: Record<string, string>;
   /** The summary for any code not listed. */
@@ -59,7 +61,7 @@ export function problemsFromQuery(url: URL, catalog: ProblemCatalog): string {
       return anchor ? `<li><a href="#${esc(anchor)}">${esc(message)}</a></li>` : `<li>${esc(message)}</li>`;
     })
     .join('');
-  return `<div class="problems" id="problems" role="alert" tabindex="-1"><h2>There is a problem</h2><p>${esc(summary)}</p>${items ? `<ul>${items}</ul>` : ''}</div>`;
+  return `<div class="problems" id="problems" role="alert" tabindex="-1"><h2>${esc(catalog.heading ?? 'There is a problem')}</h2><p>${esc(summary)}</p>${items ? `<ul>${items}</ul>` : ''}</div>`;
 }
 
 export function noticeFromQuery(url: URL, messages: Record<string, string>): string {

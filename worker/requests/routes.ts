@@ -15,7 +15,7 @@ import { isFormPost, problemQuery, readBody } from './form-io';
 import { issueFormToken } from './form-token';
 import { checkPackageLink, parsePackageCode, parseStatusCode, parseVerifyCode, statusToken } from './links';
 import { packageMessages, verifyMessages } from './messages';
-import { renderStatusPage } from './pages';
+import { pageIn, renderStatusPage } from './pages';
 import { requestStatus } from './status';
 import { useVerifyLink } from './verification';
 
@@ -38,7 +38,7 @@ export const requests = new Hono<AppEnv>()
     const cookie = getCookie(c, SESSION_COOKIE);
     const signedIn = cookie ? await resolveSession(drizzle(c.env.DB), cookie) : null;
     try {
-      const filed = await fileRequest(c.env, parsed.data, { signedIn, client: await clientHash(c.env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')) });
+      const filed = await fileRequest(c.env, parsed.data, { signedIn, client: await clientHash(c.env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')), locale: c.get('locale') });
       c.header('Cache-Control', 'no-store');
       // The status key never goes into a Location: the form gets the status page itself as its answer.
       if (form) return renderStatusPage(c, { requestId: filed.id, token: await statusToken(c.env.LINK_SIGNING_SECRET, filed.id) }, 'filed');
@@ -58,7 +58,7 @@ export const requests = new Hono<AppEnv>()
     const outcome = code ? await useVerifyLink(c.env, code.requestId, code.link) : ({ ok: false, reason: 'invalid' } as const);
     if (outcome.ok) {
       if (form) return renderStatusPage(c, { requestId: code!.requestId, token: await statusToken(c.env.LINK_SIGNING_SECRET, code!.requestId) }, 'verified');
-      return c.json({ verified: true, statusPath: outcome.statusPath });
+      return c.json({ verified: true, statusPath: pageIn(c.get('locale'), outcome.statusPath) });
     }
     if (form) return c.redirect(`/privacy/request/verify/?${problemQuery(`verify_${outcome.reason}`)}#problems`, 303);
     throw new ApiError(outcome.reason === 'used' ? 409 : 400, `verify_${outcome.reason}`, verifyMessages[`verify_${outcome.reason}`]);
@@ -97,7 +97,7 @@ export const requests = new Hono<AppEnv>()
     const pkg = await buildAccessPackage(c.env.DB, await dataSubject(c.env.DB, row.account_id), r, { now });
     await auditInsert(drizzle(c.env.DB), { event: 'privacy_request.package_downloaded', subjectAccountId: row.account_id, detail: { requestId: r, format } });
     c.header('Cache-Control', 'no-store, private');
-    if (format === 'html') return c.html(renderAccessPackageHtml(pkg));
+    if (format === 'html') return c.html(renderAccessPackageHtml(pkg, c.get('locale')));
     c.header('Content-Disposition', `attachment; filename="personal-information-${r}.json"`);
     return c.json(pkg);
   });

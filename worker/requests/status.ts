@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { privacyRequests, type PrivacyRequestState, type RequestAnswer } from '../../db/schema';
+import type { Locale } from '../i18n/locale';
 import { checkStatusToken } from './links';
 import { stateLabels } from './state-machine';
 
@@ -10,6 +11,8 @@ export type RequestStatus = {
   type: string;
   state: PrivacyRequestState;
   stateLabel: string;
+  /** The language it was filed in: its mail, and the answer stored with it, are in it. */
+  locale: Locale;
   receivedAt: string;
   dueOn: string;
   extended: { reason: string | null; at: string } | null;
@@ -27,6 +30,7 @@ export async function requestStatus(env: Pick<Env, 'DB' | 'LINK_SIGNING_SECRET'>
     type: row.type,
     state: row.state,
     stateLabel: stateLabels[row.state],
+    locale: row.locale,
     receivedAt: row.receivedAt,
     dueOn: row.dueOn,
     extended: row.extendedAt ? { reason: row.extensionReason, at: row.extendedAt } : null,

@@ -4,6 +4,8 @@
  * the customer. Built by iterating the map, so a new mapped table is exported without further code.
  */
 import { dataCategories, personalDataMap, type CategoryId, type DataSubject, type PersonalDataEntry } from '../../db/personal-data';
+import { formatsFor } from '../i18n/format';
+import type { Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 
 export type PackageTable = { table: string; label: string; category: CategoryId; rowCount: number; rows: Record<string, unknown>[] };
@@ -67,8 +69,45 @@ const cell = (v: unknown) => escapeHtml(v === null || v === undefined ? '—' : 
 /** Rows shown per table in the HTML; the JSON file always has every row. */
 export const HTML_ROWS_PER_TABLE = 100;
 
-/** The readable version: one self-contained HTML page (no script, one stylesheet link). */
-export function renderAccessPackageHtml(pkg: AccessPackage): string {
+/** The readable copy's own words; what the map says (categories, tables, columns, reasons) stays as written, in English. */
+const packageText = {
+  en: {
+    title: 'Your personal information',
+    heading: (name: string) => `Your personal information held by ${name}`,
+    prepared: (at: string, id: string) => `Prepared ${at} for request ${id}.`,
+    sale: (name: string) => `${name} does not sell personal information and does not share it for cross-context behavioural advertising.`,
+    questions: 'Questions:',
+    sources: 'Where it comes from',
+    purposes: 'Why we use it',
+    recipients: 'Who receives it',
+    nothing: 'We hold nothing of this kind about you.',
+    rows: (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`,
+    more: (shown: number, total: number) => `Showing ${shown} of ${total} rows; the JSON file has all of them.`,
+    english: '',
+  },
+  es: {
+    title: 'Su información personal',
+    heading: (name: string) => `Su información personal que tiene ${name}`,
+    prepared: (at: string, id: string) => `Preparada el ${at} para la solicitud ${id}.`,
+    sale: (name: string) => `${name} no vende información personal ni la comparte para publicidad basada en su actividad en otros sitios.`,
+    questions: 'Preguntas:',
+    sources: 'De dónde viene',
+    purposes: 'Para qué la usamos',
+    recipients: 'Quién la recibe',
+    nothing: 'No tenemos nada de este tipo sobre usted.',
+    rows: (n: number) => `${n} ${n === 1 ? 'fila' : 'filas'}`,
+    more: (shown: number, total: number) => `Se muestran ${shown} de ${total} filas; el archivo JSON las tiene todas.`,
+    english: 'Los nombres de las categorías, de las tablas y de los datos, y sus descripciones, están en inglés, tal como los guardamos.',
+  },
+} satisfies Record<Locale, Record<string, string | ((...args: never[]) => string)>>;
+
+/**
+ * The readable version: one self-contained HTML page (no script, one stylesheet link), in the
+ * language of the page it was asked from. The map's own words are English, and marked so.
+ */
+export function renderAccessPackageHtml(pkg: AccessPackage, locale: Locale = 'en'): string {
+  const w = packageText[locale];
+  const en = locale === 'en' ? '' : ' lang="en"';
   const byCategory = pkg.categories
     .map((cat) => {
       const tables = pkg.tables
@@ -76,17 +115,21 @@ export function renderAccessPackageHtml(pkg: AccessPackage): string {
         .map((t) => {
           const columns = t.rows[0] ? Object.keys(t.rows[0]) : [];
           const shown = t.rows.slice(0, HTML_ROWS_PER_TABLE);
-          const more = t.rowCount > shown.length ? `<p>Showing ${shown.length} of ${t.rowCount} rows; the JSON file has all of them.</p>` : '';
+          const more = t.rowCount > shown.length ? `<p>${w.more(shown.length, t.rowCount)}</p>` : '';
           const body = t.rowCount === 0
-            ? '<p>We hold nothing of this kind about you.</p>'
-            : `<div class="table-scroll"><table><caption>${escapeHtml(t.label)} (${t.rowCount} ${t.rowCount === 1 ? 'row' : 'rows'})</caption><thead><tr>${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${shown
+            ? `<p>${w.nothing}</p>`
+            : `<div class="table-scroll"><table><caption><span${en}>${escapeHtml(t.label)}</span> (${w.rows(t.rowCount)})</caption><thead${en}><tr>${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${shown
                 .map((r) => `<tr>${columns.map((c) => `<td>${cell(r[c])}</td>`).join('')}</tr>`)
                 .join('')}</tbody></table></div>${more}`;
-          return `<h3>${escapeHtml(t.label)}</h3>${body}`;
+          return `<h3${en}>${escapeHtml(t.label)}</h3>${body}`;
         })
         .join('');
-      return `<section><h2>${escapeHtml(cat.name)}</h2><dl><dt>Where it comes from</dt><dd>${cat.sources.map(escapeHtml).join('; ')}</dd><dt>Why we use it</dt><dd>${cat.purposes.map(escapeHtml).join('; ')}</dd><dt>Who receives it</dt><dd>${cat.recipients.map(escapeHtml).join('; ')}</dd></dl>${tables}</section>`;
+      return `<section><h2${en}>${escapeHtml(cat.name)}</h2><dl><dt>${w.sources}</dt><dd${en}>${cat.sources.map(escapeHtml).join('; ')}</dd><dt>${w.purposes}</dt><dd${en}>${cat.purposes.map(escapeHtml).join('; ')}</dd><dt>${w.recipients}</dt><dd${en}>${cat.recipients.map(escapeHtml).join('; ')}</dd></dl>${tables}</section>`;
     })
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Your personal information | ${escapeHtml(pkg.controller.name)}</title><link rel="stylesheet" href="/access-package.css"></head><body><main><h1>Your personal information held by ${escapeHtml(pkg.controller.name)}</h1><p>Prepared ${escapeHtml(pkg.generatedAt)} for request ${escapeHtml(pkg.requestId)}. ${escapeHtml(pkg.sale)}</p><p>Questions: <a href="mailto:${escapeHtml(pkg.controller.privacyEmail)}">${escapeHtml(pkg.controller.privacyEmail)}</a>.</p>${byCategory}</main></body></html>`;
+  const name = escapeHtml(pkg.controller.name);
+  // The JSON keeps its English `sale` sentence; English readers see that very sentence.
+  const sale = locale === 'en' ? escapeHtml(pkg.sale) : escapeHtml(w.sale(pkg.controller.name));
+  const note = w.english ? `<p>${w.english}</p>` : '';
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${w.title} | ${name}</title><link rel="stylesheet" href="/access-package.css"></head><body><main><h1>${escapeHtml(w.heading(pkg.controller.name))}</h1><p>${escapeHtml(w.prepared(formatsFor(locale).dateTime(pkg.generatedAt), pkg.requestId))} ${sale}</p><p>${w.questions} <a href="mailto:${escapeHtml(pkg.controller.privacyEmail)}">${escapeHtml(pkg.controller.privacyEmail)}</a>.</p>${note}${byCategory}</main></body></html>`;
 }

@@ -39,6 +39,8 @@ export async function requestDetail(env: Pick<Env, 'DB'>, id: string, staffLogin
       submittedBy: row.submittedBy,
       requesterName: row.requesterName,
       requesterEmail: row.requesterEmail,
+      /** The language it was filed in: its mail and stored answer are in it. */
+      locale: row.locale,
       /** Where an extension or answer would be e-mailed now; null: no one (unverified or unmatched). */
       noticeTo,
       agentName: row.agentName,

@@ -12,10 +12,17 @@ import { requestDetail } from './detail';
 import { staffActionProblems } from './messages';
 import { findCustomer } from './lookup';
 import { listQueue } from './queue';
+import type { Locale } from '../i18n/locale';
 import { queueHtml, urgencyLabels } from './queue-html';
 import { lookupRoles, privacyRoles } from './routes';
 
 const urgencyLabel = urgencyLabels;
+
+/** The request's language, and what it means for the reasons an officer types (they go into the requester's mail as written). */
+const languageNote: Record<Locale, string> = {
+  en: 'English',
+  es: 'Spanish: mail to the requester and the status page are in Spanish, so write an extension or refusal reason in Spanish',
+};
 
 const actionForm = (id: string, action: string, label: string, fields = '') =>
   `<form method="post" action="/api/staff/requests/${encodeURIComponent(id)}/${action}">${fields}<button type="submit">${esc(label)}</button></form>`;
@@ -33,6 +40,7 @@ function detailHtml(d: Awaited<ReturnType<typeof requestDetail>>): string {
     ...(r.submittedBy === 'agent' ? ([['Signed permission', r.agentPermission]] as [string, unknown][]) : []),
     ['Customer name given', r.requesterName],
     ['Contact e-mail', r.requesterEmail],
+    ['Language', languageNote[r.locale]],
     ['Notices go to', r.noticeTo ?? 'No one: the request is not verified or matched no account (the requester reads the answer at their status link)'],
     ['Signed declaration', r.declarationName],
     ['Account matched', r.accountMatched ? 'Yes' : 'No account matched these details'],

@@ -8,13 +8,15 @@ import { drizzle } from 'drizzle-orm/d1';
 import { accounts, privacyChoices, privacyRequests, type PrivacyRequestState, type RequestAnswer } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
-import { queueEmail, type OutgoingEmail } from '../mail/outbox';
-import { correctableFields, requestTypeLabels, type CorrectableField } from '../shared/request-schemas';
+import { queueEmail } from '../mail/outbox';
+import { correctableFields, type CorrectableField } from '../shared/request-schemas';
+import { requestWording } from '../shared/request-wording';
+import { formatsFor } from '../i18n/format';
+import { correctedMail, extendedMail, optOutMail, packageMail, refusedMail, type RequestMail } from '../requests/mails';
 import { contactEditedAtColumn } from '../ingest/contact-precedence';
 import { utility } from '../shared/utility';
 import { extendedDueOn, localDate } from '../requests/deadlines';
 import { makePackageLink, statusLinkFor } from '../requests/links';
-import { linkLines } from '../mail/link-lines';
 import { closedStates, assertTransition, TransitionError } from '../requests/state-machine';
 import { stmt, transitionStatements } from '../requests/statements';
 import { planDeletion } from './deletion';
@@ -71,14 +73,10 @@ export async function noticeAddress(raw: D1Database, row: PrivacyRequestRow): Pr
 }
 
 /** The notice e-mail, when there is an address we may send it to (see noticeAddress). */
-function noticeMail(raw: D1Database, to: string | null, email: Omit<OutgoingEmail, 'to'>): D1PreparedStatement[] {
+function noticeMail(raw: D1Database, to: string | null, email: RequestMail): D1PreparedStatement[] {
   return to ? [stmt(raw, queueEmail(drizzle(raw), { ...email, to }))] : [];
 }
 
-/** The requester's status link for a notice: its key in the fragment, and alone on a line for a browser without JavaScript. */
-async function statusLines(env: WorkEnv, id: string) {
-  return ['Follow your request here:', ...linkLines(env.PORTAL_ORIGIN, await statusLinkFor(env.LINK_SIGNING_SECRET, id))];
-}
 
 type Staff = { loginId: string };
 
@@ -112,21 +110,11 @@ export async function extendRequest(env: WorkEnv, id: string, staff: Staff, days
       at: now.toISOString(),
       set: { extended_at: now.toISOString(), extension_reason: reason, due_on: dueOn, overdue_since: null },
     }),
-    ...noticeMail(raw, await noticeAddress(raw, row), {
-      subject: 'We need more time to answer your privacy request',
-      kind: 'privacy-request-extended',
-      text: [
-        'Hello,',
-        '',
-        `We need more time to answer your request (${requestTypeLabels[row.type]}), received ${row.receivedAt.slice(0, 10)}.`,
-        `Why: ${reason}`,
-        `We will answer by ${dueOn} (it was due ${row.dueOn}). The law allows one extension of up to 45 days.`,
-        '',
-        ...(await statusLines(env, id)),
-        '',
-        `${utility.name} privacy office`,
-      ].join('\n'),
-    }),
+    ...noticeMail(
+      raw,
+      await noticeAddress(raw, row),
+      extendedMail(row.locale, { origin: env.PORTAL_ORIGIN, type: row.type, receivedAt: row.receivedAt, reason, dueOn, previousDueOn: row.dueOn, status: await statusLinkFor(env.LINK_SIGNING_SECRET, id) }),
+    ),
     stmt(raw, auditInsert(db, { event: 'privacy_request.extended', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id, days } })),
   ]);
   return { dueOn };
@@ -137,7 +125,7 @@ export async function refuseRequest(env: WorkEnv, id: string, staff: Staff, reas
   check(row, 'refused');
   const raw = env.DB;
   const db = drizzle(raw);
-  const answer: RequestAnswer = { summary: `We could not act on this request. ${reason}` };
+  const answer: RequestAnswer = { summary: requestWording[row.locale].answers.refused(reason) };
   await runBatch(raw, [
     guard(raw, id, row.state),
     ...transitionStatements(raw, {
@@ -149,11 +137,7 @@ export async function refuseRequest(env: WorkEnv, id: string, staff: Staff, reas
       at: now.toISOString(),
       set: { refusal_reason: reason, closed_at: now.toISOString(), answer: JSON.stringify(answer), verify_nonce_hash: null },
     }),
-    ...noticeMail(raw, await noticeAddress(raw, row), {
-      subject: 'Our answer to your privacy request',
-      kind: 'privacy-request-refused',
-      text: ['Hello,', '', `We could not act on your request (${requestTypeLabels[row.type]}).`, `Why: ${reason}`, '', ...(await statusLines(env, id)), '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`].join('\n'),
-    }),
+    ...noticeMail(raw, await noticeAddress(raw, row), refusedMail(row.locale, { origin: env.PORTAL_ORIGIN, type: row.type, reason, status: await statusLinkFor(env.LINK_SIGNING_SECRET, id) })),
     stmt(raw, auditInsert(db, { event: 'privacy_request.refused', actorLoginId: staff.loginId, subjectAccountId: row.accountId, detail: { requestId: id } })),
   ]);
 }
@@ -182,6 +166,8 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
   const db = drizzle(raw);
   const at = now.toISOString();
   const effects: D1PreparedStatement[] = [];
+  // The answer is stored, and mailed, in the language the request was filed in.
+  const wording = requestWording[row.locale];
   let answer: RequestAnswer;
   let objectKeys: string[] = [];
   let documentKeys: string[] = [];
@@ -195,18 +181,9 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       const accountId = needAccount();
       const link = await makePackageLink(env.LINK_SIGNING_SECRET, id, now);
       const to = await verifiedAddress(raw, row, accountId);
-      answer = { summary: `Your access package is ready. We sent a download link to the verified e-mail address; it works until ${new Date(link.expires * 1000).toISOString().slice(0, 10)}.` };
-      effects.push(
-        stmt(
-          raw,
-          queueEmail(db, {
-            to,
-            subject: 'Your personal information from ' + utility.name,
-            kind: 'privacy-request-package',
-            text: ['Hello,', '', 'Here is the personal information we hold about you, readable (HTML) and machine-readable (JSON). Open this link to get it:', ...linkLines(env.PORTAL_ORIGIN, link), '', 'The link works for 7 days.', '', `${utility.name} privacy office`].join('\n'),
-          }),
-        ),
-      );
+      const until = formatsFor(row.locale).day(localDate(new Date(link.expires * 1000), utility.timeZone));
+      answer = { summary: wording.answers.packageReady(until) };
+      effects.push(stmt(raw, queueEmail(db, { to, ...packageMail(row.locale, { origin: env.PORTAL_ORIGIN, link }) })));
       break;
     }
     case 'delete': {
@@ -216,7 +193,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       objectKeys = (await raw.prepare('SELECT object_key AS key FROM message_attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE account_id = ?1)').bind(subject.accountId).all<{ key: string }>()).results.map((r) => r.key);
       documentKeys = (await raw.prepare('SELECT object_key AS key FROM program_application_documents WHERE application_id IN (SELECT id FROM program_applications WHERE account_id = ?1)').bind(subject.accountId).all<{ key: string }>()).results.map((r) => r.key);
       answer = {
-        summary: 'We deleted your personal information by de-identification. Your portal sign-in and your name and contact details are gone; what we kept, and why, is listed here.',
+        summary: wording.answers.deleted,
         removed: plan.answer.removed,
         retained: plan.answer.retained,
       };
@@ -231,8 +208,8 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       // A contact correction is the customer's change: the utility's nightly rows must not undo it silently.
       const editedAt = contactEditedAtColumn(view.field);
       effects.push(raw.prepare(`UPDATE accounts SET "${view.field}" = ?1, updated_at = ?2${editedAt ? `, ${editedAt} = ?2` : ''} WHERE id = ?3`).bind(view.requested, at, accountId));
-      answer = { summary: `We corrected ${view.label.toLowerCase()} as you asked.` };
-      effects.push(...noticeMail(raw, await noticeAddress(raw, row), { subject: 'We corrected your information', kind: 'privacy-request-corrected', text: ['Hello,', '', `We corrected ${view.label.toLowerCase()} as you asked.`, '', ...(await statusLines(env, id))].join('\n') }));
+      answer = { summary: wording.answers.corrected(wording.fields[view.field]) };
+      effects.push(...noticeMail(raw, await noticeAddress(raw, row), correctedMail(row.locale, { origin: env.PORTAL_ORIGIN, answer: answer.summary, status: await statusLinkFor(env.LINK_SIGNING_SECRET, id) })));
       break;
     }
     case 'opt_out': {
@@ -249,8 +226,8 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
           ),
         );
       }
-      answer = { summary: `We recorded your choice${optOut && limit ? 's' : ''}: ${[optOut ? 'no sale or sharing of your personal information' : null, limit ? 'use of sensitive information limited to providing service' : null].filter(Boolean).join('; ')}. ${utility.name} does not sell or share personal information in any case.` };
-      effects.push(...noticeMail(raw, await noticeAddress(raw, row), { subject: 'Your privacy choices are recorded', kind: 'privacy-request-opt-out', text: ['Hello,', '', answer.summary, '', ...(await statusLines(env, id))].join('\n') }));
+      answer = { summary: wording.answers.optOut(optOut, limit) };
+      effects.push(...noticeMail(raw, await noticeAddress(raw, row), optOutMail(row.locale, { origin: env.PORTAL_ORIGIN, answer: answer.summary, status: await statusLinkFor(env.LINK_SIGNING_SECRET, id) })));
       break;
     }
   }
