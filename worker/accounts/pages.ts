@@ -93,17 +93,20 @@ export function withMessage(c: Context<AppEnv>, rewriter: HTMLRewriter, message:
 }
 
 /**
- * The language switcher of a filled page keeps what the page shows (`?id=`, `?account=`…), so the
- * other language opens the same conversation or bill; a one-time message (`status`, `error`) stays behind,
- * and so does anything named like a link's secret (`token`, `code`: a landing page never writes one
- * from the URL into the page, even when a link wrongly carries it in the query).
+ * What the language switcher of a filled page must carry so the other language shows the same
+ * thing (the thread, the account): set by the page's filler once it has checked the caller may see
+ * it, never copied from the URL, so a page never echoes an identifier it did not show.
  */
-const notKept = ['status', 'error', 'field', 'token', 'code'];
+const switcherQueries = new WeakMap<Request, URLSearchParams>();
+export function keepInSwitcher(c: Context<AppEnv>, params: Record<string, string>) {
+  switcherQueries.set(c.req.raw, new URLSearchParams(params));
+}
+
 function switcherKeepsQuery(c: Context<AppEnv>, rewriter: HTMLRewriter) {
-  const url = new URL(c.req.url);
-  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !notKept.includes(k)));
-  if (!kept.size) return rewriter;
-  const twin = isSpanishPath(url.pathname) ? url.pathname.slice(3) : `/es${url.pathname}`;
+  const kept = switcherQueries.get(c.req.raw);
+  if (!kept?.size) return rewriter;
+  const path = new URL(c.req.url).pathname;
+  const twin = isSpanishPath(path) ? path.slice(3) : `/es${path}`;
   return rewriter.on('a[data-lang-switch]', {
     element(el) {
       if (el.getAttribute('href') === twin) el.setAttribute('href', `${twin}?${kept}`);
@@ -256,6 +259,7 @@ const fillProfile: Filler = async (c, login, rewriter) => {
     smartIrrigation: profile.smartIrrigation,
   };
   const locale = c.get('locale');
+  keepInSwitcher(c, { account: accountId });
   const catalog = await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN);
   let r = withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, c.req.path, locale))
     .on('[data-fill="participation"]', html(participationHtml(locale, await participationOf(c.env.DB, [accountId]), catalog)))

@@ -16,6 +16,7 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/password/reset/',
   '/account/email/confirm/',
   '/account/end-session/',
+  '/account/security/',
   '/alerts/confirm/',
   '/account/sharing/accept/',
 ]);

@@ -11,7 +11,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-types';
-import { escapeHtml, signedInPage, when, type Filler, type PageMessage } from '../accounts/pages';
+import { escapeHtml, keepInSwitcher, signedInPage, when, type Filler, type PageMessage } from '../accounts/pages';
 import { formatsFor } from '../i18n/format';
 import { bothLanguages, type Locale } from '../i18n/locale';
 import { requireLogin } from '../auth/require-login';
@@ -126,6 +126,7 @@ const fillConversation: Filler = async (c, login, rewriter) => {
     throw e;
   }
   const locale = c.get('locale');
+  keepInSwitcher(c, { id: conv.id });
   const r = rewriter.on('[data-fill="subject"]', text(conv.subject)).on('[data-fill="thread"]', html(threadHtml(conv, 'customer', locale)));
   if (conv.status === 'closed') return r.on('[data-fill="reply-section"]', html(words[locale].closed(pageIn(locale, '/account/messages/'))));
   return r.on('[data-fill="reply-form"]', { element: (el) => void el.setAttribute('action', `/api/messages/${encodeURIComponent(conv.id)}/reply`) });

@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { accountDeps } from '../accounts/http';
-import { codedMessage, escapeHtml, send, shellFor, signedInPage, withMessage, type Filler } from '../accounts/pages';
+import { codedMessage, escapeHtml, keepInSwitcher, send, shellFor, signedInPage, withMessage, type Filler } from '../accounts/pages';
 import { html, text } from '../http/html';
 import { formatsFor } from '../i18n/format';
 import { bothLanguages, type Locale } from '../i18n/locale';
@@ -118,6 +118,7 @@ const fillSharing: Filler = async (c, login, rewriter) => {
   }
   const asked = c.req.query('account');
   const chosen = accounts.find((a) => a.account === asked) ?? accounts[0]!;
+  keepInSwitcher(c, { account: chosen.account });
   let filled = withSwitcher(rewriter, switcherHtml(accounts, chosen.account, c.req.path, locale))
     .on('input[name="account"]', { element: (el) => void el.setAttribute('value', chosen.account) });
   if (chosen.relationship === 'delegate') {
