@@ -212,6 +212,24 @@ describe('alert mail and texts in the recipient language', () => {
     expect((await textsTo(spanishPhone))[0]!.kind).toBe('alert-opened');
   });
 
+  it('remembers the language of the page a recipient was added on, and writes the alert to it in that language', async () => {
+    const h = await givenHousehold();
+    const address = `familia-${Date.now()}@family.example`;
+    const added = await postForm('/api/preferences/recipients', { account: h.accountId, channel: 'email', address, name: 'Lucía', topics: 'continuous_flow' }, { cookie: h.cookie, headers: { Referer: `${ORIGIN}/es/account/preferences/` } });
+    expect(added.status).toBe(303);
+    const [row] = await db().select().from(alertRecipients).where(eq(alertRecipients.address, address));
+    expect(row!.locale).toBe('es');
+    await db().update(alertRecipients).set({ status: 'confirmed', confirmedAt: new Date().toISOString() }).where(eq(alertRecipients.id, row!.id));
+    await deliverNotice(await deps(afternoon), (await givenNotice(h.meter)).noticeId);
+    const [mail] = (await mailsTo(address)).filter((m) => m.kind === 'alert-opened');
+    expect(mail!.subject).toBe('El agua lleva horas corriendo sin parar');
+    // Someone the holder added: no alert-centre link, the Spanish help page and the way to leave the account.
+    expect(mail!.bodyText).toContain('El titular de la cuenta nos pidió que le avisáramos');
+    expect(mail!.bodyText).toContain(`${env.PORTAL_ORIGIN}/es/help/leaks-and-alerts/`);
+    expect(mail!.bodyText).not.toContain('/account/alerts/');
+    expect(mail!.bodyText).toContain('Para no recibir más mensajes sobre esta cuenta en esta dirección, abra:');
+  });
+
   it('keeps every Spanish alert text, of every type and notice, within the two segments English may take', () => {
     const links = linksIn('es', new Set(['/account/alerts/']));
     const street = '12345 West Cottonwood Canyon Boulevard';
