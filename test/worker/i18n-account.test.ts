@@ -25,7 +25,7 @@ import { givenIngestClient, givenMeter, givenReads } from './support/usage-fixtu
 const twins = () => spanishTwins(env.ASSETS, ORIGIN);
 /** 2026-10-03 14:00 in Alder Creek: outside quiet hours. */
 const afternoon = new Date('2026-10-03T21:00:00Z');
-const deps = async (now: Date) => ({ db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now, twins: await twins() });
+const deps = async (now: Date) => ({ db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now });
 
 const htmlLang = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
 /** Links in a Spanish page to English account pages (the language switcher aside): each must say it goes to English. */

@@ -10,15 +10,13 @@
  * sending (outside development), texts through the SMS provider adapter (the stand-in locally).
  */
 import { drizzle } from 'drizzle-orm/d1';
-import { spanishTwins } from '../../i18n/twins';
 import { deliverSoon } from '../../mail/deliver';
 import { deliverNotice, type NoticeDelivery } from './deliver-notice';
 import { deliverQueuedSms } from './sms-outbox';
 
 export async function deliverAlert(env: Env, noticeId: string, ctx?: ExecutionContext): Promise<NoticeDelivery> {
   const db = drizzle(env.DB);
-  const twins = await spanishTwins(env.ASSETS, env.PORTAL_ORIGIN);
-  const result = await deliverNotice({ db, secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now: new Date(), twins }, noticeId);
+  const result = await deliverNotice({ db, secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now: new Date() }, noticeId);
   if (result.email) deliverSoon(ctx, env, db);
   // Texts due now go out before the consumer acknowledges its message; held ones wait for the cron.
   if (result.sms > result.held) await deliverQueuedSms(env, db).catch(() => undefined);

@@ -12,7 +12,7 @@
  * - When: e-mail at once; a text at once, or when the account's quiet hours end (quiet-hours.ts).
  * - In what language: the recipient's. A login's own e-mail in the login's language (logins.locale),
  *   an address or number in the one it was added in (alert_recipients.locale); links go to the
- *   Spanish pages that exist (`twins`, the site's /i18n/twins.json). Texts keep to the GSM alphabet
+ *   Spanish pages mail may link to (worker/mail/mail-language.ts). Texts keep to the GSM alphabet
  *   (sms/gsm7.ts) so a Spanish one takes as few segments as the English one.
  * - Once: each (notice, recipient) is delivered once (alert_deliveries is unique on the pair and
  *   written in the same batch as the outbox rows), so the queue retrying a message, or detection
@@ -31,18 +31,12 @@ import { topicMail } from '../../preferences/topic-mail';
 import { alertTitle, noticeText } from '../describe';
 import type { Locale } from '../../i18n/locale';
 import { linksIn, type PageLinks } from '../../i18n/page-links';
+import { SPANISH_MAIL_PAGES } from '../../mail/mail-language';
 import { toGsm7 } from './sms/gsm7';
 import { textNotBefore } from './quiet-hours';
 import { queueSms } from './sms-outbox';
 
-export type DeliveryDeps = {
-  db: DrizzleD1Database;
-  secret: string;
-  origin: string;
-  now: Date;
-  /** English paths with a Spanish twin (worker/i18n/twins.ts); without them, every link is to the English page. */
-  twins?: ReadonlySet<string>;
-};
+export type DeliveryDeps = { db: DrizzleD1Database; secret: string; origin: string; now: Date };
 
 export type NoticeDelivery = { noticeId: string; email: number; sms: number; held: number; skipped: 'no-notice' | null };
 
@@ -171,7 +165,7 @@ export async function deliverNotice(deps: DeliveryDeps, noticeId: string): Promi
   const statements: BatchItem<'sqlite'>[] = [];
   for (const r of wanted) {
     const forLogin = isAccountHoldersOwn(r);
-    const links = linksIn(r.writeIn, deps.twins ?? new Set());
+    const links = linksIn(r.writeIn, SPANISH_MAIL_PAGES);
     const outboxId = crypto.randomUUID();
     if (r.channel === 'email') {
       const address = r.origin === 'login' ? r.loginEmail : r.address;
