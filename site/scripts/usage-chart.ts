@@ -8,6 +8,8 @@
 export type ChartPoint = { label: string; value: number | null; quality: string; lastYear: number | null; similarHomes: number | null };
 /** A line through point `index`: `label` is shown beside it, `description` is its tooltip. */
 export type ChartMarker = { index: number; label: string; description: string };
+/** How the chart writes numbers, labels and a read's quality: in the page's language (usage-words.ts). */
+export type ChartText = { number: (v: number) => string; label: (label: string) => string; shortLabel: (label: string) => string; quality: (q: string) => string };
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 880;
@@ -29,9 +31,8 @@ function niceMax(max: number): { top: number; step: number } {
   return { top: Math.ceil(max / step) * step, step };
 }
 
-export const formatNumber = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-
-export function drawChart(container: HTMLElement, points: ChartPoint[], options: { unitLabel: string; showLastYear: boolean; showSimilar: boolean; title: string; markers?: ChartMarker[] }) {
+export function drawChart(container: HTMLElement, points: ChartPoint[], options: { unitLabel: string; showLastYear: boolean; showSimilar: boolean; title: string; markers?: ChartMarker[]; text: ChartText }) {
+  const { number: formatNumber, label: fullLabel, shortLabel, quality } = options.text;
   container.replaceChildren();
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'usage-svg', 'aria-labelledby': 'usage-chart-title' }, container);
   const title = el('title', { id: 'usage-chart-title' }, svg);
@@ -67,7 +68,7 @@ export function drawChart(container: HTMLElement, points: ChartPoint[], options:
       }
       const cls = p.quality === 'actual' ? 'bar' : 'bar bar-estimated';
       const r = el('rect', { x: x(i) + slot * 0.12, y: y(p.value), width: Math.max(1, slot * 0.76), height: Math.max(0, M.top + plotH - y(p.value)), class: cls }, use);
-      el('title', {}, r).textContent = `${p.label}: ${formatNumber(p.value)} ${options.unitLabel}${p.quality === 'actual' ? '' : ` (${p.quality})`}`;
+      el('title', {}, r).textContent = `${fullLabel(p.label)}: ${formatNumber(p.value)} ${options.unitLabel}${p.quality === 'actual' ? '' : ` (${quality(p.quality)})`}`;
     });
   } else {
     let d = '';
@@ -127,10 +128,4 @@ export function drawChart(container: HTMLElement, points: ChartPoint[], options:
     t.textContent = shortLabel(p.label);
   });
   el('line', { x1: M.left, x2: W - M.right, y1: M.top + plotH, y2: M.top + plotH, class: 'axis' }, svg);
-}
-
-export function shortLabel(label: string): string {
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(label)) return `${label.slice(5, 10)} ${label.slice(11)}`;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(label)) return label.slice(5);
-  return label.split(' – ')[0]!;
 }

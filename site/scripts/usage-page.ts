@@ -1,5 +1,9 @@
-/** The usage page: loads the customer's meters and draws the chosen series as a chart and a table. */
-import { drawChart, formatNumber, type ChartMarker, type ChartPoint } from './usage-chart';
+/**
+ * The usage page: loads the customer's meters and draws the chosen series as a chart and a table,
+ * writing in the page's language (<html lang>): words from usage-words.ts, numbers and dates via Intl.
+ */
+import { drawChart, type ChartMarker, type ChartPoint } from './usage-chart';
+import { pageLocale, usageFormats, usageWords, type UsageFormats, type UsageWords } from './usage-words';
 
 type Meter = { id: string; kind: 'water' | 'electric' | 'gas'; unit: string; intervalMinutes: number; street: string; units: string[]; firstDay: string | null; lastDay: string | null };
 type Point = ChartPoint & { start: string; end: string; intervals: number; missingIntervals: number; estimatedIntervals: number };
@@ -17,9 +21,6 @@ type Series = {
   measures: { on: string; title: string }[];
 };
 
-const unitNames: Record<string, string> = { gal: 'gallons', ccf: 'CCF', m3: 'cubic metres', kWh: 'kWh', therm: 'therms' };
-const kindNames: Record<string, string> = { water: 'water', electric: 'electricity', gas: 'gas' };
-const resolutionNames: Record<string, string> = { native: 'read', hour: 'hour', day: 'day', month: 'month', billing: 'billing period' };
 
 const $ = <T = HTMLElement>(id: string) => document.getElementById(id) as unknown as T;
 
@@ -28,8 +29,6 @@ function addDays(day: string, n: number) {
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
-const longDate = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateString('en-US', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const monthName = (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** Whether point `label` ("2026-03-08T01:00", "2026-03-08", "2026-03", "2026-02-01 – 2026-02-28") covers local day `day`. */
 export function labelCovers(label: string, day: string) {
@@ -38,12 +37,19 @@ export function labelCovers(label: string, day: string) {
   return label.length === 7 ? day.startsWith(label) : label.slice(0, 10) === day;
 }
 
-/** "12% less than", "8% more than", "about the same as". */
-export function comparison(now: number, before: number) {
+/** How `now` compares with `before`: "less" or "more" by a whole percentage, or "same"; null with nothing to compare. */
+export function compare(now: number, before: number): { direction: 'less' | 'more' | 'same'; fraction: number } | null {
   if (before <= 0) return null;
   const pct = Math.round(((now - before) / before) * 100);
-  if (pct === 0) return 'about the same as';
-  return `${Math.abs(pct)}% ${pct < 0 ? 'less' : 'more'} than`;
+  if (pct === 0) return { direction: 'same', fraction: 0 };
+  return { direction: pct < 0 ? 'less' : 'more', fraction: Math.abs(pct) / 100 };
+}
+
+/** "12% less than", "8% more than", "about the same as" (and the Spanish). */
+export function comparison(now: number, before: number, words: UsageWords = usageWords.en, f: UsageFormats = usageFormats('en')) {
+  const c = compare(now, before);
+  if (!c) return null;
+  return c.direction === 'same' ? words.same : words[c.direction](f.percent(c.fraction));
 }
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T | null }> {
@@ -52,6 +58,19 @@ async function getJson<T>(url: string): Promise<{ status: number; body: T | null
 }
 
 export async function startUsagePage() {
+  const locale = pageLocale();
+  const w = usageWords[locale];
+  const f = usageFormats(locale);
+  const { longDate } = f;
+  const unitNames = w.units;
+  const kindNames = w.kinds;
+  const resolutionNames = w.resolutions;
+  const chartText = {
+    number: f.number,
+    label: f.label,
+    shortLabel: f.shortLabel,
+    quality: (q: string) => w.qualityWord[q] ?? q,
+  };
   const status = $('usage-status');
   const form = $<HTMLFormElement>('usage-controls');
   const meterSelect = $<HTMLSelectElement>('usage-meter');
@@ -65,19 +84,23 @@ export async function startUsagePage() {
 
   const list = await getJson<{ meters: Meter[] }>('/api/usage/meters');
   if (list.status === 401) {
-    status.replaceChildren('Please ', Object.assign(document.createElement('a'), { href: '/login/?next=/account/usage/', textContent: 'sign in' }), ' to see your usage.');
+    // The words and the sign-in page's address in this language, as the page was built (Usage.astro).
+    const d = status.dataset;
+    const link = Object.assign(document.createElement('a'), { href: `${d.signInHref ?? '/login/'}?next=${encodeURIComponent(window.location.pathname)}`, textContent: d.signInLink ?? 'sign in' });
+    if (d.signInEnglish) link.hreflang = 'en';
+    status.replaceChildren(`${d.signInBefore ?? 'Please'} `, link, ...(d.signInEnglish ? [' ', Object.assign(document.createElement('span'), { className: 'lang-note', textContent: d.signInEnglish })] : []), ` ${d.signInAfter ?? 'to see your usage.'}`);
     return;
   }
   if (!list.body) {
-    status.textContent = 'Your usage could not be loaded just now. Please try again later.';
+    status.textContent = w.cannotLoad;
     return;
   }
   const meters = list.body.meters;
   if (meters.length === 0) {
-    status.textContent = 'There are no meters on your accounts yet.';
+    status.textContent = w.noMeters;
     return;
   }
-  for (const m of meters) meterSelect.add(new Option(`${m.kind === 'electric' ? 'Electric' : m.kind === 'gas' ? 'Gas' : 'Water'} meter at ${m.street}`, m.id));
+  for (const m of meters) meterSelect.add(new Option(w.meterAt(m.kind, m.street), m.id));
 
   const meter = () => meters.find((m) => m.id === meterSelect.value)!;
   const fillUnits = () => {
@@ -105,12 +128,12 @@ export async function startUsagePage() {
       from.value = r.from;
       to.value = r.to;
     }
-    status.textContent = 'Loading…';
+    status.textContent = w.loading;
     const q = new URLSearchParams({ from: r.from, to: r.to, resolution: resolution.value, unit: unit.value });
     const { status: code, body } = await getJson<Series>(`/api/usage/meters/${encodeURIComponent(meter().id)}/series?${q}`);
     if (mine !== request) return;
     if (!body) {
-      status.textContent = code === 422 ? 'That range is too long for this level of detail. Choose fewer days or a coarser view.' : 'Your usage could not be loaded just now.';
+      status.textContent = code === 422 ? w.tooLong : w.cannotLoadNow;
       $('usage-result').hidden = true;
       return;
     }
@@ -127,23 +150,23 @@ export async function startUsagePage() {
     $('usage-result').hidden = false;
 
     // Summary sentence for the range.
-    const cmp = s.totals.lastYear !== null ? comparison(s.totals.value, s.totals.lastYear) : null;
-    let sentence = `From ${longDate(s.from)} to ${longDate(s.to)} you used ${formatNumber(s.totals.value)} ${unitLabel} of ${kindNames[m.kind]}`;
-    sentence += cmp ? `, ${cmp} the same days last year.` : '. There are no reads from the same days last year to compare with.';
+    const cmp = s.totals.lastYear !== null ? comparison(s.totals.value, s.totals.lastYear, w, f) : null;
+    let sentence = w.used(longDate(s.from), longDate(s.to), f.number(s.totals.value), unitLabel, kindNames[m.kind] ?? m.kind);
+    sentence += cmp ? w.comparedLastYear(cmp) : w.noLastYear;
     if (s.totals.missingIntervals > 0) {
       const n = s.totals.missingIntervals;
-      sentence += n === 1 ? ' 1 read is missing and is not counted.' : ` ${n.toLocaleString('en-US')} reads are missing and are not counted.`;
+      sentence += n === 1 ? w.missingOne : w.missingMany(f.count(n));
     }
     // A service point that changed hands: only the days of this account's tenure are shown.
     const movedIn = s.tenure.find((t) => t.from !== null && t.from > s.from)?.from;
     const movedOut = s.tenure.find((t) => t.to !== null && t.to < s.to)?.to;
-    if (movedIn) sentence += ` Days before you moved in on ${longDate(movedIn)} are not shown: they belong to the previous account holder.`;
-    if (movedOut) sentence += ` Days after you moved out on ${longDate(movedOut)} are not shown.`;
+    if (movedIn) sentence += w.movedIn(longDate(movedIn));
+    if (movedOut) sentence += w.movedOut(longDate(movedOut));
     $('usage-summary').textContent = sentence;
 
     // Measures installed: a line on the chart, and the same in words under it and in the table.
     const measures = s.measures;
-    const installed = (x: { on: string; title: string }) => `Installed on ${longDate(x.on)}: ${x.title}`;
+    const installed = (x: { on: string; title: string }) => w.installed(longDate(x.on), x.title);
     // By hour or read, the day's first bucket: where the day starts.
     const placed = measures.map((x) => ({ ...x, index: s.points.findIndex((p) => labelCovers(p.label, x.on)) })).filter((x) => x.index >= 0);
     const markers: ChartMarker[] = placed.map((x) => ({ index: x.index, label: x.title, description: installed(x) }));
@@ -153,7 +176,8 @@ export async function startUsagePage() {
       showLastYear,
       showSimilar,
       markers,
-      title: `${kindNames[m.kind]} use by ${resolutionNames[s.resolution]} in ${unitLabel}, ${s.from} to ${s.to}${showLastYear ? ', with last year' : ''}${showSimilar ? ' and similar homes' : ''}.${measuresText} The table below has the same numbers.`,
+      text: chartText,
+      title: `${w.chartTitle(kindNames[m.kind] ?? m.kind, resolutionNames[s.resolution] ?? s.resolution, unitLabel, longDate(s.from), longDate(s.to), showLastYear, showSimilar)}${measuresText}${w.chartTable}`,
     });
     document.querySelector('.legend-last-year')!.toggleAttribute('hidden', !showLastYear);
     document.querySelector('.legend-similar')!.toggleAttribute('hidden', !showSimilar);
@@ -165,8 +189,8 @@ export async function startUsagePage() {
 
     // Table: the same numbers.
     const kind = kindNames[m.kind] ?? m.kind;
-    $('usage-table-caption').textContent = `${kind.charAt(0).toUpperCase()}${kind.slice(1)} use by ${resolutionNames[s.resolution]}, ${longDate(s.from)} to ${longDate(s.to)}, in ${unitLabel}`;
-    $('usage-col-use').textContent = `Your use (${unitLabel})`;
+    $('usage-table-caption').textContent = w.caption(kind, resolutionNames[s.resolution] ?? s.resolution, longDate(s.from), longDate(s.to), unitLabel);
+    $('usage-col-use').textContent = w.yourUse(unitLabel);
     const table = $<HTMLTableElement>('usage-table');
     table.classList.toggle('hide-last-year', !showLastYear);
     table.classList.toggle('hide-similar', !similar.checked);
@@ -174,7 +198,7 @@ export async function startUsagePage() {
       const tr = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = p.label.replace('T', ' ');
+      th.textContent = f.label(p.label);
       for (const x of placed.filter((x) => x.index === i)) {
         th.appendChild(document.createElement('br'));
         th.appendChild(Object.assign(document.createElement('span'), { className: 'usage-measure-note', textContent: installed(x) }));
@@ -182,20 +206,20 @@ export async function startUsagePage() {
       const cell = (v: number | null, cls?: string) => {
         const td = document.createElement('td');
         td.className = `num${cls ? ` ${cls}` : ''}`;
-        td.textContent = v === null ? '—' : formatNumber(v);
+        td.textContent = v === null ? '—' : f.number(v);
         return td;
       };
       const note = document.createElement('td');
       note.textContent =
         p.quality === 'actual'
-          ? 'actual'
+          ? w.quality.actual
           : p.quality === 'estimated'
-            ? `${p.estimatedIntervals} estimated`
+            ? w.quality.estimated(f.count(p.estimatedIntervals))
             : p.quality === 'missing'
-              ? 'missing'
+              ? w.quality.missing
               : p.quality === 'not_held'
-                ? 'not your account’s (before move-in or after move-out)'
-                : `${p.missingIntervals} of ${p.intervals} missing`;
+                ? w.quality.notHeld
+                : w.quality.partial(f.count(p.missingIntervals), f.count(p.intervals));
       for (const child of [th, cell(p.value), cell(p.lastYear, 'col-last-year'), cell(p.similarHomes, 'col-similar'), note]) tr.appendChild(child);
       return tr;
     });
@@ -220,9 +244,9 @@ export async function startUsagePage() {
       target.textContent = '';
       return;
     }
-    const cmp = comparison(p.value, p.lastYear);
+    const cmp = compare(p.value, p.lastYear);
     const previous = `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
-    target.textContent = cmp ? `You used ${cmp === 'about the same as' ? 'about the same' : cmp.replace(' than', '')} ${kindNames[m.kind]} in ${monthName(month)} ${cmp === 'about the same as' ? 'as' : 'than'} in ${monthName(previous)}.` : '';
+    target.textContent = cmp ? w.month(cmp.direction, f.percent(cmp.fraction), kindNames[m.kind] ?? m.kind, f.monthName(month), f.monthName(previous)) : '';
   }
 
   meterSelect.addEventListener('change', () => {

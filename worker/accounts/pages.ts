@@ -17,6 +17,7 @@ import { ApiError } from '../http/errors';
 import { accountMessagesIn, checkFields, messageFor } from '../shared/account-messages';
 import { formatsFor } from '../i18n/format';
 import { bothLanguages, isSpanishPath, type Locale } from '../i18n/locale';
+import { pageLinks } from '../i18n/page-links';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -153,31 +154,61 @@ export const signedInPage = (fill: Filler, options: { message?: (c: Context<AppE
 };
 
 
+/** The dashboard's own words, in each page language. */
+const dashboardWords = {
+  en: {
+    account: 'Account',
+    holder: 'You hold this account.',
+    given: 'You were given access to this account.',
+    address: 'Service address',
+    meters: 'Meters',
+    meter: (kind: 'water' | 'electric' | 'gas', serial: string, minutes: number, unit: string) =>
+      `${kind === 'water' ? 'Water' : kind === 'electric' ? 'Electricity' : 'Gas'} meter ${serial}, read every ${minutes} minutes (${unit})`,
+    profile: 'Profile and household for this account',
+    preferences: 'Alerts and messages: who gets what',
+    none: 'No utility account is linked to this login yet.',
+  },
+  es: {
+    account: 'Cuenta',
+    holder: 'Usted es titular de esta cuenta.',
+    given: 'Le dieron acceso a esta cuenta.',
+    address: 'Dirección de servicio',
+    meters: 'Medidores',
+    meter: (kind: 'water' | 'electric' | 'gas', serial: string, minutes: number, unit: string) =>
+      `Medidor de ${kind === 'water' ? 'agua' : kind === 'electric' ? 'electricidad' : 'gas'} ${serial}, con lectura cada ${minutes} minutos (${unit})`,
+    profile: 'Perfil y hogar de esta cuenta',
+    preferences: 'Alertas y mensajes: quién recibe qué',
+    none: 'Todavía no hay ninguna cuenta de servicio vinculada a este usuario.',
+  },
+} satisfies Record<Locale, unknown>;
+
 const fillDashboard: Filler = async (c, login, rewriter) => {
   const data = await overview(await accountDeps(c), login.id);
+  const links = await pageLinks(c);
+  const w = dashboardWords[links.locale];
   const accountsHtml = data.accounts.length
     ? data.accounts
         .map(
-          (a) => `<li class="account-card"><h2>Account <span class="account-number">${escapeHtml(a.number)}</span></h2>
-<p>${a.relationship === 'holder' ? 'You hold this account.' : 'You were given access to this account.'}</p>
+          (a) => `<li class="account-card"><h2>${w.account} <span class="account-number">${escapeHtml(a.number)}</span></h2>
+<p>${a.relationship === 'holder' ? w.holder : w.given}</p>
 ${a.servicePoints
   .map(
-    (p) => `<h3>Service address</h3><p>${escapeHtml(p.address)}</p><h3>Meters</h3><ul>${p.meters
-      .map((m) => `<li>${m.kind === 'water' ? 'Water' : m.kind === 'electric' ? 'Electricity' : 'Gas'} meter ${escapeHtml(m.serial)}, read every ${m.intervalMinutes} minutes (${escapeHtml(m.unit)})</li>`)
+    (p) => `<h3>${w.address}</h3><p>${escapeHtml(p.address)}</p><h3>${w.meters}</h3><ul>${p.meters
+      .map((m) => `<li>${escapeHtml(w.meter(m.kind, m.serial, m.intervalMinutes, m.unit))}</li>`)
       .join('')}</ul>`,
   )
   .join('')}
-${a.rights.manage ? `<p><a href="/account/profile/?account=${encodeURIComponent(a.id)}">Profile and household for this account</a> · <a href="/account/preferences/?account=${encodeURIComponent(a.id)}">Alerts and messages: who gets what</a></p>` : ''}</li>`,
+${a.rights.manage ? `<p>${links.a(`/account/profile/?account=${encodeURIComponent(a.id)}`, w.profile)} · ${links.a(`/account/preferences/?account=${encodeURIComponent(a.id)}`, w.preferences)}</p>` : ''}</li>`,
         )
         .join('')
-    : '<li>No utility account is linked to this login yet.</li>';
+    : `<li>${w.none}</li>`;
   const openAlerts = await openAlertCount(drizzle(c.env.DB), c.env.DB, login.id);
   const filled = rewriter
     .on('[data-fill="name"]', text(data.login.displayName || data.login.email))
     .on('[data-fill="accounts"]', html(accountsHtml))
-    .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts)))
+    .on('[data-fill="alerts-card"]', html(alertsCardHtml(openAlerts, links)))
     .on(`[data-fill="locale-${data.login.locale}"]`, { element: (el) => void el.setAttribute('checked', '') });
-  return withBillingCards(c, login, filled);
+  return withBillingCards(c, login, filled, links);
 };
 
 const fillSecurity: Filler = async (c, login, rewriter) => {
@@ -315,7 +346,7 @@ export const accountPages = new Hono<AppEnv>()
   .on(['GET'], bothLanguages('/register/verify/'), publicPage())
   .on(['GET'], bothLanguages('/password/reset/'), publicPage())
   .on(['GET'], bothLanguages('/account/email/confirm/'), publicPage())
-  .get('/account/', signedInPage(fillDashboard))
+  .on('GET', bothLanguages('/account/'), signedInPage(fillDashboard))
   .on('GET', bothLanguages('/account/profile/'), signedInPage(fillProfile))
   .on('GET', bothLanguages('/account/security/'), signedInPage(fillSecurity))
   .get('/dev/outbox/', async (c, next) => {

@@ -19,6 +19,8 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/account/security/',
   '/alerts/confirm/',
   '/account/sharing/accept/',
+  '/account/alerts/',
+  '/help/leaks-and-alerts/',
 ]);
 
 /** `path` (an English page, maybe with a fragment) as a mail in `locale` links to it. */

@@ -108,24 +108,30 @@ export async function holderEmails(db: DrizzleD1Database, accountId: string) {
   return rows.map((r) => r.email);
 }
 
-export type LiveRecipient = Recipient & { loginEmail: string | null; loginMayHear: boolean };
+export type LiveRecipient = Recipient & {
+  loginEmail: string | null;
+  loginMayHear: boolean;
+  /** The language to write to it in: a login's own (logins.locale), else the recipient's (alert_recipients.locale). */
+  writeIn: Recipient['locale'];
+};
 
 /**
  * Recipients that may be sent alerts now: confirmed, not removed; a login's row only while that
  * login is active, verified and still may receive the account's alerts (a holder, or a delegate
- * with the alerts right whose access has not ended), at its current e-mail.
+ * with the alerts right whose access has not ended), at its current e-mail and in its chosen language.
  */
 export async function liveRecipients(db: DrizzleD1Database, accountId: string): Promise<LiveRecipient[]> {
   const rows = await db
-    .select({ r: alertRecipients, email: logins.email, verified: logins.emailVerifiedAt, status: logins.status, grant: accountAccess })
+    .select({ r: alertRecipients, email: logins.email, loginLocale: logins.locale, verified: logins.emailVerifiedAt, status: logins.status, grant: accountAccess })
     .from(alertRecipients)
     .leftJoin(logins, eq(logins.id, alertRecipients.loginId))
     .leftJoin(accountAccess, and(eq(accountAccess.loginId, alertRecipients.loginId), eq(accountAccess.accountId, alertRecipients.accountId)))
     .where(and(eq(alertRecipients.accountId, accountId), eq(alertRecipients.status, 'confirmed')));
   const now = new Date().toISOString();
-  return rows.map(({ r, email, verified, status, grant }) => ({
+  return rows.map(({ r, email, loginLocale, verified, status, grant }) => ({
     ...r,
     loginEmail: email,
+    writeIn: r.origin === 'login' ? (loginLocale ?? 'en') : r.locale,
     loginMayHear: r.origin !== 'login' || (Boolean(verified) && status === 'active' && grant !== null && (!grant.expiresAt || grant.expiresAt > now) && grantAllows(grant, 'alerts')),
   }));
 }

@@ -6,11 +6,13 @@
  * (unsubscribe-token.ts); a recipient someone else added also gets a link that removes it from
  * the account altogether. Security mail never comes through here.
  */
+import { t } from '../../site/i18n';
+import { englishLinks, type PageLinks } from '../i18n/page-links';
 import { fragment, linkLines } from '../mail/link-lines';
 import type { OutgoingEmail } from '../mail/outbox';
 import { utility } from '../shared/utility';
 import type { MailTopic } from './topics';
-import { topicShortLabels } from './topics';
+import { topicShortLabelsIn } from './topics';
 import { signUnsubscribe } from './unsubscribe-token';
 
 export const ONE_CLICK_BODY = 'List-Unsubscribe=One-Click';
@@ -32,25 +34,47 @@ export type TopicMailInput = {
   subject: string;
   /** The message itself, without greeting or footer. */
   lines: string[];
+  /** The recipient's language and where its links go (English pages unless given). */
+  links?: PageLinks;
+};
+
+const footerWords = {
+  en: {
+    why: (topics: string, address: string) => `You get this because ${topics} are on for ${address}.`,
+    stop: (topics: string) => `To stop ${topics} to this address (no sign-in needed), open:`,
+    choose: 'Choose what you get, and how:',
+    leave: 'To get no more messages about this account at this address, open:',
+    security: `Messages about a portal login's security (sign-in, password) are not affected.`,
+  },
+  es: {
+    why: (topics: string, address: string) => `Recibe este mensaje porque ${address} tiene activado este tema: ${topics}.`,
+    stop: (topics: string) => `Para dejar de recibir ${topics} en esta dirección (sin iniciar sesión), abra:`,
+    choose: 'Elija qué recibe y cómo:',
+    leave: 'Para no recibir más mensajes sobre esta cuenta en esta dirección, abra:',
+    security: 'Esto no cambia los mensajes sobre la seguridad de su usuario del portal (inicio de sesión, contraseña).',
+  },
 };
 
 export async function topicMail(input: TopicMailInput): Promise<OutgoingEmail> {
   const { origin, recipient, topic } = input;
+  const links = input.links ?? englishLinks;
+  const w = footerWords[links.locale];
+  const topics = topicShortLabelsIn[links.locale][topic];
   const token = await signUnsubscribe(input.secret, recipient.id, topic, input.now);
   const footer = [
     '',
     '--',
-    `You get this because ${topicShortLabels[topic]} are on for ${recipient.address}.`,
-    `To stop ${topicShortLabels[topic]} to this address (no sign-in needed), open:`,
-    ...linkLines(origin, { path: `/unsubscribe/${fragment('code', token)}`, code: token }),
+    w.why(topics, recipient.address),
+    w.stop(topics),
+    ...linkLines(origin, { path: `${links.href('/unsubscribe/')}${fragment('code', token)}`, code: token }, links.locale),
   ];
   if (recipient.origin === 'login') {
-    footer.push('', `Choose what you get, and how: ${origin}/account/preferences/`);
+    footer.push('', `${w.choose} ${origin}${links.href('/account/preferences/')}`);
   } else {
     const all = await signUnsubscribe(input.secret, recipient.id, 'all', input.now);
-    footer.push('', 'To get no more messages about this account at this address, open:', ...linkLines(origin, { path: `/unsubscribe/${fragment('code', all)}`, code: all }));
+    footer.push('', w.leave, ...linkLines(origin, { path: `${links.href('/unsubscribe/')}${fragment('code', all)}`, code: all }, links.locale));
   }
-  footer.push('', `Messages about a portal login's security (sign-in, password) are not affected.`, '', utility.name, `${utility.phoneDisplay} · ${utility.hours}`);
+  footer.push('', w.security, '', utility.name, `${utility.phoneDisplay} · ${t(links.locale)('utility.hours')}`);
   return {
     to: recipient.address,
     kind: input.kind,

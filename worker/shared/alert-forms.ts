@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { alertAnswerCodes, meterKinds } from '../../db/schema';
 import { savingActionCodes } from '../alerts/centre/vocabulary';
 import { isDay } from '../usage/time';
+import type { Locale } from '../i18n/locale';
+import { alertMessagesEs } from './alert-messages-es';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -77,14 +79,14 @@ export type AlertSettingsBody = z.infer<typeof alertSettingsBody>;
 export const alertSettingsQuery = z.object({ account: z.string().trim().min(1).max(64).optional() });
 
 /** Messages a page shows after a redirect (`?status=` or `?error=`): codes travel in URLs, never text. */
-export const alertStatusMessages: Record<string, string> = {
+const statusEn = {
   answered: 'Thank you. Your answer is saved with the date and time.',
   'answered-help': 'Thank you. Your request for help is in our customer service team\'s queue; they contact you with the details on your account.',
   'action-saved': 'Saved. Once there are a few days of reads after that day, this page compares your use before and after it.',
   'alert-settings-saved': 'Your alert settings are saved. They apply to reads that arrive from now on.',
 };
 
-export const alertErrorMessages: Record<string, string> = {
+const errorsEn = {
   invalid_request: 'Some fields are missing or not valid. Please check them and try again.',
   not_found: 'That alert or account was not found.',
   too_many_answers: 'This alert already has many answers. If your answer has changed again, please call us.',
@@ -92,7 +94,7 @@ export const alertErrorMessages: Record<string, string> = {
   forbidden: 'You are not allowed to do that.',
 };
 
-export const alertFieldLabels: Record<string, string> = {
+const fieldsEn = {
   answer: 'Your answer',
   note: 'Anything you want to add',
   action: 'What you did',
@@ -104,14 +106,39 @@ export const alertFieldLabels: Record<string, string> = {
   billThreshold: 'Bill amount',
 };
 
-/** The message for a redirect's query, or null. Never echoes the query itself. */
-export function alertMessageFor(query: { status?: string | null; error?: string | null; field?: string | null }): { kind: 'status' | 'error'; text: string } | null {
+/** The shape of the alert centre's messages in every language: the English keys. */
+export type AlertMessages = {
+  status: Record<keyof typeof statusEn, string>;
+  errors: Record<keyof typeof errorsEn, string>;
+  fields: Record<keyof typeof fieldsEn, string>;
+  /** "Check: {label}." after a refused form's message. */
+  check: string;
+};
+
+const alertMessages: Record<Locale, AlertMessages> = {
+  en: { status: statusEn, errors: errorsEn, fields: fieldsEn, check: 'Check: {label}.' },
+  es: alertMessagesEs,
+};
+
+export const alertStatusMessages: Record<string, string> = statusEn;
+export const alertErrorMessages: Record<string, string> = errorsEn;
+export const alertFieldLabels: Record<string, string> = fieldsEn;
+
+/** The alert centre's field labels in a language. */
+export const alertFieldLabelsIn = (locale: Locale): Record<string, string> => alertMessages[locale].fields;
+
+/** The message for a redirect's query in a language, or null. Never echoes the query itself. */
+export function alertMessageFor(query: { status?: string | null; error?: string | null; field?: string | null }, locale: Locale = 'en'): { kind: 'status' | 'error'; text: string } | null {
+  const m = alertMessages[locale];
+  const status: Record<string, string> = m.status;
+  const errors: Record<string, string> = m.errors;
+  const fields: Record<string, string> = m.fields;
   if (query.error) {
-    const base = (Object.hasOwn(alertErrorMessages, query.error) ? alertErrorMessages[query.error] : undefined) ?? alertErrorMessages.invalid_request!;
-    const label = query.field && Object.hasOwn(alertFieldLabels, query.field) ? alertFieldLabels[query.field] : undefined;
-    return { kind: 'error', text: label && query.error === 'invalid_request' ? `${base} Check: ${label}.` : base };
+    const base = (Object.hasOwn(errors, query.error) ? errors[query.error] : undefined) ?? errors.invalid_request!;
+    const label = query.field && Object.hasOwn(fields, query.field) ? fields[query.field] : undefined;
+    return { kind: 'error', text: label && query.error === 'invalid_request' ? `${base} ${m.check.replace('{label}', label)}` : base };
   }
-  if (query.status && Object.hasOwn(alertStatusMessages, query.status)) return { kind: 'status', text: alertStatusMessages[query.status]! };
+  if (query.status && Object.hasOwn(status, query.status)) return { kind: 'status', text: status[query.status]! };
   return null;
 }
 

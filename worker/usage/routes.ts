@@ -89,7 +89,7 @@ export const usage = new Hono<AppEnv>()
         : [];
     const group = await similarGroupId(c.env.DB, meter.kind, meter.serviceArea, meter.household);
     const [series, measures] = await Promise.all([
-      usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure),
+      usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure, c.get('locale')),
       measuresInstalled(c.env.DB, accountIds, q.from, q.to, tenure),
     ]);
     return c.json({ ...series, measures }, 200, noStore);

@@ -6,6 +6,7 @@
  * data: they count neither as reads nor as missing, and a bucket with none of the caller's days is
  * "not_held"; last year's figures and the similar-homes average follow the same days.
  */
+import type { Locale } from '../i18n/locale';
 import type { MeterContext } from './meters';
 import { readDays, readDayTotals, readPeerDays, type StoredDay, type StoredDayTotal } from './store';
 import { withinTenure, type DayRange } from './tenure';
@@ -160,7 +161,24 @@ function lastYearRange(fromDay: string, toDay: string, resolution: Resolution) {
  * Builds a series. `db` is the raw D1 binding; `meter` has been checked for the caller's right
  * already, and `tenure` is the days the caller may see of it (meterForViewer).
  */
-export async function usageSeries(db: D1Database, meter: MeterContext, req: SeriesRequest, similarGroupId: number | null, tenure: readonly DayRange[]): Promise<Series> {
+/** The similar-homes note in the reader's language (the API answers in its calling page's). */
+const similarNotes = {
+  en: {
+    byDay: 'Similar homes are compared by day; choose day, month or billing period to see them.',
+    noGroup: 'There is no comparison group for this meter yet.',
+    shown: (min: number) => `Average of similar homes, each from at least ${min} homes; withheld where fewer homes had complete reads.`,
+    withheld: (min: number) => `Withheld: fewer than ${min} similar homes had complete reads for this range.`,
+  },
+  es: {
+    byDay: 'Los hogares parecidos se comparan por día; elija por día, por mes o por período de facturación para verlos.',
+    noGroup: 'Todavía no hay un grupo de comparación para este medidor.',
+    shown: (min: number) => `Promedio de hogares parecidos, cada uno de al menos ${min} hogares; no se muestra donde menos hogares tenían lecturas completas.`,
+    withheld: (min: number) => `No se muestra: menos de ${min} hogares parecidos tenían lecturas completas en estas fechas.`,
+  },
+} satisfies Record<Locale, unknown>;
+
+export async function usageSeries(db: D1Database, meter: MeterContext, req: SeriesRequest, similarGroupId: number | null, tenure: readonly DayRange[], locale: Locale = 'en'): Promise<Series> {
+  const notes = similarNotes[locale];
   const { from, to, resolution } = req;
   const factor = conversionFactor(meter.kind, meter.unit as DisplayUnit, req.unit);
   let rowsRead = 0;
@@ -208,9 +226,9 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
   let similarShown = false;
   let note: string;
   if (resolution === 'native' || resolution === 'hour') {
-    note = 'Similar homes are compared by day; choose day, month or billing period to see them.';
+    note = notes.byDay;
   } else if (similarGroupId === null) {
-    note = 'There is no comparison group for this meter yet.';
+    note = notes.noGroup;
   } else {
     const first = buckets[0]?.fromDay ?? from;
     const last = buckets[buckets.length - 1]?.toDay ?? to;
@@ -234,9 +252,7 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
       similar.set(b.key, ok ? roundFor(req.unit, total * toDisplay) : null);
       similarShown ||= ok;
     }
-    note = similarShown
-      ? `Average of similar homes, each from at least ${MIN_SIMILAR_HOMES} homes; withheld where fewer homes had complete reads.`
-      : `Withheld: fewer than ${MIN_SIMILAR_HOMES} similar homes had complete reads for this range.`;
+    note = similarShown ? notes.shown(MIN_SIMILAR_HOMES) : notes.withheld(MIN_SIMILAR_HOMES);
   }
 
   const totals = { value: 0, lastYear: 0 as number | null, missingIntervals: 0, estimatedIntervals: 0 };

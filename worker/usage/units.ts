@@ -23,6 +23,17 @@ export const unitLabels: Record<DisplayUnit, string> = {
   therm: 'therms',
 };
 
+const unitLabelsEs: Record<DisplayUnit, string> = {
+  gal: 'galones',
+  ccf: 'CCF (cientos de pies cúbicos)',
+  m3: 'metros cúbicos',
+  kWh: 'kWh',
+  therm: 'termias',
+};
+
+/** The units' names in a page's language. */
+export const unitLabelsIn = (locale: 'en' | 'es'): Record<DisplayUnit, string> => (locale === 'es' ? unitLabelsEs : unitLabels);
+
 /** The units a meter of this kind can be shown in, its own unit first. */
 export function unitsFor(kind: MeterKind, meterUnit: MeterUnit): DisplayUnit[] {
   const all = Object.keys(base[kind].perUnit) as DisplayUnit[];

@@ -4,7 +4,9 @@
  * refuses an answer or action that does not fit the alert) and the pages it fills.
  */
 import type { AlertAnswerCode, AlertType } from '../../../db/schema';
+import type { Locale } from '../../i18n/locale';
 import type { MeterKind } from '../../usage/units';
+import { vocabularyEs } from './vocabulary-es';
 
 export const alertTypeLabels: Record<AlertType, string> = {
   continuous_flow: 'Water running without a break',
@@ -84,3 +86,19 @@ export const closeReasonLabels = {
   moved_out: 'Ended when the account left this address',
   dismissed: 'Closed after your answer',
 } as const;
+
+/** The words a customer reads on the alert pages, in one language. */
+export type AlertVocabulary = {
+  answerLabels: Record<AlertAnswerCode, { label: string; hint: string }>;
+  answeredLabels: Record<AlertAnswerCode, string>;
+  savingActions: Record<SavingAction, string>;
+  closeReasonLabels: Record<keyof typeof closeReasonLabels, string>;
+};
+
+const vocabularies: Record<Locale, AlertVocabulary> = {
+  en: { answerLabels, answeredLabels, savingActions, closeReasonLabels },
+  es: vocabularyEs,
+};
+
+/** The alert pages' words in the page's language. */
+export const vocabularyIn = (locale: Locale): AlertVocabulary => vocabularies[locale];

@@ -10,6 +10,10 @@
  * - How: each recipient is one channel (an e-mail address or a mobile number), so choosing
  *   channels per alert type is choosing, per recipient, which types it gets.
  * - When: e-mail at once; a text at once, or when the account's quiet hours end (quiet-hours.ts).
+ * - In what language: the recipient's. A login's own e-mail in the login's language (logins.locale),
+ *   an address or number in the one it was added in (alert_recipients.locale); links go to the
+ *   Spanish pages mail may link to (worker/mail/mail-language.ts). Texts keep to the GSM alphabet
+ *   (sms/gsm7.ts) so a Spanish one takes as few segments as the English one.
  * - Once: each (notice, recipient) is delivered once (alert_deliveries is unique on the pair and
  *   written in the same batch as the outbox rows), so the queue retrying a message, or detection
  *   handing the same notice over twice, sends nothing more.
@@ -25,6 +29,10 @@ import { accountTimeZone, holderLoginsWithoutRow, isAccountHoldersOwn, liveRecip
 import { isLeakTopic } from '../../preferences/topics';
 import { topicMail } from '../../preferences/topic-mail';
 import { alertTitle, noticeText } from '../describe';
+import type { Locale } from '../../i18n/locale';
+import { linksIn, type PageLinks } from '../../i18n/page-links';
+import { SPANISH_MAIL_PAGES } from '../../mail/mail-language';
+import { toGsm7 } from './sms/gsm7';
 import { textNotBefore } from './quiet-hours';
 import { queueSms } from './sms-outbox';
 
@@ -70,23 +78,62 @@ async function loadNotice(db: DrizzleD1Database, noticeId: string): Promise<Noti
   return row ? { ...row, figures: row.figures ?? {} } : null;
 }
 
+const messageWords = {
+  en: {
+    hello: 'Hello,',
+    about: (street: string) => `About ${street}:`,
+    staysInCentre: (url: string) => `The alert and its reads stay in your alert centre: ${url}`,
+    seeReads: (url: string) => `See the reads behind it, and tell us what you found (fixed, not a problem, or you need help): ${url}`,
+    howToCheck: (url: string) => `How to check for a leak: ${url}`,
+    holderAsked: (url: string) => `The account holder asked us to tell you about alerts at this address. How to check for a leak: ${url}`,
+    call: (phone: string) => `Questions, or water running right now that you cannot stop: call ${phone}.`,
+    over: (title: string) => `alert over: ${title.toLowerCase()}`,
+    still: (title: string) => `still happening: ${title.toLowerCase()}`,
+    at: 'at',
+    details: 'Details:',
+    questions: 'Questions:',
+    stop: 'Reply STOP to end texts.',
+  },
+  es: {
+    hello: 'Hola:',
+    about: (street: string) => `Sobre ${street}:`,
+    staysInCentre: (url: string) => `La alerta y sus lecturas quedan en su centro de alertas: ${url}`,
+    seeReads: (url: string) => `Vea las lecturas de la alerta y cuéntenos qué encontró (lo arregló, no es un problema o necesita ayuda): ${url}`,
+    howToCheck: (url: string) => `Cómo revisar si hay una fuga: ${url}`,
+    holderAsked: (url: string) => `El titular de la cuenta nos pidió que le avisáramos de las alertas en esta dirección. Cómo revisar si hay una fuga: ${url}`,
+    call: (phone: string) => `Si tiene preguntas, o si ahora mismo corre agua que no puede detener, llame al ${phone}.`,
+    over: (title: string) => `alerta terminada: ${title.toLowerCase()}`,
+    still: (title: string) => `sigue pasando: ${title.toLowerCase()}`,
+    at: 'en',
+    details: 'Detalles:',
+    questions: 'Preguntas:',
+    // The keyword stays STOP: it is the one carriers act on.
+    stop: 'Responda STOP para dejar de recibir textos.',
+  },
+} satisfies Record<Locale, unknown>;
+
+const described = (n: NoticeRow) => ({ type: n.type, kind: n.meterKind, figures: n.figures, firstDay: n.firstDay, lastDay: n.lastDay, closeReason: n.closeReason });
+
 /** The e-mail text of a notice: what happened, then what to do, for a holder or for someone the holder added. */
-function emailLines(n: NoticeRow, forLogin: boolean, origin: string) {
-  const { lines } = noticeText({ type: n.type, kind: n.meterKind, figures: n.figures, firstDay: n.firstDay, lastDay: n.lastDay, closeReason: n.closeReason }, n.notice);
+function emailLines(n: NoticeRow, forLogin: boolean, origin: string, links: PageLinks) {
+  const w = messageWords[links.locale];
+  const url = (path: string) => `${origin}${links.href(path)}`;
+  const { lines } = noticeText(described(n), n.notice, links.locale);
   const next = forLogin
     ? n.notice === 'closed'
-      ? [`The alert and its reads stay in your alert centre: ${origin}/account/alerts/`]
-      : [`See the reads behind it, and tell us what you found (fixed, not a problem, or you need help): ${origin}/account/alerts/`, `How to check for a leak: ${origin}/help/leaks-and-alerts/`]
-    : [`The account holder asked us to tell you about alerts at this address. How to check for a leak: ${origin}/help/leaks-and-alerts/`, `Questions, or water running right now that you cannot stop: call ${utility.phoneDisplay}.`];
-  return ['Hello,', '', `About ${n.street}:`, ...lines, '', ...next];
+      ? [w.staysInCentre(url('/account/alerts/'))]
+      : [w.seeReads(url('/account/alerts/')), w.howToCheck(url('/help/leaks-and-alerts/'))]
+    : [w.holderAsked(url('/help/leaks-and-alerts/')), w.call(utility.phoneDisplay)];
+  return [w.hello, '', w.about(n.street), ...lines, '', ...next];
 }
 
-/** A text: short enough for one or two segments, with the way out carriers require. */
-function smsBody(n: NoticeRow, forLogin: boolean, origin: string) {
-  const title = alertTitle({ type: n.type, kind: n.meterKind });
-  const head = n.notice === 'closed' ? `alert over: ${title.toLowerCase()}` : n.notice === 'reminder' ? `still happening: ${title.toLowerCase()}` : title;
-  const more = forLogin ? `Details: ${origin}/account/alerts/` : `Questions: ${utility.phoneDisplay}`;
-  return `${utility.shortName}: ${head} at ${n.street}. ${more} Reply STOP to end texts.`;
+/** A text: short enough for one or two segments in the GSM alphabet, with the way out carriers require. */
+export function smsBody(n: Pick<NoticeRow, 'type' | 'meterKind' | 'notice' | 'street'>, forLogin: boolean, origin: string, links: PageLinks) {
+  const w = messageWords[links.locale];
+  const title = alertTitle({ type: n.type, kind: n.meterKind }, links.locale);
+  const head = n.notice === 'closed' ? w.over(title) : n.notice === 'reminder' ? w.still(title) : title;
+  const more = forLogin ? `${w.details} ${origin}${links.href('/account/alerts/')}` : `${w.questions} ${utility.phoneDisplay}`;
+  return toGsm7(`${utility.shortName}: ${head} ${w.at} ${n.street}. ${more} ${w.stop}`);
 }
 
 export async function deliverNotice(deps: DeliveryDeps, noticeId: string): Promise<NoticeDelivery> {
@@ -118,12 +165,14 @@ export async function deliverNotice(deps: DeliveryDeps, noticeId: string): Promi
   const statements: BatchItem<'sqlite'>[] = [];
   for (const r of wanted) {
     const forLogin = isAccountHoldersOwn(r);
+    const links = linksIn(r.writeIn, SPANISH_MAIL_PAGES);
     const outboxId = crypto.randomUUID();
     if (r.channel === 'email') {
       const address = r.origin === 'login' ? r.loginEmail : r.address;
       if (!address) continue;
-      const { subject } = noticeText({ type: n.type, kind: n.meterKind, figures: n.figures, firstDay: n.firstDay, lastDay: n.lastDay, closeReason: n.closeReason }, n.notice);
+      const { subject } = noticeText(described(n), n.notice, links.locale);
       const mail = await topicMail({
+        links,
         secret: deps.secret,
         origin: deps.origin,
         now,
@@ -131,14 +180,14 @@ export async function deliverNotice(deps: DeliveryDeps, noticeId: string): Promi
         topic: n.type,
         kind: `alert-${n.notice}`,
         subject,
-        lines: emailLines(n, forLogin, deps.origin),
+        lines: emailLines(n, forLogin, deps.origin, links),
       });
       statements.push(db.insert(alertDeliveries).values({ id: crypto.randomUUID(), noticeId, recipientId: r.id, channel: 'email', outboxId, createdAt: now.toISOString() }));
       statements.push(queueEmail(db, mail, outboxId));
       result.email++;
     } else {
       statements.push(db.insert(alertDeliveries).values({ id: crypto.randomUUID(), noticeId, recipientId: r.id, channel: 'sms', outboxId, createdAt: now.toISOString() }));
-      statements.push(queueSms(db, { id: outboxId, to: r.address!, body: smsBody(n, isAccountHoldersOwn(r), deps.origin), kind: `alert-${n.notice}`, notBefore, noticeId }));
+      statements.push(queueSms(db, { id: outboxId, to: r.address!, body: smsBody(n, forLogin, deps.origin, links), kind: `alert-${n.notice}`, notBefore, noticeId }));
       result.sms++;
       if (notBefore.getTime() > now.getTime()) result.held++;
     }

@@ -31,7 +31,8 @@ export type Rate = {
   serviceChargeCentsPerMonth: number;
   /** Tiers in the kind's base unit (gallons, kWh, therms) per 30-day month. */
   tiers: Tier[];
-  explanation: string;
+  /** The rate in words, in each language of the portal's mail and pages. */
+  explanation: { en: string; es: string };
 };
 
 const ccf = GALLONS_PER_CCF;
@@ -45,7 +46,10 @@ export const rates: Record<MeterKind, Rate> = {
       { upTo: 20 * ccf, centsPerUnit: 538 / ccf },
       { upTo: null, centsPerUnit: 702 / ccf },
     ],
-    explanation: 'a service charge of $28.40 a month, then $4.12 for each of the first 8 CCF (748 gallons each), $5.38 for each of the next 12, and $7.02 for each CCF above 20',
+    explanation: {
+      en: 'a service charge of $28.40 a month, then $4.12 for each of the first 8 CCF (748 gallons each), $5.38 for each of the next 12, and $7.02 for each CCF above 20',
+      es: 'un cargo fijo de $28.40 al mes, más $4.12 por cada uno de los primeros 8 CCF (748 galones cada uno), $5.38 por cada uno de los 12 siguientes y $7.02 por cada CCF por encima de 20',
+    },
   },
   electric: {
     name: 'Residential electricity (two tiers)',
@@ -54,13 +58,16 @@ export const rates: Record<MeterKind, Rate> = {
       { upTo: 400, centsPerUnit: 28 },
       { upTo: null, centsPerUnit: 36 },
     ],
-    explanation: 'a service charge of $12.00 a month, then 28 cents a kWh for the first 400 kWh and 36 cents a kWh above that',
+    explanation: {
+      en: 'a service charge of $12.00 a month, then 28 cents a kWh for the first 400 kWh and 36 cents a kWh above that',
+      es: 'un cargo fijo de $12.00 al mes, más 28 centavos por kWh en los primeros 400 kWh y 36 centavos por kWh a partir de ahí',
+    },
   },
   gas: {
     name: 'Residential gas',
     serviceChargeCentsPerMonth: 600,
     tiers: [{ upTo: null, centsPerUnit: 185 }],
-    explanation: 'a service charge of $6.00 a month and $1.85 a therm',
+    explanation: { en: 'a service charge of $6.00 a month and $1.85 a therm', es: 'un cargo fijo de $6.00 al mes y $1.85 por termia' },
   },
 };
 
