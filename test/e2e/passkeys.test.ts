@@ -7,29 +7,13 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { demoRegistrationFacts } from '../../db/demo/facts';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
+import { registeredCustomer } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
 
-async function post(path: string, body: unknown) {
-  return fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Origin: origin }, body: JSON.stringify(body) });
-}
 
-/** A verified customer login on a demo account, through the API and the development outbox. */
-async function registeredCustomer(accountId: string) {
-  const facts = demoRegistrationFacts(accountId);
-  const email = `e2e-passkey-${Date.now()}@customers.example`;
-  const password = 'a kingfisher over the millrace';
-  const registered = await post('/api/accounts/register', { accountNumber: facts.accountNumber, serviceZip: facts.serviceZip, lastBillAmount: facts.lastBillAmount, email, password });
-  expect(registered.status).toBe(200);
-  const outbox = await (await fetch(`${origin}/dev/outbox/`)).text();
-  const mail = outbox.split('<li class="mail"').find((m) => m.includes(email) && m.includes('verify-email'))!;
-  const token = /#token=([A-Za-z0-9._~-]+)/.exec(mail)![1]!;
-  expect((await post('/api/accounts/verify-email', { token })).status).toBe(200);
-  return { email, password };
-}
 
 async function addVirtualAuthenticator(page: Page) {
   const cdp: CDPSession = await page.context().newCDPSession(page);
@@ -54,7 +38,7 @@ async function withoutPasskeyAutofill(page: Page) {
 
 describe('passkeys in Chromium', () => {
   it('adds a passkey on the security page, signs out, and signs in with the passkey alone; axe-clean', async () => {
-    const who = await registeredCustomer('acct-0231');
+    const who = await registeredCustomer(origin, 'acct-0231', 'passkey', 'a kingfisher over the millrace');
     const { context, page, consoleErrors } = await openPage(chromium.browser);
     page.setDefaultTimeout(15_000);
     const { cdp, authenticatorId } = await addVirtualAuthenticator(page);

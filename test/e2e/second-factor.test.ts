@@ -8,29 +8,14 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { demoRegistrationFacts } from '../../db/demo/facts';
 import { totpCode } from '../../worker/auth/totp';
 import { expectAccessible, openPage, seriousAxeViolations, submitForm, useChromium } from './browser';
+import { registeredCustomer } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
 
-async function post(path: string, body: unknown) {
-  return fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Origin: origin }, body: JSON.stringify(body) });
-}
 
-/** A verified customer login on a demo account no other test holds, through the API and the development outbox. */
-async function registeredCustomer(accountId: string, tag: string) {
-  const facts = demoRegistrationFacts(accountId);
-  const email = `e2e-totp-${tag}-${Date.now()}@customers.example`;
-  const password = 'an otter under the old mill bridge';
-  expect((await post('/api/accounts/register', { accountNumber: facts.accountNumber, serviceZip: facts.serviceZip, lastBillAmount: facts.lastBillAmount, email, password })).status).toBe(200);
-  const outbox = await (await fetch(`${origin}/dev/outbox/`)).text();
-  const mail = outbox.split('<li class="mail"').find((m) => m.includes(email) && m.includes('verify-email'))!;
-  const token = /#token=([A-Za-z0-9._~-]+)/.exec(mail)![1]!;
-  expect((await post('/api/accounts/verify-email', { token })).status).toBe(200);
-  return { email, password };
-}
 
 const accessible = (page: Page, scriptless: boolean) => expectAccessible(chromium.browser, page, scriptless);
 
@@ -51,7 +36,7 @@ describe('authenticator app and recovery codes in Chromium', () => {
   for (const mode of modes) {
     it(`sets up the app, makes recovery codes, and signs in with a recovery code and with the app ${mode.name}; axe-clean`, async () => {
       const scriptless = !mode.javaScriptEnabled;
-      const who = await registeredCustomer(mode.accountId, scriptless ? 'nojs' : 'js');
+      const who = await registeredCustomer(origin, mode.accountId, `totp-${scriptless ? 'nojs' : 'js'}`);
       const { context, page, consoleErrors } = await openPage(chromium.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       page.setDefaultTimeout(15_000);
       await passwordStep(page, who, /\/account\/\?status=signed-in$/);

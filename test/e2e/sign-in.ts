@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { DEMO_CUSTOMER, DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../../db/demo/logins';
 import type { LoginRole } from '../../db/schema';
+import { expect } from 'vitest';
+import { demoRegistrationFacts } from '../../db/demo/facts';
 import { totpCode } from '../../worker/auth/totp';
 
 /** Signs a page in through the real login form (and the TOTP step for staff), as a person would. */
@@ -37,4 +39,21 @@ export const signInAsDemoCustomer = (page: Page, origin: string) => signInThroug
 export function signInAsDemoStaff(page: Page, origin: string, role: Exclude<LoginRole, 'customer'>) {
   const staff = DEMO_STAFF.find((s) => s.role === role)!;
   return signInThroughForm(page, origin, { email: staff.email, password: DEMO_STAFF_PASSWORD, totpSecret: staff.totpSecret });
+}
+
+/**
+ * A verified customer login on a demo account no other test holds, registered through the API and
+ * confirmed through the development outbox (each test file takes accounts of its own).
+ */
+export async function registeredCustomer(origin: string, accountId: string, tag: string, password = 'an otter under the old mill bridge') {
+  const post = (path: string, body: unknown) =>
+    fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Origin: origin }, body: JSON.stringify(body) });
+  const facts = demoRegistrationFacts(accountId);
+  const email = `e2e-${tag}-${Date.now()}@customers.example`;
+  expect((await post('/api/accounts/register', { accountNumber: facts.accountNumber, serviceZip: facts.serviceZip, lastBillAmount: facts.lastBillAmount, email, password })).status).toBe(200);
+  const outbox = await (await fetch(`${origin}/dev/outbox/`)).text();
+  const mail = outbox.split('<li class="mail"').find((m) => m.includes(email) && m.includes('verify-email'))!;
+  const token = /#token=([A-Za-z0-9._~-]+)/.exec(mail)![1]!;
+  expect((await post('/api/accounts/verify-email', { token })).status).toBe(200);
+  return { email, password };
 }

@@ -6,34 +6,17 @@
  * so changing its language touches no one else's mail.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { demoRegistrationFacts } from '../../db/demo/facts';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
-import { signInThroughForm } from './sign-in';
+import { registeredCustomer, signInThroughForm } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
 
-async function post(path: string, body: unknown) {
-  return fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Origin: origin }, body: JSON.stringify(body) });
-}
 
-/** A verified customer login on a demo account, through the API and the development outbox. */
-async function registeredCustomer(accountId: string) {
-  const facts = demoRegistrationFacts(accountId);
-  const email = `e2e-es-account-${Date.now()}@customers.example`;
-  const password = 'una garza blanca en el canal';
-  const registered = await post('/api/accounts/register', { accountNumber: facts.accountNumber, serviceZip: facts.serviceZip, lastBillAmount: facts.lastBillAmount, email, password });
-  expect(registered.status).toBe(200);
-  const outbox = await (await fetch(`${origin}/dev/outbox/`)).text();
-  const mail = outbox.split('<li class="mail"').find((m) => m.includes(email) && m.includes('verify-email'))!;
-  const token = /#token=([A-Za-z0-9._~-]+)/.exec(mail)![1]!;
-  expect((await post('/api/accounts/verify-email', { token })).status).toBe(200);
-  return { email, password };
-}
 
 describe('a Spanish-speaking customer in Chromium', () => {
   it('reads the account home and usage in Spanish, and chooses Spanish for mail and texts', async () => {
-    const who = await registeredCustomer('acct-0277');
+    const who = await registeredCustomer(origin, 'acct-0277', 'es-account', 'una garza blanca en el canal');
     const { page, context, consoleErrors, requests } = await openPage(chromium.browser, { locale: 'es-US' });
     page.setDefaultTimeout(15_000);
     await signInThroughForm(page, origin, who);

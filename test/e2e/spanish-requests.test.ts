@@ -10,6 +10,7 @@ import { demoAccounts } from '../../db/demo/customers';
 import { DEMO_SEED } from '../../db/demo/dataset';
 import { seededRandom } from '../../db/demo/random';
 import { launchChromium, openPage, seriousAxeViolations } from './browser';
+import { sendSpanishKnowRequest } from './spanish-request-form';
 
 const origin = inject('portalOrigin');
 const persistTo = inject('portalPersistTo');
@@ -37,17 +38,9 @@ describe('a Spanish-speaking visitor in Chromium', () => {
     await expect(lang(page)).resolves.toBe('es');
     await expect(page.locator('h1').textContent()).resolves.toBe('Haga una solicitud de privacidad');
     await axeClean(page);
-    await page.getByLabel('Saber qué información tienen sobre mí').check();
-    await page.getByLabel('Nombre completo del cliente').fill(customer.holderName);
-    await page.getByLabel('Correo electrónico para comunicarnos').fill(`visitante-${Date.now()}@test.example`);
-    await page.getByLabel('Número de cuenta de servicios').fill(customer.accountNumber);
-    await page.getByLabel('Código postal (ZIP)').fill(customer.servicePoint.postalCode);
-    await page.getByLabel('Declaro que la información').check();
-    await page.getByLabel('Escriba su nombre completo para firmar').fill(customer.holderName);
-    await page.getByRole('button', { name: 'Enviar mi solicitud' }).click();
+    await sendSpanishKnowRequest(page, customer, `visitante-${Date.now()}@test.example`);
 
     // The answer is the Spanish status page with the receipt; no address carries its key.
-    await page.locator('[data-state]').waitFor();
     await expect(lang(page)).resolves.toBe('es');
     expect(page.url()).not.toMatch(/[?&#](t|r|code)=/);
     await expect(page.locator('.notice[role="status"]').textContent()).resolves.toContain('Recibimos su solicitud.');

@@ -1,6 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { demoAccounts } from '../../db/demo/customers';
+import { DEMO_SEED } from '../../db/demo/dataset';
+import { seededRandom } from '../../db/demo/random';
 import { expectAccessible, openPage, useChromium } from './browser';
+import { registeredCustomer } from './sign-in';
+import { sendSpanishKnowRequest } from './spanish-request-form';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -105,4 +110,46 @@ describe('a Spanish-speaking visitor in Chromium', () => {
     await expectAccessible(chromium.browser, page, true);
     await context.close();
   });
+
+  it("goes on a Spanish visitor's whole journey: the banner, the notice, a privacy request with its receipt, signing in and reading usage", async () => {
+    const { page, context, consoleErrors } = await openPage(chromium.browser, { locale: 'es-US' });
+    page.setDefaultTimeout(15_000);
+    const footer = page.getByRole('navigation', { name: 'Privacidad, avisos legales y ayuda' });
+
+    // The banner, in Spanish; optional cookies refused.
+    await page.goto(`${origin}/es/`);
+    await banner(page).getByRole('button', { name: 'Rechazar todas' }).click();
+    await banner(page).waitFor({ state: 'hidden' });
+
+    // The privacy notice, from the footer.
+    await follow(page, footer.getByRole('link', { name: 'Aviso de privacidad' }), '/es/privacy/');
+    await expect(h1(page)).resolves.toBe('Aviso de privacidad');
+
+    // A privacy request, from the footer, answered with its signed receipt on the Spanish status page.
+    const customer = demoAccounts(seededRandom(DEMO_SEED))[7]!;
+    await follow(page, footer.getByRole('link', { name: 'Hacer una solicitud de privacidad' }), '/es/privacy/request/');
+    await sendSpanishKnowRequest(page, customer, `recorrido-${Date.now()}@test.example`);
+    await expect(lang(page)).resolves.toBe('es');
+    await expect(page.locator('.notice[role="status"]').textContent()).resolves.toContain('Recibimos su solicitud.');
+    await expect(page.getByLabel('Comprobante firmado (JWS)').inputValue()).resolves.toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    await expectAccessible(chromium.browser, page, false);
+
+    // Signing in from the Spanish navigation lands on the Spanish account home.
+    const who = await registeredCustomer(origin, 'acct-0281', 'es-journey', 'un martín pescador sobre el arroyo');
+    await follow(page, page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Iniciar sesión' }), '/es/login/');
+    await page.getByLabel('Correo electrónico').fill(who.email);
+    await page.getByLabel('Contraseña', { exact: true }).fill(who.password);
+    await Promise.all([page.waitForURL(`${origin}/es/account/?status=signed-in`), page.locator('form[action="/api/accounts/login"] button[type="submit"]').click()]);
+    await expect(h1(page)).resolves.toBe('Su cuenta');
+    await expect(page.locator('[data-message]').textContent()).resolves.toBe('Inició sesión.');
+    await expectAccessible(chromium.browser, page, false);
+
+    // Usage, in Spanish words, dates and units.
+    await follow(page, page.getByRole('navigation', { name: 'Su cuenta' }).getByRole('link', { name: 'Consumo' }), '/es/account/usage/');
+    await page.waitForSelector('#usage-table tbody tr');
+    await expect(page.locator('#usage-summary').textContent()).resolves.toMatch(/^Del \d{1,2} de \p{L}+ de \d{4} al /u);
+    await expectAccessible(chromium.browser, page, false);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

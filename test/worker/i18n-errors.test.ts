@@ -11,7 +11,7 @@ import { spanishError, spanishMessage, spanishMessages, spanishPatterns } from '
 import { ORIGIN, get, portal, postJson } from './support/accounts';
 import { englishMessages } from './support/english-messages';
 
-const sources = import.meta.glob(['../../worker/**/*.ts', '!../../worker/**/*.d.ts', '!../../worker/i18n/**'], {
+const sources = import.meta.glob(['../../worker/**/*.ts', '!../../worker/**/*.d.ts', '!../../worker/i18n/**', '!../../worker/**/*-es.ts'], {
   query: '?raw',
   import: 'default',
   eager: true,

@@ -105,4 +105,11 @@ describe("a login's language", () => {
     expect(html).toMatch(/: inició sesión/);
     expect(html).not.toMatch(/Signed in|This session|No authenticator app/);
   });
+
+  it("says 'Su cuenta' in a Spanish page's header to a browser with a session, linking the Spanish account home", async () => {
+    const who = await givenLogin();
+    const cookie = sessionCookieFrom(await login(who.email, who.password))!;
+    expect(await (await get('/es/contact/', { cookie })).text()).toMatch(/<a class="sign-in" href="\/es\/account\/">Su cuenta<\/a>/);
+    expect(await (await get('/contact/', { cookie })).text()).toMatch(/<a class="sign-in" href="\/account\/">Your account<\/a>/);
+  });
 });

@@ -9,6 +9,7 @@ import type { PrivacyRequestState, PrivacyRequestType } from '../../db/schema';
 import type { Locale } from '../../site/i18n';
 import { correctableFields, requestTypeLabels, type CorrectableField } from './request-schemas';
 import { utility } from './utility';
+import { stateLabels } from '../requests/state-machine';
 
 export type RequestWording = {
   types: Record<PrivacyRequestType, string>;
@@ -28,15 +29,7 @@ export type RequestWording = {
 
 const en: RequestWording = {
   types: requestTypeLabels,
-  states: {
-    received: 'Received',
-    verifying: 'Waiting for identity verification',
-    verified: 'Identity verified',
-    in_progress: 'In progress',
-    extended: 'Extended',
-    fulfilled: 'Completed',
-    refused: 'Refused',
-  },
+  states: stateLabels,
   fields: correctableFields,
   nextStep: {
     verified: 'Your request is verified. We will work on it and answer by the due date.',
