@@ -33,6 +33,17 @@ describe('stopping and moving', () => {
     expect(list.requests).toEqual([expect.objectContaining({ id: request, state: 'submitted' })]);
   });
 
+  it('shows the requests and the forms in Spanish at /es/account/services/, dates in words', async () => {
+    const h = await givenHousehold();
+    expect((await stop(h.cookie, { account: h.accountId, servicePoint: h.meter.servicePointId, stopOn: inDays(10) })).status).toBe(200);
+    const html = await (await get('/es/account/services/', { cookie: h.cookie })).text();
+    expect(html).toContain('<html lang="es"');
+    expect(html).toMatch(/<strong>Suspender el servicio<\/strong>: último día en 1 Test Street: \d{1,2} de \p{L}+ de \d{4}\. <strong>Esperando al personal<\/strong>; pedida el <time/u);
+    expect(html).toContain('Retirar esta solicitud');
+    expect(html).toContain('<h2 id="stop-title">Suspender el servicio</h2>');
+    expect(html).toContain('href="/es/services/start/"');
+  });
+
   it('files a move with the new address and its first day', async () => {
     const h = await givenHousehold();
     const res = await postJson('/api/services/move', { account: h.accountId, servicePoint: h.meter.servicePointId, stopOn: inDays(20), startOn: inDays(21), newStreet: '8 Willow Lane', newCity: 'Alder Creek', newPostalCode: '95990' }, { cookie: h.cookie });

@@ -13,7 +13,8 @@ import { codedMessage, escapeHtml, send, shellFor, signedInPage, when, withMessa
 import { requireLogin } from '../auth/require-login';
 import { serviceErrorMessages, serviceFieldLabels, serviceStatusMessages } from '../shared/service-request-forms';
 import { serviceErrorMessagesEs, serviceFieldLabelsEs, serviceStatusMessagesEs } from '../shared/service-request-messages-es';
-import { bothLanguages } from '../i18n/locale';
+import { formatsFor } from '../i18n/format';
+import { bothLanguages, type Locale } from '../i18n/locale';
 import { customerRequests, openRequests } from './requests';
 import { servePage } from '../requests/page-fill';
 import { staffRoles } from '../auth/sessions';
@@ -23,22 +24,49 @@ const serviceMessage = codedMessage({
   es: { status: serviceStatusMessagesEs, errors: serviceErrorMessagesEs, fields: serviceFieldLabelsEs },
 });
 
-const kindWords = { stop: 'Stop service', move: 'Move', start: 'Start service' } as const;
-const stateWords = { submitted: 'Waiting for staff', confirmed: 'Confirmed', refused: 'Refused', withdrawn: 'Withdrawn' } as const;
+/** What the customer's page says of a request, in each language (the staff queue uses the English). */
+const words = {
+  en: {
+    kind: { stop: 'Stop service', move: 'Move', start: 'Start service' },
+    state: { submitted: 'Waiting for staff', confirmed: 'Confirmed', refused: 'Refused', withdrawn: 'Withdrawn' },
+    lastDay: (street: string | null, day: string) => `last day at ${street ?? 'the old address'}: ${day}`,
+    firstDay: (street: string, day: string) => `first day at ${street}: ${day}`,
+    why: 'Why',
+    withdraw: 'Withdraw this request',
+    asked: 'asked',
+    none: '<p>None yet.</p>',
+    notHolder: '<p>Only an account holder can ask to stop or move service, for an address the account holds now.</p>',
+  },
+  es: {
+    kind: { stop: 'Suspender el servicio', move: 'Mudanza', start: 'Iniciar el servicio' },
+    state: { submitted: 'Esperando al personal', confirmed: 'Confirmada', refused: 'Rechazada', withdrawn: 'Retirada' },
+    lastDay: (street: string | null, day: string) => `último día en ${street ?? 'la dirección anterior'}: ${day}`,
+    firstDay: (street: string, day: string) => `primer día en ${street}: ${day}`,
+    why: 'Motivo',
+    withdraw: 'Retirar esta solicitud',
+    asked: 'pedida el',
+    none: '<p>Todavía ninguna.</p>',
+    notHolder: '<p>Solo un titular de la cuenta puede pedir suspender o mudar el servicio, para una dirección que la cuenta tiene ahora.</p>',
+  },
+} satisfies Record<Locale, unknown>;
+const kindWords = words.en.kind;
 
 type Row = Awaited<ReturnType<typeof customerRequests>>[number];
 
-function requestLine({ r, street }: Row) {
-  const dates = [r.stopOn ? `last day at ${street ?? 'the old address'}: ${r.stopOn}` : null, r.startOn ? `first day at ${r.newStreet}, ${r.newCity}: ${r.startOn}` : null].filter(Boolean).join('; ');
-  const reason = r.state === 'refused' && r.refusalReason ? `<br>Why: ${escapeHtml(r.refusalReason)}` : '';
+function requestLine(locale: Locale, { r, street }: Row) {
+  const w = words[locale];
+  const f = formatsFor(locale);
+  const dates = [r.stopOn ? w.lastDay(street, f.day(r.stopOn)) : null, r.startOn ? w.firstDay(`${r.newStreet}, ${r.newCity}`, f.day(r.startOn)) : null].filter(Boolean).join('; ');
+  const reason = r.state === 'refused' && r.refusalReason ? `<br>${w.why}: ${escapeHtml(r.refusalReason)}` : '';
   const withdraw =
     r.state === 'submitted'
-      ? `<form method="post" action="/api/services/withdraw" data-enhance><input type="hidden" name="request" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">Withdraw this request</button></form>`
+      ? `<form method="post" action="/api/services/withdraw" data-enhance><input type="hidden" name="request" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">${w.withdraw}</button></form>`
       : '';
-  return `<li><p><strong>${escapeHtml(kindWords[r.kind])}</strong>: ${escapeHtml(dates)}. <strong>${escapeHtml(stateWords[r.state])}</strong>; asked ${when(r.createdAt)}.${reason}</p>${withdraw}</li>`;
+  return `<li><p><strong>${escapeHtml(w.kind[r.kind])}</strong>: ${escapeHtml(dates)}. <strong>${escapeHtml(w.state[r.state])}</strong>; ${w.asked} ${f.when(r.createdAt)}.${reason}</p>${withdraw}</li>`;
 }
 
 const fillServices: Filler = async (c, login, rewriter) => {
+  const locale = c.get('locale');
   const deps = await accountDeps(c);
   const requests = await customerRequests(deps, login.id);
   const points = await deps.db
@@ -48,12 +76,12 @@ const fillServices: Filler = async (c, login, rewriter) => {
     .innerJoin(accountAccess, and(eq(accountAccess.accountId, servicePointTenures.accountId), eq(accountAccess.loginId, login.id), eq(accountAccess.relationship, 'holder')))
     .where(isNull(servicePointTenures.endDay))
     .orderBy(servicePoints.street);
-  const list = requests.length ? `<ul class="people">${requests.map(requestLine).join('')}</ul>` : '<p>None yet.</p>';
+  const list = requests.length ? `<ul class="people">${requests.map((row) => requestLine(locale, row)).join('')}</ul>` : words[locale].none;
   // Every address the login holds, of any of its accounts: the worker finds the account from the address.
   const options = points.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.street}, ${p.city}`)}</option>`).join('');
   return rewriter
     .on('[data-fill="requests"]', { element: (el) => void el.setInnerContent(list, { html: true }) })
-    .on('[data-holder-forms]', { element: (el) => void (points.length ? undefined : el.replace('<p>Only an account holder can ask to stop or move service, for an address the account holds now.</p>', { html: true })) })
+    .on('[data-holder-forms]', { element: (el) => void (points.length ? undefined : el.replace(words[locale].notHolder, { html: true })) })
     .on('[data-fill="points"]', { element: (el) => void el.setInnerContent(options, { html: true }) });
 };
 
@@ -78,7 +106,7 @@ function queueHtml(rows: Awaited<ReturnType<typeof openRequests>>) {
 }
 
 export const servicePages = new Hono<AppEnv>()
-  .get('/account/services/', signedInPage(fillServices, { message: serviceMessage }))
+  .on('GET', bothLanguages('/account/services/'), signedInPage(fillServices, { message: serviceMessage }))
   .on(['GET'], bothLanguages('/services/start/'), startPage)
   .get('/staff/services/', requireLogin, async (c) => {
     const login = c.var.login;
