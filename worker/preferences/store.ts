@@ -14,6 +14,7 @@ import { QUIET_HOURS_DEFAULT } from '../shared/preference-forms';
 import { utility } from '../shared/utility';
 import type { QuietHours } from '../alerts/delivery/quiet-hours';
 import { defaultTopics, mailTopics } from './topics';
+import { holdersOf } from '../mail/recipients';
 
 export type Recipient = typeof alertRecipients.$inferSelect;
 export type TopicState = { enabled: boolean; changedVia: (typeof recipientTopics.$inferSelect)['changedVia']; changedAt: string };
@@ -98,14 +99,9 @@ export async function holderLoginsWithoutRow(db: DrizzleD1Database, accountId: s
   return holders.map((h) => h.loginId).filter((id) => !have.has(id));
 }
 
-/** Verified, active holders' e-mails: who is told when someone signs up for the account's alerts, or of a change to who may see it. */
+/** Verified, active holders' e-mails (worker/mail/recipients.ts `holdersOf` has their languages too). */
 export async function holderEmails(db: DrizzleD1Database, accountId: string) {
-  const rows = await db
-    .select({ email: logins.email })
-    .from(accountAccess)
-    .innerJoin(logins, eq(logins.id, accountAccess.loginId))
-    .where(and(eq(accountAccess.accountId, accountId), eq(accountAccess.relationship, 'holder'), isNotNull(logins.emailVerifiedAt), eq(logins.status, 'active')));
-  return rows.map((r) => r.email);
+  return (await holdersOf(db, accountId)).map((h) => h.email);
 }
 
 export type LiveRecipient = Recipient & {
