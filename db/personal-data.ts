@@ -936,6 +936,15 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'none' },
   },
   {
+    table: 'privacy_request_metrics',
+    label: 'Privacy requests by year (published figures)',
+    tie: { by: 'none', reason: 'Counts of requests and days to answer per year and kind of request; nothing about any one request.' },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Aggregate statistics, not personal data.' },
+    deletion: { action: 'none' },
+  },
+  {
     table: 'receipt_signing_keys',
     label: 'Receipt signing keys',
     tie: { by: 'none', reason: "The portal's public keys." },

@@ -42,6 +42,7 @@ import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
+import { requestMetricsPages } from './reports/request-metrics-pages';
 import { runSharingMaintenance } from './sharing/maintenance';
 import { sharingPages } from './sharing/pages';
 import { sharingApi } from './sharing/routes';
@@ -156,6 +157,7 @@ app.all('/.well-known/*', () => {
 app.route('/', accountPages);
 app.route('/', secondFactorPages);
 app.route('/', requestPages);
+app.route('/', requestMetricsPages);
 app.route('/', preferencePages);
 app.route('/', devSms);
 app.route('/', alertPages);

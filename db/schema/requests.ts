@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { accounts } from './core';
 import { localeColumn } from './locale';
 
@@ -115,3 +115,30 @@ export const privacyChoices = sqliteTable('privacy_choices', {
   updatedAt: text('updated_at').notNull().default(now),
 });
 
+
+/** The categories a business reports its privacy requests under (11 CCR § 7102): an opt-out request counts once for each choice it made. */
+export const requestMetricCategories = ['know', 'delete', 'correct', 'opt_out', 'limit'] as const;
+export type RequestMetricCategory = (typeof requestMetricCategories)[number];
+
+/**
+ * A finished calendar year's request counts, frozen by the daily job before the requests behind
+ * them are purged (they are kept 24 months after closing; the published figures stay). No one's
+ * data: counts and days only. The current year is counted live from privacy_requests.
+ */
+export const privacyRequestMetrics = sqliteTable(
+  'privacy_request_metrics',
+  {
+    year: integer('year').notNull(),
+    category: text('category', { enum: requestMetricCategories }).notNull(),
+    received: integer('received').notNull(),
+    /** Fulfilled, in whole or in part. */
+    complied: integer('complied').notNull(),
+    denied: integer('denied').notNull(),
+    /** Still open when the year was frozen (only a request stuck past the following year). */
+    open: integer('open').notNull(),
+    medianDays: real('median_days'),
+    meanDays: real('mean_days'),
+    frozenAt: text('frozen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.year, t.category] })],
+);

@@ -55,6 +55,27 @@ describe('public pages in Chromium', () => {
     await context.close();
   });
 
+  it('follows the privacy notice to the yearly request figures, one table per year, and their CSV', async () => {
+    const { page, consoleErrors, context } = await openPage(chromium.browser);
+    await page.goto(`${origin}/privacy/`);
+    await page.getByRole('link', { name: 'How many privacy requests we received each year, and how we answered them' }).click();
+    await page.waitForURL(`${origin}/privacy/request-metrics/`);
+    const year = new Date().getFullYear();
+    const current = page.getByRole('region', { name: `${year}, so far` });
+    await expect(current.getByRole('rowheader').allTextContents()).resolves.toEqual([
+      'Requests to know',
+      'Requests to delete',
+      'Requests to correct',
+      'Requests to opt out of sale or sharing',
+      'Requests to limit the use of sensitive information',
+    ]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download every year as CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('privacy-requests-by-year.csv');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
   it('answers an unknown page with the 404 page', async () => {
     const { page, context } = await openPage(chromium.browser);
     const res = await page.goto(`${origin}/no-such-page/`);

@@ -31,7 +31,7 @@ const SITE_ORIGIN = 'https://portal.aldercreek-utility.example';
  * Paths the worker answers rather than dist/ (worker/well-known/routes.ts, /api/ sub-apps).
  * A link to one of these is not a broken link even though no file exists for it.
  */
-const WORKER_PATHS = ['/.well-known/security.txt', '/.well-known/gpc.json', '/.well-known/jwks.json'];
+const WORKER_PATHS = ['/.well-known/security.txt', '/.well-known/gpc.json', '/.well-known/jwks.json', '/privacy/request-metrics.csv'];
 const WORKER_PREFIXES = ['/api/'];
 
 /**

@@ -224,6 +224,9 @@ const expected: Record<string, Row> = {
   'POST /privacy/request/status/':             [200, 200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/verify/':              [200, 200, 200, 200, 200, 200, 200, 200],
   'GET /privacy/request/package/':             [200, 200, 200, 200, 200, 200, 200, 200],
+  // Yearly counts of privacy requests, published for anyone: no one's data.
+  'GET /privacy/request-metrics/':             [200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /privacy/request-metrics.csv':          [200, 200, 200, 200, 200, 200, 200, 200],
   // The consent page and the connected applications page: each caller's own (none here shows A's data but to its holder).
   'GET /account/sharing/authorize/':           [303, 200, 200, 200, 200, 200, 200, 200],
   'GET /account/sharing/applications/':        [303, 200, 200, 200, 200, 200, 200, 200],

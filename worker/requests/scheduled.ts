@@ -1,8 +1,10 @@
 /**
  * The daily job (wrangler.toml [triggers] crons): marks requests that passed their due date, and
  * purges requests closed more than 24 months ago with their history (11 CCR § 7101 asks for
- * 24 months), and form-token ids that have expired. One batch.
+ * 24 months), and form-token ids that have expired. One batch, after freezing the published
+ * figures of any finished year, so that no purge takes a year's figures with it.
  */
+import { freezeFinishedYears } from '../reports/request-metrics-store';
 import { localDate } from './deadlines';
 import { utility } from '../shared/utility';
 
@@ -14,6 +16,7 @@ export async function runDailyMaintenance(raw: D1Database, now = new Date()) {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - RETENTION_MONTHS);
   const purgeBefore = cutoff.toISOString();
+  const frozenYears = await freezeFinishedYears(raw, now);
   const results = await raw.batch([
     raw
       .prepare(
@@ -28,6 +31,7 @@ export async function runDailyMaintenance(raw: D1Database, now = new Date()) {
     raw.prepare('DELETE FROM used_form_tokens WHERE expires_at < ?1').bind(at),
   ]);
   return {
+    frozenYears,
     markedOverdue: results[1]?.meta.changes ?? 0,
     purgedRequests: results[3]?.meta.changes ?? 0,
     purgedHistoryRows: results[2]?.meta.changes ?? 0,

@@ -349,6 +349,8 @@ export const matrixRequests: Record<string, Builder> = {
   'POST /privacy/request/status/': (w) => ({ method: 'POST', path: '/privacy/request/status/', json: { code: statusCode(w) } }),
   'GET /privacy/request/verify/': () => ({ method: 'GET', path: '/privacy/request/verify/' }),
   'GET /privacy/request/package/': () => ({ method: 'GET', path: '/privacy/request/package/' }),
+  'GET /privacy/request-metrics/': () => ({ method: 'GET', path: '/privacy/request-metrics/' }),
+  'GET /privacy/request-metrics.csv': () => ({ method: 'GET', path: '/privacy/request-metrics.csv' }),
   'GET /staff/connect/': () => ({ method: 'GET', path: '/staff/connect/' }),
   'GET /account/sharing/authorize/': () => ({ method: 'GET', path: '/account/sharing/authorize/?request=not-a-request' }),
   'GET /account/sharing/applications/': () => ({ method: 'GET', path: '/account/sharing/applications/' }),

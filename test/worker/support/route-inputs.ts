@@ -484,6 +484,8 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /privacy/request/status/': { body: schemaBody(statusBodySchema) },
     'GET /privacy/request/verify/': { query: fc.record({ error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /privacy/request/package/': { query: fc.record({ error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /privacy/request-metrics/': { query: fc.record({ year: oddString }, { requiredKeys: [] }) },
+    'GET /privacy/request-metrics.csv': { query: fc.record({ year: oddString }, { requiredKeys: [] }) },
     'GET /staff/connect/': { query: fc.record({ done: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/sharing/authorize/': { query: fc.record({ request: oddString, status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /account/sharing/applications/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
