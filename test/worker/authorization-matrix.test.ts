@@ -295,6 +295,8 @@ const expected: Record<string, Row> = {
   'GET /account/programs/apply/:program/':      [303, 200, 200, 200, 200, 200, 200, 200],
   'GET /account/programs/application/':         [303, 303, 303, 303, 303, 303, 303, 200],
   'GET /staff/programs/':                       [401, 403, 403, 403, 403, 200, 200, 403],
+  // De-identified reports: the privacy officer, program staff and administrators.
+  'GET /staff/reports/':                        [401, 403, 403, 403, 200, 200, 200, 403],
   'GET /staff/programs/application/':           [401, 403, 403, 403, 403, 200, 200, 403],
   'ALL /*':                                    [200, 200, 200, 200, 200, 200, 200, 200],
 };

@@ -300,6 +300,7 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /account/programs/apply/:program/': () => ({ method: 'GET', path: '/account/programs/apply/efficient-toilet/' }),
   'GET /account/programs/application/': (w) => ({ method: 'GET', path: `/account/programs/application/?id=${w.a.applicationId}` }),
   'GET /staff/programs/': () => ({ method: 'GET', path: '/staff/programs/?view=need_info' }),
+  'GET /staff/reports/': () => ({ method: 'GET', path: '/staff/reports/' }),
   'GET /staff/programs/application/': (w) => ({ method: 'GET', path: `/staff/programs/application/?id=${w.a.applicationId}` }),
   'GET /account/messages/conversation/': (w) => ({ method: 'GET', path: `/account/messages/conversation/?id=${w.a.conversationId}` }),
   'GET /staff/messages/': () => ({ method: 'GET', path: '/staff/messages/?view=open' }),

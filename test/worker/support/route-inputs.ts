@@ -472,6 +472,7 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'GET /account/programs/': { query: messageQuery },
     'GET /account/programs/apply/:program/': { params: { program: segment(fc.oneof(fc.constantFrom('efficient-toilet', 'bill-assistance', 'free-pony'), oddString)) }, query: fc.record({ account: hints.account!, status: oddString, error: oddString, field: fc.oneof(fc.constantFrom('answers.watersense', 'documents.receipt', 'answers.nope'), oddString) }, { requiredKeys: [] }) },
     'GET /account/programs/application/': { query: fc.record({ id: fc.oneof(applicationId, oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
+    'GET /staff/reports/': { query: fc.record({ month: oddString, area: oddString }, { requiredKeys: [] }) },
     'GET /staff/programs/': { query: fc.oneof(fromSchema(staffProgramQuery, hints), fc.record({ view: oddString, after: oddString, status: oddString, error: oddString }, { requiredKeys: [] })) },
     'GET /staff/programs/application/': { query: fc.record({ id: fc.oneof(applicationId, oddString), status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
     'GET /alerts/sign-up/': { query: fc.record({ status: oddString, error: oddString, field: oddString }, { requiredKeys: [] }) },
