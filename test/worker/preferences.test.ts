@@ -14,7 +14,7 @@ import { signUnsubscribe } from '../../worker/preferences/unsubscribe-token';
 import { septemberBill } from './support/billing-fixtures';
 import { givenIngestClient, sendBatch } from './support/usage-fixtures';
 import { get, postForm, postJson } from './support/accounts';
-import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo, withoutQuietHours } from './support/delivery-fixtures';
+import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, ORIGIN, phoneInbox, textsTo, withoutQuietHours } from './support/delivery-fixtures';
 import { db, givenAccount, givenUtility, signedIn } from './support/sign-in';
 import { installWriteLog, takeWrites } from './support/write-log';
 
@@ -83,6 +83,33 @@ describe('what goes where', () => {
     expect(p.recipients[0]!.topics.continuous_flow).toEqual({ enabled: false, refusedByRecipient: true });
     const [row] = await db().select().from(contactPreferences).where(eq(contactPreferences.accountId, h.accountId));
     expect(row).toMatchObject({ quietHoursStart: null, quietHoursEnd: null });
+  });
+});
+
+describe('the preferences page in Spanish', () => {
+  it('shows what goes where, the recipients, paper or e-mail bills and quiet hours in Spanish at /es/account/preferences/', async () => {
+    const h = await givenHousehold();
+    const address = `vecina-${Date.now()}@family.example`;
+    const added = await postForm('/api/preferences/recipients', { account: h.accountId, channel: 'email', address, name: 'Lucía', topics: 'continuous_flow' }, { cookie: h.cookie, headers: { Referer: `${ORIGIN}/es/account/preferences/` } });
+    expect(added.headers.get('Location')).toBe(`/es/account/preferences/?account=${h.accountId}&status=recipient-invited`);
+    const res = await get(added.headers.get('Location')!, { cookie: h.cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="es"');
+    expect(html).toContain('Enviamos una confirmación a esa dirección.');
+    expect(html).toContain('<caption>Qué alertas van adónde</caption>');
+    expect(html).toContain('<th scope="row">Fuga: agua que corre sin parar</th>');
+    expect(html).toContain(`<th scope="col">Lucía, correo electrónico a ${address}</th>`);
+    // A pending recipient, with the time its confirmation left written for a Spanish reader.
+    expect(html).toMatch(/esperando a que su dueño confirme; no se envía nada antes \(confirmación enviada el <time datetime="[^"]+">\d{1,2} \p{L}+\.? \d{4}/u);
+    expect(html).toContain('data-confirm="¿Dejar de enviar alertas allí?"');
+    expect(html).toContain('>Enviar la confirmación de nuevo</button>');
+    expect(html).toContain('Facturas en papel por correo postal');
+    expect(html).toContain('Horas de silencio para los mensajes de texto');
+    expect(html).toMatch(/name="quietStart"[^>]*value="21:00"/);
+    expect(html).toContain('Boletín (unas pocas veces al año)');
+    expect(html).not.toContain('Which alerts go where');
+    expect(html).not.toContain('waiting for its owner');
   });
 });
 
