@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { accountAccess, alertRecipients, contactPreferences, recipientTopics } from '../../db/schema';
+import { accountAccess, alertRecipients, contactPreferences, logins, recipientTopics } from '../../db/schema';
 import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
 import { billingOptions } from '../../worker/payments/options';
 import { signUnsubscribe } from '../../worker/preferences/unsubscribe-token';
@@ -321,6 +321,29 @@ describe('paper or e-mail bills (paperless billing) in the preferences', () => {
     expect((await res.json<{ error: { fields: { field: string }[] } }>()).error.fields.map((f) => f.field)).toEqual(['paperless']);
     expect(await billingOptions(env.DB, h.accountId)).toEqual({ paperless: false, autopay: 'off' });
     expect((await postJson('/api/preferences', { account: h.accountId, recipients: ['me'], paperless: 'maybe' }, { cookie: h.cookie })).status).toBe(422);
+  });
+
+  it('writes the bill-ready e-mail from an ingest to each login in its own language, the due date in words', async () => {
+    const h = await givenHousehold();
+    await postForm('/api/preferences', { account: h.accountId, recipients: 'me', paperless: 'on' }, { cookie: h.cookie });
+    const delegate = await signedIn({ delegateOf: [{ accountId: h.accountId, billing: true }] });
+    await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, delegate.loginId));
+    const bill = septemberBill(h.accountId);
+    expect((await sendBatch(await givenIngestClient(), { batchId: `bill-${bill.id}`, bills: [bill] })).status).toBe(201);
+
+    const [en] = (await mailsTo(h.holder.email)).filter((m) => m.kind === 'new-bill');
+    expect(en!.subject).toBe('Your Alder Creek bill is ready');
+    expect(en!.bodyText).toContain('It is due on October 24, 2026.');
+    expect(en!.bodyText).toContain(`${env.PORTAL_ORIGIN}/account/preferences/`);
+
+    const spanish = (await mailsTo(`${delegate.loginId}@test.example`)).filter((m) => m.kind === 'new-bill');
+    expect(spanish).toHaveLength(1);
+    expect(spanish[0]!.subject).toBe('Su factura de Alder Creek está lista');
+    expect(spanish[0]!.bodyText).toContain('Vence el 24 de octubre de 2026.');
+    expect(spanish[0]!.bodyText).toContain(`${env.PORTAL_ORIGIN}/es/account/preferences/`);
+    expect(spanish[0]!.bodyText).toContain('cancelar la suscripción al boletín, al correo de programas o a las alertas no lo detiene');
+    expect(spanish[0]!.bodyText).not.toMatch(/due on|Sign in/);
+    expect(spanish[0]!.bodyText.endsWith('(209) 555-0142 · de lunes a viernes, de 8 a.m. a 5 p.m., hora del Pacífico\n')).toBe(true);
   });
 
   it('sends the bill-ready e-mail to a paperless customer who unsubscribed from everything else: it is the bill, not a topic', async () => {
