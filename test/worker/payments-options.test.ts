@@ -85,7 +85,7 @@ describe('paperless billing', () => {
     const addBill = async () => {
       const id = uniqueId('bill');
       await db().insert(bills).values({ id, accountId: account.accountId, periodStart: '2026-11-01', periodEnd: '2026-11-30', issuedOn: '2026-12-03', dueOn: '2026-12-24', amountCents: 5000 });
-      await newBillNoticeStatement(env.DB, env.PORTAL_ORIGIN, [id]).run();
+      await newBillNoticeStatement(env.DB, env.PORTAL_ORIGIN, [{ id, dueOn: '2026-12-24' }]).run();
     };
     await addBill();
     expect(await mailsTo(`${holder.loginId}@test.example`, 'new-bill')).toEqual([]);
@@ -93,7 +93,7 @@ describe('paperless billing', () => {
     await addBill();
     const [mail] = await mailsTo(`${holder.loginId}@test.example`, 'new-bill');
     expect(mail!.subject).toBe('Your Alder Creek bill is ready');
-    expect(mail!.bodyText).toContain('It is due on 2026-12-24.');
+    expect(mail!.bodyText).toContain('It is due on December 24, 2026.');
     expect(mail!.bodyText).toContain(`${env.PORTAL_ORIGIN}/account/bills/`);
     expect(mail!.bodyText).not.toContain('50.00');
     expect(mail!.bodyText).not.toContain(account.accountNumber);

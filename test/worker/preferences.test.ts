@@ -7,14 +7,14 @@
 import { eq } from 'drizzle-orm';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { accountAccess, alertRecipients, contactPreferences, recipientTopics } from '../../db/schema';
+import { accountAccess, alertRecipients, contactPreferences, logins, recipientTopics } from '../../db/schema';
 import { deliverNotice } from '../../worker/alerts/delivery/deliver-notice';
 import { billingOptions } from '../../worker/payments/options';
 import { signUnsubscribe } from '../../worker/preferences/unsubscribe-token';
 import { septemberBill } from './support/billing-fixtures';
 import { givenIngestClient, sendBatch } from './support/usage-fixtures';
 import { get, postForm, postJson } from './support/accounts';
-import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, phoneInbox, textsTo, withoutQuietHours } from './support/delivery-fixtures';
+import { confirmationCodeFor, eventually, freshPhone, givenHousehold, givenNotice, givenRecipient, mailsTo, ORIGIN, phoneInbox, textsTo, withoutQuietHours } from './support/delivery-fixtures';
 import { db, givenAccount, givenUtility, signedIn } from './support/sign-in';
 import { installWriteLog, takeWrites } from './support/write-log';
 
@@ -83,6 +83,33 @@ describe('what goes where', () => {
     expect(p.recipients[0]!.topics.continuous_flow).toEqual({ enabled: false, refusedByRecipient: true });
     const [row] = await db().select().from(contactPreferences).where(eq(contactPreferences.accountId, h.accountId));
     expect(row).toMatchObject({ quietHoursStart: null, quietHoursEnd: null });
+  });
+});
+
+describe('the preferences page in Spanish', () => {
+  it('shows what goes where, the recipients, paper or e-mail bills and quiet hours in Spanish at /es/account/preferences/', async () => {
+    const h = await givenHousehold();
+    const address = `vecina-${Date.now()}@family.example`;
+    const added = await postForm('/api/preferences/recipients', { account: h.accountId, channel: 'email', address, name: 'Lucía', topics: 'continuous_flow' }, { cookie: h.cookie, headers: { Referer: `${ORIGIN}/es/account/preferences/` } });
+    expect(added.headers.get('Location')).toBe(`/es/account/preferences/?account=${h.accountId}&status=recipient-invited`);
+    const res = await get(added.headers.get('Location')!, { cookie: h.cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="es"');
+    expect(html).toContain('Enviamos una confirmación a esa dirección.');
+    expect(html).toContain('<caption>Qué alertas van adónde</caption>');
+    expect(html).toContain('<th scope="row">Fuga: agua que corre sin parar</th>');
+    expect(html).toContain(`<th scope="col">Lucía, correo electrónico a ${address}</th>`);
+    // A pending recipient, with the time its confirmation left written for a Spanish reader.
+    expect(html).toMatch(/esperando a que su dueño confirme; no se envía nada antes \(confirmación enviada el <time datetime="[^"]+">\d{1,2} \p{L}+\.? \d{4}/u);
+    expect(html).toContain('data-confirm="¿Dejar de enviar alertas allí?"');
+    expect(html).toContain('>Enviar la confirmación de nuevo</button>');
+    expect(html).toContain('Facturas en papel por correo postal');
+    expect(html).toContain('Horas de silencio para los mensajes de texto');
+    expect(html).toMatch(/name="quietStart"[^>]*value="21:00"/);
+    expect(html).toContain('Boletín (unas pocas veces al año)');
+    expect(html).not.toContain('Which alerts go where');
+    expect(html).not.toContain('waiting for its owner');
   });
 });
 
@@ -294,6 +321,29 @@ describe('paper or e-mail bills (paperless billing) in the preferences', () => {
     expect((await res.json<{ error: { fields: { field: string }[] } }>()).error.fields.map((f) => f.field)).toEqual(['paperless']);
     expect(await billingOptions(env.DB, h.accountId)).toEqual({ paperless: false, autopay: 'off' });
     expect((await postJson('/api/preferences', { account: h.accountId, recipients: ['me'], paperless: 'maybe' }, { cookie: h.cookie })).status).toBe(422);
+  });
+
+  it('writes the bill-ready e-mail from an ingest to each login in its own language, the due date in words', async () => {
+    const h = await givenHousehold();
+    await postForm('/api/preferences', { account: h.accountId, recipients: 'me', paperless: 'on' }, { cookie: h.cookie });
+    const delegate = await signedIn({ delegateOf: [{ accountId: h.accountId, billing: true }] });
+    await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, delegate.loginId));
+    const bill = septemberBill(h.accountId);
+    expect((await sendBatch(await givenIngestClient(), { batchId: `bill-${bill.id}`, bills: [bill] })).status).toBe(201);
+
+    const [en] = (await mailsTo(h.holder.email)).filter((m) => m.kind === 'new-bill');
+    expect(en!.subject).toBe('Your Alder Creek bill is ready');
+    expect(en!.bodyText).toContain('It is due on October 24, 2026.');
+    expect(en!.bodyText).toContain(`${env.PORTAL_ORIGIN}/account/preferences/`);
+
+    const spanish = (await mailsTo(`${delegate.loginId}@test.example`)).filter((m) => m.kind === 'new-bill');
+    expect(spanish).toHaveLength(1);
+    expect(spanish[0]!.subject).toBe('Su factura de Alder Creek está lista');
+    expect(spanish[0]!.bodyText).toContain('Vence el 24 de octubre de 2026.');
+    expect(spanish[0]!.bodyText).toContain(`${env.PORTAL_ORIGIN}/es/account/preferences/`);
+    expect(spanish[0]!.bodyText).toContain('cancelar la suscripción al boletín, al correo de programas o a las alertas no lo detiene');
+    expect(spanish[0]!.bodyText).not.toMatch(/due on|Sign in/);
+    expect(spanish[0]!.bodyText.endsWith('(209) 555-0142 · de lunes a viernes, de 8 a.m. a 5 p.m., hora del Pacífico\n')).toBe(true);
   });
 
   it('sends the bill-ready e-mail to a paperless customer who unsubscribed from everything else: it is the bill, not a topic', async () => {

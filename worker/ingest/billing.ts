@@ -476,6 +476,7 @@ WHERE account_balances.as_of <= excluded.as_of AND (account_balances.balance_cen
  */
 export function billingStatements(db: D1Database, plan: BillingPlan, origin: string): D1PreparedStatement[] {
   const withPortal = plan.payments.filter((p) => p.portalPaymentId);
+  const created = new Set(plan.newBillIds);
   return [
     ...chunks(plan.bills).map((c) => db.prepare(billsSql).bind(JSON.stringify(c))),
     ...chunks(plan.lines).flatMap((c) => [
@@ -486,7 +487,7 @@ export function billingStatements(db: D1Database, plan: BillingPlan, origin: str
     ...chunks(plan.payments).map((c) => db.prepare(paymentsSql).bind(JSON.stringify(c))),
     ...chunks(plan.adjustments).map((c) => db.prepare(adjustmentsSql).bind(JSON.stringify(c))),
     ...chunks(plan.balances).map((c) => db.prepare(balancesSql).bind(JSON.stringify(c))),
-    ...chunks(plan.newBillIds).map((ids) => newBillNoticeStatement(db, origin, ids)),
+    ...chunks(plan.bills.filter((b) => created.has(b.id))).map((c) => newBillNoticeStatement(db, origin, c)),
   ];
 }
 

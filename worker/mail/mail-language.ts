@@ -21,6 +21,8 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/account/sharing/accept/',
   '/account/alerts/',
   '/help/leaks-and-alerts/',
+  '/account/preferences/',
+  '/unsubscribe/',
 ]);
 
 /** `path` (an English page, maybe with a fragment) as a mail in `locale` links to it. */

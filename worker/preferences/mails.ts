@@ -75,6 +75,6 @@ export const preferenceMails = {
   signUpNotice: (to: string, c: { origin: string; masked: string; street: string | null; channel: 'email' | 'sms'; locale: Locale }): OutgoingEmail => {
     const w = words[c.locale];
     const street = c.street ?? w.home;
-    return { to, kind: 'alert-sign-up-notice', subject: w.noticeSubject(street), text: `${w.notice(street, c.channel, c.masked, `${c.origin}/account/preferences/`)}${signature(c.locale)}` };
+    return { to, kind: 'alert-sign-up-notice', subject: w.noticeSubject(street), text: `${w.notice(street, c.channel, c.masked, `${c.origin}${mailPage(c.locale, '/account/preferences/')}`)}${signature(c.locale)}` };
   },
 };

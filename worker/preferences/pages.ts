@@ -21,11 +21,12 @@ import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../auth/sess
 import { ApiError } from '../http/errors';
 import { accountMessagesIn, checkFields } from '../shared/account-messages';
 import { preferenceErrorMessages, preferenceFieldLabels, preferenceMessagesEs, preferenceStatusMessages } from '../shared/preference-forms';
+import { formatsFor } from '../i18n/format';
 import { bothLanguages, type Locale } from '../i18n/locale';
 import { alertTypes } from '../../db/schema/alerts';
 import { readPreferences, type PreferencesView, type RecipientView } from './preferences';
 import { ONE_CLICK_BODY } from './topic-mail';
-import { topicLabels, topicShortLabelsIn } from './topics';
+import { topicLabelsIn, topicShortLabelsIn } from './topics';
 import { unsubscribe } from './unsubscribe';
 import { verifyUnsubscribe, type UnsubscribeTopic } from './unsubscribe-token';
 import { html, text } from '../http/html';
@@ -76,59 +77,114 @@ const publicPage = () => async (c: Context<AppEnv>) => {
 const checkbox = (name: string, label: string, checked: boolean, disabled = false) =>
   `<label class="topic-box"><input type="checkbox" name="${escapeHtml(name)}" value="on"${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}><span class="visually-hidden">${escapeHtml(label)}</span></label>`;
 
-function recipientTitle(r: RecipientView) {
-  if (r.own) return r.channel === 'sms' ? `Your mobile ${r.address}` : `Your e-mail ${r.address}`;
-  return `${r.name ?? (r.origin === 'sign_up' ? 'Signed up without a login' : 'Someone you added')}, ${r.channel === 'sms' ? 'text to' : 'e-mail to'} ${r.address}`;
+/** What the preferences page says of its recipients, in each language. */
+const pageWords = {
+  en: {
+    yourMobile: (address: string) => `Your mobile ${address}`,
+    yourEmail: (address: string) => `Your e-mail ${address}`,
+    yourEmailShort: 'your e-mail',
+    signedUp: 'Signed up without a login',
+    added: 'Someone you added',
+    textTo: 'text to',
+    emailTo: 'e-mail to',
+    pending: 'waiting for its owner to confirm; nothing is sent before',
+    sent: 'confirmation sent',
+    stopped: 'replied STOP: no texts until it replies START',
+    confirmed: 'confirmed',
+    alert: 'Alert',
+    caption: 'Which alerts go where',
+    refused: 'Turned off by the recipient',
+    nobody: 'No one else gets alerts for this account.',
+    removeConfirm: 'Stop sending alerts there?',
+    remove: 'Remove',
+    resend: 'Send the confirmation again',
+    textsGo: 'Texts go to',
+    stopTexts: 'Stop texts to this number',
+  },
+  es: {
+    yourMobile: (address: string) => `Su celular ${address}`,
+    yourEmail: (address: string) => `Su correo electrónico ${address}`,
+    yourEmailShort: 'su correo electrónico',
+    signedUp: 'Inscrito sin usuario del portal',
+    added: 'Alguien que usted agregó',
+    textTo: 'texto a',
+    emailTo: 'correo electrónico a',
+    pending: 'esperando a que su dueño confirme; no se envía nada antes',
+    sent: 'confirmación enviada el',
+    stopped: 'respondió STOP: no recibe textos hasta que responda START',
+    confirmed: 'confirmado',
+    alert: 'Alerta',
+    caption: 'Qué alertas van adónde',
+    refused: 'Desactivada por quien la recibe',
+    nobody: 'Nadie más recibe alertas de esta cuenta.',
+    removeConfirm: '¿Dejar de enviar alertas allí?',
+    remove: 'Quitar',
+    resend: 'Enviar la confirmación de nuevo',
+    textsGo: 'Los textos van al',
+    stopTexts: 'Dejar de enviar textos a este número',
+  },
+} satisfies Record<Locale, unknown>;
+
+function recipientTitle(locale: Locale, r: RecipientView) {
+  const w = pageWords[locale];
+  if (r.own) return r.channel === 'sms' ? w.yourMobile(r.address) : w.yourEmail(r.address);
+  return `${r.name ?? (r.origin === 'sign_up' ? w.signedUp : w.added)}, ${r.channel === 'sms' ? w.textTo : w.emailTo} ${r.address}`;
 }
 
-function recipientState(r: RecipientView) {
-  if (r.status === 'pending') return 'waiting for its owner to confirm; nothing is sent before';
-  if (r.smsStopped) return 'replied STOP: no texts until it replies START';
-  return 'confirmed';
+/** A recipient's state as HTML (the time a confirmation was sent in the page's language). */
+function recipientState(locale: Locale, r: RecipientView) {
+  const w = pageWords[locale];
+  if (r.status === 'pending') return `${escapeHtml(w.pending)}${r.confirmSentAt ? ` (${w.sent} ${formatsFor(locale).when(r.confirmSentAt)})` : ''}`;
+  if (r.smsStopped) return escapeHtml(w.stopped);
+  return escapeHtml(w.confirmed);
 }
 
 /** The table of what goes where: alert types down, recipients across; one labelled checkbox per cell. */
-function matrix(p: PreferencesView) {
-  const columns = [{ key: 'me', title: `Your e-mail ${p.me.email}`, short: 'your e-mail', topics: p.me.topics }, ...p.recipients.map((r) => ({ key: r.id, title: recipientTitle(r), short: recipientTitle(r), topics: r.topics }))];
-  const head = `<tr><th scope="col">Alert</th>${columns.map((col) => `<th scope="col">${escapeHtml(col.title)}</th>`).join('')}</tr>`;
+function matrix(locale: Locale, p: PreferencesView) {
+  const w = pageWords[locale];
+  const labels = topicLabelsIn[locale];
+  const columns = [{ key: 'me', title: w.yourEmail(p.me.email), short: w.yourEmailShort, topics: p.me.topics }, ...p.recipients.map((r) => ({ key: r.id, title: recipientTitle(locale, r), short: recipientTitle(locale, r), topics: r.topics }))];
+  const head = `<tr><th scope="col">${w.alert}</th>${columns.map((col) => `<th scope="col">${escapeHtml(col.title)}</th>`).join('')}</tr>`;
   const rows = alertTypes
     .map(
       (t) =>
-        `<tr><th scope="row">${escapeHtml(topicLabels[t])}</th>${columns
+        `<tr><th scope="row">${escapeHtml(labels[t])}</th>${columns
           .map((col) => {
             const state = col.topics[t];
-            const note = state.refusedByRecipient ? '<br><small>Turned off by the recipient</small>' : '';
-            return `<td>${checkbox(`${col.key}.${t}`, `${topicLabels[t]}: ${col.short}`, state.enabled, state.refusedByRecipient)}${note}</td>`;
+            const note = state.refusedByRecipient ? `<br><small>${w.refused}</small>` : '';
+            return `<td>${checkbox(`${col.key}.${t}`, `${labels[t]}: ${col.short}`, state.enabled, state.refusedByRecipient)}${note}</td>`;
           })
           .join('')}</tr>`,
     )
     .join('');
-  return `<table class="topic-matrix"><caption>Which alerts go where</caption><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  return `<table class="topic-matrix"><caption>${w.caption}</caption><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }
 
-function recipientList(p: PreferencesView) {
+const recipientForm = (action: string, p: PreferencesView, r: RecipientView, button: string, confirm?: string) =>
+  `<form method="post" action="/api/preferences/recipients/${action}" data-enhance${confirm ? ` data-confirm="${escapeHtml(confirm)}"` : ''}><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">${escapeHtml(button)}</button></form>`;
+
+function recipientList(locale: Locale, p: PreferencesView) {
+  const w = pageWords[locale];
   const others = p.recipients.filter((r) => !r.own);
-  if (!others.length) return '<p>No one else gets alerts for this account.</p>';
+  if (!others.length) return `<p>${w.nobody}</p>`;
   return `<ul class="recipients">${others
     .map(
-      (r) => `<li><p><strong>${escapeHtml(recipientTitle(r))}</strong><br>${escapeHtml(recipientState(r))}.</p>
-<form method="post" action="/api/preferences/recipients/remove" data-enhance data-confirm="Stop sending alerts there?"><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">Remove</button></form>${
-        r.status === 'pending'
-          ? `<form method="post" action="/api/preferences/recipients/resend" data-enhance><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(r.id)}"><button type="submit" class="secondary">Send the confirmation again</button></form>`
-          : ''
-      }</li>`,
+      (r) => `<li><p><strong>${escapeHtml(recipientTitle(locale, r))}</strong><br>${recipientState(locale, r)}.</p>
+${recipientForm('remove', p, r, w.remove, w.removeConfirm)}${r.status === 'pending' ? recipientForm('resend', p, r, w.resend) : ''}</li>`,
     )
     .join('')}</ul>`;
 }
 
-function ownMobile(p: PreferencesView) {
+function ownMobile(locale: Locale, p: PreferencesView) {
+  const w = pageWords[locale];
   const mine = p.recipients.find((r) => r.own && r.channel === 'sms');
   if (!mine) return '';
-  return `<p>Texts go to <strong>${escapeHtml(mine.address)}</strong>: ${escapeHtml(recipientState(mine))}.</p>
-<form method="post" action="/api/preferences/recipients/remove" data-enhance><input type="hidden" name="account" value="${escapeHtml(p.account)}"><input type="hidden" name="recipient" value="${escapeHtml(mine.id)}"><button type="submit" class="secondary">Stop texts to this number</button></form>`;
+  return `<p>${w.textsGo} <strong>${escapeHtml(mine.address)}</strong>: ${recipientState(locale, mine)}.</p>
+${recipientForm('remove', p, mine, w.stopTexts)}`;
 }
 
 async function fillPreferences(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter): Promise<HTMLRewriter | Response> {
+  const locale = c.get('locale');
   const deps = await accountDeps(c);
   const accountId = await profileAccountId(deps, login.id, c.req.query('account'));
   if (!accountId) return c.redirect('/account/?error=not_found', 303);
@@ -144,35 +200,35 @@ async function fillPreferences(c: Context<AppEnv>, login: SignedInLogin, rewrite
   const quiet = p.quietHours;
   const value = (v: string) => ({ element: (el: Element) => void el.setAttribute('value', v) });
   const check = (on: boolean) => ({ element: (el: Element) => void (on ? el.setAttribute('checked', '') : el.removeAttribute('checked')) });
-  return withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, '/account/preferences/'))
+  return withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, c.req.path, locale))
     .on('[data-fill="account-number"]', text(p.accountNumber))
     .on('[data-fill="street"]', text(p.street ?? ''))
     .on('[data-fill="login-email"]', text(p.me.email))
     .on('input[name="account"]', value(p.account))
     .on('input[name="recipients"]', value(listed))
-    .on('[data-fill="matrix"]', html(matrix(p)))
+    .on('[data-fill="matrix"]', html(matrix(locale, p)))
     .on('input[name="me.newsletter"]', check(p.me.topics.newsletter.enabled))
     .on('input[name="me.programs"]', check(p.me.topics.programs.enabled))
     .on('input[name="quietHours"]', check(quiet.enabled))
     .on('input[name="quietStart"]', value(quiet.start ?? '21:00'))
     .on('input[name="quietEnd"]', value(quiet.end ?? '08:00'))
     .on('input[name="leakAlertsInQuietHours"]', check(quiet.leakAlertsInQuietHours))
-    .on('[data-fill="own-mobile"]', html(ownMobile(p)))
+    .on('[data-fill="own-mobile"]', html(ownMobile(locale, p)))
     .on('[data-own-mobile-form]', { element: (el) => void (hasOwnMobile ? el.setAttribute('hidden', '') : el.removeAttribute('hidden')) })
-    .on('[data-fill="recipients"]', html(recipientList(p)))
+    .on('[data-fill="recipients"]', html(recipientList(locale, p)))
     // Paper or e-mail bills, for a login that may see the account's bills; gone for anyone else (nothing posted, nothing changed).
     .on('[data-fill="bills"]', { element: (el) => void (p.bills ? undefined : el.remove()) })
     .on('input[name="paperless"]', { element: (el) => void (p.bills && el.getAttribute('value') === (p.bills.paperless ? 'on' : 'off') ? el.setAttribute('checked', '') : el.removeAttribute('checked')) });
 }
 
-const signedInPage = (path: string, fill: typeof fillPreferences) => async (c: Context<AppEnv>) => {
+const signedInPage = (fill: typeof fillPreferences) => async (c: Context<AppEnv>) => {
   const token = getCookie(c, SESSION_COOKIE);
   const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
   if (!login) {
     c.header('Cache-Control', 'no-store');
     return c.redirect('/login/?error=unauthenticated', 303);
   }
-  const asset = await shellFor(c, path);
+  const asset = await shellFor(c);
   if (!asset.ok) return new Response(asset.body, asset);
   const filled = await fill(c, login, new HTMLRewriter().on('[data-message]', messageHandler(queryMessage(c))));
   if (filled instanceof Response) return filled;
@@ -229,7 +285,7 @@ const tokenMessage = (locale: Locale, reason: 'invalid' | 'expired'): Message =>
 const whatOf = (locale: Locale, topic: UnsubscribeTopic) => (topic === 'all' ? oneClickWords[locale].everything : topicShortLabelsIn[locale][topic]);
 
 export const preferencePages = new Hono<AppEnv>()
-  .get('/account/preferences/', signedInPage('/account/preferences/', fillPreferences))
+  .on('GET', bothLanguages('/account/preferences/'), signedInPage(fillPreferences))
   .on('GET', bothLanguages('/alerts/sign-up/'), publicPage())
   .on('GET', bothLanguages('/alerts/confirm/'), publicPage())
   .on('GET', bothLanguages('/unsubscribe/'), publicPage())

@@ -17,11 +17,15 @@ import { signUnsubscribe } from './unsubscribe-token';
 
 export const ONE_CLICK_BODY = 'List-Unsubscribe=One-Click';
 
-/** The URL of the `List-Unsubscribe` header: the one place a token rides in a path (see unsubscribe-token.ts). */
-export const oneClickUrl = (origin: string, token: string) => `${origin}/unsubscribe/${token}`;
+/**
+ * The URL of the `List-Unsubscribe` header: the one place a token rides in a path (see
+ * unsubscribe-token.ts). In the recipient's language, so a mail client that opens it in a browser
+ * shows the page in that language (both answer the one-click POST alike).
+ */
+export const oneClickUrl = (origin: string, token: string, links: PageLinks = englishLinks) => `${origin}${links.href('/unsubscribe/')}${token}`;
 
-export function listUnsubscribeHeaders(origin: string, token: string): Record<string, string> {
-  return { 'List-Unsubscribe': `<${oneClickUrl(origin, token)}>`, 'List-Unsubscribe-Post': ONE_CLICK_BODY };
+export function listUnsubscribeHeaders(origin: string, token: string, links: PageLinks = englishLinks): Record<string, string> {
+  return { 'List-Unsubscribe': `<${oneClickUrl(origin, token, links)}>`, 'List-Unsubscribe-Post': ONE_CLICK_BODY };
 }
 
 export type TopicMailInput = {
@@ -80,6 +84,6 @@ export async function topicMail(input: TopicMailInput): Promise<OutgoingEmail> {
     kind: input.kind,
     subject: input.subject,
     text: [...input.lines, ...footer].join('\n'),
-    headers: listUnsubscribeHeaders(origin, token),
+    headers: listUnsubscribeHeaders(origin, token, links),
   };
 }
