@@ -21,6 +21,9 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/account/sharing/accept/',
   '/account/alerts/',
   '/help/leaks-and-alerts/',
+  '/account/security/totp/',
+  '/account/security/recovery-codes/',
+  '/account/programs/application/',
 ]);
 
 /** `path` (an English page, maybe with a fragment) as a mail in `locale` links to it. */

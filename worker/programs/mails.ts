@@ -5,11 +5,12 @@
  */
 import type { ProgramApplicationStatus } from '../../db/schema/programs';
 import type { Locale } from '../i18n/locale';
+import { mailPage } from '../mail/mail-language';
 import type { CatalogProgram } from '../shared/program-catalog';
 import { utility } from '../shared/utility';
 
-/** The application's page in the recipient's language (both exist: site/pages/[es/]account/programs/application/). */
-const pageOf = (locale: Locale, origin: string, id: string) => `${origin}${locale === 'en' ? '' : `/${locale}`}/account/programs/application/?id=${encodeURIComponent(id)}`;
+/** The application's page, in the recipient's language (worker/mail/mail-language.ts). */
+const pageOf = (locale: Locale, origin: string, id: string) => `${origin}${mailPage(locale, `/account/programs/application/?id=${encodeURIComponent(id)}`)}`;
 
 /** The program's title in a language (the English title the application was made under, when the catalog has no other). */
 export const titleIn = (locale: Locale, englishTitle: string, program: Pick<CatalogProgram, 'titles'> | undefined) =>
