@@ -2,6 +2,7 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { programApplication } from '../worker/shared/program-catalog';
+import { questionTexts } from '../worker/shared/program-texts';
 
 /**
  * Content collections of the public site. Owned by the site; other capabilities ask for a new
@@ -29,8 +30,10 @@ const programs = defineCollection({
 
 /**
  * Spanish twins of the program pages: site/content/programs-es/<id>.md, with the id of the English
- * file it translates. Only the words are here: the kind, order and the online application (which
- * the worker reads from /programs/catalog.json) stay in the English file, the single source.
+ * file it translates. Only the words are here: the kind, order and the online application's
+ * structure (which the worker reads from /programs/catalog.json) stay in the English file, the
+ * single source; `questions` and `documents` give the application's words, checked against it
+ * (worker/shared/program-texts.ts).
  */
 const programsEs = defineCollection({
   loader: glob({ pattern: '*.md', base: './site/content/programs-es' }),
@@ -42,6 +45,11 @@ const programsEs = defineCollection({
     howToApply: z.array(z.string().min(3)).min(1),
     /** The application's documents by id, as the Spanish page names them (every English document id). */
     documents: z.record(z.string(), z.string().min(3)).default({}),
+    /**
+     * The application's questions by id, as the Spanish form asks them: label, and hint, unit,
+     * `ineligible` reason and option labels (by option value) wherever the English question has them.
+     */
+    questions: z.record(z.string(), questionTexts),
   }),
 });
 

@@ -4,6 +4,8 @@
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Locale } from './index';
+import type { ProgramApplication } from '../../worker/shared/program-catalog';
+import { textProblems, translatedApplication } from '../../worker/shared/program-texts';
 
 export type LocalProgram = {
   id: string;
@@ -13,25 +15,23 @@ export type LocalProgram = {
   data: { title: string; summary: string; amount: string; eligibility: string[]; howToApply: string[] };
   /** Each document the application asks for, named in the reader's language. */
   documents: string[];
+  /** The online application in the reader's language: the English structure, the translation's words. */
+  application: ProgramApplication;
 };
 
 export async function programsIn(locale: Locale): Promise<LocalProgram[]> {
   const english = (await getCollection('programs')).sort((a, b) => a.data.order - b.data.order);
   if (locale === 'en') {
-    return english.map((p) => ({ id: p.id, english: p, data: p.data, documents: p.data.application.documents.map((d) => d.label) }));
+    return english.map((p) => ({ id: p.id, english: p, data: p.data, documents: p.data.application.documents.map((d) => d.label), application: p.data.application }));
   }
   const spanish = new Map((await getCollection('programsEs')).map((p) => [p.id, p]));
   for (const id of spanish.keys()) if (!english.some((p) => p.id === id)) throw new Error(`programs-es/${id}.md translates no English program`);
   return english.flatMap((p) => {
     const es = spanish.get(p.id);
     if (!es) return [];
-    const documents = p.data.application.documents.map((d) => {
-      const label = es.data.documents[d.id];
-      if (!label) throw new Error(`programs-es/${p.id}.md: no Spanish name for the document "${d.id}"`);
-      return label;
-    });
-    const extra = Object.keys(es.data.documents).filter((id) => !p.data.application.documents.some((d) => d.id === id));
-    if (extra.length) throw new Error(`programs-es/${p.id}.md: documents the application does not ask for: ${extra.join(', ')}`);
-    return [{ id: p.id, english: p, spanish: es, data: es.data, documents }];
+    const problems = textProblems(p.data.application, es.data);
+    if (problems.length) throw new Error(`programs-es/${p.id}.md does not match the English application: ${problems.join('; ')}`);
+    const application = translatedApplication(p.data.application, es.data);
+    return [{ id: p.id, english: p, spanish: es, data: es.data, documents: application.documents.map((d) => d.label), application }];
   });
 }

@@ -13,7 +13,7 @@ export const translatedPages: string[] = Object.keys(import.meta.glob('../pages/
   .filter((file) => !file.includes('[') && !file.endsWith('/404.astro'))
   .map((file) => file.replace(/^\.\.\/pages\/es/, '').replace(/(index)?\.astro$/, '').replace(/([^/])$/, '$1/'));
 
-/** Program ids with a Spanish page (site/content/programs-es/<id>.md). */
+/** Program ids with a Spanish page and application form (site/content/programs-es/<id>.md). */
 export const translatedProgramIds: string[] = Object.keys(import.meta.glob('../content/programs-es/*.md')).map((file) =>
   file.replace(/^.*\/([^/]+)\.md$/, '$1'),
 );
@@ -39,7 +39,9 @@ const translatedNoticePages = [
 
 const translated = new Set<string>([
   ...translatedPages,
-  ...translatedProgramIds.map((id) => `/programs/${id}/`),
+  // A program's Spanish page and its Spanish application form (site/pages/es/programs/[id].astro,
+  // site/pages/es/account/programs/apply/[id].astro) both come from its site/content/programs-es/ file.
+  ...translatedProgramIds.flatMap((id) => [`/programs/${id}/`, `/account/programs/apply/${id}/`]),
   ...translatedNoticePages,
 ]);
 

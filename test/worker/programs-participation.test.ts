@@ -97,7 +97,7 @@ describe('programs on the profile page', () => {
     expect(page).not.toContain('Turf replacement rebate');
   });
 
-  it('shows the profile in Spanish at /es/, programs by their Spanish titles and marked as English pages', async () => {
+  it('shows the profile in Spanish at /es/, programs by their Spanish titles and linking their Spanish pages', async () => {
     const accountId = await givenAccount();
     const { cookie } = await signedIn({ holderOf: [accountId] });
     const paid = await givenApplication(accountId, 'paid', 'High-efficiency toilet rebate', '2025-06-01');
@@ -105,6 +105,6 @@ describe('programs on the profile page', () => {
     expect(page).toContain('<html lang="es"');
     expect(page).toContain('Su perfil está guardado.');
     const section = page.slice(page.indexOf('Programas en los que participa'));
-    expect(section).toMatch(new RegExp(`<a href="/account/programs/application/\\?id=${paid}" hreflang="en">[^<]+</a> \\(en inglés\\): Pagado <time`));
+    expect(section).toMatch(new RegExp(`<a href="/es/account/programs/application/\\?id=${paid}">[^<]+</a>: Pagado <time`));
   });
 });

@@ -17,7 +17,7 @@ import { ApiError } from '../http/errors';
 import { accountMessagesIn, checkFields, messageFor } from '../shared/account-messages';
 import { formatsFor } from '../i18n/format';
 import { bothLanguages, isSpanishPath, type Locale } from '../i18n/locale';
-import { pageLinks } from '../i18n/page-links';
+import { pageLinks, type PageLinks } from '../i18n/page-links';
 import { utility } from '../shared/utility';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
@@ -32,7 +32,6 @@ import { withBillingCards } from '../billing/summary-html';
 import { escapeHtml, html, text } from '../http/html';
 import { applicationPageFor, participationOf } from '../programs/store';
 import { programsOf } from '../programs/catalog';
-import { t } from '../../site/i18n';
 import { titleIn } from '../programs/mails';
 import type { CatalogProgram } from '../shared/program-catalog';
 
@@ -245,15 +244,13 @@ const participationWords = {
   es: { none: 'Todavía ninguno.', see: 'Vea los programas y reembolsos', paid: 'Pagado', approved: 'Aprobado' },
 } satisfies Record<Locale, unknown>;
 
-/** The account's approved and paid program applications, each linking to its page, named in the page's language. */
-function participationHtml(locale: Locale, programs: Awaited<ReturnType<typeof participationOf>>, catalog: ReadonlyMap<string, CatalogProgram>) {
+/** The account's approved and paid program applications, each linking to its page in the page's language, named in it. */
+function participationHtml(links: PageLinks, programs: Awaited<ReturnType<typeof participationOf>>, catalog: ReadonlyMap<string, CatalogProgram>) {
+  const locale = links.locale;
   const w = participationWords[locale];
-  // The program pages of the account are in English only, and say so on a Spanish page.
-  const englishPage = (href: string, label: string) =>
-    locale === 'en' ? `<a href="${escapeHtml(href)}">${label}</a>` : `<a href="${escapeHtml(href)}" hreflang="en">${label}</a> ${t(locale)('lang.englishOnly')}`;
-  if (!programs.length) return `<p>${w.none} ${englishPage('/account/programs/', w.see)}.</p>`;
+  if (!programs.length) return `<p>${w.none} ${links.a('/account/programs/', w.see)}.</p>`;
   const items = programs.map(
-    (p) => `<li>${englishPage(applicationPageFor(p.id), escapeHtml(titleIn(locale, p.programTitle, catalog.get(p.programId))))}: ${p.status === 'paid' ? w.paid : w.approved} ${formatsFor(locale).when(p.decidedAt ?? p.updatedAt)}</li>`,
+    (p) => `<li>${links.a(applicationPageFor(p.id), escapeHtml(titleIn(locale, p.programTitle, catalog.get(p.programId))))}: ${p.status === 'paid' ? w.paid : w.approved} ${formatsFor(locale).when(p.decidedAt ?? p.updatedAt)}</li>`,
   );
   return `<ul class="participation">${items.join('')}</ul>`;
 }
@@ -293,7 +290,7 @@ const fillProfile: Filler = async (c, login, rewriter) => {
   keepInSwitcher(c, { account: accountId });
   const catalog = await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN);
   let r = withSwitcher(rewriter, await manageableSwitcher(deps, login.id, accountId, c.req.path, locale))
-    .on('[data-fill="participation"]', html(participationHtml(locale, await participationOf(c.env.DB, [accountId]), catalog)))
+    .on('[data-fill="participation"]', html(participationHtml(await pageLinks(c), await participationOf(c.env.DB, [accountId]), catalog)))
     .on('[data-fill="account-number"]', text(profile.accountNumber))
     .on('[data-fill="email"]', text(profile.email));
   for (const [name, value] of Object.entries(values)) {

@@ -21,7 +21,7 @@ import { safeReturnPath, secondFactorsOf, STEP_UP_MS, steppedUpUntil } from '../
 import { qrSvg } from '../auth/totp-qr';
 import { utility } from '../shared/utility';
 import { accountDeps, accountsOnError, isPlainFormPost } from './http';
-import { escapeHtml, publicPage, send, shellFor, signedInPage, when, withMessage, type Filler } from './pages';
+import { escapeHtml, publicPage, send, shellFor, signedInPage, withMessage, type Filler } from './pages';
 import { pendingTotp } from './totp-enrolment';
 import { createRecoveryCodes, recoveryCodeStatus } from './recovery-codes';
 import { loginFactors, type Factors } from './second-factor-summary';
@@ -30,6 +30,8 @@ import { ApiError } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { executionContext } from './http';
 import { html, text } from '../http/html';
+import { formatsFor } from '../i18n/format';
+import { secondFactorWords } from './second-factor-words';
 import { bothLanguages, isSpanishPath, pagePathIn, type Locale } from '../i18n/locale';
 import { spanishTwins } from '../i18n/twins';
 import { intlTags } from '../../site/i18n';
@@ -105,11 +107,13 @@ const fillTotp: Filler = async (c, login, rewriter) => {
   for (const s of ['enabled', 'pending', 'start']) if (s !== state) rewriter.on(`[data-state="${s}"]`, remove);
   if (!pending) return rewriter;
   const grouped = pending.secret.match(/.{1,4}/g)!.join(' ');
+  const locale = c.get('locale');
+  const words = secondFactorWords[locale];
   return rewriter
-    .on('[data-fill="totp-qr"]', html(qrSvg(pending.uri, `QR code for setting up ${utility.shortName} in an authenticator app`)))
+    .on('[data-fill="totp-qr"]', html(qrSvg(pending.uri, words.qrAlt(utility.shortName))))
     .on('[data-fill="totp-secret"]', text(grouped))
     .on('[data-fill="totp-uri"]', { element: (el) => void el.setAttribute('href', pending.uri) })
-    .on('[data-fill="totp-expires"]', html(when(pending.expiresAt)));
+    .on('[data-fill="totp-expires"]', html(words.setUpEnds(formatsFor(locale).when(pending.expiresAt))));
 };
 
 /** /account/security/recovery-codes/: the count and when they were made (never the codes: they were shown once). */
@@ -119,10 +123,9 @@ const fillRecoveryCodes: Filler = async (c, login, rewriter) => {
   rewriter.on('[data-state="codes"]', remove);
   if (!factors.any) return rewriter.on('[data-state="status"]', remove);
   rewriter.on('[data-state="no-factor"]', remove);
-  const status =
-    codes.total === 0
-      ? 'You have no recovery codes yet.'
-      : `${codes.unused} of ${codes.total} codes are unused${codes.createdAt ? `; they were made ${when(codes.createdAt)}` : ''}. Making new codes replaces them all.`;
+  const locale = c.get('locale');
+  const words = secondFactorWords[locale];
+  const status = codes.total === 0 ? words.noCodes : words.codes(codes.unused, codes.total, codes.createdAt ? formatsFor(locale).when(codes.createdAt) : null);
   return rewriter.on('[data-fill="recovery-status"]', html(status));
 };
 
@@ -141,7 +144,9 @@ async function makeRecoveryCodes(c: Context<AppEnv>) {
   deliverSoon(executionContext(c), c.env, deps.db);
   c.header('Cache-Control', 'no-store');
   if (!isPlainFormPost(c)) return c.json({ status: 'recovery-codes-created', codes });
-  const asset = await shellFor(c, '/account/security/recovery-codes/');
+  // The page in the language of the page that sent the form (c.var.locale, from its Referer).
+  const locale = c.get('locale');
+  const asset = await shellFor(c, `${locale === 'es' ? '/es' : ''}/account/security/recovery-codes/`);
   if (!asset.ok) return new Response(asset.body, asset);
   const list = codes.map((code) => `<li><code>${escapeHtml(code)}</code></li>`).join('');
   const rewriter = new HTMLRewriter()
@@ -152,7 +157,7 @@ async function makeRecoveryCodes(c: Context<AppEnv>) {
       element(el) {
         el.removeAttribute('hidden');
         el.setAttribute('class', 'message message-status');
-        el.setInnerContent('Your new recovery codes are below. Any earlier codes no longer work.');
+        el.setInnerContent(secondFactorWords[locale].newCodes);
       },
     });
   return send(c, asset, rewriter);
@@ -161,8 +166,8 @@ async function makeRecoveryCodes(c: Context<AppEnv>) {
 export const secondFactorPages = new Hono<AppEnv>()
   .on(['GET'], bothLanguages('/login/second-factor/'), secondStepPage)
   .on(['GET'], bothLanguages('/account/confirm/'), signedInPage(fillConfirm))
-  .get('/account/security/totp/', signedInPage(fillTotp))
-  .get('/account/security/recovery-codes/', signedInPage(fillRecoveryCodes))
+  .on(['GET'], bothLanguages('/account/security/totp/'), signedInPage(fillTotp))
+  .on(['GET'], bothLanguages('/account/security/recovery-codes/'), signedInPage(fillRecoveryCodes))
   .on(['GET'], bothLanguages('/account/end-session/'), publicPage());
 
 /** Mounted under /api/accounts (worker/accounts/second-factor-routes.ts). */

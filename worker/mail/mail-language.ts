@@ -23,6 +23,9 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/help/leaks-and-alerts/',
   '/account/preferences/',
   '/unsubscribe/',
+  '/account/security/totp/',
+  '/account/security/recovery-codes/',
+  '/account/programs/application/',
 ]);
 
 /** `path` (an English page, maybe with a fragment) as a mail in `locale` links to it. */

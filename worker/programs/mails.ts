@@ -5,10 +5,12 @@
  */
 import type { ProgramApplicationStatus } from '../../db/schema/programs';
 import type { Locale } from '../i18n/locale';
+import { mailPage } from '../mail/mail-language';
 import type { CatalogProgram } from '../shared/program-catalog';
 import { utility } from '../shared/utility';
 
-const pageOf = (origin: string, id: string) => `${origin}/account/programs/application/?id=${encodeURIComponent(id)}`;
+/** The application's page, in the recipient's language (worker/mail/mail-language.ts). */
+const pageOf = (locale: Locale, origin: string, id: string) => `${origin}${mailPage(locale, `/account/programs/application/?id=${encodeURIComponent(id)}`)}`;
 
 /** The program's title in a language (the English title the application was made under, when the catalog has no other). */
 export const titleIn = (locale: Locale, englishTitle: string, program: Pick<CatalogProgram, 'titles'> | undefined) =>
@@ -55,9 +57,9 @@ const words: Record<Locale, Words> = {
   },
 };
 
-export const receivedMail = (locale: Locale, origin: string, program: string, id: string) => words[locale].received(program, pageOf(origin, id));
+export const receivedMail = (locale: Locale, origin: string, program: string, id: string) => words[locale].received(program, pageOf(locale, origin, id));
 
 export const applicationMail = (locale: Locale, origin: string, program: string, id: string, status: ProgramApplicationStatus) => ({
   subject: words[locale].subject(program, status),
-  text: words[locale].body(program, words[locale].change[status], pageOf(origin, id)),
+  text: words[locale].body(program, words[locale].change[status], pageOf(locale, origin, id)),
 });

@@ -14,106 +14,155 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-types';
 import { escapeHtml, signedInPage, when, withMessage, type Filler, type PageMessage } from '../accounts/pages';
+import { formatsFor } from '../i18n/format';
+import { bothLanguages, type Locale } from '../i18n/locale';
+import { pageLinks } from '../i18n/page-links';
+import { translatedApplication } from '../shared/program-texts';
+import { titleIn } from './mails';
+import { programErrorIn, programFieldIn, programWords } from './words';
 import { accountChoices } from '../auth/account-access';
 import { requireLogin } from '../auth/require-login';
 import { ApiError, handleError } from '../http/errors';
 import { MAX_ATTACHMENT_BYTES } from '../messages/attachments';
 import { esc, servePage, type Fill } from '../requests/page-fill';
-import { errorMessages, fieldLabels } from '../shared/account-messages';
 import type { CatalogProgram } from '../shared/program-catalog';
-import { applicationParam, MAX_NOTE, programErrorMessages, programFieldLabels, programStatusMessages, staffProgramQuery, staffProgramViews, staffViewLabels, statusLabels, type StaffProgramView } from '../shared/program-forms';
+import { applicationParam, MAX_NOTE, staffProgramQuery, staffProgramViews, staffViewLabels, type StaffProgramView } from '../shared/program-forms';
 import { programsOf } from './catalog';
 import { programRoles, STAFF_PROGRAMS_PAGE, staffApplicationPageFor } from './routes';
 import { applicationPageFor, customerApplication, listApplications, staffApplication, staffQueue, type Application } from './store';
 import { html, text } from '../http/html';
 
 
-const money = (cents: number) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
-const day = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', dateStyle: 'long' });
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
+/** A program's application in a page language: the English structure, the catalog's words for it. */
+const applicationIn = (locale: Locale, program: CatalogProgram | undefined) => (program ? translatedApplication(program.application, locale === 'en' ? undefined : program.texts[locale]) : undefined);
+
 /** A field's words: the program's own question or document label, else the form's. */
-function labelOf(field: string, program: CatalogProgram | undefined) {
+function labelOf(locale: Locale, field: string, program: CatalogProgram | undefined) {
   const [kind, id] = field.split('.', 2);
-  if (kind === 'answers') return program?.application.questions.find((q) => q.id === id)?.label;
-  if (kind === 'documents') return program?.application.documents.find((d) => d.id === id)?.label ?? 'the documents';
-  return programFieldLabels[field] ?? fieldLabels[field];
+  const application = applicationIn(locale, program);
+  if (kind === 'answers') return application?.questions.find((q) => q.id === id)?.label;
+  if (kind === 'documents') return application?.documents.find((d) => d.id === id)?.label ?? programWords[locale].someDocuments;
+  return programFieldIn(locale, field);
 }
 
 /** The page message from the query's codes, naming the field at fault in the program's words. */
-function messageFor(c: Context<AppEnv>, program?: CatalogProgram): PageMessage {
+function messageFor(c: Context<AppEnv>, program?: CatalogProgram, locale: Locale = c.get('locale')): PageMessage {
+  const words = programWords[locale];
   const error = c.req.query('error');
   if (error) {
-    const base = programErrorMessages[error] ?? errorMessages[error] ?? programErrorMessages.invalid_request!;
+    const base = programErrorIn(locale, error) ?? words.errors.invalid_request!;
     const field = c.req.query('field');
-    const label = field ? labelOf(field, program) : undefined;
-    return { kind: 'error', text: label && (error === 'invalid_request' || error === 'not_eligible') ? `${base} Check: ${label}` : base };
+    const label = field ? labelOf(locale, field, program) : undefined;
+    return { kind: 'error', text: label && (error === 'invalid_request' || error === 'not_eligible') ? `${base} ${words.check(label)}` : base };
   }
   const status = c.req.query('status');
-  const said = status ? programStatusMessages[status] : undefined;
+  const said = status ? words.statuses[status] : undefined;
   return said ? { kind: 'status', text: said } : null;
 }
 
-function historyHtml(a: Application, audience: 'customer' | 'staff') {
-  const who = (e: Application['events'][number]) => (e.actorKind === 'staff' ? 'Program team' : audience === 'customer' ? 'You' : 'Customer');
-  return `<h2>History</h2><ol class="timeline">${a.events
-    .map((e) => `<li><p><strong>${esc(statusLabels[e.status])}</strong> · ${who(e)} · ${when(e.at)}</p>${e.note ? `<p class="message-body">${escapeHtml(e.note).replaceAll('\n', '<br>')}</p>` : ''}</li>`)
+type Audience = 'customer' | 'staff';
+
+function historyHtml(a: Application, audience: Audience, locale: Locale) {
+  const w = programWords[locale];
+  const { when } = formatsFor(locale);
+  const who = (e: Application['events'][number]) => (e.actorKind === 'staff' ? w.who.staff : audience === 'customer' ? w.who.customer : w.who.customerToStaff);
+  return `<h2>${w.history}</h2><ol class="timeline">${a.events
+    .map((e) => `<li><p><strong>${esc(w.status[e.status])}</strong> · ${who(e)} · ${when(e.at)}</p>${e.note ? `<p class="message-body">${escapeHtml(e.note).replaceAll('\n', '<br>')}</p>` : ''}</li>`)
     .join('')}</ol>`;
 }
 
-function detailsHtml(a: Application, audience: 'customer' | 'staff') {
-  const documentsUntil = a.documentsDeleteOn ? `<p>These documents are deleted on ${day(a.documentsDeleteOn)}.</p>` : '';
+/**
+ * An answer as the page shows it: stored in English (staff read it so), shown on a Spanish page in
+ * the program's Spanish words when the question is still asked, else as it was stored.
+ */
+function shownAnswer(locale: Locale, answer: Application['answers'][number], application: ReturnType<typeof applicationIn>) {
+  const q = locale === 'en' ? undefined : application?.questions.find((x) => x.id === answer.id);
+  if (!q) return { label: answer.label, shown: answer.shown };
+  const w = programWords[locale];
+  const f = formatsFor(locale);
+  const value = answer.answer;
+  const shown =
+    value === ''
+      ? w.notAnswered
+      : q.type === 'yes-no'
+        ? value === 'yes' ? w.yes : w.no
+        : q.type === 'choice'
+          ? (q.options.find((o) => o.value === value)?.label ?? answer.shown)
+          : q.type === 'number' && /^\d+$/.test(value)
+            ? f.number(Number(value))
+            : q.type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+              ? f.day(value)
+              : value;
+  return { label: q.label, shown };
+}
+
+function detailsHtml(a: Application, audience: Audience, locale: Locale, program: CatalogProgram | undefined) {
+  const w = programWords[locale];
+  const { when, day, money } = formatsFor(locale);
+  const application = applicationIn(locale, program);
+  const documentsUntil = a.documentsDeleteOn ? `<p>${w.deletedOn(day(a.documentsDeleteOn))}</p>` : '';
   const documents = a.documents.length
     ? `<ul class="attachments">${a.documents
         .map((d) => `<li><a href="/api/programs/documents/${encodeURIComponent(d.id)}" download>${escapeHtml(d.fileName)}</a> (${size(d.sizeBytes)}, ${when(d.createdAt)})</li>`)
         .join('')}</ul>${documentsUntil}`
-    : `<p>${a.decidedAt && a.documentsDeleteOn ? 'None kept: documents are deleted after the decision.' : 'None.'}</p>`;
-  const paid = a.paidCents !== null ? `<dt>Paid</dt><dd>${money(a.paidCents)} on ${day(a.paidOn!)} by ${a.paidBy === 'bill_credit' ? 'a credit on your bill' : 'cheque'}</dd>` : '';
-  const note = a.staffNote ? `<dt>${a.status === 'denied' ? 'Reason' : a.status === 'need_info' ? 'What we need' : 'Our note'}</dt><dd>${escapeHtml(a.staffNote).replaceAll('\n', '<br>')}</dd>` : '';
-  return `<dl class="facts"><dt>Account</dt><dd>${escapeHtml(a.accountNumber)}</dd><dt>Status</dt><dd><strong>${esc(statusLabels[a.status])}</strong></dd>${note}${paid}<dt>Sent</dt><dd>${when(a.createdAt)}</dd>${a.installedOn ? `<dt>Installed</dt><dd>${day(a.installedOn)}</dd>` : ''}</dl>
-<h2>${audience === 'customer' ? 'Your answers' : 'Answers'}</h2><dl class="facts">${a.answers.map((x) => `<dt>${esc(x.label)}</dt><dd>${escapeHtml(x.shown)}</dd>`).join('')}</dl>
-<h2>Documents</h2>${documents}${historyHtml(a, audience)}`;
+    : `<p>${a.decidedAt && a.documentsDeleteOn ? w.noneKept : w.noDocuments}</p>`;
+  const paid = a.paidCents !== null ? `<dt>${w.facts.paid}</dt><dd>${w.paid(money(a.paidCents / 100), day(a.paidOn!), a.paidBy === 'bill_credit')}</dd>` : '';
+  const note = a.staffNote ? `<dt>${a.status === 'denied' ? w.facts.reason : a.status === 'need_info' ? w.facts.needed : w.facts.note}</dt><dd>${escapeHtml(a.staffNote).replaceAll('\n', '<br>')}</dd>` : '';
+  const answers = a.answers.map((x) => shownAnswer(locale, x, application));
+  return `<dl class="facts"><dt>${w.facts.account}</dt><dd>${escapeHtml(a.accountNumber)}</dd><dt>${w.facts.status}</dt><dd><strong>${esc(w.status[a.status])}</strong></dd>${note}${paid}<dt>${w.facts.sent}</dt><dd>${when(a.createdAt)}</dd>${a.installedOn ? `<dt>${w.facts.installed}</dt><dd>${day(a.installedOn)}</dd>` : ''}</dl>
+<h2>${w.answers[audience]}</h2><dl class="facts">${answers.map((x) => `<dt>${esc(x.label)}</dt><dd>${escapeHtml(x.shown)}</dd>`).join('')}</dl>
+<h2>${w.documents}</h2>${documents}${historyHtml(a, audience, locale)}`;
 }
 
 /** The file inputs of a program's documents, all optional: for answering a request for more information. */
-function respondDocumentsHtml(program: CatalogProgram | undefined) {
-  if (!program?.application.documents.length) return '';
-  return `<fieldset><legend>Documents (optional)</legend>${program.application.documents
+function respondDocumentsHtml(locale: Locale, program: CatalogProgram | undefined) {
+  const application = applicationIn(locale, program);
+  if (!application?.documents.length) return '';
+  const w = programWords[locale];
+  return `<fieldset><legend>${w.optionalDocuments}</legend>${application.documents
     .map((d) => {
       const id = `document-${esc(d.id)}`;
-      return `<div class="field"><label for="${id}">${esc(d.label)}</label><p class="hint" id="${id}-hint">${d.maxFiles === 1 ? 'One file' : `Up to ${d.maxFiles} files`}: PDF, JPEG, PNG or HEIC, at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each.</p><input id="${id}" name="documents.${esc(d.id)}" type="file"${d.maxFiles > 1 ? ' multiple' : ''} accept="application/pdf,image/jpeg,image/png,image/heic,.heic" aria-describedby="${id}-hint ${id}-error"><p class="field-error" id="${id}-error" data-field-error="documents.${esc(d.id)}" hidden></p></div>`;
+      return `<div class="field"><label for="${id}">${esc(d.label)}</label><p class="hint" id="${id}-hint">${w.files(d.maxFiles)}: ${w.kinds(MAX_ATTACHMENT_BYTES / 1024 / 1024)}</p><input id="${id}" name="documents.${esc(d.id)}" type="file"${d.maxFiles > 1 ? ' multiple' : ''} accept="application/pdf,image/jpeg,image/png,image/heic,.heic" aria-describedby="${id}-hint ${id}-error"><p class="field-error" id="${id}-error" data-field-error="documents.${esc(d.id)}" hidden></p></div>`;
     })
     .join('')}</fieldset>`;
 }
 
 const fillList: Filler = async (c, login, rewriter) => {
-  const list = await listApplications(c.env.DB, login.id);
+  const locale = c.get('locale');
+  const w = programWords[locale];
+  const { when } = formatsFor(locale);
+  const [list, catalog, links] = await Promise.all([listApplications(c.env.DB, login.id), programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN), pageLinks(c)]);
   const rows = list.length
-    ? `<table><caption>Newest first</caption><thead><tr><th scope="col">Program</th><th scope="col">Account</th><th scope="col">Sent</th><th scope="col">Status</th></tr></thead><tbody>${list
-        .map((a) => `<tr><td><a href="${applicationPageFor(a.id)}">${esc(a.programTitle)}</a></td><td>${esc(a.accountNumber)}</td><td>${when(a.createdAt)}</td><td>${esc(statusLabels[a.status])}</td></tr>`)
+    ? `<table><caption>${w.newestFirst}</caption><thead><tr>${w.columns.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${list
+        .map((a) => `<tr><td>${links.a(applicationPageFor(a.id), esc(titleIn(locale, a.programTitle, catalog.get(a.programId))))}</td><td>${esc(a.accountNumber)}</td><td>${when(a.createdAt)}</td><td>${esc(w.status[a.status])}</td></tr>`)
         .join('')}</tbody></table>`
-    : '<p>No applications yet.</p>';
+    : `<p>${w.none}</p>`;
   return rewriter.on('[data-fill="applications"]', html(rows));
 };
 
 const fillApply: Filler = async (c, login, rewriter) => {
+  const locale = c.get('locale');
+  const w = programWords[locale];
   const programId = c.req.param('program') ?? '';
   const program = (await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN)).get(programId);
   let r = withMessage(c, rewriter, messageFor(c, program));
   // Without the page script, an ineligible answer's reason goes beside its question too.
   const field = c.req.query('field');
-  const question = c.req.query('error') === 'not_eligible' && field?.startsWith('answers.') ? program?.application.questions.find((q) => `answers.${q.id}` === field) : undefined;
+  const question = c.req.query('error') === 'not_eligible' && field?.startsWith('answers.') ? applicationIn(locale, program)?.questions.find((q) => `answers.${q.id}` === field) : undefined;
   if (question && 'ineligible' in question && question.ineligible) {
     const reason = question.ineligible;
     r = r.on(`[data-field-error="answers.${question.id}"]`, { element: (el) => void (el.removeAttribute('hidden'), el.setInnerContent(reason)) });
   }
   const accounts = await accountChoices(c.env.DB, login.id, 'manage');
-  if (!accounts.length) return r.on('[data-fill="apply-section"]', html('<p>You can apply for an account you hold, or one shared with you with the right to manage it. No such account is linked to this login.</p>'));
+  if (!accounts.length) return r.on('[data-fill="apply-section"]', html(`<p>${w.noAccount}</p>`));
   const asked = c.req.query('account');
-  return r.on('[data-fill="account-options"]', html(accounts.map((a) => `<option value="${escapeHtml(a.id)}"${a.id === asked ? ' selected' : ''}>Account ${escapeHtml(a.number)}</option>`).join('')));
+  return r.on('[data-fill="account-options"]', html(accounts.map((a) => `<option value="${escapeHtml(a.id)}"${a.id === asked ? ' selected' : ''}>${escapeHtml(w.account(a.number))}</option>`).join('')));
 };
 
 const fillApplication: Filler = async (c, login, rewriter) => {
+  const locale = c.get('locale');
   const parsed = applicationParam.safeParse({ id: c.req.query('id') });
   let a: Application;
   try {
@@ -124,16 +173,18 @@ const fillApplication: Filler = async (c, login, rewriter) => {
     throw e;
   }
   const program = (await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN)).get(a.programId);
-  const r = withMessage(c, rewriter, messageFor(c, program)).on('[data-fill="title"]', text(a.programTitle)).on('[data-fill="application"]', html(detailsHtml(a, 'customer')));
+  const r = withMessage(c, rewriter, messageFor(c, program))
+    .on('[data-fill="title"]', text(titleIn(locale, a.programTitle, program)))
+    .on('[data-fill="application"]', html(detailsHtml(a, 'customer', locale, program)));
   if (a.status !== 'need_info') return r.on('[data-fill="respond-section"]', { element: (el) => void el.remove() });
   return r
     .on('[data-fill="respond-section"]', { element: (el) => void el.removeAttribute('hidden') })
     .on('[data-fill="respond-form"]', { element: (el) => void el.setAttribute('action', `/api/programs/applications/${encodeURIComponent(a.id)}/respond`) })
-    .on('[data-fill="respond-documents"]', html(respondDocumentsHtml(program)));
+    .on('[data-fill="respond-documents"]', html(respondDocumentsHtml(locale, program)));
 };
 
 function staffNotice(c: Context<AppEnv>) {
-  const message = messageFor(c);
+  const message = messageFor(c, undefined, 'en');
   return message ? `<p class="message message-${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${esc(message.text)}</p>` : '';
 }
 
@@ -161,9 +212,9 @@ const viewOf = (c: Context<AppEnv>) => {
 };
 
 export const programPages = new Hono<AppEnv>()
-  .get('/account/programs/', signedInPage(fillList, { message: (c) => messageFor(c) }))
-  .get('/account/programs/apply/:program/', signedInPage(fillApply, { message: () => null }))
-  .get('/account/programs/application/', signedInPage(fillApplication, { message: () => null }))
+  .on(['GET'], bothLanguages('/account/programs/'), signedInPage(fillList, { message: (c) => messageFor(c) }))
+  .on(['GET'], bothLanguages('/account/programs/apply/:program/'), signedInPage(fillApply, { message: () => null }))
+  .on(['GET'], bothLanguages('/account/programs/application/'), signedInPage(fillApplication, { message: () => null }))
   .use('/staff/programs/*', requireLogin, programRoles)
   .get(STAFF_PROGRAMS_PAGE, async (c) => {
     const query = viewOf(c);
@@ -194,7 +245,7 @@ export const programPages = new Hono<AppEnv>()
     return servePage(c, `${STAFF_PROGRAMS_PAGE}application/`, [
       { selector: '[data-fill="title"]', html: esc(a.programTitle) },
       { selector: '[data-fill="message"]', html: staffNotice(c) },
-      { selector: '[data-fill="application"]', html: `<h2>Customer</h2><dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${detailsHtml(a, 'staff')}${staffForms(a)}` },
+      { selector: '[data-fill="application"]', html: `<h2>Customer</h2><dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${detailsHtml(a, 'staff', 'en', undefined)}${staffForms(a)}` },
     ]);
   })
   .onError((err, c) => {

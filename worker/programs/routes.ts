@@ -10,14 +10,16 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono, type Context } from 'hono';
 import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
-import { accountsOnError, backTo, done, executionContext } from '../accounts/http';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { accountsOnError, backTo, done, executionContext, isPlainFormPost } from '../accounts/http';
+import { spanishError } from '../i18n/api-errors-es';
 import { accountChoices } from '../auth/account-access';
 import { requireLogin, requireRole } from '../auth/require-login';
 import { readFieldsAndFiles } from '../http/body';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { MAX_ATTACHMENT_BYTES } from '../messages/attachments';
-import { MAX_APPLICATION_FILES } from '../shared/program-catalog';
+import { MAX_APPLICATION_FILES, type CatalogProgram } from '../shared/program-catalog';
 import { applicationParam, applyFields, approveBody, denyBody, documentParam, needInfoBody, payBody, respondBody, staffProgramQuery } from '../shared/program-forms';
 import { programFor, programsOf } from './catalog';
 import { apply, applicationPageFor, customerApplication, decide, documentResponse, judgeApplication, listApplications, respond, staffApplication, staffQueue } from './store';
@@ -72,6 +74,31 @@ async function readApplicationBody<T extends ZodType>(c: Context, schema: T): Pr
   return { fields: parsed.data, answers, documents };
 }
 
+/**
+ * A refusal of a Spanish page's script whose answers rule the application out: each reason is the
+ * program's own words (its `ineligible`), which the Spanish error table (worker/i18n/api-errors-es.ts)
+ * cannot know, so it comes in the program's Spanish words (site/content/programs-es/, through the
+ * catalog's `texts.es`); the rest of the answer is put in Spanish as every error is. A plain form
+ * goes back to its page, which shows the reason itself (worker/programs/pages.ts).
+ */
+function ineligibleInSpanish(c: Context<AppEnv>, err: ApiError, program: CatalogProgram): Response | null {
+  const texts = program.texts.es;
+  if (c.get('locale') !== 'es' || err.code !== 'not_eligible' || !texts || !err.fields || isPlainFormPost(c)) return null;
+  const reasons = new Map<string, { en: string; es: string }>();
+  for (const q of program.application.questions) {
+    const es = texts.questions[q.id]?.ineligible;
+    if ('ineligible' in q && q.ineligible && es) reasons.set(`answers.${q.id}`, { en: q.ineligible, es });
+  }
+  const english = err.fields;
+  const body = spanishError({ code: err.code, message: err.message, fields: english });
+  const fields = (body.fields ?? []).map((f, i) => {
+    const reason = reasons.get(f.field);
+    return reason && english[i]?.message === reason.en ? { ...f, message: reason.es } : f;
+  });
+  const requestId = c.get('requestId');
+  return c.json({ error: { ...body, fields, ...(requestId ? { requestId } : {}) } }, err.status as ContentfulStatusCode);
+}
+
 const programsEnv = (c: Context<AppEnv>) => c.env;
 const sendSoon = (c: Context<AppEnv>) => deliverSoon(executionContext(c), c.env, drizzle(c.env.DB));
 const idOf = (c: Context) => {
@@ -94,7 +121,14 @@ export const programsApi = new Hono<AppEnv>()
     const { fields, answers, documents } = await readApplicationBody(c, applyFields);
     const program = await programFor(c.env.ASSETS, c.env.PORTAL_ORIGIN, fields.program);
     backTo(c, applyPageFor(program.id));
-    const judged = await judgeApplication(program, answers, documents);
+    let judged: Awaited<ReturnType<typeof judgeApplication>>;
+    try {
+      judged = await judgeApplication(program, answers, documents);
+    } catch (e) {
+      const spanish = e instanceof ApiError ? ineligibleInSpanish(c, e, program) : null;
+      if (spanish) return spanish;
+      throw e;
+    }
     const result = await apply(programsEnv(c), drizzle(c.env.DB), c.var.login.id, program, fields.account, judged);
     sendSoon(c);
     return done(c, applicationPageFor(result.application), result.status, { application: result.application });

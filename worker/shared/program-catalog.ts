@@ -6,6 +6,7 @@
  * applications by it, so adding a program needs a Markdown file and no code.
  */
 import { z } from 'zod';
+import { applicationTexts } from './program-texts';
 
 /** Files one application may carry in all, each at most 5 MB (worker/messages/attachments.ts judges them). */
 export const MAX_APPLICATION_FILES = 5;
@@ -79,6 +80,8 @@ export const catalogProgram = z.object({
   titles: z.object({ es: z.string().min(3) }).partial().default({}),
   kind: z.enum(programKinds),
   application: programApplication,
+  /** The application's words in other languages (worker/shared/program-texts.ts), for Spanish pages. */
+  texts: z.object({ es: applicationTexts }).partial().default({}),
 });
 export type CatalogProgram = z.infer<typeof catalogProgram>;
 export const programCatalog = z.object({ programs: z.array(catalogProgram) });

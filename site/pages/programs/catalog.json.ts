@@ -1,6 +1,6 @@
 /**
- * Every program's online application (questions, documents, how long documents are kept) and its
- * title in each language, taken
+ * Every program's online application (questions, documents, how long documents are kept), its
+ * title and the application's words in each language, taken
  * from the Markdown front matter: the worker judges applications by this file
  * (worker/programs/catalog.ts), so a new program needs no code.
  */
@@ -8,12 +8,24 @@ import { getCollection } from 'astro:content';
 import type { APIRoute } from 'astro';
 import type { z } from 'zod';
 import type { programCatalog } from '../../../worker/shared/program-catalog';
+import { programsIn } from '../../i18n/programs';
 
 export const GET: APIRoute = async () => {
   const programs = (await getCollection('programs')).sort((a, b) => a.data.order - b.data.order);
-  const spanish = new Map((await getCollection('programsEs')).map((p) => [p.id, p.data.title]));
+  // programsIn('es') refuses a translation whose words do not match the English application.
+  const spanish = new Map((await programsIn('es')).map((p) => [p.id, p.spanish!.data]));
   const catalog: z.input<typeof programCatalog> = {
-    programs: programs.map((p) => ({ id: p.id, title: p.data.title, titles: spanish.has(p.id) ? { es: spanish.get(p.id)! } : {}, kind: p.data.kind, application: p.data.application })),
+    programs: programs.map((p) => {
+      const es = spanish.get(p.id);
+      return {
+        id: p.id,
+        title: p.data.title,
+        titles: es ? { es: es.title } : {},
+        kind: p.data.kind,
+        application: p.data.application,
+        texts: es ? { es: { questions: es.questions, documents: es.documents } } : {},
+      };
+    }),
   };
   return new Response(JSON.stringify(catalog), { headers: { 'Content-Type': 'application/json' } });
 };
