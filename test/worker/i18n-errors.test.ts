@@ -52,6 +52,8 @@ describe('the Spanish table', () => {
     expect(spanishMessage('Enter an amount from $1.00 to $1,250.40.')).toBe('Escriba un importe de $1.00 a $1,250.40.');
     expect(spanishMessage('Enter a daily limit as a number, like 500.')).toBe('Escriba un límite diario como número, por ejemplo 500.');
     expect(spanishMessage('at most 1 file')).toBe('como máximo 1 archivo');
+    expect(spanishMessage('must be from 1 to 2')).toBe('debe estar entre 1 y 2');
+    expect(spanishMessage('must be within the last 180 days')).toBe('debe ser de los últimos 180 días');
     expect(spanishMessage('The application is need info; it cannot be changed that way now.')).toBe(
       'La solicitud está pendiente de más información; ya no se puede cambiar de esa forma.',
     );

@@ -160,6 +160,8 @@ describe('refusals of a Spanish application', () => {
     const byField = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
     expect(byField['answers.sprinklers']).toBe('es obligatorio');
     expect(byField['answers.not-asked']).toBe('no es una pregunta de este programa');
+    expect(byField['answers.last-visit']).toBe('debe ser sí o no');
+    expect(byField['answers.time-of-day']).toBe('debe ser una de las opciones ofrecidas');
     const english = /\b(the|must|is|be|of|one|choices|yes)\b/i;
     for (const message of Object.values(byField)) expect(message).not.toMatch(english);
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM program_applications WHERE account_id = ?1').bind(accountId).first<{ n: number }>()).toEqual({ n: 0 });

