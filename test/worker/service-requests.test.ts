@@ -7,7 +7,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { accountAccess, servicePointTenures, serviceRequests } from '../../db/schema';
+import { accountAccess, logins, servicePointTenures, serviceRequests } from '../../db/schema';
 import { addDays, localDay } from '../../worker/usage/time';
 import { get, mailsTo, postForm, postJson, uniqueEmail } from './support/accounts';
 import { givenHousehold } from './support/delivery-fixtures';
@@ -42,6 +42,16 @@ describe('stopping and moving', () => {
     expect(html).toContain('Retirar esta solicitud');
     expect(html).toContain('<h2 id="stop-title">Suspender el servicio</h2>');
     expect(html).toContain('href="/es/services/start/"');
+  });
+
+  it("writes to each holder in the holder's own language, whichever page the request came from", async () => {
+    const h = await givenHousehold();
+    const coHolder = await signedIn({ holderOf: [h.accountId] });
+    await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, coHolder.loginId));
+    const [spanishHolder] = await db().select({ email: logins.email }).from(logins).where(eq(logins.id, coHolder.loginId));
+    expect((await stop(h.cookie, { account: h.accountId, servicePoint: h.meter.servicePointId, stopOn: inDays(10) })).status).toBe(200);
+    expect((await mailsTo(h.holder.email, 'service-request-received'))[0]!.subject).toMatch(/^We received your request/);
+    expect((await mailsTo(spanishHolder!.email, 'service-request-received'))[0]!.subject).toMatch(/^Recibimos su solicitud/);
   });
 
   it('files a move with the new address and its first day', async () => {

@@ -99,11 +99,6 @@ export async function holderLoginsWithoutRow(db: DrizzleD1Database, accountId: s
   return holders.map((h) => h.loginId).filter((id) => !have.has(id));
 }
 
-/** Verified, active holders' e-mails (worker/mail/recipients.ts `holdersOf` has their languages too). */
-export async function holderEmails(db: DrizzleD1Database, accountId: string) {
-  return (await holdersOf(db, accountId)).map((h) => h.email);
-}
-
 export type LiveRecipient = Recipient & {
   loginEmail: string | null;
   loginMayHear: boolean;

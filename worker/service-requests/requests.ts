@@ -17,7 +17,8 @@ import { auditInsert } from '../audit/log';
 import { assertAccountRight } from '../auth/account-access';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
-import { accountTimeZone, holderEmails } from '../preferences/store';
+import { accountTimeZone } from '../preferences/store';
+import { holdersOf, type Recipient } from '../mail/recipients';
 import type { MoveServiceBody, StartServiceBody, StopServiceBody } from '../shared/service-request-forms';
 import { utility } from '../shared/utility';
 import { addDays, localDay } from '../usage/time';
@@ -101,7 +102,7 @@ export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 
       locale: deps.locale,
       createdAt: now.toISOString(),
     }),
-    ...(await holderEmails(db, account)).map((to) => queueEmail(db, serviceMails.received(to, deps.origin, summary))),
+    ...(await holdersOf(db, account)).map((to) => queueEmail(db, serviceMails.received(to.email, deps.origin, { ...summary, locale: to.locale }))),
     auditInsert(db, { event: 'service_request.submitted', actorLoginId: loginId, subjectAccountId: account, detail: { request: id, kind } }),
   ]);
   return { status: kind === 'stop' ? ('stop-requested' as const) : ('move-requested' as const), request: id };
@@ -180,13 +181,16 @@ async function submitted(deps: AccountDeps, requestId: string) {
   return row;
 }
 
-/** Who hears of a decision: the account's holders, or a newcomer's own address. */
-async function recipientsOf(deps: AccountDeps, r: typeof serviceRequests.$inferSelect) {
-  if (r.accountId) return holderEmails(deps.db, r.accountId);
-  return r.contactEmail ? [r.contactEmail] : [];
+/**
+ * Who hears of a decision, each in their own language: the account's holders (their logins'), or a
+ * newcomer's own address (the language of the page the request was sent from).
+ */
+async function recipientsOf(deps: AccountDeps, r: typeof serviceRequests.$inferSelect): Promise<Recipient[]> {
+  if (r.accountId) return holdersOf(deps.db, r.accountId);
+  return r.contactEmail ? [{ email: r.contactEmail, locale: r.locale }] : [];
 }
 
-/** A request's mail is in the language of the page it was sent from. */
+/** What a request's mail says of it; `locale` (the page it was sent from) is replaced by each holder's own. */
 const summaryOf = (row: { r: typeof serviceRequests.$inferSelect; street: string | null }): RequestSummary => ({
   kind: row.r.kind as ServiceRequestKind,
   street: row.street,
@@ -221,7 +225,7 @@ export async function confirmRequest(deps: AccountDeps, staffId: string, request
   if (!claimed) throw new ApiError(409, 'request_closed', 'This request has already been answered.');
   await runBatch(db, [
     ...endTenure,
-    ...(await recipientsOf(deps, r)).map((to) => queueEmail(db, serviceMails.confirmed(to, deps.origin, summaryOf(row)))),
+    ...(await recipientsOf(deps, r)).map((to) => queueEmail(db, serviceMails.confirmed(to.email, deps.origin, { ...summaryOf(row), locale: to.locale }))),
     auditInsert(db, { event: 'service_request.confirmed', actorLoginId: staffId, subjectAccountId: r.accountId, detail: { request: r.id, kind: r.kind } }),
   ]);
   return { status: 'request-confirmed' as const };
@@ -237,7 +241,7 @@ export async function refuseRequest(deps: AccountDeps, staffId: string, requestI
     .returning();
   if (!claimed) throw new ApiError(409, 'request_closed', 'This request has already been answered.');
   await runBatch(db, [
-    ...(await recipientsOf(deps, row.r)).map((to) => queueEmail(db, serviceMails.refused(to, deps.origin, { ...summaryOf(row), reason }))),
+    ...(await recipientsOf(deps, row.r)).map((to) => queueEmail(db, serviceMails.refused(to.email, deps.origin, { ...summaryOf(row), locale: to.locale, reason }))),
     auditInsert(db, { event: 'service_request.refused', actorLoginId: staffId, subjectAccountId: row.r.accountId, detail: { request: row.r.id } }),
   ]);
   return { status: 'request-refused' as const };
