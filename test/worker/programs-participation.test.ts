@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { eachDay } from '../../worker/usage/time';
 import { givenAccount, signedIn, uniqueId } from './support/sign-in';
-import { get, givenMeter, givenReads } from './support/usage-fixtures';
+import { get, givenMeter, givenReads, portal } from './support/usage-fixtures';
 
 type Status = 'submitted' | 'need_info' | 'approved' | 'denied' | 'paid';
 
@@ -55,6 +55,17 @@ describe('measures on the usage series', () => {
     // After moving out on May 31, what the account installed later belongs to its new home, not this meter.
     await env.DB.prepare('UPDATE service_point_tenures SET end_day = ?2 WHERE service_point_id = ?1').bind(meter.servicePointId, '2025-05-31').run();
     expect(await measuresOf(cookie, meter.meterId, `${q}&resolution=day`)).toEqual([expected[0]]);
+  });
+
+  it('names a measure in Spanish, from the catalog, when the Spanish usage page asks', async () => {
+    const meter = await givenMeter();
+    const { cookie } = await signedIn({ holderOf: [meter.accountId] });
+    await givenReads(meter, eachDay('2025-06-01', '2025-06-02'), () => 1);
+    await givenApplication(meter.accountId, 'approved', 'High-efficiency toilet rebate', '2025-06-01');
+    const path = `/api/usage/meters/${meter.meterId}/series?from=2025-06-01&to=2025-06-02&resolution=day`;
+    const spanish = await portal(path, { headers: { Cookie: cookie, Referer: 'https://portal.test/es/account/usage/' } });
+    expect((await spanish.json<SeriesBody>()).measures).toEqual([{ on: '2025-06-01', title: 'Reembolso por inodoros de alta eficiencia' }]);
+    expect(await measuresOf(cookie, meter.meterId, 'from=2025-06-01&to=2025-06-02&resolution=day')).toEqual([{ on: '2025-06-01', title: 'High-efficiency toilet rebate' }]);
   });
 
   it('shows another account’s meter to no one else, measures included', async () => {

@@ -169,7 +169,7 @@ export async function customerApplication(raw: D1Database, loginId: string, id: 
 }
 
 /** A measure an account installed (an approved or paid program application): the usage page marks its day. */
-export type Measure = { on: string; title: string };
+export type Measure = { on: string; title: string; programId: string };
 
 /**
  * Measures of the accounts the caller sees the meter through (so never the previous occupant's),
@@ -180,7 +180,7 @@ export type Measure = { on: string; title: string };
 export async function measuresInstalled(raw: D1Database, accountIds: string[], from: string, to: string, tenure: readonly DayRange[]): Promise<Measure[]> {
   const { results } = await raw
     .prepare(
-      `SELECT installed_on AS "on", program_title AS title FROM program_applications
+      `SELECT installed_on AS "on", program_title AS title, program_id AS programId FROM program_applications
        WHERE account_id IN (SELECT value FROM json_each(?1)) AND status IN ('approved', 'paid') AND installed_on BETWEEN ?2 AND ?3 AND ${rangesFilterSql('installed_on', '?4')}
        ORDER BY installed_on, id LIMIT 50`,
     )

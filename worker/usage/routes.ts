@@ -12,6 +12,8 @@ import { greenButtonFeed, usageCsv } from './export';
 import { meterForViewer, meterListFor, type MeterContext, type ViewedMeter } from './meters';
 import { maxRangeDays, resolutions, usageSeries } from './series';
 import { dayBoundsStatement, readDays, similarGroupId } from './store';
+import { programsOf } from '../programs/catalog';
+import { titleIn } from '../programs/mails';
 import { measuresInstalled } from '../programs/store';
 import { daysBetween, isDay } from './time';
 import { isUnitOf, type DisplayUnit } from './units';
@@ -88,10 +90,14 @@ export const usage = new Hono<AppEnv>()
             .orderBy(asc(bills.periodStart))
         : [];
     const group = await similarGroupId(c.env.DB, meter.kind, meter.serviceArea, meter.household);
-    const [series, measures] = await Promise.all([
-      usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure, c.get('locale')),
+    const locale = c.get('locale');
+    const [series, installed] = await Promise.all([
+      usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure, locale),
       measuresInstalled(c.env.DB, accountIds, q.from, q.to, tenure),
     ]);
+    // A measure is named as its program is in the page's language (the catalog's Spanish title).
+    const catalog = locale === 'en' || !installed.length ? null : await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN);
+    const measures = installed.map(({ on, title, programId }) => ({ on, title: titleIn(locale, title, catalog?.get(programId)) }));
     return c.json({ ...series, measures }, 200, noStore);
   })
   .get('/meters/:meterId/export.csv', validate('param', meterParam), validate('query', exportQuery), async (c) => {
