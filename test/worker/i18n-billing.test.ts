@@ -2,16 +2,17 @@
  * The signed-in billing pages in Spanish (/es/account/bills/…, /es/account/pay/…) with the
  * customer's own bills, payments and rate, through the real worker, D1 and built site: amounts,
  * dates and units written for Spanish readers, the utility's own words marked as English, links
- * kept in Spanish; and the refusals the same as in English.
+ * kept in Spanish; the refusals the same as in English; and a payment started from a Spanish page
+ * (signed in or not) brought back by the processor to the Spanish pages.
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { explainRate, type RateLine } from '../../worker/billing/rate-explained';
 import { pagePathIn } from '../../worker/i18n/locale';
 import { spanishTwins } from '../../worker/i18n/twins';
-import { ORIGIN, get, postJson } from './support/accounts';
+import { ORIGIN, get, givenProvableAccount, postForm, postJson } from './support/accounts';
 import { septemberBill, waterBillLines } from './support/billing-fixtures';
-import { deliverEvent, eventFor } from './support/payments';
+import { deliverEvent, eventFor, sessionFromUrl } from './support/payments';
 import { givenAccount, signedIn, uniqueId } from './support/sign-in';
 import { givenIngestClient, givenMeter, givenReads, sendBatch } from './support/usage-fixtures';
 import { eachDay } from '../../worker/usage/time';
@@ -180,6 +181,9 @@ describe('paying in Spanish', () => {
     const started = await postJson('/api/payments/checkout', { account: accountId, amount: '20.00' }, { cookie: holder.cookie, headers: { Referer: `${ORIGIN}/es/account/pay/` } });
     expect(started.status).toBe(200);
     const { redirect, reference } = await started.json<{ redirect: string; reference: string }>();
+    const { state } = await sessionFromUrl(redirect);
+    expect(state.success_url).toBe(`${env.PORTAL_ORIGIN}/es/account/pay/return/?payment=${reference}`);
+    expect(state.cancel_url).toBe(`${env.PORTAL_ORIGIN}/es/account/pay/?account=${encodeURIComponent(accountId)}&status=payment-cancelled`);
 
     const waiting = await (await get(`/es/account/pay/return/?payment=${reference}`, { cookie: holder.cookie })).text();
     expect(waiting).toContain('<h1 data-fill="heading">Esperando la confirmación</h1>');
@@ -197,6 +201,22 @@ describe('paying in Spanish', () => {
     const after = await (await get('/es/account/pay/', { cookie: holder.cookie })).text();
     expect(after).toContain('Importe pendiente: <strong data-amount-due>$56.39</strong>');
     expect(after).toMatch(new RegExp(`<li><time datetime="[^"]+">[^<]+</time>: \\$20\\.00, pagado <span class="reference">\\(referencia ${reference}\\)</span></li>`));
+  });
+
+  it('still returns a payment started from an English page to the English pages', async () => {
+    const { accountId, holder } = await billedCustomer();
+    const started = await postJson('/api/payments/checkout', { account: accountId, amount: '20.00' }, { cookie: holder.cookie, headers: { Referer: `${ORIGIN}/account/pay/` } });
+    const { redirect, reference } = await started.json<{ redirect: string; reference: string }>();
+    expect((await sessionFromUrl(redirect)).state.success_url).toBe(`${env.PORTAL_ORIGIN}/account/pay/return/?payment=${reference}`);
+  });
+
+  it('returns a visitor who paid without signing in from the Spanish pay page to the Spanish return page', async () => {
+    const account = await givenProvableAccount();
+    const started = await postForm('/api/payments/guest/checkout', { accountNumber: account.accountNumber, serviceZip: account.zip, amount: '12.34' }, { ip: '192.0.2.91', headers: { Referer: `${ORIGIN}/es/pay/confirm/` } });
+    expect(started.status).toBe(303);
+    const { state } = await sessionFromUrl(started.headers.get('Location')!);
+    expect(state.success_url).toBe(`${env.PORTAL_ORIGIN}/es/pay/return/`);
+    expect(state.cancel_url).toBe(`${env.PORTAL_ORIGIN}/es/pay/?status=payment-cancelled`);
   });
 });
 
