@@ -3,17 +3,21 @@
  * customer's own bills, payments and rate, through the real worker, D1 and built site: amounts,
  * dates and units written for Spanish readers, the utility's own words marked as English, links
  * kept in Spanish; the refusals the same as in English; and a payment started from a Spanish page
- * (signed in or not) brought back by the processor to the Spanish pages.
+ * (signed in or not) brought back by the processor to the Spanish pages, its notices linking there.
  */
 import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { logins } from '../../db/schema';
 import { explainRate, type RateLine } from '../../worker/billing/rate-explained';
 import { pagePathIn } from '../../worker/i18n/locale';
 import { spanishTwins } from '../../worker/i18n/twins';
-import { ORIGIN, get, givenProvableAccount, postForm, postJson } from './support/accounts';
+import { noticeStatement, paymentNotices } from '../../worker/payments/mails';
+import { ORIGIN, get, givenProvableAccount, mailsTo, postForm, postJson } from './support/accounts';
+import { givenHousehold } from './support/delivery-fixtures';
 import { septemberBill, waterBillLines } from './support/billing-fixtures';
 import { deliverEvent, eventFor, sessionFromUrl } from './support/payments';
-import { givenAccount, signedIn, uniqueId } from './support/sign-in';
+import { db, givenAccount, signedIn, uniqueId } from './support/sign-in';
 import { givenIngestClient, givenMeter, givenReads, sendBatch } from './support/usage-fixtures';
 import { eachDay } from '../../worker/usage/time';
 
@@ -217,6 +221,21 @@ describe('paying in Spanish', () => {
     const { state } = await sessionFromUrl(started.headers.get('Location')!);
     expect(state.success_url).toBe(`${env.PORTAL_ORIGIN}/es/pay/return/`);
     expect(state.cancel_url).toBe(`${env.PORTAL_ORIGIN}/es/pay/?status=payment-cancelled`);
+  });
+});
+
+describe('payment notices in Spanish', () => {
+  it('link a Spanish login to the Spanish pay page, and an English one to the English page', async () => {
+    const spanish = await givenHousehold();
+    await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, spanish.holder.id));
+    const english = await givenHousehold();
+    for (const h of [spanish, english]) {
+      await noticeStatement(env.DB, h.accountId, null, paymentNotices.autopayOn({ accountNumber: '1234567890', origin: ORIGIN })).run();
+    }
+    const [es] = await mailsTo(spanish.holder.email, 'autopay-on');
+    expect(es!.bodyText).toContain(`Para desactivarlo: ${ORIGIN}/es/account/pay/\n`);
+    const [en] = await mailsTo(english.holder.email, 'autopay-on');
+    expect(en!.bodyText).toContain(`To turn it off: ${ORIGIN}/account/pay/\n`);
   });
 });
 
