@@ -3,7 +3,7 @@
  * customer's own bills, payments and rate, through the real worker, D1 and built site: amounts,
  * dates and units written for Spanish readers, the utility's own words marked as English, links
  * kept in Spanish; the refusals the same as in English; and a payment started from a Spanish page
- * (signed in or not) brought back by the processor to the Spanish pages, its notices linking there.
+ * (signed in or not) brought back by the processor to the Spanish pages, its notices and the bill-ready e-mail linking there.
  */
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
@@ -224,8 +224,19 @@ describe('paying in Spanish', () => {
   });
 });
 
-describe('payment notices in Spanish', () => {
-  it('link a Spanish login to the Spanish pay page, and an English one to the English page', async () => {
+describe('billing mail in Spanish', () => {
+  it("links a Spanish login's bill-ready e-mail to the Spanish bills", async () => {
+    const h = await givenHousehold();
+    await postForm('/api/preferences', { account: h.accountId, recipients: 'me', paperless: 'on' }, { cookie: h.cookie });
+    await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, h.holder.id));
+    const bill = septemberBill(h.accountId);
+    expect((await sendBatch(await givenIngestClient(), { batchId: `bill-${bill.id}`, bills: [bill] })).status).toBe(201);
+    const [mail] = (await mailsTo(h.holder.email)).filter((m) => m.kind === 'new-bill');
+    expect(mail!.bodyText).toContain(`Inicie sesión para verla y pagarla:\n${env.PORTAL_ORIGIN}/es/account/bills/\n`);
+  });
+
+
+  it('links payment notices for a Spanish login to the Spanish pay page, and for an English one to the English page', async () => {
     const spanish = await givenHousehold();
     await db().update(logins).set({ locale: 'es' }).where(eq(logins.id, spanish.holder.id));
     const english = await givenHousehold();
