@@ -38,6 +38,8 @@ function build(locale: Locale) {
   const rate = new Intl.NumberFormat(tag, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 5 });
   const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });
   const whole = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
+  const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
+  const change = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
   const longDay = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   const shortDay = new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', timeZone: 'UTC' });
   const monthYear = new Intl.DateTimeFormat(tag, { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -49,6 +51,10 @@ function build(locale: Locale) {
     /** A rate as the schedule states it: "$0.31245", "$4.12". */
     unitPrice: (value: number) => rate.format(value),
     quantity,
+    /** A rate in percent: 5 → "5%", 7.25 → "7.25%". */
+    percent: (value: number) => percent.format(value / 100),
+    /** A change in whole percent, signed: 12 → "+12%", -3 → "-3%", 0 → "0%". */
+    change: (value: number) => change.format(value / 100),
     longDate,
     monthOf: (day: string) => monthYear.format(asDate(day)),
     /** "Sep 1 – Sep 30, 2026" / "1 sept – 30 sept, 2026"; across years "Dec 15, 2025 – Jan 14, 2026". */

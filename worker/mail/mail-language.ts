@@ -26,6 +26,8 @@ export const SPANISH_MAIL_PAGES: ReadonlySet<string> = new Set([
   '/account/security/totp/',
   '/account/security/recovery-codes/',
   '/account/programs/application/',
+  '/account/pay/',
+  '/account/bills/',
 ]);
 
 /** `path` (an English page, maybe with a fragment) as a mail in `locale` links to it. */

@@ -8,7 +8,7 @@
 import { lockedUntil, recordFailure, throttle } from '../accounts/throttle';
 import { ApiError } from '../http/errors';
 import { auditStatement, orm } from './d1';
-import type { PaymentDeps } from './deps';
+import { returnUrl, type PaymentDeps } from './deps';
 import { HAND_OFF_LIFETIME_MS, processorUnavailable } from './intents';
 import { signTerms } from './intent-signature';
 import { ProcessorUnavailable } from './processor';
@@ -33,8 +33,8 @@ export async function startAutopay(deps: PaymentDeps, p: { accountId: string; lo
       processorCustomerId: customerId,
       currency: 'usd',
       signature: await signTerms(deps.secret, { reference, accountId: p.accountId, amountCents: null, currency: 'usd' }),
-      successUrl: `${deps.origin}/account/pay/?account=${encodeURIComponent(p.accountId)}&status=autopay-started`,
-      cancelUrl: `${deps.origin}/account/pay/?account=${encodeURIComponent(p.accountId)}&status=autopay-cancelled`,
+      successUrl: `${returnUrl(deps, '/account/pay/')}?account=${encodeURIComponent(p.accountId)}&status=autopay-started`,
+      cancelUrl: `${returnUrl(deps, '/account/pay/')}?account=${encodeURIComponent(p.accountId)}&status=autopay-cancelled`,
       expiresAt,
     });
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { clientHash } from '../accounts/throttle';
+import type { Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
 import { paymentProcessor, type PaymentProcessor, type ProcessorEnv } from './processor';
 
@@ -11,6 +12,8 @@ export type PaymentDeps = {
   secret: string;
   /** PORTAL_ORIGIN: the processor's return URLs point here. */
   origin: string;
+  /** The language of the page the payment starts from: the processor returns the payer to that language's pages. */
+  locale?: Locale;
   processor: PaymentProcessor;
   now: Date;
   timeZone: string;
@@ -40,6 +43,7 @@ export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
     db: env.DB,
     secret: env.LINK_SIGNING_SECRET,
     origin: env.PORTAL_ORIGIN,
+    locale: c.get('locale'),
     processor: processorFor(env),
     now: new Date(),
     timeZone: utility.timeZone,
@@ -47,3 +51,6 @@ export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
     live: isLiveKey(env.STRIPE_SECRET_KEY),
   };
 }
+
+/** Where the processor sends the payer back: `path` (an English page) at the origin, in the language they paid from. */
+export const returnUrl = (deps: Pick<PaymentDeps, 'origin' | 'locale'>, path: string) => `${deps.origin}${deps.locale === 'es' ? '/es' : ''}${path}`;

@@ -9,7 +9,7 @@ import { utility } from '../shared/utility';
 import { amountProblem, formatDollars, paymentBounds } from './amount';
 import { amountDueCents } from './amount-due';
 import { auditStatement, orm } from './d1';
-import type { PaymentDeps } from './deps';
+import { returnUrl, type PaymentDeps } from './deps';
 import { signTerms } from './intent-signature';
 import { ProcessorUnavailable } from './processor';
 import { newPaymentReference } from './references';
@@ -57,7 +57,7 @@ export async function startPayment(deps: PaymentDeps, req: PaymentRequest): Prom
     auditStatement(db, { event: 'payment.started', actorLoginId: req.loginId, subjectAccountId: req.accountId, detail: { reference, channel, amountCents: req.amountCents } }),
   ]);
   const signature = await signTerms(deps.secret, { reference, accountId: req.accountId, amountCents: req.amountCents, currency: 'usd' });
-  const returnBase = req.loginId ? `${deps.origin}/account/pay` : `${deps.origin}/pay`;
+  const returnBase = returnUrl(deps, req.loginId ? '/account/pay' : '/pay');
   let handOff;
   try {
     handOff = await deps.processor.startPayment({

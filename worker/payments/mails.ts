@@ -9,6 +9,7 @@ import { utility } from '../shared/utility';
 import { es as siteEs } from '../../site/i18n/es';
 import { intlTags } from '../../site/i18n';
 import { formatsFor } from '../i18n/format';
+import { mailPage } from '../mail/mail-language';
 import type { Locale } from '../i18n/locale';
 import { formatDollars } from './amount';
 
@@ -17,6 +18,7 @@ const signatureEs = `\n\n${utility.name}\n${utility.phoneDisplay} · ${siteEs['u
 const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: utility.timeZone });
 const dayEs = new Intl.DateTimeFormat(intlTags.es, { dateStyle: 'long', timeZone: utility.timeZone });
 const dollarsEs = (cents: number) => formatsFor('es').money(cents / 100);
+const payPageEs = mailPage('es', '/account/pay/');
 
 type Words = { subject: string; text: string };
 /** A notice in both languages: each recipient gets it in their login's language (logins.locale). */
@@ -31,7 +33,7 @@ export const paymentNotices = {
     },
     es: {
       subject: `Recibimos su pago a ${utility.shortName}`,
-      text: `El procesador de pagos confirmó un pago de ${dollarsEs(p.amountCents)} en la cuenta ${maskAccountNumber(p.accountNumber)} el ${dayEs.format(p.paidAt)}. Referencia: ${p.reference}.\n\nCuenta de inmediato en el importe pendiente de su cuenta; la empresa de servicios lo registra en la cuenta en un plazo de dos días hábiles.\n\nSus pagos: ${p.origin}/account/pay/${signatureEs}`,
+      text: `El procesador de pagos confirmó un pago de ${dollarsEs(p.amountCents)} en la cuenta ${maskAccountNumber(p.accountNumber)} el ${dayEs.format(p.paidAt)}. Referencia: ${p.reference}.\n\nCuenta de inmediato en el importe pendiente de su cuenta; la empresa de servicios lo registra en la cuenta en un plazo de dos días hábiles.\n\nSus pagos: ${p.origin}${payPageEs}${signatureEs}`,
     },
   }),
   autopayOn: (p: { accountNumber: string; origin: string }): Notice => ({
@@ -42,7 +44,7 @@ export const paymentNotices = {
     },
     es: {
       subject: `El pago automático está activado en su cuenta de ${utility.shortName}`,
-      text: `El pago automático ya está activado en la cuenta ${maskAccountNumber(p.accountNumber)}: la empresa de servicios cobra cada factura nueva en su fecha de vencimiento con el método de pago guardado en nuestro procesador de pagos.\n\nPara desactivarlo: ${p.origin}/account/pay/\n\nSi usted no lo configuró, llámenos al ${utility.phoneDisplay}.${signatureEs}`,
+      text: `El pago automático ya está activado en la cuenta ${maskAccountNumber(p.accountNumber)}: la empresa de servicios cobra cada factura nueva en su fecha de vencimiento con el método de pago guardado en nuestro procesador de pagos.\n\nPara desactivarlo: ${p.origin}${payPageEs}\n\nSi usted no lo configuró, llámenos al ${utility.phoneDisplay}.${signatureEs}`,
     },
   }),
   autopayOff: (p: { accountNumber: string; origin: string }): Notice => ({
@@ -53,7 +55,7 @@ export const paymentNotices = {
     },
     es: {
       subject: `El pago automático está desactivado en su cuenta de ${utility.shortName}`,
-      text: `El pago automático ya está desactivado en la cuenta ${maskAccountNumber(p.accountNumber)} y se quitó el método de pago guardado de nuestro procesador de pagos. A partir de ahora, pague usted cada factura: ${p.origin}/account/pay/\n\nSi usted no lo desactivó, llámenos al ${utility.phoneDisplay}.${signatureEs}`,
+      text: `El pago automático ya está desactivado en la cuenta ${maskAccountNumber(p.accountNumber)} y se quitó el método de pago guardado de nuestro procesador de pagos. A partir de ahora, pague usted cada factura: ${p.origin}${payPageEs}\n\nSi usted no lo desactivó, llámenos al ${utility.phoneDisplay}.${signatureEs}`,
     },
   }),
 };
