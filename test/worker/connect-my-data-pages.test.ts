@@ -52,6 +52,39 @@ describe('the consent screen', () => {
     expect(row).toEqual({ scope: 'FB=1_4;IntervalDuration=900;HistoryLength=2592000', meterIds: JSON.stringify([c.electric.meterId]) });
   });
 
+  it("shows the consent screen in Spanish when the application asks for it (ui_locales) or the login chose Spanish, the application's own words marked English", async () => {
+    const c = await customer();
+    const app = await givenApplication({ name: 'Solar Estimates' });
+    const asked = await startConsent(c.cookie, app, { uiLocales: 'es-US en' });
+    expect(asked.location.pathname).toBe('/es/account/sharing/authorize/');
+    const html = await page(c.cookie, `/es/account/sharing/authorize/?request=${asked.request}`);
+    expect(html).toContain('<html lang="es"');
+    expect(html).toContain('<h2 id="who-title">Quién lo pide</h2>');
+    expect(html).toContain('<strong><span lang="en">Solar Estimates</span></strong>, de <span lang="en">Sunny Side Analytics LLC</span>.');
+    expect(html).toContain('<strong>Lecturas del medidor</strong>: las lecturas de su medidor, al intervalo propio del medidor (como mucho cada 15 minutos)');
+    expect(html).toContain('unos 13 meses');
+    expect(html).toContain('href="/es/account/sharing/applications/"');
+    expect(html).toContain('>Permitir</button>');
+    expect(html).not.toMatch(/\b(Allow|Which data|Until when)\b/);
+
+    // A login that chose Spanish gets the Spanish screen without asking; English stays the default.
+    await env.DB.prepare('UPDATE logins SET locale = ?1 WHERE email IN (SELECT l.email FROM logins l JOIN account_access a ON a.login_id = l.id WHERE a.account_id = ?2)').bind('es', c.electric.accountId).run();
+    expect((await startConsent(c.cookie, app)).location.pathname).toBe('/es/account/sharing/authorize/');
+    expect((await startConsent(c.cookie, app, { uiLocales: 'en' })).location.pathname).toBe('/account/sharing/authorize/');
+  });
+
+  it('answers a Spanish consent screen with a Spanish list of connected applications', async () => {
+    const c = await customer();
+    const app = await givenApplication({ name: 'Solar Estimates' });
+    await authorizedCode(c.cookie, app, [c.electric.meterId], { block: [4] });
+    const html = await page(c.cookie, '/es/account/sharing/applications/');
+    expect(html).toContain('<h1>Aplicaciones conectadas</h1>');
+    expect(html).toContain('<h2 id="app-');
+    expect(html).toContain('Lecturas del medidor: las lecturas de su medidor');
+    expect(html).toMatch(/Conectada desde <time[^>]*>[^<]+<\/time>, hasta <time/);
+    expect(html).toContain('Dejar de compartir con Solar Estimates');
+  });
+
   it('sends a form that asks for more than was asked back to the page with the fields named', async () => {
     const c = await customer();
     const app = await givenApplication({ scope: 'FB=1_4;IntervalDuration=900;HistoryLength=8640000' });

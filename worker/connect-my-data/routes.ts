@@ -22,6 +22,8 @@ import { applicationStatusBody, authorizeQuery, consentDecisionBody, registerApp
 import { checkGrant, shareableAccounts } from './consent';
 import { approve, authenticateClient, consentRequest, deny, endAuthorization, exchangeCode, OAuthError, redirectUrisOf, refresh, registerApplication, revokeToken, setApplicationStatus, startAuthorization } from './oauth';
 import { parseScope } from './scope';
+import { loginLocale } from '../accounts/language';
+import type { Locale } from '../i18n/locale';
 
 export const CONSENT_PAGE = '/account/sharing/authorize/';
 export const APPLICATIONS_PAGE = '/account/sharing/applications/';
@@ -85,24 +87,39 @@ const oauthEndpoint = (handle: (c: Context<AppEnv>, body: Record<string, string>
 };
 
 /** Where a refused consent form goes back to (the page with an error code and the fields). */
+/** The first language of an OpenID Connect `ui_locales` list ("es-US en") the portal speaks. */
+export function uiLocale(list: string | undefined): Locale | null {
+  for (const tag of (list ?? '').split(' ')) {
+    const primary = tag.split('-')[0]!.toLowerCase();
+    if (primary === 'es' || primary === 'en') return primary;
+  }
+  return null;
+}
+
 const backToConsent = (request: string, e: ApiError) => `${CONSENT_PAGE}?request=${encodeURIComponent(request)}&${problemQuery(e.code, e.fields)}`;
 
 export const connectApi = new Hono<AppEnv>()
   // The third party sends the customer's browser here. Signed out, they sign in first.
   .get('/authorize', validate('query', authorizeQuery), async (c) => {
     c.header('Cache-Control', 'no-store');
+    const query = c.req.valid('query');
     const token = getCookie(c, SESSION_COOKIE);
     const login = token ? await resolveSession(drizzle(c.env.DB), token) : null;
-    if (!login) return c.redirect('/login/?error=unauthenticated', 303);
+    // The third party's page sent the browser here, so the request has no page language of its own:
+    // the application's ui_locales, else the login's chosen language, picks the consent screen's.
+    const locale = uiLocale(query.ui_locales) ?? (login ? await loginLocale(drizzle(c.env.DB), login.id) : 'en');
+    c.header('Content-Language', locale);
+    const page = (path: string) => (locale === 'es' ? `/es${path}` : path);
+    if (!login) return c.redirect(page('/login/?error=unauthenticated'), 303);
     // Each consent request is a row: counted per login, as other repeatable writes are.
     const guard = [await throttle(c.env.LINK_SIGNING_SECRET, 'connectConsentLogin', login.id)];
     const now = new Date();
-    if (await lockedUntil(drizzle(c.env.DB), guard, now)) return c.redirect(`${CONSENT_PAGE}?error=too_many_requests`, 303);
-    const outcome = await startAuthorization(deps(c), login.id, c.req.valid('query'));
+    if (await lockedUntil(drizzle(c.env.DB), guard, now)) return c.redirect(page(`${CONSENT_PAGE}?error=too_many_requests`), 303);
+    const outcome = await startAuthorization(deps(c), login.id, query);
     if (outcome.kind === 'consent') await recordFailure(drizzle(c.env.DB), guard, now);
-    if (outcome.kind === 'bad_client') return c.redirect(`${CONSENT_PAGE}?error=oauth_bad_client`, 303);
+    if (outcome.kind === 'bad_client') return c.redirect(page(`${CONSENT_PAGE}?error=oauth_bad_client`), 303);
     if (outcome.kind === 'redirect') return c.redirect(outcome.location, 303);
-    return c.redirect(`${CONSENT_PAGE}?request=${encodeURIComponent(outcome.requestId)}`, 303);
+    return c.redirect(page(`${CONSENT_PAGE}?request=${encodeURIComponent(outcome.requestId)}`), 303);
   })
   // The customer's answer. Authorising a release needs a recent proof that it is them (step-up).
   .post('/authorize', requireLogin, async (c) => {

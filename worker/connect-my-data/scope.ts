@@ -4,6 +4,7 @@
  * supports the blocks below; a scope is parsed strictly and written back in one canonical form, and
  * "narrower" means a subset of blocks, an interval no finer and a history no longer.
  */
+import type { Locale } from '../i18n/locale';
 
 /** The function blocks this data custodian serves, in a customer's words. FB 1 (common) is always part of a scope. */
 export const functionBlocks = {
@@ -14,6 +15,16 @@ export const functionBlocks = {
 } as const;
 
 export type FunctionBlock = keyof typeof functionBlocks;
+
+/** The same blocks in Spanish, for the Spanish consent screen and sharing page. */
+const functionBlocksEs: Record<FunctionBlock, { name: string; words: string }> = {
+  1: { name: 'Datos básicos del servicio', words: 'qué servicios tiene (agua, electricidad) y su zona horaria' },
+  4: { name: 'Lecturas del medidor', words: 'las lecturas de su medidor, al intervalo propio del medidor' },
+  5: { name: 'Calidad de las lecturas', words: 'si cada lectura fue real o estimada' },
+  16: { name: 'Totales por período de facturación', words: 'su consumo por período de facturación, según sus facturas' },
+};
+
+export const functionBlocksIn = (locale: Locale): Record<FunctionBlock, { name: string; words: string }> => (locale === 'es' ? functionBlocksEs : functionBlocks);
 const known = Object.keys(functionBlocks).map(Number) as FunctionBlock[];
 
 export type Scope = { blocks: FunctionBlock[]; intervalSeconds: number; historySeconds: number };
@@ -49,15 +60,24 @@ export function isWithin(narrow: Scope, wide: Scope) {
 
 export const historyDays = (s: Scope) => Math.floor(s.historySeconds / DAY);
 
-const intervalWords: Record<number, string> = { 900: '15-minute', 3600: 'hourly', 86_400: 'daily' };
+const scopeWords = {
+  en: {
+    finest: (interval: number) => `as fine as ${({ 900: '15-minute', 3600: 'hourly', 86_400: 'daily' } as Record<number, string>)[interval]}`,
+    history: (days: number) => (days >= 60 ? `about ${Math.round(days / 30.44)} months` : `${days} days`),
+  },
+  es: {
+    finest: (interval: number) => `como mucho ${({ 900: 'cada 15 minutos', 3600: 'cada hora', 86_400: 'cada día' } as Record<number, string>)[interval]}`,
+    history: (days: number) => (days >= 60 ? `unos ${Math.round(days / 30.44)} meses` : `${days} días`),
+  },
+} satisfies Record<Locale, unknown>;
 
 /** The scope in plain words, one line per block, for the consent screen and the sharing page. */
-export function describeScope(s: Scope): { block: FunctionBlock; name: string; words: string }[] {
-  return s.blocks.map((b) => ({ block: b, name: functionBlocks[b].name, words: b === 4 ? `${functionBlocks[4].words} (as fine as ${intervalWords[s.intervalSeconds]})` : functionBlocks[b].words }));
+export function describeScope(s: Scope, locale: Locale = 'en'): { block: FunctionBlock; name: string; words: string }[] {
+  const blocks = functionBlocksIn(locale);
+  return s.blocks.map((b) => ({ block: b, name: blocks[b].name, words: b === 4 ? `${blocks[4].words} (${scopeWords[locale].finest(s.intervalSeconds)})` : blocks[b].words }));
 }
 
 /** "about 13 months", "90 days": a history length for people. */
-export function historyWords(s: Scope) {
-  const days = historyDays(s);
-  return days >= 60 ? `about ${Math.round(days / 30.44)} months` : `${days} days`;
+export function historyWords(s: Scope, locale: Locale = 'en') {
+  return scopeWords[locale].history(historyDays(s));
 }

@@ -18,6 +18,8 @@ export const authorizeQuery = z.object({
   state: z.string().max(500).optional(),
   code_challenge: z.string().max(200).optional(),
   code_challenge_method: z.string().max(20).optional(),
+  /** OpenID Connect's language preference ("es-US en"): the consent screen's language, before the login's own. */
+  ui_locales: z.string().max(100).optional(),
 });
 
 /** The customer's answer on the consent screen: which meters and blocks, how far back, until when. */

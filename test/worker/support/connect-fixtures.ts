@@ -32,12 +32,13 @@ export async function challengeOf(verifier: string) {
 export const portalFetch = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
 
 /** The authorisation request's URL (query), as a third party builds it. */
-export async function authorizeUrl(app: TestApp, options: { verifier?: string; scope?: string; state?: string; redirectUri?: string; method?: string | null; challenge?: string | null } = {}) {
+export async function authorizeUrl(app: TestApp, options: { verifier?: string; scope?: string; state?: string; redirectUri?: string; method?: string | null; challenge?: string | null; uiLocales?: string } = {}) {
   const q = new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: options.redirectUri ?? app.redirectUri, state: options.state ?? 'state-123' });
   if (options.scope) q.set('scope', options.scope);
   const challenge = options.challenge === undefined ? await challengeOf(options.verifier ?? verifierFor('default')) : options.challenge;
   if (challenge !== null) q.set('code_challenge', challenge);
   if (options.method !== null) q.set('code_challenge_method', options.method ?? 'S256');
+  if (options.uiLocales) q.set('ui_locales', options.uiLocales);
   return `/api/connect/authorize?${q}`;
 }
 
