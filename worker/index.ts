@@ -208,9 +208,9 @@ app.onError(handleError);
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const db = drizzle(env.DB);
-  // Every few minutes: texts whose quiet hours have ended, and any the provider could not take before.
+  // Every few minutes: texts whose quiet hours have ended, and texts and mail due to be tried again.
   if (controller.cron === TEXTS_CRON) {
-    ctx.waitUntil(deliverQueuedSms(env, db).then(() => undefined));
+    ctx.waitUntil(Promise.all([deliverQueuedSms(env, db), deliverQueued(env, db)]).then(() => undefined));
     return;
   }
   ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date()), purgeClosedConversations(env), purgeProgramRecords(env)]).then(() => undefined));

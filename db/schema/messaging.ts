@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every e-mail leaves through this outbox: a row is written in the same batch as the change it
@@ -21,9 +21,13 @@ export const outboxEmails = sqliteTable(
      * non-transactional mail (RFC 8058). Removed with the body, since the unsubscribe URL holds a token.
      */
     headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
-    status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
+    /** `sending`: claimed by a delivery until `next_attempt_at`; a delivery that died with it is retried after that. */
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] }).notNull().default('queued'),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
     sentAt: text('sent_at'),
+    /** Sends tried so far; after a failure the mail waits until `next_attempt_at` (worker/mail/deliver.ts). */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at'),
   },
   (t) => [index('outbox_status').on(t.status, t.createdAt)],
 );

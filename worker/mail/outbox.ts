@@ -40,7 +40,7 @@ export async function redactStaleOutbox(db: DrizzleD1Database, now = new Date())
     db
       .update(outboxEmails)
       .set({ bodyText: UNDELIVERED_BODY, headers: null, status: 'failed' })
-      .where(and(inArray(outboxEmails.status, ['queued', 'failed']), lt(outboxEmails.createdAt, cutoff), ne(outboxEmails.bodyText, UNDELIVERED_BODY))),
+      .where(and(inArray(outboxEmails.status, ['queued', 'sending', 'failed']), lt(outboxEmails.createdAt, cutoff), ne(outboxEmails.bodyText, UNDELIVERED_BODY))),
     db
       .update(outboxEmails)
       .set({ bodyText: DELIVERED_BODY, headers: null })
