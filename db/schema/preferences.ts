@@ -138,8 +138,9 @@ export const outboxSms = sqliteTable(
     toNumber: text('to_number').notNull(),
     body: text('body').notNull(),
     kind: text('kind').notNull(),
-    status: text('status', { enum: ['queued', 'sent', 'failed', 'cancelled'] }).notNull().default('queued'),
-    /** Not sent before this instant (UTC): the end of the account's quiet hours, or the time it was queued. */
+    /** `sending`: claimed by a delivery until `not_before`; a delivery that died with it is retried after that. */
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed', 'cancelled'] }).notNull().default('queued'),
+    /** Not sent before this instant (UTC): the end of the account's quiet hours, the time it was queued, or the end of a claim. */
     notBefore: text('not_before').notNull(),
     /** For an alert text: the notice, so a text held through quiet hours is dropped if the alert ended meanwhile. */
     noticeId: text('notice_id').references(() => alertNotices.id),

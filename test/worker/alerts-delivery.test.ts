@@ -214,6 +214,16 @@ describe('sending', () => {
     expect(row!.smsStoppedAt).not.toBeNull();
   });
 
+  it('sends a text again whose delivery died after claiming it, once the claim has lapsed, and not before', async () => {
+    const phone = freshPhone();
+    const id = crypto.randomUUID();
+    await db().insert(outboxSms).values({ id, toNumber: phone, body: 'Alder Creek: a test text.', kind: 'alert', status: 'sending', notBefore: '2026-10-03T21:10:00.000Z' });
+    expect(await deliverQueuedSms(env, db(), { now: afternoon })).toMatchObject({ sent: 0 });
+    expect((await textsTo(phone))[0]).toMatchObject({ status: 'sending', body: 'Alder Creek: a test text.' });
+    expect(await deliverQueuedSms(env, db(), { now: new Date('2026-10-03T21:10:00Z') })).toMatchObject({ sent: 1 });
+    expect((await textsTo(phone))[0]).toMatchObject({ status: 'sent', body: '(Removed after delivery.)' });
+  });
+
   it('keeps no text body once sent', async () => {
     const h = await givenHousehold();
     await withoutQuietHours(h.accountId);

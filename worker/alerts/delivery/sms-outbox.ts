@@ -4,8 +4,9 @@
  * right after the request that queued them, and by the frequent cron for texts held through quiet
  * hours.
  *
- * A text is claimed before it is sent (two deliveries at once send it once), and its body, which
- * can hold a confirmation link, is removed by the same statement. What the provider refuses for
+ * A text is claimed (`sending`, for CLAIM_MINUTES) before it is sent, so two deliveries at once send
+ * it once; a delivery that dies holding it leaves it due again when the claim lapses. Its body, which
+ * can hold a confirmation link, is removed once the provider took it. What the provider refuses for
  * good (not a valid number, a number that replied STOP) fails at once; what it could not take now
  * (unreachable, 5xx, 429) goes back to the queue with its body, and is given up after 72 hours.
  * A text held for quiet hours about an alert that has closed meanwhile is dropped: the customer
@@ -29,6 +30,7 @@ export const SMS_DELIVERED_BODY = '(Removed after delivery.)';
 export const SMS_UNDELIVERED_BODY = '(Removed: not delivered within 72 hours.)';
 export const SMS_CANCELLED_BODY = '(Removed: not sent.)';
 const UNDELIVERED_KEPT_MS = 72 * 3_600_000;
+const CLAIM_MINUTES = 10;
 
 /** The insert that queues a text, unexecuted, for the caller's batch. */
 export function queueSms(db: DrizzleD1Database, sms: OutgoingSms) {
@@ -65,7 +67,9 @@ export type SmsDeliveryResult = { sent: number; failed: number; retry: number; d
 export async function deliverQueuedSms(env: SmsEnv, db: DrizzleD1Database, options: { limit?: number; now?: Date } = {}): Promise<SmsDeliveryResult> {
   const now = options.now ?? new Date();
   const result: SmsDeliveryResult = { sent: 0, failed: 0, retry: 0, dropped: 0 };
-  const due = await db
+  // Due: queued and its time come, or claimed by a delivery whose claim has lapsed.
+  const due = and(inArray(outboxSms.status, ['queued', 'sending']), lte(outboxSms.notBefore, now.toISOString()));
+  const dueTexts = await db
     .select({
       id: outboxSms.id,
       toNumber: outboxSms.toNumber,
@@ -78,27 +82,27 @@ export async function deliverQueuedSms(env: SmsEnv, db: DrizzleD1Database, optio
     .from(outboxSms)
     .leftJoin(alertNotices, eq(alertNotices.id, outboxSms.noticeId))
     .leftJoin(alerts, eq(alerts.id, alertNotices.alertId))
-    .where(and(eq(outboxSms.status, 'queued'), lte(outboxSms.notBefore, now.toISOString())))
+    .where(due)
     .orderBy(asc(outboxSms.notBefore))
     .limit(options.limit ?? 50);
-  if (!due.length) return result;
+  if (!dueTexts.length) return result;
   const transport = smsTransport(env);
   const credentials = smsCredentials(env);
-  for (const sms of due) {
+  for (const sms of dueTexts) {
     if (sms.noticeKind && sms.noticeKind !== 'closed' && sms.alertStatus === 'closed') {
-      const dropped = await db.update(outboxSms).set({ status: 'cancelled', body: SMS_CANCELLED_BODY }).where(and(eq(outboxSms.id, sms.id), eq(outboxSms.status, 'queued'))).returning({ id: outboxSms.id });
+      const dropped = await db.update(outboxSms).set({ status: 'cancelled', body: SMS_CANCELLED_BODY }).where(and(eq(outboxSms.id, sms.id), due)).returning({ id: outboxSms.id });
       result.dropped += dropped.length;
       continue;
     }
     const claimed = await db
       .update(outboxSms)
-      .set({ status: 'sent', sentAt: now.toISOString(), body: SMS_DELIVERED_BODY })
-      .where(and(eq(outboxSms.id, sms.id), eq(outboxSms.status, 'queued')))
+      .set({ status: 'sending', notBefore: new Date(now.getTime() + CLAIM_MINUTES * 60_000).toISOString() })
+      .where(and(eq(outboxSms.id, sms.id), due))
       .returning({ id: outboxSms.id });
     if (!claimed.length) continue;
     try {
       const sent = await sendSms(transport, credentials, { to: sms.toNumber, body: sms.body });
-      await db.update(outboxSms).set({ providerSid: sent.sid }).where(eq(outboxSms.id, sms.id));
+      await db.update(outboxSms).set({ status: 'sent', sentAt: now.toISOString(), body: SMS_DELIVERED_BODY, providerSid: sent.sid }).where(eq(outboxSms.id, sms.id));
       result.sent++;
     } catch (err) {
       const code = err instanceof SmsProviderError ? err.code : null;
@@ -108,13 +112,13 @@ export async function deliverQueuedSms(env: SmsEnv, db: DrizzleD1Database, optio
       const permanent = (code !== null && TWILIO_PERMANENT.has(code)) || (status >= 400 && status < 500 && status !== 429);
       if (permanent) {
         await db.batch([
-          db.update(outboxSms).set({ status: 'failed', sentAt: null, errorCode: code }).where(eq(outboxSms.id, sms.id)),
+          db.update(outboxSms).set({ status: 'failed', body: SMS_CANCELLED_BODY, errorCode: code }).where(eq(outboxSms.id, sms.id)),
           // The provider says the number replied STOP (perhaps before we heard of it): send it nothing more.
           ...(code === TWILIO_UNSUBSCRIBED ? [markNumberStopped(db, sms.toNumber, now), cancelQueuedSmsTo(db, sms.toNumber)] : []),
         ]);
         result.failed++;
       } else {
-        await db.update(outboxSms).set({ status: 'queued', sentAt: null, body: sms.body, errorCode: code }).where(eq(outboxSms.id, sms.id));
+        await db.update(outboxSms).set({ status: 'queued', notBefore: sms.notBefore, errorCode: code }).where(eq(outboxSms.id, sms.id));
         result.retry++;
       }
     }
@@ -128,7 +132,7 @@ export async function redactStaleSms(db: DrizzleD1Database, now = new Date()) {
   const res = await db
     .update(outboxSms)
     .set({ status: 'failed', body: SMS_UNDELIVERED_BODY })
-    .where(and(eq(outboxSms.status, 'queued'), lt(outboxSms.notBefore, cutoff)));
+    .where(and(inArray(outboxSms.status, ['queued', 'sending']), lt(outboxSms.notBefore, cutoff)));
   return { redacted: res.meta.changes ?? 0 };
 }
 
