@@ -42,6 +42,7 @@ import { visits } from './visits/routes';
 import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
+import { d1Session } from './http/d1-session';
 import { requestMetricsPages } from './reports/request-metrics-pages';
 import { reportPages } from './reports/utility-reports-pages';
 import { runSharingMaintenance } from './sharing/maintenance';
@@ -78,6 +79,7 @@ import { isProgramUpload, MAX_PROGRAM_BODY_BYTES, programsApi, programUploadRefu
 const app = new Hono<AppEnv>();
 
 app.use(requestId());
+app.use(d1Session);
 app.use(portalSecureHeaders());
 app.use(localeContext());
 app.use(consentContext());

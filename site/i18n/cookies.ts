@@ -26,6 +26,11 @@ export const spanishCookieText: Record<string, CookieText> = {
       'Reconoce este navegador como uno desde el que usted ya inició sesión, para poder avisarle por correo electrónico cuando alguien use su cuenta desde un navegador nuevo (con un enlace para cerrar esa sesión). Guarda un número al azar; con su cuenta solo guardamos una huella de ese número, y del navegador nada más que su tipo ("Firefox en Linux"). Se crea cuando usted inicia sesión y no se usa para nada más.',
     lifetime: '400 días desde la última vez que inició sesión en este navegador',
   },
+  '__Host-db-bookmark': {
+    purpose:
+      'Se crea cuando usted cambia algo con la sesión iniciada (o cuando inicia sesión), para que las páginas que abra después ya muestren su cambio: guarda una marca de lo actualizada que debe estar nuestra base de datos para responderle, nada sobre usted.',
+    lifetime: '5 minutos',
+  },
   '__Host-consent': {
     purpose:
       'Recuerda sus opciones de cookies (un número de consentimiento al azar, la versión de la política, lo que usted permitió y cuándo) para no preguntarle en cada página. Guardamos el mismo registro en nuestros servidores durante 24 meses como prueba de su decisión, y luego lo borramos.',

@@ -5,7 +5,7 @@ import { openPage, seriousAxeViolations, useChromium } from './browser';
 const origin = inject('portalOrigin');
 const chromium = useChromium();
 
-const NECESSARY = ['__Host-consent', '__Host-session', '__Host-device'];
+const NECESSARY = ['__Host-consent', '__Host-session', '__Host-device', '__Host-db-bookmark'];
 const cookieNames = async (context: BrowserContext) => (await context.cookies(origin)).map((c) => c.name).sort();
 const nonEssential = async (context: BrowserContext) => (await cookieNames(context)).filter((n) => !NECESSARY.includes(n));
 const beacons = (requests: string[]) => requests.filter((u) => new URL(u).pathname === '/api/visits');

@@ -13,7 +13,7 @@ export type OptionalCookieCategory = (typeof optionalCookieCategories)[number];
  * Version of the cookie policy a consent was given for. Change it whenever a cookie is added to
  * a category or a purpose widens: every visitor whose consent names an older version is asked again.
  */
-export const COOKIE_POLICY_VERSION = '2026-11-24';
+export const COOKIE_POLICY_VERSION = '2026-11-27';
 
 /** A consent older than this is no longer relied on: the visitor is asked again. */
 export const CONSENT_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
@@ -86,6 +86,16 @@ export const cookieRegistry = [
       'Remembers your cookie choices (a random consent id, the policy version, what you allowed and when) so we do not ask on every page. The same record is kept on our servers for 24 months as proof of your choice, then deleted.',
     lifetime: '12 months, or until you change your choices',
     maxAgeSeconds: CONSENT_MAX_AGE_SECONDS,
+    party: 'first',
+    httpOnly: true,
+  },
+  {
+    name: '__Host-db-bookmark',
+    category: 'necessary',
+    purpose:
+      'Set when you change something while signed in (or when you sign in), so that the next pages you open show your change: it holds a marker of how up to date our database must be to answer you, nothing about you.',
+    lifetime: '5 minutes',
+    maxAgeSeconds: 5 * 60,
     party: 'first',
     httpOnly: true,
   },
