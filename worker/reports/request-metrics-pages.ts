@@ -11,6 +11,7 @@ import { bothLanguages, type Locale } from '../i18n/locale';
 import { esc, servePage } from '../requests/page-fill';
 import { pageIn } from '../requests/pages';
 import { metricsCsv } from './request-metrics';
+import { reportTable } from './table';
 import { publishedRequestMetrics, type PublishedYear } from './request-metrics-store';
 
 const words = {
@@ -57,12 +58,9 @@ function yearTable(y: PublishedYear, currentYear: number, locale: Locale): strin
   const w = words[locale];
   const { number } = formatsFor(locale);
   const days = (d: number | null) => (d === null ? w.none : number(d));
-  const head = [w.request, w.received, w.complied, w.denied, w.open, w.median, w.mean].map((h) => `<th scope="col">${esc(h)}</th>`).join('');
-  const rows = y.categories
-    .map((c) => `<tr><th scope="row">${esc(w.categories[c.category])}</th><td>${number(c.received)}</td><td>${number(c.complied)}</td><td>${number(c.denied)}</td><td>${number(c.open)}</td><td>${esc(days(c.medianDays))}</td><td>${esc(days(c.meanDays))}</td></tr>`)
-    .join('');
-  const caption = esc(w.year(y.year, y.year === currentYear, !y.frozen && y.categories.some((c) => c.open > 0)));
-  return `<h2 id="year-${y.year}">${caption}</h2><div class="table-scroll" role="region" aria-labelledby="year-${y.year}" tabindex="0"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  const caption = w.year(y.year, y.year === currentYear, !y.frozen && y.categories.some((c) => c.open > 0));
+  const rows = y.categories.map((c) => [w.categories[c.category], number(c.received), number(c.complied), number(c.denied), number(c.open), days(c.medianDays), days(c.meanDays)]);
+  return `<h2 id="year-${y.year}">${esc(caption)}</h2>${reportTable(caption, [w.request, w.received, w.complied, w.denied, w.open, w.median, w.mean], rows)}`;
 }
 
 export const requestMetricsPages = new Hono<AppEnv>()

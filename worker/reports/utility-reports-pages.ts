@@ -14,6 +14,7 @@ import { esc, servePage } from '../requests/page-fill';
 import { utility } from '../shared/utility';
 import { baseUnit, unitLabels, type MeterKind } from '../usage/units';
 import { barChart } from './chart';
+import { reportTable } from './table';
 import { MIN_GROUP, type ConsentOutcome } from './utility-reports';
 import { utilityReports } from './utility-reports-store';
 
@@ -31,12 +32,6 @@ const consentLabels: Record<ConsentOutcome, string> = {
   custom: 'Chose some',
   gpc: 'Global Privacy Control',
 };
-
-function table(caption: string, head: string[], rows: string[][]): string {
-  return `<div class="table-scroll" role="region" aria-label="${esc(caption)}" tabindex="0"><table><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map(([first, ...rest]) => `<tr><th scope="row">${esc(first)}</th>${rest.map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table></div>`;
-}
 
 const section = (id: string, title: string, about: string, body: string) =>
   `<section aria-labelledby="${id}"><h2 id="${id}">${esc(title)}</h2><p>${esc(about)}</p><div class="report">${body}</div></section>`;
@@ -56,7 +51,7 @@ function useSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
         const v = value(area, m);
         return !v ? 'no complete days' : v.perHomePerDay === null ? `hidden: ${FEWER} homes` : `${number.format(v.perHomePerDay)} (${number.format(v.homes!)} homes)`;
       })]);
-      return section(`use-${kind}`, title, `Average ${unit} per home per day over the homes with a complete day of readings; a month is hidden where any day had ${FEWER} homes in the area.`, chart + table(`${title}: ${unit} per home per day (homes)`, ['Month', ...areas], rows));
+      return section(`use-${kind}`, title, `Average ${unit} per home per day over the homes with a complete day of readings; a month is hidden where any day had ${FEWER} homes in the area.`, chart + reportTable(`${title}: ${unit} per home per day (homes)`, ['Month', ...areas], rows));
     })
     .join('');
 }
@@ -65,27 +60,27 @@ function alertSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
   const labels = r.months.map(monthName);
   const chart = barChart('Homes with a new alert, by type and month', labels, alertTypes.map((type) => ({ name: alertTypeLabels[type], values: r.months.map((m) => r.alertHomes(type, m)) })), number.format);
   const rows = r.months.map((m, i) => [labels[i]!, ...alertTypes.map((type) => count(r.alertHomes(type, m)))]);
-  return section('alerts', 'Alerts by type', `Homes that got a new alert of each type in the month; a count under ${MIN_GROUP} is not shown.`, chart + table('Homes with a new alert', ['Month', ...alertTypes.map((t) => alertTypeLabels[t])], rows));
+  return section('alerts', 'Alerts by type', `Homes that got a new alert of each type in the month; a count under ${MIN_GROUP} is not shown.`, chart + reportTable('Homes with a new alert', ['Month', ...alertTypes.map((t) => alertTypeLabels[t])], rows));
 }
 
 function programSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
   const about = `Homes that applied to each program in the last 13 months, were approved (or already paid), and were paid; a count under ${MIN_GROUP} is not shown.`;
   if (!r.programs.length) return section('programs', 'Program uptake', about, '<p>No applications in the last 13 months.</p>');
-  return section('programs', 'Program uptake', about, table('Program uptake, last 13 months', ['Program', 'Applied', 'Approved', 'Paid'], r.programs.map((p) => [p.title, count(p.applied), count(p.approved), count(p.paid)])));
+  return section('programs', 'Program uptake', about, reportTable('Program uptake, last 13 months', ['Program', 'Applied', 'Approved', 'Paid'], r.programs.map((p) => [p.title, count(p.applied), count(p.approved), count(p.paid)])));
 }
 
 function consentSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
   const labels = r.months.map(monthName);
   const chart = barChart('Cookie choices by month', labels, r.consentOutcomes.map((o) => ({ name: consentLabels[o], values: r.consent.map((c) => c[o]) })), number.format);
   const rows = r.consent.map((c, i) => [labels[i]!, ...r.consentOutcomes.map((o) => number.format(c[o]))]);
-  return section('consent', 'Cookie choices', 'Every choice recorded from the banner or the cookie settings, and every Global Privacy Control signal that turned analytics off (months in UTC, as the proof is kept).', chart + table('Cookie choices by month', ['Month', ...r.consentOutcomes.map((o) => consentLabels[o])], rows));
+  return section('consent', 'Cookie choices', 'Every choice recorded from the banner or the cookie settings, and every Global Privacy Control signal that turned analytics off (months in UTC, as the proof is kept).', chart + reportTable('Cookie choices by month', ['Month', ...r.consentOutcomes.map((o) => consentLabels[o])], rows));
 }
 
 function visitSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
   const labels = r.months.map(monthName);
   const chart = barChart('Visits and page views by month', labels, [{ name: 'Visits', values: r.visits.map((v) => v.visits) }, { name: 'Page views', values: r.visits.map((v) => v.pageViews) }], number.format);
   const rows = r.visits.map((v, i) => [labels[i]!, number.format(v.visits), number.format(v.pageViews), v.pagesPerVisit === null ? '—' : number.format(v.pagesPerVisit), v.secondsOnPage === null ? '—' : `${number.format(v.secondsOnPage)} s`]);
-  return section('visits', 'Visits', 'Counted only for visitors who allowed analytics cookies; no visitor is identified.', chart + table('Visits by month', ['Month', 'Visits', 'Page views', 'Pages per visit', 'Time on a page'], rows));
+  return section('visits', 'Visits', 'Counted only for visitors who allowed analytics cookies; no visitor is identified.', chart + reportTable('Visits by month', ['Month', 'Visits', 'Page views', 'Pages per visit', 'Time on a page'], rows));
 }
 
 export const reportPages = new Hono<AppEnv>().use(STAFF_REPORTS_PAGE, requireLogin, reportRoles).get(STAFF_REPORTS_PAGE, async (c) => {
