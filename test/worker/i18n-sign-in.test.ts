@@ -266,7 +266,7 @@ describe('mail about an existing login, in its language', () => {
     const mail = await newestMail(who.email, 'new-device-sign-in');
     expect(mail.subject).toBe('Nuevo inicio de sesión en su usuario de Alder Creek en línea');
     expect(mail.bodyText).toMatch(/Cuándo: (lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d{1,2} de \w+ de \d{4}/);
-    expect(mail.bodyText).toContain('Navegador: Firefox on Linux');
+    expect(mail.bodyText).toContain('Navegador: Firefox en Linux');
     expect(linkedPaths(mail.bodyText)).toEqual(['/es/account/end-session/', '/es/password/forgot/']);
   });
 

@@ -95,10 +95,10 @@ describe("a login's language", () => {
 
   it('shows the security page in Spanish at /es/: sessions, sign-ins, passkeys and second factor in Spanish words and dates', async () => {
     const who = await givenLogin();
-    const cookie = sessionCookieFrom(await login(who.email, who.password))!;
+    const cookie = sessionCookieFrom(await login(who.email, who.password, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' } }))!;
     const html = await (await get('/es/account/security/', { cookie })).text();
     expect(html).toContain('<html lang="es"');
-    expect(html).toContain('<span class="badge">Esta sesión</span>');
+    expect(html).toContain('<strong>Firefox en Linux</strong> <span class="badge">Esta sesión</span>');
     expect(html).toMatch(/Inició sesión el <time datetime="[^"]+">\d{1,2} [a-z]{3,4}\.? \d{4}/);
     expect(html).toContain('Todavía no tiene ninguna llave de acceso.');
     expect(html).toContain('No hay ninguna aplicación de autenticación configurada.');

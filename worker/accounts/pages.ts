@@ -23,6 +23,7 @@ import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
 import { passkeySection } from '../auth/passkeys/page';
 import { accountDeps } from './http';
+import { clientLabelIn } from './client';
 import { listSessions, recentSignIns } from './login';
 import { fillSecondFactorSummary, signInMethodText } from './second-factor-summary';
 import { securityWords } from './security-words';
@@ -220,14 +221,14 @@ const fillSecurity: Filler = async (c, login, rewriter) => {
   const signIns = await recentSignIns(deps, login.id);
   const sessionsHtml = sessions
     .map(
-      (s) => `<li><p><strong>${escapeHtml(s.client ?? w.unknownBrowser)}</strong>${s.current ? ` <span class="badge">${w.thisSession}</span>` : ''}<br>
+      (s) => `<li><p><strong>${escapeHtml(s.client ? clientLabelIn(s.client, locale) : w.unknownBrowser)}</strong>${s.current ? ` <span class="badge">${w.thisSession}</span>` : ''}<br>
 ${w.session(when(s.startedAt), when(s.lastSeenAt), s.persistent)}</p>
 <form method="post" action="/api/accounts/sessions/end" data-enhance><input type="hidden" name="scope" value="one"><input type="hidden" name="session" value="${escapeHtml(s.id)}"><button type="submit">${s.current ? w.endHere : w.endOne}</button></form></li>`,
     )
     .join('');
   const signInsHtml = signIns.length
     ? signIns
-        .map((e) => `<li>${when(e.at)}: ${w.outcome(e.outcome)}${e.client ? `, ${escapeHtml(e.client)}` : ''}${signInMethodText(e, locale)}</li>`)
+        .map((e) => `<li>${when(e.at)}: ${w.outcome(e.outcome)}${e.client ? `, ${escapeHtml(clientLabelIn(e.client, locale))}` : ''}${signInMethodText(e, locale)}</li>`)
         .join('')
     : `<li>${w.noSignIns}</li>`;
   const passkeys = await passkeySection(deps.db, login, { escape: escapeHtml, when, words: w });

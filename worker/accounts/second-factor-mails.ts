@@ -10,6 +10,7 @@ import { fragment, linkLines } from '../mail/link-lines';
 import { mailIn, mailPage, signature } from '../mail/mail-language';
 import type { OutgoingEmail } from '../mail/outbox';
 import { utility } from '../shared/utility';
+import { clientLabelIn } from './client';
 
 const page = (origin: string, path: string, locale: Locale) => `${origin}${mailPage(locale, path)}`;
 
@@ -73,7 +74,7 @@ export const secondFactorMails = {
       }),
       es: () => ({
         subject: `Nuevo inicio de sesión en su usuario de ${utility.shortName} en línea`,
-        text: `Alguien acaba de iniciar sesión en su usuario de ${utility.name} desde un navegador que no se había usado antes.\n\nCuándo: ${formatsFor('es').longDateTime(at)}\nNavegador: ${client ?? 'desconocido'}\n\nSi fue usted, no tiene que hacer nada.\n\nSi no fue usted, cierre esa sesión ahora (esto no inicia sesión):\n\n${linkLines(origin, { path: `${mailPage('es', '/account/end-session/')}${fragment('token', endToken)}`, code: endToken }, 'es').join('\n')}\n\nDespués, cambie su contraseña (${page(origin, '/password/forgot/', 'es')}) y llámenos al ${utility.phoneDisplay}.${signature('es')}`,
+        text: `Alguien acaba de iniciar sesión en su usuario de ${utility.name} desde un navegador que no se había usado antes.\n\nCuándo: ${formatsFor('es').longDateTime(at)}\nNavegador: ${client ? clientLabelIn(client, 'es') : 'desconocido'}\n\nSi fue usted, no tiene que hacer nada.\n\nSi no fue usted, cierre esa sesión ahora (esto no inicia sesión):\n\n${linkLines(origin, { path: `${mailPage('es', '/account/end-session/')}${fragment('token', endToken)}`, code: endToken }, 'es').join('\n')}\n\nDespués, cambie su contraseña (${page(origin, '/password/forgot/', 'es')}) y llámenos al ${utility.phoneDisplay}.${signature('es')}`,
       }),
     }),
 };
