@@ -20,7 +20,8 @@ describe('Connect My Data in Spanish, in Chromium', () => {
     // The customer chooses Spanish for the account.
     await page.goto(`${origin}/es/account/`);
     await page.getByLabel('Español').check();
-    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/accounts/language')), page.getByRole('button', { name: 'Guardar idioma' }).click()]);
+    // The form's script follows the answer back to the account page: wait for that page, so the next navigation does not cut it short.
+    await Promise.all([page.waitForURL(/\/es\/account\/\?status=language-saved/), page.getByRole('button', { name: 'Guardar idioma' }).click()]);
 
     // The third party's site sends the customer to the portal's consent screen: in Spanish.
     await page.goto(`${origin}/dev/third-party/`);
