@@ -27,6 +27,7 @@ export default defineConfig({
                 ENVIRONMENT: 'development',
                 PORTAL_ORIGIN: 'http://localhost:8787',
                 TEST_MIGRATIONS: await readD1Migrations('./db/migrations'),
+                TEST_USAGE_SHARD_MIGRATIONS: await readD1Migrations('./db/usage-shard/migrations'),
               },
             },
           })),

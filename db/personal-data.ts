@@ -1,5 +1,6 @@
 /**
- * The personal-data map: for EVERY table in the D1 schema, how its rows tie to a customer, which
+ * The personal-data map: for EVERY table in the D1 schemas (the primary database's and the usage
+ * shards', db/usage-shard/schema.ts), how its rows tie to a customer, which
  * columns hold personal values, what the access package exports from it, and what a deletion does.
  *
  * The access package (worker/staff/access-package.ts) and the deletion (worker/staff/deletion.ts)
@@ -11,10 +12,14 @@
  * fit the same shape; the map test checks each named column exists.
  */
 
-import { inTenureSql } from '../worker/usage/tenure';
+import { heldDaysSql, type HeldMeter } from '../worker/usage/tenure';
 
-/** Whose data: the utility account, the portal logins that hold it, and the e-mail addresses on file. */
-export type DataSubject = { accountId: string; loginIds: string[]; emails: string[] };
+/**
+ * Whose data: the utility account, the portal logins that hold it, and the e-mail addresses on file;
+ * for the usage shards (which hold no accounts), the meters the account held and on which days,
+ * read from the primary database first (the access package fills it in).
+ */
+export type DataSubject = { accountId: string; loginIds: string[]; emails: string[]; heldMeters?: HeldMeter[] };
 
 /** A WHERE clause (numbered parameters) selecting the subject's rows in one table. */
 export type RowFilter = { sql: string; params: (string | number)[] };
@@ -50,6 +55,8 @@ export type CategoryId =
 
 export type PersonalDataEntry = {
   table: string;
+  /** Where the table lives: the primary database (unset), or every usage shard (worker/usage/shards.ts). */
+  database?: 'usage-shard';
   /** What the table is, in a customer's words. */
   label: string;
   tie: Tie;
@@ -526,11 +533,12 @@ export const personalDataMap: PersonalDataEntry[] = [
   },
   {
     table: 'usage_days',
+    database: 'usage-shard',
     label: 'Meter reads (one row per meter per day)',
     tie: {
       by: 'account',
       describe: 'a day of a meter at a service point the account held on that day (move-in to move-out)',
-      where: (s) => ({ sql: inTenureSql('usage_days.meter_id', 'usage_days.day', '(?1)'), params: [s.accountId] }),
+      where: (s) => ({ sql: heldDaysSql('usage_days.meter_id', 'usage_days.day', '?1'), params: [JSON.stringify(s.heldMeters ?? [])] }),
     },
     personalColumns: [],
     category: 'usage',
@@ -760,7 +768,26 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'remove' },
   },
   {
+    table: 'usage_shards',
+    label: 'The databases that hold meter reads',
+    tie: { by: 'none', reason: 'Names of the usage databases and how many meters each holds.' },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Not personal data.' },
+    deletion: { action: 'none' },
+  },
+  {
+    table: 'usage_shard_map',
+    label: "Which database holds each meter's reads",
+    tie: { by: 'none', reason: 'A meter id and the name of the database holding its reads: no reads, no person.' },
+    personalColumns: [],
+    category: null,
+    export: { none: 'Not personal data: where your reads are kept, not what they are (those are in meter reads).' },
+    deletion: { action: 'none' },
+  },
+  {
     table: 'usage_peer_groups',
+    database: 'usage-shard',
     label: 'Comparison groups for similar homes',
     tie: { by: 'none', reason: 'Group definitions only (meter kind, service area, household-size band).' },
     personalColumns: [],
@@ -770,6 +797,7 @@ export const personalDataMap: PersonalDataEntry[] = [
   },
   {
     table: 'usage_peer_days',
+    database: 'usage-shard',
     label: 'Daily totals of similar homes',
     tie: { by: 'none', reason: 'De-identified sums over a group of homes and its size; shown only when 10 or more homes contribute.' },
     personalColumns: [],

@@ -17,7 +17,9 @@ import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { demoApplicationStatement } from '../../worker/dev/third-party/demo-app';
 import { documentKey } from '../../worker/ingest/bill-documents';
-import { ensurePeerGroupsSql, rebuildPeerDaysSql } from '../../worker/usage/store';
+import { usageShards, type UsageShards } from '../../worker/usage/shards';
+import { ensurePeerGroupsSql, rebuildPeerDaysStatements } from '../../worker/usage/store';
+import { baseFactor } from '../../worker/usage/units';
 import { DEMO_ALERT_DAYS, loadDemoAlerts } from './alerts';
 import { demoBillDocument, demoBillingStatements, demoLedger, DOCUMENT_MONTHS } from './billing';
 import { demoAccounts } from './customers';
@@ -33,7 +35,7 @@ const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
 const totpKeys = await parseTotpKeyring((await ensureDevSecrets(args.secrets ?? '.dev.vars')).TOTP_ENCRYPTION_KEYS);
 
-const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket }>({
+const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket; USAGE_SHARD_1: D1Database }>({
   configPath: 'wrangler.toml',
   persist: { path: `${persistRoot}/v3` },
   remoteBindings: false,
@@ -41,7 +43,8 @@ const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket 
 try {
   const raw = proxy.env.DB;
   const db = drizzle(raw);
-  if (args.reset) await emptyEveryTable(raw);
+  const shards = usageShards(proxy.env);
+  if (args.reset) for (const database of [raw, ...shards.all]) await emptyEveryTable(database);
   const existing = await raw.prepare('SELECT count(*) AS n FROM utilities').first<{ n: number }>();
   if (existing && existing.n > 0) {
     console.log('Demo data already loaded (use --reset to reload).');
@@ -60,7 +63,7 @@ try {
     await raw.batch([...merged, ...demoProgramSql()].map((sql) => raw.prepare(sql)));
     const baseMs = performance.now() - started;
     const documents = await loadBillDocuments(raw, proxy.env.BILL_DOCUMENTS);
-    const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(raw);
+    const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(shards);
     console.log(
       `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${documents} bill documents; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );
@@ -150,28 +153,35 @@ async function loadBillDocuments(raw: D1Database, bucket: R2Bucket) {
   return rows.length;
 }
 
-/** Two years of reads for every demo meter, then the de-identified comparison aggregates. */
-async function loadUsage(raw: D1Database) {
+/**
+ * Two years of reads for every demo meter, each on the shard the shard map gives it (as ingest
+ * would place it), then each shard's de-identified comparison aggregates.
+ */
+async function loadUsage(shards: UsageShards) {
   const started = performance.now();
   const meters = demoMeters(demoAccounts(seededRandom(DEMO_SEED)));
-  const groups = [...new Set(meters.map((m) => `${m.kind}\u0000${m.serviceArea}`))].map((k) => [...k.split('\u0000'), 'any']);
-  await raw.prepare(ensurePeerGroupsSql).bind(JSON.stringify(groups)).run();
-  const { results } = await raw.prepare("SELECT id, kind, service_area AS area FROM usage_peer_groups WHERE household = 'any'").all<{ id: number; kind: string; area: string }>();
-  const ids = new Map(results.map((g) => [`${g.kind}\u0000${g.area}`, g.id]));
-  // Generate the next chunk while D1 writes the previous one.
-  let inFlight: Promise<unknown> = Promise.resolve();
+  const placed = await shards.place(meters.map((m) => m.id));
   let statements = 0;
   let rows = 0;
-  for (const chunk of usageInsertParams(meters, (kind, area) => ids.get(`${kind}\u0000${area}`)!, DEMO_SEED)) {
+  for (const name of shards.names) {
+    const shard = shards.database(name);
+    const own = meters.filter((m) => placed.get(m.id) === name);
+    const groups = [...new Set(own.map((m) => `${m.kind}\u0000${m.serviceArea}`))].map((k) => [...k.split('\u0000'), 'any']);
+    await shard.prepare(ensurePeerGroupsSql).bind(JSON.stringify(groups)).run();
+    const { results } = await shard.prepare("SELECT id, kind, service_area AS area FROM usage_peer_groups WHERE household = 'any'").all<{ id: number; kind: string; area: string }>();
+    const ids = new Map(results.map((g) => [`${g.kind}\u0000${g.area}`, g.id]));
+    // Generate the next chunk while D1 writes the previous one.
+    let inFlight: Promise<unknown> = Promise.resolve();
+    for (const chunk of usageInsertParams(own, (kind, area) => ids.get(`${kind}\u0000${area}`)!, DEMO_SEED)) {
+      await inFlight;
+      inFlight = shard.prepare(insertDayRowsSql).bind(chunk.param).run();
+      statements++;
+      rows += chunk.rows;
+    }
     await inFlight;
-    inFlight = raw.prepare(insertDayRowsSql).bind(chunk.param).run();
-    statements++;
-    rows += chunk.rows;
+    await shard.batch(rebuildPeerDaysStatements(shard, own.map((m) => [m.id, baseFactor(m.kind, m.unit)])));
+    console.log(`${name}: ${own.length} meters, comparison aggregates rebuilt.`);
   }
-  await inFlight;
-  const rebuildStarted = performance.now();
-  await raw.batch(rebuildPeerDaysSql.map((s) => raw.prepare(s)));
-  console.log(`Comparison aggregates rebuilt in ${Math.round(performance.now() - rebuildStarted)} ms.`);
   return { statements, rows, ms: performance.now() - started };
 }
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/d1';
 import { getPlatformProxy } from 'wrangler';
+import { usageShards } from '../../worker/usage/shards';
 import { alertTypes } from '../../db/schema';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { seededRandom } from '../../db/demo/random';
@@ -48,9 +49,9 @@ async function timed(fn: () => Promise<number | void>) {
 export async function bench(): Promise<Record<string, unknown>> {
   const persistTo = mkdtempSync(join(tmpdir(), 'alerts-centre-bench-'));
   try {
-    run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    run('npx', ['tsx', 'db/migrate.ts', '--local', '--persist-to', persistTo]);
     run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo]);
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
+    const proxy = await getPlatformProxy<{ DB: D1Database; USAGE_SHARD_1: D1Database; USAGE_SHARD_2: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
     try {
       const DB = proxy.env.DB;
       // Each meter with the account holding it now; alerts are laid over the last two years of the demo's reads.
@@ -99,7 +100,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       });
       const page = await timed(async () => {
         const alert = await alertForViewer(db, DB, DEMO_CUSTOMER.id, 'bench-demo-alert');
-        await alertDetail(db, DB, DEMO_CUSTOMER.id, alert);
+        await alertDetail(db, DB, usageShards(proxy.env), DEMO_CUSTOMER.id, alert);
       });
       return {
         alertsInDatabase: ALERTS + 1,

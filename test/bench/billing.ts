@@ -24,6 +24,7 @@ import { billingOverview } from '../../worker/billing/overview';
 import { decodeCursor } from '../../worker/billing/paging';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
+import { usageShards, type UsageShards } from '../../worker/usage/shards';
 import { addDays } from '../../worker/usage/time';
 import { startPortal } from '../support/portal-server';
 
@@ -51,8 +52,7 @@ async function timedGet(url: string, cookie: string, expect = 200) {
 }
 
 /** A D1Database that adds up rows read by every statement run through it (first() runs as all()). */
-function countingD1(db: D1Database) {
-  const counter = { rowsRead: 0, statements: 0 };
+function countingD1(db: D1Database, counter = { rowsRead: 0, statements: 0 }) {
   const wrapStatement = (st: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(st, {
       get(target, prop) {
@@ -94,10 +94,12 @@ function countingD1(db: D1Database) {
   return { db: wrapped, counter };
 }
 
-async function rowsRead(db: D1Database, run: (db: D1Database) => Promise<unknown>) {
-  const c = countingD1(db);
-  await run(c.db);
-  return { rowsRead: c.counter.rowsRead, statements: c.counter.statements };
+/** Rows read by `run` in the primary database and the usage shards together. */
+async function rowsRead(env: Record<string, D1Database>, run: (db: D1Database, shards: UsageShards) => Promise<unknown>) {
+  const counter = { rowsRead: 0, statements: 0 };
+  const counted = Object.fromEntries(Object.entries(env).map(([name, db]) => [name, countingD1(db, counter).db])) as { DB: D1Database };
+  await run(counted.DB, usageShards(counted));
+  return counter;
 }
 
 /** Monthly bills from November 2016 to October 2024: the eight years before the demo's two. */
@@ -190,9 +192,10 @@ export async function bench(): Promise<Record<string, unknown>> {
   }
 
   // Rows read, in-process on the same local D1 state.
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(portal.persistTo, 'v3') }, remoteBindings: false });
+  const proxy = await getPlatformProxy<{ DB: D1Database; USAGE_SHARD_1: D1Database; USAGE_SHARD_2: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(portal.persistTo, 'v3') }, remoteBindings: false });
   try {
     const DB = proxy.env.DB;
+    const databases = { DB, USAGE_SHARD_1: proxy.env.USAGE_SHARD_1, USAGE_SHARD_2: proxy.env.USAGE_SHARD_2 };
     const first = await listBills(DB, ACCOUNT, { before: null, limit: 24 });
     let cursor = first.next;
     let last = first;
@@ -203,11 +206,11 @@ export async function bench(): Promise<Record<string, unknown>> {
     const lastCursor = decodeCursor(first.next!);
     Object.assign(result, {
       rowsRead: {
-        overview: await rowsRead(DB, (db) => billingOverview(db, DEMO_CUSTOMER.id)),
-        billListFirstPage: await rowsRead(DB, (db) => listBills(db, ACCOUNT, { before: null, limit: 24 })),
-        billListSecondPage: await rowsRead(DB, (db) => listBills(db, ACCOUNT, { before: lastCursor, limit: 24 })),
+        overview: await rowsRead(databases, (db, shards) => billingOverview(db, shards, DEMO_CUSTOMER.id)),
+        billListFirstPage: await rowsRead(databases, (db) => listBills(db, ACCOUNT, { before: null, limit: 24 })),
+        billListSecondPage: await rowsRead(databases, (db) => listBills(db, ACCOUNT, { before: lastCursor, limit: 24 })),
         billListLastPage: { bills: last.bills.length, rowsRead: last.rowsRead },
-        billDetail: await rowsRead(DB, (db) => billView(db, DEMO_CUSTOMER.id, 'bill-0001-2026-10')),
+        billDetail: await rowsRead(databases, (db, shards) => billView(db, shards, DEMO_CUSTOMER.id, 'bill-0001-2026-10')),
       },
     });
   } finally {

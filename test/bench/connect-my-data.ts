@@ -100,7 +100,7 @@ async function renderedInNode() {
 async function tokenVerification() {
   const persistTo = mkdtempSync(join(tmpdir(), 'cmd-bench-'));
   try {
-    runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    runTool('npx', ['tsx', 'db/migrate.ts', '--local', '--persist-to', persistTo]);
     const token = 'bench-access-token-0123456789abcdefghijklmnopqrstuvwxyz';
     const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
     try {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPlatformProxy } from 'wrangler';
+import { usageShards } from '../../worker/usage/shards';
 import { generateDevSecrets } from '../../db/demo/dev-secrets';
 import { signReceipt } from '../../worker/requests/receipts';
 import { signingKeys } from '../../worker/requests/signing-keys';
@@ -29,9 +30,9 @@ function run(args: string[]) {
 export async function bench(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'requests-bench-'));
   try {
-    run(['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir]);
+    run(['tsx', 'db/migrate.ts', '--local', '--persist-to', dir]);
     run(['tsx', 'db/demo/load.ts', '--persist-to', dir]);
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: `${dir}/v3` }, remoteBindings: false });
+    const proxy = await getPlatformProxy<{ DB: D1Database; USAGE_SHARD_1: D1Database; USAGE_SHARD_2: D1Database }>({ configPath: 'wrangler.toml', persist: { path: `${dir}/v3` }, remoteBindings: false });
     try {
       const raw = proxy.env.DB;
       const subject = await dataSubject(raw, ACCOUNT);
@@ -41,7 +42,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       let meterDays = 0;
       for (let i = 0; i < 3; i++) {
         const started = performance.now();
-        const pkg = await buildAccessPackage(raw, subject, 'req-bench');
+        const pkg = await buildAccessPackage(raw, usageShards(proxy.env), subject, 'req-bench');
         json = JSON.stringify(pkg);
         html = renderAccessPackageHtml(pkg);
         runs.push(performance.now() - started);

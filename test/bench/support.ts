@@ -41,7 +41,7 @@ export async function demoCustomerHeaders(origin: string) {
 export async function withScratchD1<T>(name: string, use: (DB: D1Database) => Promise<T>): Promise<T> {
   const persistTo = mkdtempSync(join(tmpdir(), `${name}-bench-`));
   try {
-    runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    runTool('npx', ['tsx', 'db/migrate.ts', '--local', '--persist-to', persistTo]);
     const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
     try {
       const DB = proxy.env.DB;

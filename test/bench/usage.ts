@@ -1,6 +1,7 @@
 /**
  * Usage storage benchmark, in workerd with a local D1 of its own (a temp directory; never the
- * developer's database). Measures, for one demo meter's 13 months:
+ * developer's database), every meter on one usage shard (USAGE_SHARD_1; test/bench/shards.ts
+ * compares shard counts). Measures, for one demo meter's 13 months:
  *   - D1 rows read and median/p95 latency at hourly, daily and monthly resolution, for the
  *     portal's one-row-per-meter-per-day layout AND a one-row-per-interval layout created here
  *     (only in this temp DB) from the very same reads, side by side in one run;
@@ -23,7 +24,8 @@ import { demoMeters, generateMeterDays, insertDayRowsSql, usageInsertParams, USA
 import { batchStatements, BatchProblems, checkBatch, parseRows, type RawBatch } from '../../worker/ingest/batch';
 import { meterContext } from '../../worker/usage/meters';
 import { usageSeries } from '../../worker/usage/series';
-import { readDays, readDayTotals, similarGroupId } from '../../worker/usage/store';
+import { UsageShards } from '../../worker/usage/shards';
+import { readDays, readDayTotals, similarGroup, writeDays } from '../../worker/usage/store';
 import { holderOn, meterTenures } from '../../worker/usage/tenure';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, slotStart } from '../../worker/usage/time';
 import { utility } from '../../worker/shared/utility';
@@ -54,12 +56,15 @@ async function timed(fn: () => Promise<number>) {
 export async function bench(): Promise<Record<string, unknown>> {
   const persistTo = mkdtempSync(join(tmpdir(), 'usage-bench-'));
   try {
-    run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    run('npx', ['tsx', 'db/migrate.ts', '--local', '--persist-to', persistTo]);
     run('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--skip-usage']);
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
+    const proxy = await getPlatformProxy<{ DB: D1Database; USAGE_SHARD_1: D1Database }>({ configPath: 'wrangler.toml', persist: { path: join(persistTo, 'v3') }, remoteBindings: false });
     try {
-      const DB = proxy.env.DB;
+      const primary = proxy.env.DB;
+      const DB = proxy.env.USAGE_SHARD_1;
+      const shards = new UsageShards(primary, new Map([['USAGE_SHARD_1', DB]]));
       const meters = demoMeters(demoAccounts(seededRandom(DEMO_SEED)));
+      await shards.place(meters.map((m) => m.id));
       const size = async () => (await DB.prepare('SELECT 1').run()).meta.size_after;
 
       // --- day layout: every demo meter, two years.
@@ -118,15 +123,15 @@ export async function bench(): Promise<Record<string, unknown>> {
         const startS = dayStartUtc(from, utility.timeZone) / 1000;
         const endS = dayStartUtc(addDays(to, 1), utility.timeZone) / 1000;
         // As its holder sees it: bounded by the holder's tenure, as every read the API makes is.
-        const holder = (await holderOn(DB, m.id, to))!;
-        const tenure = await meterTenures(DB, m.id, [holder]);
-        const ctx = (await meterContext(drizzle(DB), m.id, holder))!;
-        const group = await similarGroupId(DB, ctx.kind, ctx.serviceArea, ctx.household);
+        const holder = (await holderOn(primary, m.id, to))!;
+        const tenure = await meterTenures(primary, m.id, [holder]);
+        const ctx = (await meterContext(drizzle(primary), m.id, holder))!;
+        const group = similarGroup(ctx.kind, ctx.serviceArea, ctx.household);
         const interval = (sql: string, ...binds: unknown[]) => async () => (await DB.prepare(sql).bind(...binds).all()).meta.rows_read ?? 0;
         queries[`${m.id} (${m.intervalMinutes}-minute)`] = {
           dayRows: {
-            hourly: await timed(async () => (await readDays(DB, m.id, from, to, tenure)).rowsRead),
-            daily: await timed(async () => (await readDayTotals(DB, m.id, from, to, tenure)).rowsRead),
+            hourly: await timed(async () => (await readDays(shards, m.id, from, to, tenure)).rowsRead),
+            daily: await timed(async () => (await readDayTotals(shards, m.id, from, to, tenure)).rowsRead),
             monthly: await timed(async () => (await DB.prepare('SELECT substr(day, 1, 7) AS month, sum(total) AS total, sum(missing) AS missing FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY month').bind(m.id, from, to).all()).meta.rows_read ?? 0),
           },
           intervalRows: {
@@ -136,14 +141,14 @@ export async function bench(): Promise<Record<string, unknown>> {
           },
           fullApiSeries: {
             note: 'usageSeries as the API runs it: the range plus last year, and similar homes where shown',
-            hourly: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'hour', unit: ctx.unit }, group, tenure)).rowsRead),
-            daily: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'day', unit: ctx.unit }, group, tenure)).rowsRead),
-            monthly: await timed(async () => (await usageSeries(DB, ctx, { from, to, resolution: 'month', unit: ctx.unit }, group, tenure)).rowsRead),
+            hourly: await timed(async () => (await usageSeries(shards, ctx, { from, to, resolution: 'hour', unit: ctx.unit }, group, tenure)).rowsRead),
+            daily: await timed(async () => (await usageSeries(shards, ctx, { from, to, resolution: 'day', unit: ctx.unit }, group, tenure)).rowsRead),
+            monthly: await timed(async () => (await usageSeries(shards, ctx, { from, to, resolution: 'month', unit: ctx.unit }, group, tenure)).rowsRead),
           },
         };
       }
 
-      // --- ingest: 100 meters × 30 days of hourly reads, through parse, check and one D1 batch.
+      // --- ingest: 100 meters × 30 days of hourly reads, through parse, check, the shard's batch and the primary's.
       const ingestDays = eachDay(addDays(USAGE_FIRST_DAY, -30), addDays(USAGE_FIRST_DAY, -1));
       const ingest = async (kind: 'reads' | 'days', meterSlice: typeof meters) => {
         const raw: RawBatch = { batchId: `bench-${kind}` };
@@ -164,14 +169,15 @@ export async function bench(): Promise<Record<string, unknown>> {
         const t = performance.now();
         const problems = new BatchProblems();
         const batch = parseRows(JSON.parse(JSON.stringify(raw)) as RawBatch, problems);
-        const checked = await checkBatch(DB, utility.id, utility.timeZone, batch, problems);
+        const checked = await checkBatch(primary, shards, utility.id, utility.timeZone, batch, problems);
         if (!problems.empty) throw new Error(`bench batch refused: ${JSON.stringify(problems.list.slice(0, 3))}`);
-        const statements = batchStatements(DB, 'bench-client', utility.id, 'bench', batch, checked);
-        await DB.batch(statements);
+        const statements = batchStatements(primary, 'bench-client', utility.id, 'bench', batch, checked);
+        await writeDays(shards, checked.patches);
+        await primary.batch(statements);
         const ms = performance.now() - t;
         return { reads, meterDays: checked.patches.length, statements: statements.length, bodyBytes, ms: Math.round(ms), readsPerSecond: Math.round(reads / (ms / 1000)) };
       };
-      await DB.prepare("INSERT INTO ingest_clients (id, utility_id, name, public_jwk) VALUES ('bench-client', ?1, 'bench', '{}')").bind(utility.id).run();
+      await primary.prepare("INSERT INTO ingest_clients (id, utility_id, name, public_jwk) VALUES ('bench-client', ?1, 'bench', '{}')").bind(utility.id).run();
       const ingestReads = await ingest('reads', water.slice(0, 100));
       const ingestWholeDays = await ingest('days', water.slice(100, 200));
 

@@ -71,7 +71,7 @@ export async function startPortal(
   const kept = options.reuse && existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : await generateDevSecrets();
   writeFileSync(envFile, toEnvFile({ ...kept, ...(options.secrets ?? {}) }));
   if (!options.reuse) {
-    runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    runTool('npx', ['tsx', 'db/migrate.ts', '--local', '--persist-to', persistTo]);
     runTool('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile]);
   }
   await options.beforeStart?.(persistTo);

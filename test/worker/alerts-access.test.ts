@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { personalDataMap } from '../../db/personal-data';
 import { countableMonths } from '../../worker/alerts/staff/counts';
 import { buildAccessPackage } from '../../worker/staff/access-package';
+import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
 import { addDays } from '../../worker/usage/time';
 import { givenAlert } from './support/alert-fixtures';
@@ -223,7 +224,7 @@ describe('alerts in the personal-data map', () => {
     ]);
 
     const subject = { accountId: meter.accountId, loginIds: [holder.loginId], emails: [] };
-    const pkg = await buildAccessPackage(env.DB, subject, 'req-alerts');
+    const pkg = await buildAccessPackage(env.DB, usageShards(env), subject, 'req-alerts');
     const rows = (table: string) => pkg.tables.find((t) => t.table === table)?.rows ?? [];
     expect(rows('alerts')).toEqual([expect.objectContaining({ id: alert.id, type: 'continuous_flow', status: 'open' })]);
     expect(rows('alert_answers')).toEqual([expect.objectContaining({ alert_id: alert.id, answer: 'need_help', note: 'The lawn is flooded' })]);

@@ -3,15 +3,16 @@ import { env } from 'cloudflare:workers';
 
 /**
  * Every test file starts on a freshly migrated D1: the very migrations `wrangler d1 migrations
- * apply` uses, applied to an empty database.
+ * apply` uses, applied to an empty database, and so does each usage shard (two, as in local
+ * development: USAGE_SHARD_1 and USAGE_SHARD_2 in wrangler.toml) with the shards' migrations.
  *
  * The worker project runs with `isolate: false` (vitest.config.ts), so one workerd serves several
  * files in turn and its D1 outlives a file. Before each file this drops everything the previous
  * file and the migrations created (tables, views, triggers, indexes; D1's own `_cf_*` tables
  * stay) and applies the migrations again, as a new D1 would get them; R2 buckets start empty too.
  */
-async function emptyDatabase() {
-  const { results } = await env.DB.prepare(
+async function emptyDatabase(db: D1Database) {
+  const { results } = await db.prepare(
     "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
   ).all<{ type: 'table' | 'view' | 'trigger'; name: string }>();
   if (results.length === 0) return;
@@ -19,10 +20,10 @@ async function emptyDatabase() {
   const order = { trigger: 0, view: 1, table: 2 } as const;
   const drops = results
     .sort((a, b) => order[a.type] - order[b.type])
-    .map(({ type, name }) => env.DB.prepare(`DROP ${type.toUpperCase()} IF EXISTS ${quote(name)}`));
+    .map(({ type, name }) => db.prepare(`DROP ${type.toUpperCase()} IF EXISTS ${quote(name)}`));
   // One batch is one transaction; deferring foreign keys lets tables go in any order.
-  await env.DB.batch([env.DB.prepare('PRAGMA defer_foreign_keys = on'), ...drops]);
-  const left = await env.DB.prepare(
+  await db.batch([db.prepare('PRAGMA defer_foreign_keys = on'), ...drops]);
+  const left = await db.prepare(
     "SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
   ).first<{ n: number }>();
   if (left?.n !== 0) throw new Error(`the test D1 still holds ${left?.n} schema objects after emptying it`);
@@ -39,6 +40,6 @@ async function emptyBuckets() {
   }
 }
 
-await emptyDatabase();
-await emptyBuckets();
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+const shards = [env.USAGE_SHARD_1, env.USAGE_SHARD_2];
+await Promise.all([emptyDatabase(env.DB), ...shards.map(emptyDatabase), emptyBuckets()]);
+await Promise.all([applyD1Migrations(env.DB, env.TEST_MIGRATIONS), ...shards.map((db) => applyD1Migrations(db, env.TEST_USAGE_SHARD_MIGRATIONS))]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_GREEN_BUTTON_BYTES } from '../../worker/ingest/green-button';
 import { greenButtonFeed } from '../../worker/usage/export';
 import type { MeterContext } from '../../worker/usage/meters';
+import { usageShards } from '../../worker/usage/shards';
 import { readDays } from '../../worker/usage/store';
 import { daySlots, eachDay } from '../../worker/usage/time';
 import { uniqueId } from './support/sign-in';
@@ -15,13 +16,13 @@ const everything = [{ from: null, to: null }];
 const contextOf = (m: GivenMeter): MeterContext => ({ id: m.meterId, accountId: m.accountId, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, serialNumber: 'SN', serviceArea: m.serviceArea, street: '1 Test Street', timeZone: TZ, household: null });
 
 async function exported(m: GivenMeter, from: string, to: string) {
-  const { days } = await readDays(env.DB, m.meterId, from, to, everything);
+  const { days } = await readDays(usageShards(env), m.meterId, from, to, everything);
   return greenButtonFeed({ meter: contextOf(m), days, from, to, origin: 'https://portal.test', utilityName: 'Test Utility' });
 }
 
 /** What a meter holds, comparable across meters: per day the values, and which were actual or estimated (missing and never read alike). */
 async function holdings(meterId: string, from: string, to: string) {
-  const { days } = await readDays(env.DB, meterId, from, to, everything);
+  const { days } = await readDays(usageShards(env), meterId, from, to, everything);
   return days.map((d) => ({ day: d.day, vals: d.vals, quality: d.quality.replaceAll('M', '-'), total: d.total }));
 }
 

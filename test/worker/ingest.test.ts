@@ -3,12 +3,12 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { BatchProblems, checkBatch, parseRows, type RawBatch } from '../../worker/ingest/batch';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
-import { rebuildPeerDaysSql } from '../../worker/usage/store';
+import { usageShards } from '../../worker/usage/shards';
 import { localDay } from '../../worker/usage/time';
 import { postJson } from './support/accounts';
 import { fileRequest, requestBody, staffPost, verifyByEmail } from './support/requests';
 import { signedIn, uniqueId } from './support/sign-in';
-import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, portal, sendBatch, TZ, type TestClient } from './support/usage-fixtures';
+import { audience, dayRow, get, givenIngestClient, givenMeter, ingestUrl, peerSnapshot, portal, rebuildPeerDays, sendBatch, TZ, type TestClient } from './support/usage-fixtures';
 
 type Rejection = { error: { code: string; message: string; fields?: { field: string; message: string }[] } };
 
@@ -30,7 +30,6 @@ function newCustomerBatch(options: { serviceArea?: string; day?: string } = {}) 
 }
 
 const exists = async (table: string, id: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE id = ?1`).bind(id).first<{ n: number }>())!.n > 0;
-const peerSnapshot = async () => (await env.DB.prepare('SELECT group_id, day, homes, round(total, 4) AS total FROM usage_peer_days WHERE homes <> 0 ORDER BY group_id, day').all()).results;
 
 describe('ingest authentication', () => {
   async function refused(client: TestClient, options: Parameters<typeof sendBatch>[2]) {
@@ -173,7 +172,7 @@ describe('ingest batches', () => {
 
     // The comparison aggregates kept in step with every write match a full rebuild.
     const maintained = await peerSnapshot();
-    await env.DB.batch(rebuildPeerDaysSql.map((s) => env.DB.prepare(s)));
+    await rebuildPeerDays();
     expect(await peerSnapshot()).toEqual(maintained);
   });
 
@@ -354,7 +353,7 @@ describe('when a day has ended, by the utility-local clock (America/Los_Angeles)
   /** The problems checkBatch finds in `raw` at the instant `now` (the route passes the real clock). */
   async function problemsAt(utilityId: string, raw: RawBatch, now: string) {
     const problems = new BatchProblems();
-    await checkBatch(env.DB, utilityId, TZ, parseRows(raw, problems), problems, new Date(now));
+    await checkBatch(env.DB, usageShards(env), utilityId, TZ, parseRows(raw, problems), problems, new Date(now));
     return problems.list;
   }
   const notEnded = (field: string) => [{ field, message: expect.stringMatching(/has not ended yet/) }];

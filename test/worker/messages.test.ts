@@ -7,6 +7,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAccessPackage } from '../../worker/staff/access-package';
+import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
 import { MESSAGE_RETENTION_DAYS, purgeClosedConversations } from '../../worker/messages/retention';
 import { sniffType } from '../../worker/messages/attachments';
@@ -272,7 +273,7 @@ describe('retention and the personal-data map', () => {
     const { accountId, customer } = await customerWithAccount();
     await start(customer.cookie, accountId, [{ name: 'scan.pdf', type: 'application/pdf', bytes: pdf() }]);
     const subject = { accountId, loginIds: [customer.loginId], emails: [] };
-    const pkg = await buildAccessPackage(env.DB, subject, 'req-test');
+    const pkg = await buildAccessPackage(env.DB, usageShards(env), subject, 'req-test');
     const rows = (table: string) => pkg.tables.find((t) => t.table === table)!.rows;
     expect(rows('conversations')[0]).toMatchObject({ subject: 'Meter reading looks wrong', topic: 'billing' });
     expect(rows('conversation_messages')[0]).toMatchObject({ author_kind: 'customer', body: 'My October bill seems high.\nCan you check?' });

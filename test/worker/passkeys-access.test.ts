@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, passkeyChallenges, passkeyCredentials } from '../../db/schema';
 import { purgeExpiredChallenges } from '../../worker/auth/passkeys/challenges';
 import { buildAccessPackage } from '../../worker/staff/access-package';
+import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
 import { db, get, givenLogin, login, postForm, postJson, sessionCookieFrom } from './support/accounts';
 import { errorCode, givenPasskey, passkeyIp, registrationOptions } from './support/passkeys';
@@ -71,7 +72,7 @@ describe('passkeys in the personal-data map', () => {
     await givenPasskey(me.cookie, { name: 'Hall tablet' });
     const [row] = await passkeysOf(me.id);
     const subject = { accountId, loginIds: [me.id], emails: [me.email] };
-    const pkg = await buildAccessPackage(env.DB, subject, 'req-passkeys');
+    const pkg = await buildAccessPackage(env.DB, usageShards(env), subject, 'req-passkeys');
     const table = pkg.tables.find((t) => t.table === 'passkey_credentials')!;
     expect(table.rows).toEqual([{ name: 'Hall tablet', created_at: row!.createdAt, last_used_at: null }]);
     const text = JSON.stringify(pkg);

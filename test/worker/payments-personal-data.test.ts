@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { buildAccessPackage } from '../../worker/staff/access-package';
+import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
 import { givenProvableAccount, postForm } from './support/accounts';
 import { payOnStandIn, rows } from './support/payments';
@@ -20,7 +21,7 @@ async function customerWithPaymentHistory() {
 describe('payments in the access package and a deletion', () => {
   it('exports the payments started in the portal, the processor confirmations, autopay and paperless, and no processor ids', async () => {
     const { subject } = await customerWithPaymentHistory();
-    const pkg = await buildAccessPackage(env.DB, subject, 'req-test');
+    const pkg = await buildAccessPackage(env.DB, usageShards(env), subject, 'req-test');
     const table = (name: string) => pkg.tables.find((t) => t.table === name);
     expect(table('payment_intents')!.rows).toMatchObject([{ amount_cents: 3000, status: 'paid', channel: 'signed_in' }]);
     expect(table('payments')!.rows).toMatchObject([{ amount_cents: 3000, status: 'pending' }]);

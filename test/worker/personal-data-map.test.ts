@@ -1,34 +1,47 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { personalDataMap, systemTables } from '../../db/personal-data';
+import { personalDataMap, systemTables, type PersonalDataEntry } from '../../db/personal-data';
 
-async function tablesInDatabase(): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
+/** The database a map entry's table lives in: the primary, or (for every shard alike) the first usage shard. */
+const databaseOf = (entry: Pick<PersonalDataEntry, 'database'>) => (entry.database === 'usage-shard' ? env.USAGE_SHARD_1 : env.DB);
+
+async function tablesIn(db: D1Database): Promise<string[]> {
+  const { results } = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
   return results.map((r) => r.name).filter((t) => !systemTables.includes(t) && !t.startsWith('sqlite_') && !t.startsWith('_cf_'));
 }
 
-async function columnsOf(table: string): Promise<string[]> {
-  const { results } = await env.DB.prepare(`PRAGMA table_info("${table}")`).all<{ name: string }>();
+/** Every table of the primary database and of a usage shard, as `database:table`. */
+async function tablesInDatabase(): Promise<string[]> {
+  return [...(await tablesIn(env.DB)).map((t) => `primary:${t}`), ...(await tablesIn(env.USAGE_SHARD_1)).map((t) => `usage-shard:${t}`)];
+}
+const mappedTables = () => personalDataMap.map((e) => `${e.database ?? 'primary'}:${e.table}`);
+
+async function columnsOf(entry: PersonalDataEntry): Promise<string[]> {
+  const { results } = await databaseOf(entry).prepare(`PRAGMA table_info("${entry.table}")`).all<{ name: string }>();
   return results.map((r) => r.name);
 }
 
 describe('the personal-data map', () => {
-  it('names every table of the migrated database (add a new table to db/personal-data.ts)', async () => {
-    const mapped = personalDataMap.map((e) => e.table);
+  it('keeps the rows of usage-shard tables on deletion: the deletion batch runs on the primary database alone', () => {
+    for (const entry of personalDataMap.filter((e) => e.database === 'usage-shard')) expect(['retain', 'none'], entry.table).toContain(entry.deletion.action);
+  });
+
+  it('names every table of the migrated databases, the usage shards too (add a new table to db/personal-data.ts)', async () => {
+    const mapped = mappedTables();
     const missing = (await tablesInDatabase()).filter((t) => !mapped.includes(t));
     expect(missing, `tables missing from db/personal-data.ts: ${missing.join(', ')}`).toEqual([]);
   });
 
   it('names no table that does not exist, and each table once', async () => {
     const tables = await tablesInDatabase();
-    const mapped = personalDataMap.map((e) => e.table);
+    const mapped = mappedTables();
     expect(mapped.filter((t) => !tables.includes(t))).toEqual([]);
     expect(new Set(mapped).size).toBe(mapped.length);
   });
 
   it('names only columns that exist', async () => {
     for (const entry of personalDataMap) {
-      const columns = await columnsOf(entry.table);
+      const columns = await columnsOf(entry);
       const named = [...entry.personalColumns, ...('columns' in entry.export ? entry.export.columns : []), ...(entry.deletion.action === 'replace' ? Object.keys(entry.deletion.set) : [])];
       expect(named.filter((c) => !columns.includes(c)), entry.table).toEqual([]);
     }
@@ -52,8 +65,8 @@ describe('the personal-data map', () => {
       }
       if (entry.deletion.action === 'retain' || entry.deletion.action === 'replace') expect(entry.deletion.reason.length, entry.table).toBeGreaterThan(20);
       // The row filter is valid SQL against the real table.
-      const filter = entry.tie.where({ accountId: 'acct-none', loginIds: ['login-none'], emails: ['none@test.example'] });
-      await env.DB.prepare(`SELECT count(*) FROM "${entry.table}" WHERE ${filter.sql}`).bind(...filter.params).first();
+      const filter = entry.tie.where({ accountId: 'acct-none', loginIds: ['login-none'], emails: ['none@test.example'], heldMeters: [['mtr-none', [['2026-01-01', null]]]] });
+      await databaseOf(entry).prepare(`SELECT count(*) FROM "${entry.table}" WHERE ${filter.sql}`).bind(...filter.params).first();
     }
   });
 });

@@ -11,6 +11,7 @@ import { judgeAnswers } from '../../worker/programs/answers';
 import { purgeProgramRecords } from '../../worker/programs/retention';
 import { APPLICATION_KEPT_YEARS, staffQueue } from '../../worker/programs/store';
 import { buildAccessPackage } from '../../worker/staff/access-package';
+import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
 import { DEFAULT_DOCUMENTS_KEPT_DAYS, type ProgramQuestion } from '../../worker/shared/program-catalog';
 import { utility } from '../../worker/shared/utility';
@@ -379,7 +380,7 @@ describe('retention and the personal-data map', () => {
     const { accountId, customer } = await customerWithAccount();
     const id = await applyForToilet(customer.cookie, accountId);
     const subject = { accountId, loginIds: [customer.loginId], emails: [] };
-    const pkg = await buildAccessPackage(env.DB, subject, 'req-test');
+    const pkg = await buildAccessPackage(env.DB, usageShards(env), subject, 'req-test');
     const rows = (table: string) => pkg.tables.find((t) => t.table === table)!.rows;
     expect(rows('program_applications')[0]).toMatchObject({ id, program_id: 'efficient-toilet', status: 'submitted' });
     expect(rows('program_application_events')[0]).toMatchObject({ status: 'submitted', actor_kind: 'customer' });

@@ -6,10 +6,11 @@ import { DEMO_SEED, demoStatements } from '../../db/demo/dataset';
 import { DEMO_MOVE } from '../../db/demo/move';
 import { seededRandom } from '../../db/demo/random';
 import { demoMeterDays, demoMeters } from '../../db/demo/usage';
-import { dayWriteStatements } from '../../worker/usage/store';
+import { writeDays } from '../../worker/usage/store';
 import { holderOn, visibleSpan, withinTenure } from '../../worker/usage/tenure';
 import { bills } from '../../db/schema';
 import { buildAccessPackage } from '../../worker/staff/access-package';
+import { usageShards } from '../../worker/usage/shards';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, localIso, slotOf } from '../../worker/usage/time';
 import { conversionFactor, GALLONS_PER_CCF, GALLONS_PER_M3 } from '../../worker/usage/units';
 import { db, givenAccount, signedIn, uniqueId } from './support/sign-in';
@@ -424,7 +425,7 @@ describe('a service point that changed hands', () => {
   it("puts only each holder's own days in their access package", async () => {
     const { meter, a, b } = await moveBetweenTwoCustomers();
     const usageDays = async (accountId: string) => {
-      const pkg = await buildAccessPackage(env.DB, { accountId, loginIds: [], emails: [] }, 'req-test');
+      const pkg = await buildAccessPackage(env.DB, usageShards(env), { accountId, loginIds: [], emails: [] }, 'req-test');
       const rows = pkg.tables.find((t) => t.table === 'usage_days')!.rows;
       expect(rows.every((r) => r.meter_id === meter)).toBe(true);
       return { days: rows.map((r) => r.day), tenures: pkg.tables.find((t) => t.table === 'service_point_tenures')!.rows, meters: pkg.tables.find((t) => t.table === 'meters')!.rowCount };
@@ -464,7 +465,7 @@ describe('the demo move', () => {
     const meter = demoMeters(demoAccounts(seededRandom(DEMO_SEED))).find((m) => m.id === 'mtr-w-0012')!;
     const days = eachDay('2026-08-30', '2026-09-02');
     const generated = demoMeterDays(meter, days, DEMO_SEED);
-    await env.DB.batch(dayWriteStatements(env.DB, generated.map((d) => ({ meterId: meter.id, day: d.day, vals: d.vals, quality: d.quality, kind: 'water', serviceArea: meter.serviceArea, household: null }))));
+    await writeDays(usageShards(env), generated.map((d) => ({ meterId: meter.id, day: d.day, vals: d.vals, quality: d.quality, kind: 'water', serviceArea: meter.serviceArea, household: null, baseFactor: 1 })));
     const before = await signedIn({ holderOf: [DEMO_MOVE.former.accountId] });
     const after = await signedIn({ holderOf: [DEMO_MOVE.newcomer.id] });
     const seen = async (cookie: string) => (await series(cookie, meter.id, 'from=2026-08-30&to=2026-09-02&resolution=day')).body!.points.map((p) => (p.quality === 'not_held' ? null : p.label));

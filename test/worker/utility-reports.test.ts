@@ -12,6 +12,7 @@ import { utilityReports } from '../../worker/reports/utility-reports-store';
 import { localDate } from '../../worker/requests/deadlines';
 import { signedIn, uniqueId } from './support/sign-in';
 import { givenMeter, givenReads, portal, TZ } from './support/usage-fixtures';
+import { usageShards } from '../../worker/usage/shards';
 
 describe('the de-identification rules', () => {
   it('shows a group of 10 homes or more, and hides a smaller one', () => {
@@ -80,7 +81,7 @@ describe('the reports page', () => {
   });
 
   it('counts this month: use where 10 homes, alerts and uptake from 10, every cookie choice and visit', async () => {
-    const r = await utilityReports(env.DB, today);
+    const r = await utilityReports(env.DB, usageShards(env), today);
     expect(r.use.find((u) => u.area === 'North Reports' && u.month === month)).toMatchObject({ homes: 10, perHomePerDay: 120 });
     expect(r.use.find((u) => u.area === 'South Reports' && u.month === month)).toMatchObject({ homes: null, perHomePerDay: null });
     expect(r.alertHomes('continuous_flow', month)).toBe(12);

@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors';
 import { billForCaller } from './access';
 import { readBill, type BillDetail } from './bills';
 import { explainRate, type Explanation } from './rate-explained';
+import type { UsageShards } from '../usage/shards';
 import { tenureOverlapsSql } from '../usage/tenure';
 import { accountMetersFrom, accountMetersStatement, periodUse, unitsOfBill, type MeterUse } from './use';
 
@@ -17,7 +18,7 @@ export type BillView = {
   use: MeterUse[] | null;
 };
 
-export async function billView(db: D1Database, loginId: string, billId: string): Promise<BillView> {
+export async function billView(db: D1Database, shards: UsageShards, loginId: string, billId: string): Promise<BillView> {
   const { accountId, canViewUsage } = await billForCaller(db, loginId, billId);
   const [bill, [accountRes, metersRes, firstRes, placesRes]] = await Promise.all([
     readBill(db, billId),
@@ -37,7 +38,7 @@ export async function billView(db: D1Database, loginId: string, billId: string):
   ]);
   if (!bill) throw new ApiError(404, 'not_found', 'No such bill.');
   const use = canViewUsage
-    ? await periodUse(db, accountMetersFrom(metersRes!.results), { start: bill.periodStart, end: bill.periodEnd }, {
+    ? await periodUse(shards, accountMetersFrom(metersRes!.results), { start: bill.periodStart, end: bill.periodEnd }, {
         firstBilledDay: (firstRes!.results[0] as { periodStart: string } | undefined)?.periodStart ?? null,
         showIn: unitsOfBill(bill.lines),
       })

@@ -7,6 +7,7 @@
 import { maskAccountNumber } from '../accounts/client';
 import { grantSql } from '../auth/account-access';
 import { billingOptionsFor, type BillingOptions } from '../payments/options';
+import type { UsageShards } from '../usage/shards';
 import { localDay } from '../usage/time';
 import { balanceFromResults, balanceStatements, dueStatus, type Balance, type DueStatus } from './balance';
 import { latestBillStatements, readLatestBill, type BillSummary } from './bills';
@@ -38,7 +39,7 @@ export function billingGrantsStatement(db: D1Database, loginId: string) {
     .bind(loginId);
 }
 
-export async function billingOverview(db: D1Database, loginId: string, now = new Date()): Promise<AccountBilling[]> {
+export async function billingOverview(db: D1Database, shards: UsageShards, loginId: string, now = new Date()): Promise<AccountBilling[]> {
   const grants = (await billingGrantsStatement(db, loginId).all<Grant>()).results;
   if (!grants.length) return [];
   const perAccount = grants.map((g) => [...balanceStatements(db, g.accountId), ...latestBillStatements(db, g.accountId), accountMetersStatement(db, g.accountId)]);
@@ -50,7 +51,7 @@ export async function billingOverview(db: D1Database, loginId: string, now = new
   });
   const uses = await Promise.all(
     accounts.map(({ g, latest, meters }) =>
-      g.canViewUsage && latest.last ? periodUse(db, meters, { start: latest.last.periodStart, end: latest.last.periodEnd }, { firstBilledDay: latest.firstBilledDay }) : null,
+      g.canViewUsage && latest.last ? periodUse(shards, meters, { start: latest.last.periodStart, end: latest.last.periodEnd }, { firstBilledDay: latest.firstBilledDay }) : null,
     ),
   );
   return accounts.map(({ g, balance, latest }, i) => ({

@@ -27,6 +27,7 @@ import { billView, type BillView } from './detail';
 import { billingFormatsFor, fileSize } from './format';
 import { listAdjustments, listPayments, type PaymentEntry } from './history';
 import { billingGrantsStatement } from './overview';
+import { usageShards } from '../usage/shards';
 import { explainRate } from './rate-explained';
 import { balanceHtml, billHref, day, kindNames } from './summary-html';
 import { decodeCursor } from './paging';
@@ -321,7 +322,7 @@ const fillBill = async (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTML
   let view: BillView;
   try {
     if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(billId)) throw new ApiError(404, 'not_found', 'No such bill.');
-    view = await billView(c.env.DB, login.id, billId);
+    view = await billView(c.env.DB, usageShards(c.env), login.id, billId);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return c.redirect('/account/bills/?error=not_found', 303);
     throw err;

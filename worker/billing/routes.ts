@@ -14,6 +14,7 @@ import { billView } from './detail';
 import { billDocumentResponse } from './documents';
 import { listAdjustments, listPayments } from './history';
 import { billingOverview } from './overview';
+import { usageShards } from '../usage/shards';
 import { pageQuery } from './paging';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not an id');
@@ -23,7 +24,7 @@ const noStore = { 'Cache-Control': 'private, no-store' };
 
 export const billingApi = new Hono<AppEnv>()
   .use(requireLogin)
-  .get('/overview', async (c) => c.json({ accounts: await billingOverview(c.env.DB, c.var.login.id) }, 200, noStore))
+  .get('/overview', async (c) => c.json({ accounts: await billingOverview(c.env.DB, usageShards(c.env), c.var.login.id) }, 200, noStore))
   .get('/accounts/:accountId/bills', validate('param', accountParam), validate('query', pageQuery), async (c) => {
     const { accountId } = c.req.valid('param');
     await assertBillingRight(c.env.DB, c.var.login.id, accountId);
@@ -42,5 +43,5 @@ export const billingApi = new Hono<AppEnv>()
     const { adjustments, next } = await listAdjustments(c.env.DB, accountId, c.req.valid('query'));
     return c.json({ adjustments, next }, 200, noStore);
   })
-  .get('/bills/:billId', validate('param', billParam), async (c) => c.json(await billView(c.env.DB, c.var.login.id, c.req.valid('param').billId), 200, noStore))
+  .get('/bills/:billId', validate('param', billParam), async (c) => c.json(await billView(c.env.DB, usageShards(c.env), c.var.login.id, c.req.valid('param').billId), 200, noStore))
   .get('/bills/:billId/document', validate('param', billParam), async (c) => billDocumentResponse(c.env, c.var.login.id, c.req.valid('param').billId));

@@ -12,6 +12,7 @@ import { englishLinks, pageLinks, type PageLinks } from '../i18n/page-links';
 import type { Balance, DueStatus } from './balance';
 import { billingFormatsFor } from './format';
 import { billingOverview, type AccountBilling } from './overview';
+import { usageShards } from '../usage/shards';
 import { changeFromLastYear, type MeterUse } from './use';
 
 const e = escapeHtml;
@@ -146,6 +147,6 @@ ${balanceHtml(a.balance, a.due, locale)}
 
 /** The dashboard's billing section (called by worker/accounts/pages.ts), in the page's language. */
 export async function withBillingCards(c: Context<AppEnv>, login: SignedInLogin, rewriter: HTMLRewriter, links?: PageLinks) {
-  const accounts = await billingOverview(c.env.DB, login.id);
+  const accounts = await billingOverview(c.env.DB, usageShards(c.env), login.id);
   return rewriter.on('[data-fill="billing"]', html(billingCardsHtml(accounts, links ?? (await pageLinks(c)))));
 }

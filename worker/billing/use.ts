@@ -10,7 +10,8 @@
  * before, and was billed then (its first bill began on or before them): a previous occupant's use
  * is never shown beside a newcomer's bill.
  */
-import type { StoredDayTotal } from '../usage/store';
+import type { UsageShards } from '../usage/shards';
+import { dayTotalsSql, type StoredDayTotal } from '../usage/store';
 import { heldMetersSql, heldRanges, visibleSpan, withinTenure, type DayRange } from '../usage/tenure';
 import { addYears, daySlots, eachDay } from '../usage/time';
 import { conversionFactor, roundFor, type DisplayUnit, type MeterKind, type MeterUnit } from '../usage/units';
@@ -90,7 +91,7 @@ function sumUse(meter: AccountMeter, days: StoredDayTotal[], from: string, to: s
  * CCF shows CCF); the account's tenure bounds both periods, and `firstBilledDay` last year too.
  */
 export async function periodUse(
-  db: D1Database,
+  shards: UsageShards,
   accountMeters: AccountMeter[],
   period: { start: string; end: string },
   options: { firstBilledDay: string | null; showIn?: Partial<Record<MeterKind, DisplayUnit>> },
@@ -110,20 +111,22 @@ export async function periodUse(
     if (!heldThroughout(m, ly)) return 'not_held_then';
     return m.installedOn > ly.start ? 'meter_not_installed' : null;
   });
-  const reads = await db.batch<StoredDayTotal>(
-    meters.flatMap(({ meter: m, span }, i) => {
-      // The query of readDayTotals (worker/usage/store.ts), as statements so every read is one round trip.
-      const q = (s: { start: string; end: string }) =>
-        db.prepare('SELECT day, length(quality) AS slots, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day').bind(m.id, s.start, s.end);
-      return notes[i] === null ? [q(span), q(yearBefore(span))] : [q(span)];
-    }),
-  );
-  let at = 0;
+  // This period and (where comparable) last year's, each shard's meters in one round trip.
+  const empty = { results: [] as StoredDayTotal[], meta: { rows_read: 0 } };
+  const reads = new Map<string, { now: D1Result<StoredDayTotal>; before: D1Result<StoredDayTotal> | null }>();
+  const asked = meters.map(({ meter: m, span }, i) => ({ id: m.id, spans: notes[i] === null ? [span, yearBefore(span)] : [span] }));
+  for (const { db, items } of await shards.group(asked, (a) => a.id)) {
+    const res = await db.batch<StoredDayTotal>(items.flatMap((a) => a.spans.map((s) => db.prepare(dayTotalsSql(false)).bind(a.id, s.start, s.end))));
+    let at = 0;
+    for (const a of items) reads.set(a.id, { now: res[at++]!, before: a.spans.length > 1 ? res[at++]! : null });
+  }
   const out = meters.map(({ meter: m, span }, i): MeterUse => {
     const unit = options.showIn?.[m.kind] ?? (m.unit as DisplayUnit);
     const factor = conversionFactor(m.kind, m.unit as DisplayUnit, unit);
-    const now = reads[at++]!;
-    const before = notes[i] === null ? reads[at++]! : null;
+    // A meter with no shard has no reads yet.
+    const read = reads.get(m.id);
+    const now = read?.now ?? empty;
+    const before = notes[i] === null ? (read?.before ?? empty) : null;
     rowsRead += (now.meta.rows_read ?? 0) + (before?.meta.rows_read ?? 0);
     const ly = yearBefore(span);
     return {

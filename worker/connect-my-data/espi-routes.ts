@@ -12,6 +12,7 @@ import { errorBody, output } from '../ingest/openapi';
 import { recordDisclosure } from '../sharing/disclosures';
 import { utility } from '../shared/utility';
 import { localDay } from '../usage/time';
+import { usageShards } from '../usage/shards';
 import { d1Source, espiResource, parseEspiPath } from './espi';
 import { verifyAccessToken } from './oauth';
 
@@ -39,7 +40,7 @@ async function serveEspi(c: Context<AppEnv>) {
   if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
   const q = parsed.data;
   const day = (s: string | undefined) => (s ? localDay(Date.parse(s), utility.timeZone) : undefined);
-  const answer = await espiResource({ source: d1Source(db, c.env.DB), access, path, origin: c.env.PORTAL_ORIGIN, now, range: { from: day(q['published-min']), to: day(q['published-max']) } });
+  const answer = await espiResource({ source: d1Source(db, c.env.DB, usageShards(c.env)), access, path, origin: c.env.PORTAL_ORIGIN, now, range: { from: day(q['published-min']), to: day(q['published-max']) } });
   if (!answer) throw new ApiError(404, 'not_found', 'There is no such ESPI resource under this authorisation.');
   await recordDisclosure(db, {
     accountId: access.authorization.accountId,

@@ -10,6 +10,7 @@ import { bills, utilities } from '../../db/schema';
 import { atomEntry, atomEntryDocument, atomFeed, espiStamp, espiUnits, usagePointIdOf, espiEntries, xmlEscape, type EspiLayout } from '../usage/export';
 import { meterContext, type MeterContext } from '../usage/meters';
 import type { StoredDay } from '../usage/store';
+import type { UsageShards } from '../usage/shards';
 import { readDays, readDayTotals } from '../usage/store';
 import { accountTenureOn, today } from './consent';
 import type { Access } from './oauth';
@@ -76,12 +77,12 @@ export type EspiSource = {
   utilityName(): Promise<string>;
 };
 
-export function d1Source(db: DrizzleD1Database, raw: D1Database): EspiSource {
+export function d1Source(db: DrizzleD1Database, raw: D1Database, shards: UsageShards): EspiSource {
   return {
     meter: (meterId, accountId) => meterContext(db, meterId, accountId),
     tenure: (accountId, meterId) => accountTenureOn(raw, accountId, meterId),
-    days: async (meterId, from, to, tenure) => (await readDays(raw, meterId, from, to, tenure)).days,
-    dayTotals: async (meterId, from, to, tenure) => (await readDayTotals(raw, meterId, from, to, tenure)).days,
+    days: async (meterId, from, to, tenure) => (await readDays(shards, meterId, from, to, tenure)).days,
+    dayTotals: async (meterId, from, to, tenure) => (await readDayTotals(shards, meterId, from, to, tenure)).days,
     billPeriods: (accountId, from, to) => db.select({ start: bills.periodStart, end: bills.periodEnd }).from(bills).where(and(eq(bills.accountId, accountId), gte(bills.periodStart, from), lte(bills.periodEnd, to))).orderBy(asc(bills.periodStart)),
     utilityName: async () => (await db.select({ name: utilities.name }).from(utilities).limit(1))[0]?.name ?? 'Utility',
   };

@@ -7,6 +7,10 @@
  * bookmark in the strictly necessary `__Host-db-bookmark` cookie, and a later read starts no earlier
  * than it. The bookmark names a point in the database's history: no personal data.
  *
+ * The usage shards (worker/usage/shards.ts) get a session each, started the same way but with no
+ * bookmark: only ingest writes usage, never a customer's request, so there is no write of theirs
+ * to catch up with there.
+ *
  * The queue consumers and crons do not pass through here: they use the primary binding.
  */
 import { createMiddleware } from 'hono/factory';
@@ -14,6 +18,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { SESSION_COOKIE } from '../auth/sessions';
 import { ESPI_PREFIX } from '../connect-my-data/espi-routes';
+import { SHARD_BINDING } from '../usage/shards';
 import { setRegisteredCookie } from './cookies';
 
 export const BOOKMARK_COOKIE = '__Host-db-bookmark';
@@ -37,8 +42,11 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const anyReplica = readsAnyReplica(c.req.method, c.req.path);
   const start = anyReplica ? (bookmark && BOOKMARK.test(bookmark) ? bookmark : 'first-unconstrained') : 'first-primary';
   const session = c.env.DB.withSession(start);
+  const shards = Object.entries(c.env)
+    .filter(([name]) => SHARD_BINDING.test(name))
+    .map(([name, db]) => [name, (db as D1Database).withSession(anyReplica ? 'first-unconstrained' : 'first-primary')]);
   // The session answers prepare() and batch(), which is all the worker (and drizzle) calls.
-  c.env = { ...c.env, DB: session as unknown as D1Database };
+  c.env = { ...c.env, DB: session as unknown as D1Database, ...Object.fromEntries(shards) };
   await next();
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return;
   const signedIn = getCookie(c, SESSION_COOKIE) !== undefined;

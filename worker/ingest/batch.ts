@@ -7,9 +7,10 @@
 import { z } from 'zod';
 import { meterKinds } from '../../db/schema';
 import type { FieldProblem } from '../http/errors';
-import { dayWriteStatements, householdBucket, type DayPatch, type Household } from '../usage/store';
+import type { UsageShards } from '../usage/shards';
+import { dayEdges, householdBucket, type DayPatch, type Household } from '../usage/store';
 import { daySlots, isDay, localDay, slotOf, slotStart } from '../usage/time';
-import { isUnitOf, type MeterKind } from '../usage/units';
+import { baseFactor, isUnitOf, type MeterKind } from '../usage/units';
 import { billingRowSchemas, billingSections, billingSummary, emptyBillingRows, type BillingRows } from './billing';
 import { accountStatementRow, contactEditOutcomes, insertAccountsSql, updateAccountsSql, type ContactEditOutcome, type StoredContact } from './contact-precedence';
 import { planTenureChanges, tenureStatements, type StoredTenure, type TenureChanges } from './tenure-changes';
@@ -238,7 +239,7 @@ const jsonIds = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
  * Checks references, ownership, grids and duplicates; returns the day patches to write. Every
  * problem found is added to `problems`.
  */
-export async function checkBatch(db: D1Database, utilityId: string, timeZone: string, batch: Batch, problems: BatchProblems, now = new Date()) {
+export async function checkBatch(db: D1Database, shards: UsageShards, utilityId: string, timeZone: string, batch: Batch, problems: BatchProblems, now = new Date()) {
   // Duplicates inside the batch.
   const firstSeen = <T>(rows: (T & RowRef)[], key: (r: T) => string, what: string) => {
     const seen = new Map<string, number>();
@@ -267,18 +268,20 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       .bind(jsonIds(accountIds)),
     db.prepare('SELECT id, account_number AS accountNumber FROM accounts WHERE utility_id = ?2 AND account_number IN (SELECT value FROM json_each(?1))').bind(jsonIds(batch.accounts.map((a) => a.accountNumber)), utilityId),
     db.prepare('SELECT sp.id, sp.account_id AS accountId, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM service_points sp JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE sp.id IN (SELECT value FROM json_each(?1))').bind(jsonIds(batch.meters.map((m) => m.servicePointId).concat(batch.servicePoints.map((s) => s.id)))),
-    db.prepare('SELECT m.id, m.kind, m.unit, m.interval_minutes AS intervalMinutes, m.installed_on AS installedOn, (SELECT min(day) FROM usage_days WHERE meter_id = m.id) AS firstDay, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM meters m JOIN service_points sp ON sp.id = m.service_point_id JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE m.id IN (SELECT value FROM json_each(?1))').bind(jsonIds([...batch.meters.map((m) => m.id), ...batch.reads.map((r) => r.meterId), ...batch.days.map((d) => d.meterId)])),
+    db.prepare('SELECT m.id, m.kind, m.unit, m.interval_minutes AS intervalMinutes, m.installed_on AS installedOn, sp.service_area AS serviceArea, a.utility_id AS utilityId, h.occupants FROM meters m JOIN service_points sp ON sp.id = m.service_point_id JOIN accounts a ON a.id = sp.account_id LEFT JOIN household_profiles h ON h.account_id = a.id WHERE m.id IN (SELECT value FROM json_each(?1))').bind(jsonIds([...batch.meters.map((m) => m.id), ...batch.reads.map((r) => r.meterId), ...batch.days.map((d) => d.meterId)])),
     db
       .prepare('SELECT id, service_point_id AS servicePointId, account_id AS accountId, start_day AS startDay, end_day AS endDay FROM service_point_tenures WHERE service_point_id IN (SELECT value FROM json_each(?1))')
       .bind(jsonIds(batch.servicePoints.map((s) => s.id))),
   ]);
   type AccountDb = StoredContact & { id: string; utilityId: string; occupants: number | null };
   type SpDb = { id: string; accountId: string; serviceArea: string; utilityId: string; occupants: number | null };
-  type MeterDb = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; firstDay: string | null; serviceArea: string; utilityId: string; occupants: number | null };
+  type MeterDb = { id: string; kind: MeterKind; unit: string; intervalMinutes: number; installedOn: string; serviceArea: string; utilityId: string; occupants: number | null };
   const dbAccounts = new Map((accRes!.results as AccountDb[]).map((a) => [a.id, a]));
   const dbNumbers = new Map((numRes!.results as { id: string; accountNumber: string }[]).map((a) => [a.accountNumber, a.id]));
   const dbSps = new Map((spRes!.results as SpDb[]).map((s) => [s.id, s]));
   const dbMeters = new Map((meterRes!.results as MeterDb[]).map((m) => [m.id, m]));
+  // The first read each re-sent meter already has (a new install date may not come after it).
+  const firstDays = await dayEdges(shards, batch.meters.filter((m) => dbMeters.has(m.id)).map((m) => m.id), 'min');
 
   const notOurs = 'is not an id this client may write (it belongs to no account of your utility)';
   for (const a of batch.accounts) {
@@ -317,7 +320,8 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     if (existing && (existing.kind !== m.kind || existing.unit !== m.unit || existing.intervalMinutes !== m.intervalMinutes)) {
       problems.add(m, null, 'changes the kind, unit or interval of a meter that already has reads; register the new meter under a new id');
     }
-    if (existing?.firstDay && m.installedOn > existing.firstDay) problems.add(m, 'installedOn', `is after reads this meter already has (from ${existing.firstDay})`);
+    const firstDay = firstDays.get(m.id);
+    if (existing && firstDay && m.installedOn > firstDay) problems.add(m, 'installedOn', `is after reads this meter already has (from ${firstDay})`);
     const sp = batchSps.get(m.servicePointId);
     const spDb = dbSps.get(m.servicePointId);
     if (!sp && (!spDb || spDb.utilityId !== utilityId)) {
@@ -328,6 +332,8 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     meters.set(m.id, { id: m.id, kind: m.kind, unit: m.unit, intervalMinutes: m.intervalMinutes, installedOn: m.installedOn, serviceArea: sp?.serviceArea ?? spDb!.serviceArea, household: householdBucket(occupants), fromBatch: true });
   }
 
+  // A meter sent with a wrong unit is refused above; its patches are never written.
+  const factorOf = (m: MeterInfo) => (isUnitOf(m.kind, m.unit) ? baseFactor(m.kind, m.unit) : 1);
   // Reads: onto each meter's grid of local days, one patch per meter-day.
   const patches = new Map<string, DayPatch>();
   const patchFor = (meter: MeterInfo, day: string) => {
@@ -335,7 +341,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
     let p = patches.get(key);
     if (!p) {
       const count = daySlots(day, timeZone, meter.intervalMinutes).count;
-      p = { meterId: meter.id, day, vals: new Array(count).fill(null), quality: '-'.repeat(count), kind: meter.kind, serviceArea: meter.serviceArea, household: meter.household };
+      p = { meterId: meter.id, day, vals: new Array(count).fill(null), quality: '-'.repeat(count), kind: meter.kind, serviceArea: meter.serviceArea, household: meter.household, baseFactor: factorOf(meter) };
       patches.set(key, p);
     }
     return p;
@@ -405,7 +411,7 @@ export async function checkBatch(db: D1Database, utilityId: string, timeZone: st
       problems.add(d, null, `${d.day} of this meter is also sent as reads or days elsewhere in this batch; send each once`);
       continue;
     }
-    patches.set(key, { meterId: d.meterId, day: d.day, vals: d.values, quality, kind: meter.kind, serviceArea: meter.serviceArea, household: meter.household });
+    patches.set(key, { meterId: d.meterId, day: d.day, vals: d.values, quality, kind: meter.kind, serviceArea: meter.serviceArea, household: meter.household, baseFactor: factorOf(meter) });
   }
   return { patches: [...patches.values()], tenure, contactEdits } satisfies CheckedBatch;
 }
@@ -471,7 +477,10 @@ const strip = <T extends RowRef>(r: T) => {
   return rest;
 };
 
-/** Every statement of a checked batch, in order, for ONE db.batch (so it is one transaction). */
+/**
+ * Every statement of a checked batch but its day rows, in order, for ONE db.batch (so it is one
+ * transaction). The day rows go to the usage shards first (writeDays in worker/usage/store.ts).
+ */
 export function batchStatements(db: D1Database, clientId: string, utilityId: string, bodySha256: string, batch: Batch, checked: CheckedBatch, billing: D1PreparedStatement[] = []) {
   const tenure = tenureStatements(db, checked.tenure);
   return [
@@ -483,7 +492,6 @@ export function batchStatements(db: D1Database, clientId: string, utilityId: str
     ...chunks(batch.servicePoints).map((c) => db.prepare(servicePointsSql).bind(JSON.stringify(c.map(strip)))),
     ...tenure.afterPoints,
     ...chunks(batch.meters).map((c) => db.prepare(metersSql).bind(JSON.stringify(c.map(strip)))),
-    ...dayWriteStatements(db, checked.patches),
     ...billing,
     db.prepare('INSERT INTO ingest_batches (client_id, batch_id, body_sha256, summary) VALUES (?1, ?2, ?3, ?4)').bind(clientId, batch.batchId, bodySha256, JSON.stringify(summaryOf(batch, checked))),
   ];

@@ -10,6 +10,8 @@ import { batchEnvelope, batchStatements, BatchProblems, checkBatch, csvToRows, p
 import { billDocuments } from './bill-documents';
 import { billingCsvNumbers, billingStatements, checkBilling } from './billing';
 import { describeBatches } from './openapi';
+import { usageShards } from '../usage/shards';
+import { writeDays } from '../usage/store';
 import { GreenButtonError, greenButtonReads, isGreenButtonType, MAX_GREEN_BUTTON_BYTES, utilityMeters } from './green-button';
 
 const csvQuery = z.object({
@@ -102,7 +104,8 @@ export const ingest = new Hono<AppEnv>().post('/batches', describeBatches, (c, n
 
   const problems = new BatchProblems();
   const batch = parseRows(raw, problems, lines);
-  const checked = await checkBatch(db, client.utilityId, utility.timeZone, batch, problems);
+  const shards = usageShards(c.env);
+  const checked = await checkBatch(db, shards, client.utilityId, utility.timeZone, batch, problems);
   const billing = await checkBilling(db, client.utilityId, utility.timeZone, batch, problems);
   if (!problems.empty) {
     const listed = problems.list.slice(0, MAX_REPORTED);
@@ -110,14 +113,21 @@ export const ingest = new Hono<AppEnv>().post('/batches', describeBatches, (c, n
     throw new ApiError(422, 'batch_rejected', `The batch was refused and nothing was written: ${problems.list.length} problem(s) in its rows${more > 0 ? ` (the first ${MAX_REPORTED} are listed)` : ''}.`, listed);
   }
 
+  // The day rows first, each shard in one transaction; should the primary database's batch below
+  // then fail, the shards are put back as they were (and a batch cut short in between is healed by
+  // sending it again: writing the same rows twice leaves the same rows and sums).
+  const days = await writeDays(shards, checked.patches);
   try {
     await db.batch(batchStatements(db, client.id, client.utilityId, bodySha256, batch, checked, billingStatements(db, billing, c.env.PORTAL_ORIGIN)));
   } catch (e) {
     // D1 runs a batch as one transaction: a failing statement rolls every other one back.
     const message = e instanceof Error ? e.message : '';
     const constraint = /(UNIQUE|FOREIGN KEY|CHECK|NOT NULL) constraint failed(?:: ([\w.]+))?/.exec(message);
+    // The same batch applied by a concurrent request wrote these very rows: they stay.
+    const concurrent = constraint?.[2]?.startsWith('ingest_batches') ?? false;
+    if (!concurrent) await days.undo();
     if (constraint) {
-      if (constraint[2] === 'ingest_batches.client_id' || constraint[2]?.startsWith('ingest_batches')) {
+      if (concurrent) {
         throw new ApiError(409, 'batch_in_progress', 'This batch id was applied by a concurrent request; nothing more was written.');
       }
       throw new ApiError(409, 'batch_conflict', `The batch conflicts with data already held (${constraint[1]} constraint${constraint[2] ? ` on ${constraint[2]}` : ''}); nothing was written.`);

@@ -16,6 +16,7 @@ import { baseUnit, unitLabels, type MeterKind } from '../usage/units';
 import { barChart } from './chart';
 import { reportTable } from './table';
 import { MIN_GROUP, type ConsentOutcome } from './utility-reports';
+import { usageShards } from '../usage/shards';
 import { utilityReports } from './utility-reports-store';
 
 export const STAFF_REPORTS_PAGE = '/staff/reports/';
@@ -84,7 +85,7 @@ function visitSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
 }
 
 export const reportPages = new Hono<AppEnv>().use(STAFF_REPORTS_PAGE, requireLogin, reportRoles).get(STAFF_REPORTS_PAGE, async (c) => {
-  const reports = await utilityReports(c.env.DB, localDate(new Date(), utility.timeZone));
+  const reports = await utilityReports(c.env.DB, usageShards(c.env), localDate(new Date(), utility.timeZone));
   const html = useSection(reports) + alertSection(reports) + programSection(reports) + consentSection(reports) + visitSection(reports);
   return servePage(c, STAFF_REPORTS_PAGE, [{ selector: '[data-fill="reports"]', html }]);
 });

@@ -1,26 +1,25 @@
 /**
- * The utility reports' figures over the last 13 months, read in one D1 batch from the aggregates
- * the portal already keeps: the comparison groups' daily totals (usage_peer_days, complete days
- * only), alerts, program applications, the consent proof and the daily visit counters. Nothing
+ * The utility reports' figures over the last 13 months, read in one D1 batch (and one query per
+ * usage shard) from the aggregates the portal already keeps: the comparison groups' daily totals
+ * (usage_peer_days, complete days only, added up over the shards), alerts, program applications, the consent proof and the daily visit counters. Nothing
  * here reads a single customer's usage, and the de-identification rules are in utility-reports.ts.
  */
 import type { AlertType } from '../../db/schema';
-import { consentOutcome, consentOutcomes, lastMonths, shownCount, useByAreaAndMonth, visitFigures, type AreaMonthRow, type ConsentChoice, type ConsentOutcome, type VisitMonth } from './utility-reports';
+import type { UsageShards } from '../usage/shards';
+import { areaMonthRows, consentOutcome, consentOutcomes, lastMonths, shownCount, useByAreaAndMonth, visitFigures, type ShardAreaDay, type ConsentChoice, type ConsentOutcome, type VisitMonth } from './utility-reports';
 
 export type UtilityReports = Awaited<ReturnType<typeof utilityReports>>;
 
-export async function utilityReports(raw: D1Database, today: string) {
+export async function utilityReports(raw: D1Database, shards: UsageShards, today: string) {
   const months = lastMonths(today);
   const from = `${months[0]}-01`;
-  const [use, alerts, programs, consent, visits] = await raw.batch([
-    raw
-      .prepare(
-        `SELECT g.kind, g.service_area AS area, substr(d.day, 1, 7) AS month, SUM(d.total) AS total, SUM(d.homes) AS homeDays, MIN(d.homes) AS fewestHomes
-           FROM usage_peer_days d JOIN usage_peer_groups g ON g.id = d.group_id
-          WHERE g.household = 'any' AND d.day >= ?1
-          GROUP BY g.kind, g.service_area, month ORDER BY g.kind, g.service_area, month`,
-      )
-      .bind(from),
+  const usePerShard = shards.all.map((db) =>
+    db
+      .prepare(`SELECT g.kind, g.service_area AS area, d.day, d.homes, d.total FROM usage_peer_days d JOIN usage_peer_groups g ON g.id = d.group_id WHERE g.household = 'any' AND d.day >= ?1`)
+      .bind(from)
+      .all<ShardAreaDay>(),
+  );
+  const [alerts, programs, consent, visits] = await raw.batch([
     raw.prepare(`SELECT type, substr(first_day, 1, 7) AS month, COUNT(DISTINCT account_id) AS homes FROM alerts WHERE first_day >= ?1 GROUP BY type, month`).bind(from),
     raw
       .prepare(
@@ -56,7 +55,7 @@ export async function utilityReports(raw: D1Database, today: string) {
   const visitRows = new Map((visits!.results as VisitMonth[]).map((r) => [r.month, r]));
   return {
     months,
-    use: useByAreaAndMonth(use!.results as AreaMonthRow[]),
+    use: useByAreaAndMonth(areaMonthRows((await Promise.all(usePerShard)).flatMap((r) => r.results))),
     /** Homes with a new alert of the type in the month; null for fewer than 10. */
     alertHomes: (type: AlertType, month: string) => {
       const homes = alertHomes.get(`${type} ${month}`) ?? 0;

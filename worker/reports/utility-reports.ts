@@ -24,6 +24,38 @@ export function lastMonths(today: string, count = 13): string[] {
 export type AreaMonthRow = { kind: MeterKind; area: string; month: string; total: number; homeDays: number; fewestHomes: number };
 export type AreaMonth = { kind: MeterKind; area: string; month: string; homes: number | null; perHomePerDay: number | null };
 
+/** One day of an area's comparison aggregate as one usage shard holds it (its own homes only). */
+export type ShardAreaDay = { kind: MeterKind; area: string; day: string; homes: number; total: number };
+
+/**
+ * The shards' daily aggregates added up per area and day first (each shard counts only its own
+ * homes, so the minimum group size applies to the sum), then per month, in kind, area, month order.
+ */
+export function areaMonthRows(days: readonly ShardAreaDay[]): AreaMonthRow[] {
+  const summed = new Map<string, ShardAreaDay>();
+  for (const d of days) {
+    const key = `${d.kind}\u0000${d.area}\u0000${d.day}`;
+    const s = summed.get(key);
+    if (s) {
+      s.homes += d.homes;
+      s.total += d.total;
+    } else summed.set(key, { ...d });
+  }
+  const months = new Map<string, AreaMonthRow>();
+  for (const d of summed.values()) {
+    const month = d.day.slice(0, 7);
+    const key = `${d.kind}\u0000${d.area}\u0000${month}`;
+    const m = months.get(key);
+    if (m) {
+      m.total += d.total;
+      m.homeDays += d.homes;
+      m.fewestHomes = Math.min(m.fewestHomes, d.homes);
+    } else months.set(key, { kind: d.kind, area: d.area, month, total: d.total, homeDays: d.homes, fewestHomes: d.homes });
+  }
+  const order = (r: AreaMonthRow) => `${r.kind}\u0000${r.area}\u0000${r.month}`;
+  return [...months.values()].sort((a, b) => (order(a) < order(b) ? -1 : 1));
+}
+
 /**
  * Average daily use per home in each area and month, from the comparison aggregates (complete days
  * only). A month is shown only when every one of its days had at least MIN_GROUP homes.

@@ -18,6 +18,7 @@ import { packageMessages, verifyMessages } from './messages';
 import { pageIn, renderStatusPage } from './pages';
 import { requestStatus } from './status';
 import { useVerifyLink } from './verification';
+import { usageShards } from '../usage/shards';
 
 /** /api/requests: the public side of privacy requests. */
 export const requests = new Hono<AppEnv>()
@@ -94,7 +95,7 @@ export const requests = new Hono<AppEnv>()
     if (check === 'expired') return refuse('link_expired', 410);
     const row = await c.env.DB.prepare("SELECT account_id FROM privacy_requests WHERE id = ?1 AND type = 'know' AND state = 'fulfilled'").bind(r).first<{ account_id: string | null }>();
     if (!row?.account_id) return refuse('not_found', 404);
-    const pkg = await buildAccessPackage(c.env.DB, await dataSubject(c.env.DB, row.account_id), r, { now });
+    const pkg = await buildAccessPackage(c.env.DB, usageShards(c.env), await dataSubject(c.env.DB, row.account_id), r, { now });
     await auditInsert(drizzle(c.env.DB), { event: 'privacy_request.package_downloaded', subjectAccountId: row.account_id, detail: { requestId: r, format } });
     c.header('Cache-Control', 'no-store, private');
     if (format === 'html') return c.html(renderAccessPackageHtml(pkg, c.get('locale')));

@@ -7,6 +7,8 @@ import { dataCategories, personalDataMap, type CategoryId, type DataSubject, typ
 import { formatsFor } from '../i18n/format';
 import type { Locale } from '../i18n/locale';
 import { utility } from '../shared/utility';
+import type { UsageShards } from '../usage/shards';
+import { heldMetersOf } from '../usage/tenure';
 
 export type PackageTable = { table: string; label: string; category: CategoryId; rowCount: number; rows: Record<string, unknown>[] };
 
@@ -35,19 +37,30 @@ function decode(value: unknown): unknown {
   return value;
 }
 
-export async function buildAccessPackage(raw: D1Database, subject: DataSubject, requestId: string, options: { map?: PersonalDataEntry[]; now?: Date } = {}): Promise<AccessPackage> {
+export async function buildAccessPackage(raw: D1Database, shards: UsageShards, subject: DataSubject, requestId: string, options: { map?: PersonalDataEntry[]; now?: Date } = {}): Promise<AccessPackage> {
   const map = options.map ?? personalDataMap;
   type Exported = PersonalDataEntry & { tie: Extract<PersonalDataEntry['tie'], { where: unknown }>; export: { columns: string[]; orderBy?: string }; category: CategoryId };
   const exported = map.filter((e): e is Exported => e.tie.by !== 'none' && 'columns' in e.export && e.category !== null);
-  const statements = exported.map((e) => {
-    const filter = e.tie.where(subject);
+  // The shards hold no accounts: their rows are found by the meters and days the account held.
+  const who: DataSubject = exported.some((e) => e.database) ? { ...subject, heldMeters: subject.heldMeters ?? (await heldMetersOf(raw, subject.accountId)) } : subject;
+  const select = (db: D1Database, e: Exported) => {
+    const filter = e.tie.where(who);
     const columns = e.export.columns.map((c) => `"${c}"`).join(', ');
-    const order = e.export.orderBy ? ` ORDER BY "${e.export.orderBy}"` : ' ORDER BY rowid';
-    return raw.prepare(`SELECT ${columns} FROM "${e.table}" WHERE ${filter.sql}${order}`).bind(...filter.params);
-  });
-  const results = statements.length ? await raw.batch<Record<string, unknown>>(statements) : [];
-  const tables: PackageTable[] = exported.map((e, i) => {
-    const rows = (results[i]?.results ?? []).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, decode(v)])));
+    // orderBy is a list of columns ("meter_id, day") or one column.
+    const order = e.export.orderBy ? ` ORDER BY ${e.export.orderBy.split(',').map((c) => `"${c.trim()}"`).join(', ')}` : ' ORDER BY rowid';
+    return db.prepare(`SELECT ${columns} FROM "${e.table}" WHERE ${filter.sql}${order}`).bind(...filter.params);
+  };
+  const inPrimary = exported.filter((e) => !e.database);
+  const inShards = exported.filter((e) => e.database === 'usage-shard');
+  const [primaryResults, ...shardResults] = await Promise.all([
+    inPrimary.length ? raw.batch<Record<string, unknown>>(inPrimary.map((e) => select(raw, e))) : [],
+    ...shards.all.map((db) => (inShards.length ? db.batch<Record<string, unknown>>(inShards.map((e) => select(db, e))) : [])),
+  ]);
+  // A meter's rows are all in one shard, so rows ordered in each shard stay in order per meter.
+  const rowsOf = (e: Exported) =>
+    e.database ? shardResults.flatMap((r) => r[inShards.indexOf(e)]?.results ?? []) : (primaryResults[inPrimary.indexOf(e)]?.results ?? []);
+  const tables: PackageTable[] = exported.map((e) => {
+    const rows = rowsOf(e).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, decode(v)])));
     return { table: e.table, label: e.label, category: e.category, rowCount: rows.length, rows };
   });
   const categoryIds = [...new Set(exported.map((e) => e.category))];

@@ -16,6 +16,9 @@ export function planDeletion(raw: D1Database, subject: DataSubject, map: Persona
   const retained: { item: string; reason: string }[] = [];
   for (const entry of map) {
     if (entry.tie.by === 'none') continue;
+    // The batch runs on the primary database alone; a usage shard's table may only keep its rows
+    // (the map test holds every shard table to that).
+    if (entry.database && entry.deletion.action !== 'retain') throw new Error(`${entry.table} is in the usage shards: deletion there is not part of this batch`);
     const filter = entry.tie.where(subject);
     const offset = filter.params.length;
     switch (entry.deletion.action) {

@@ -11,7 +11,8 @@ import { logDelegateExport } from '../sharing/disclosures';
 import { greenButtonFeed, usageCsv } from './export';
 import { meterForViewer, meterListFor, type MeterContext, type ViewedMeter } from './meters';
 import { maxRangeDays, resolutions, usageSeries } from './series';
-import { dayBoundsStatement, readDays, similarGroupId } from './store';
+import { usageShards } from './shards';
+import { dayBounds, readDays, similarGroup } from './store';
 import { programsOf } from '../programs/catalog';
 import { titleIn } from '../programs/mails';
 import { measuresInstalled } from '../programs/store';
@@ -69,8 +70,8 @@ export const usage = new Hono<AppEnv>()
   .get('/meters', async (c) => {
     const db = drizzle(c.env.DB);
     const list = await meterListFor(db, c.env.DB, c.var.login.id);
-    const ranges = list.length ? await c.env.DB.batch<{ first: string | null; last: string | null }>(list.map((m) => dayBoundsStatement(c.env.DB, m.id, m.tenure))) : [];
-    const meters = list.map((m, i) => ({ ...m, firstDay: ranges[i]?.results[0]?.first ?? null, lastDay: ranges[i]?.results[0]?.last ?? null }));
+    const bounds = await dayBounds(usageShards(c.env), list);
+    const meters = list.map((m, i) => ({ ...m, firstDay: bounds[i]!.first, lastDay: bounds[i]!.last }));
     return c.json({ meters }, 200, noStore);
   })
   .get('/meters/:meterId/series', validate('param', meterParam), validate('query', seriesQuery), async (c) => {
@@ -89,10 +90,9 @@ export const usage = new Hono<AppEnv>()
             .where(and(inArray(bills.accountId, accountIds), lte(bills.periodStart, q.to), gte(bills.periodEnd, q.from)))
             .orderBy(asc(bills.periodStart))
         : [];
-    const group = await similarGroupId(c.env.DB, meter.kind, meter.serviceArea, meter.household);
     const locale = c.get('locale');
     const [series, installed] = await Promise.all([
-      usageSeries(c.env.DB, meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, group, tenure, locale),
+      usageSeries(usageShards(c.env), meter, { from: q.from, to: q.to, resolution: q.resolution, unit, billingPeriods }, similarGroup(meter.kind, meter.serviceArea, meter.household), tenure, locale),
       measuresInstalled(c.env.DB, accountIds, q.from, q.to, tenure),
     ]);
     // A measure is named as its program is in the page's language (the catalog's Spanish title).
@@ -106,7 +106,7 @@ export const usage = new Hono<AppEnv>()
     const { meter, tenure } = await allowedMeter(drizzle(c.env.DB), c.env.DB, c.var.login.id, meterId);
     checkRange(q.from, q.to, 800);
     const unit = displayUnit(meter, q.unit);
-    const { days } = await readDays(c.env.DB, meter.id, q.from, q.to, tenure);
+    const { days } = await readDays(usageShards(c.env), meter.id, q.from, q.to, tenure);
     await logExport(c, meter, { from: q.from, to: q.to, format: 'CSV', records: days.length });
     return c.body(usageCsv(meter, days, q.from, q.to, unit, tenure), 200, {
       ...noStore,
@@ -120,7 +120,7 @@ export const usage = new Hono<AppEnv>()
     const db = drizzle(c.env.DB);
     const { meter, tenure } = await allowedMeter(db, c.env.DB, c.var.login.id, meterId);
     checkRange(q.from, q.to, 800);
-    const { days } = await readDays(c.env.DB, meter.id, q.from, q.to, tenure);
+    const { days } = await readDays(usageShards(c.env), meter.id, q.from, q.to, tenure);
     await logExport(c, meter, { from: q.from, to: q.to, format: 'Green Button XML', records: days.length });
     const [utility] = await db.select({ name: utilities.name }).from(utilities).limit(1);
     const xml = await greenButtonFeed({ meter, days, from: q.from, to: q.to, origin: c.env.PORTAL_ORIGIN, utilityName: utility?.name ?? 'Utility', tenure });

@@ -8,7 +8,8 @@
  */
 import type { Locale } from '../i18n/locale';
 import type { MeterContext } from './meters';
-import { readDays, readDayTotals, readPeerDays, type StoredDay, type StoredDayTotal } from './store';
+import type { UsageShards } from './shards';
+import { readDays, readDayTotals, readPeerDays, type PeerGroup, type StoredDay, type StoredDayTotal } from './store';
 import { withinTenure, type DayRange } from './tenure';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, localStamp, offsetMs, slotStart } from './time';
 import { baseUnit, conversionFactor, roundFor, type DisplayUnit } from './units';
@@ -177,7 +178,7 @@ const similarNotes = {
   },
 } satisfies Record<Locale, unknown>;
 
-export async function usageSeries(db: D1Database, meter: MeterContext, req: SeriesRequest, similarGroupId: number | null, tenure: readonly DayRange[], locale: Locale = 'en'): Promise<Series> {
+export async function usageSeries(shards: UsageShards, meter: MeterContext, req: SeriesRequest, similarGroup: PeerGroup | null, tenure: readonly DayRange[], locale: Locale = 'en'): Promise<Series> {
   const notes = similarNotes[locale];
   const { from, to, resolution } = req;
   const factor = conversionFactor(meter.kind, meter.unit as DisplayUnit, req.unit);
@@ -187,7 +188,7 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
   if (resolution === 'native' || resolution === 'hour') {
     const lyFrom = addYears(from, -1);
     const lyTo = addYears(to, -1);
-    const [now, before] = await Promise.all([readDays(db, meter.id, from, to, tenure), readDays(db, meter.id, lyFrom, lyTo, tenure)]);
+    const [now, before] = await Promise.all([readDays(shards, meter.id, from, to, tenure), readDays(shards, meter.id, lyFrom, lyTo, tenure)]);
     rowsRead += now.rowsRead + before.rowsRead;
     buckets = intervalBuckets(meter, tenure, now.days, from, to, resolution === 'hour');
     // Last year by local wall time: the same month, day, hour and minute one year earlier.
@@ -197,7 +198,7 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
     const ranges = dayRanges(from, to, resolution, req.billingPeriods ?? []);
     const first = ranges.length ? ranges[0]!.fromDay : from;
     const last = ranges.length ? ranges[ranges.length - 1]!.toDay : to;
-    const { days, rowsRead: r } = await readDayTotals(db, meter.id, addYears(first, -1), last, tenure);
+    const { days, rowsRead: r } = await readDayTotals(shards, meter.id, addYears(first, -1), last, tenure);
     rowsRead += r;
     const byDay = new Map(days.map((d) => [d.day, d]));
     const sum = (a: string, b: string) => {
@@ -227,12 +228,12 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
   let note: string;
   if (resolution === 'native' || resolution === 'hour') {
     note = notes.byDay;
-  } else if (similarGroupId === null) {
+  } else if (similarGroup === null) {
     note = notes.noGroup;
   } else {
     const first = buckets[0]?.fromDay ?? from;
     const last = buckets[buckets.length - 1]?.toDay ?? to;
-    const peer = await readPeerDays(db, similarGroupId, first, last);
+    const peer = await readPeerDays(shards, similarGroup, first, last);
     rowsRead += peer.rowsRead;
     const byDay = new Map(peer.days.map((d) => [d.day, d]));
     const toDisplay = conversionFactor(meter.kind, baseUnit(meter.kind), req.unit);
@@ -252,7 +253,7 @@ export async function usageSeries(db: D1Database, meter: MeterContext, req: Seri
       similar.set(b.key, ok ? roundFor(req.unit, total * toDisplay) : null);
       similarShown ||= ok;
     }
-    note = similarShown ? notes.shown(MIN_SIMILAR_HOMES) : notes.withheld(MIN_SIMILAR_HOMES);
+    note = !peer.found ? notes.noGroup : similarShown ? notes.shown(MIN_SIMILAR_HOMES) : notes.withheld(MIN_SIMILAR_HOMES);
   }
 
   const totals = { value: 0, lastYear: 0 as number | null, missingIntervals: 0, estimatedIntervals: 0 };

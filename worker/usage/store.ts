@@ -1,12 +1,14 @@
 /**
- * SQL for the day-row read store (see db/schema/usage.ts). Raw D1 statements rather than drizzle
- * here because they use SQLite's JSON table functions and we need D1's `rows_read` figures.
+ * SQL for the day-row read store (db/usage-shard/schema.ts), which lives in the usage shards: every
+ * function here takes the routing (./shards.ts) and runs each meter's statements on its shard. Raw
+ * D1 statements rather than drizzle here because they use SQLite's JSON table functions and we need
+ * D1's `rows_read` figures.
  *
  * Writes are set-based: a whole chunk of day rows travels as ONE bound JSON parameter and is
  * unpacked with json_each, so a statement is never limited by D1's 100 bound parameters.
  */
+import type { UsageShards } from './shards';
 import { rangesFilterSql, rangesJson, visibleSpan, type DayRange } from './tenure';
-import { baseFactorSql } from './units';
 
 /** What one ingest or load writes for a meter-day: values where the batch has them, '-' elsewhere. */
 export type DayPatch = {
@@ -20,6 +22,8 @@ export type DayPatch = {
   kind: string;
   serviceArea: string;
   household: Household | null;
+  /** Turns the meter's unit into its kind's base unit (baseFactor in ./units.ts), for the aggregates: a shard has no meters table. */
+  baseFactor: number;
 };
 
 /** Rows per statement: keeps each bound JSON well under D1's per-value and statement limits. */
@@ -56,7 +60,7 @@ ON CONFLICT (meter_id, day) DO UPDATE SET
 WHERE usage_days.vals IS NOT excluded.vals OR usage_days.quality IS NOT excluded.quality
    OR usage_days.peer_group IS NOT excluded.peer_group OR usage_days.area_group IS NOT excluded.area_group`;
 
-const keysSql = `(SELECT value ->> '$[0]' AS meter_id, value ->> '$[1]' AS day FROM json_each(?1))`;
+const keysSql = `(SELECT value ->> '$[0]' AS meter_id, value ->> '$[1]' AS day, value ->> '$[2]' AS factor FROM json_each(?1))`;
 
 /** Recomputes the day total and counts of the given (meter, day) keys from their arrays. */
 export const recomputeDaysSql = `
@@ -71,28 +75,38 @@ WHERE (meter_id, day) IN (SELECT meter_id, day FROM ${keysSql})`;
 export const peerDeltaSql = `
 INSERT INTO usage_peer_days (group_id, day, homes, total)
 SELECT gid, day, ?2 * count(*), ?2 * sum(t) FROM (
-  SELECT d.peer_group AS gid, d.day AS day, d.total * ${baseFactorSql('m.kind', 'm.unit')} AS t
-  FROM ${keysSql} k JOIN usage_days d ON d.meter_id = k.meter_id AND d.day = k.day JOIN meters m ON m.id = d.meter_id
+  SELECT d.peer_group AS gid, d.day AS day, d.total * k.factor AS t
+  FROM ${keysSql} k JOIN usage_days d ON d.meter_id = k.meter_id AND d.day = k.day
   WHERE d.missing = 0 AND d.peer_group IS NOT NULL
   UNION ALL
-  SELECT d.area_group, d.day, d.total * ${baseFactorSql('m.kind', 'm.unit')}
-  FROM ${keysSql} k JOIN usage_days d ON d.meter_id = k.meter_id AND d.day = k.day JOIN meters m ON m.id = d.meter_id
+  SELECT d.area_group, d.day, d.total * k.factor
+  FROM ${keysSql} k JOIN usage_days d ON d.meter_id = k.meter_id AND d.day = k.day
   WHERE d.missing = 0
 ) WHERE true GROUP BY gid, day
 ON CONFLICT (group_id, day) DO UPDATE SET homes = homes + excluded.homes, total = round(total + excluded.total, 6)`;
 
-/** Rebuilds every comparison aggregate from usage_days (after a bulk load, or as a periodic check). */
-export const rebuildPeerDaysSql = [
-  'DELETE FROM usage_peer_days',
-  `INSERT INTO usage_peer_days (group_id, day, homes, total)
-   SELECT gid, day, count(*), round(sum(t), 6) FROM (
-     SELECT d.peer_group AS gid, d.day AS day, d.total * ${baseFactorSql('m.kind', 'm.unit')} AS t
-     FROM usage_days d JOIN meters m ON m.id = d.meter_id WHERE d.missing = 0 AND d.peer_group IS NOT NULL
-     UNION ALL
-     SELECT d.area_group, d.day, d.total * ${baseFactorSql('m.kind', 'm.unit')}
-     FROM usage_days d JOIN meters m ON m.id = d.meter_id WHERE d.missing = 0
-   ) GROUP BY gid, day`,
-];
+/**
+ * Rebuilds a shard's comparison aggregates from its usage_days (after a bulk load, or as a periodic
+ * check); `factors` are [meterId, baseFactor] of the shard's meters.
+ */
+export function rebuildPeerDaysStatements(db: D1Database, factors: [string, number][]): D1PreparedStatement[] {
+  const f = `(SELECT value ->> '$[0]' AS meter_id, value ->> '$[1]' AS factor FROM json_each(?1))`;
+  return [
+    db.prepare('DELETE FROM usage_peer_days'),
+    db
+      .prepare(
+        `INSERT INTO usage_peer_days (group_id, day, homes, total)
+         SELECT gid, day, count(*), round(sum(t), 6) FROM (
+           SELECT d.peer_group AS gid, d.day AS day, d.total * f.factor AS t
+           FROM usage_days d JOIN ${f} f ON f.meter_id = d.meter_id WHERE d.missing = 0 AND d.peer_group IS NOT NULL
+           UNION ALL
+           SELECT d.area_group, d.day, d.total * f.factor
+           FROM usage_days d JOIN ${f} f ON f.meter_id = d.meter_id WHERE d.missing = 0
+         ) GROUP BY gid, day`,
+      )
+      .bind(JSON.stringify(factors)),
+  ];
+}
 
 const chunk = <T>(rows: T[], size: number) => {
   const out: T[][] = [];
@@ -100,10 +114,10 @@ const chunk = <T>(rows: T[], size: number) => {
   return out;
 };
 
-/** Every statement that writes `patches` and keeps the aggregates right, in order, for one db.batch. */
+/** Every statement that writes `patches` (all of one shard) and keeps its aggregates right, in order, for one db.batch. */
 export function dayWriteStatements(db: D1Database, patches: DayPatch[]): D1PreparedStatement[] {
   const chunks = chunk(patches, PATCHES_PER_STATEMENT);
-  const keys = chunks.map((c) => JSON.stringify(c.map((p) => [p.meterId, p.day])));
+  const keys = chunks.map((c) => JSON.stringify(c.map((p) => [p.meterId, p.day, p.baseFactor])));
   const rows = chunks.map((c) => JSON.stringify(c.map((p) => ({ m: p.meterId, d: p.day, v: JSON.stringify(p.vals), q: p.quality, k: p.kind, s: p.serviceArea, h: p.household }))));
   const groups = new Map<string, [string, string, string]>();
   for (const p of patches) {
@@ -118,6 +132,47 @@ export function dayWriteStatements(db: D1Database, patches: DayPatch[]): D1Prepa
   ];
 }
 
+const storedColumns = 'meter_id, day, vals, quality, total, missing, estimated, peer_group, area_group, updated_at';
+
+/**
+ * Puts the given (meter, day) keys back to `previous` (whole stored rows; a key without one had no
+ * row): out of the aggregates, gone, the previous rows back, into the aggregates again.
+ */
+function restoreStatements(db: D1Database, patches: DayPatch[], previous: Record<string, unknown>[]): D1PreparedStatement[] {
+  const keys = chunk(patches, PATCHES_PER_STATEMENT).map((c) => JSON.stringify(c.map((p) => [p.meterId, p.day, p.baseFactor])));
+  const columns = storedColumns.split(', ');
+  return [
+    ...keys.map((k) => db.prepare(peerDeltaSql).bind(k, -1)),
+    ...keys.map((k) => db.prepare(`DELETE FROM usage_days WHERE (meter_id, day) IN (SELECT meter_id, day FROM ${keysSql})`).bind(k)),
+    ...chunk(previous, PATCHES_PER_STATEMENT).map((rows) =>
+      db.prepare(`INSERT INTO usage_days (${storedColumns}) SELECT ${columns.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?1)`).bind(JSON.stringify(rows)),
+    ),
+    ...keys.map((k) => db.prepare(peerDeltaSql).bind(k, 1)),
+  ];
+}
+
+/**
+ * Writes day rows to their meters' shards, placing meters that have none yet: one batch (one
+ * transaction) per shard, the shards in parallel. Each batch is idempotent (the aggregates take
+ * out a row's old contribution before adding its new one). The rows it replaces are read first, so
+ * that `undo` can put every shard back when the rest of the ingest (the primary database's batch)
+ * fails: a refused batch leaves no reads behind.
+ */
+export async function writeDays(shards: UsageShards, patches: DayPatch[]): Promise<{ undo: () => Promise<void> }> {
+  if (!patches.length) return { undo: async () => {} };
+  await shards.place(patches.map((p) => p.meterId));
+  const groups = await shards.group(patches, (p) => p.meterId);
+  const previous = await Promise.all(
+    groups.map(async ({ db, items }) => {
+      const keys = chunk(items, PATCHES_PER_STATEMENT).map((c) => JSON.stringify(c.map((p) => [p.meterId, p.day])));
+      const read = await db.batch<Record<string, unknown>>(keys.map((k) => db.prepare(`SELECT ${storedColumns} FROM usage_days WHERE (meter_id, day) IN (SELECT meter_id, day FROM ${keysSql})`).bind(k)));
+      return read.flatMap((r) => r.results);
+    }),
+  );
+  await Promise.all(groups.map(({ db, items }) => db.batch(dayWriteStatements(db, items))));
+  return { undo: async () => void (await Promise.all(groups.map(({ db, items }, i) => db.batch(restoreStatements(db, items, previous[i]!))))) };
+}
+
 export type StoredDay = { day: string; vals: (number | null)[]; quality: string; total: number; missing: number; estimated: number };
 export type StoredDayTotal = { day: string; slots: number; total: number; missing: number; estimated: number };
 
@@ -127,9 +182,10 @@ export type StoredDayTotal = { day: string; slots: number; total: number; missin
  */
 
 /** One meter's day rows (with intervals) from..to within `tenure`, and how many rows D1 read. */
-export async function readDays(db: D1Database, meterId: string, from: string, to: string, tenure: readonly DayRange[]) {
+export async function readDays(shards: UsageShards, meterId: string, from: string, to: string, tenure: readonly DayRange[]) {
   const span = visibleSpan(tenure, from, to);
-  if (!span) return { days: [] as StoredDay[], rowsRead: 0 };
+  const db = span && (await shards.forMeter(meterId));
+  if (!span || !db) return { days: [] as StoredDay[], rowsRead: 0 };
   const res = await db
     .prepare(`SELECT day, vals, quality, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')} ORDER BY day`)
     .bind(meterId, span.from, span.to, rangesJson(tenure))
@@ -139,30 +195,74 @@ export async function readDays(db: D1Database, meterId: string, from: string, to
 }
 
 /** One meter's day totals only (no interval arrays travel), from..to within `tenure`. */
-export async function readDayTotals(db: D1Database, meterId: string, from: string, to: string, tenure: readonly DayRange[]) {
+export async function readDayTotals(shards: UsageShards, meterId: string, from: string, to: string, tenure: readonly DayRange[]) {
   const span = visibleSpan(tenure, from, to);
-  if (!span) return { days: [] as StoredDayTotal[], rowsRead: 0 };
-  const res = await db
-    .prepare(`SELECT day, length(quality) AS slots, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')} ORDER BY day`)
-    .bind(meterId, span.from, span.to, rangesJson(tenure))
-    .all<StoredDayTotal>();
+  const db = span && (await shards.forMeter(meterId));
+  if (!span || !db) return { days: [] as StoredDayTotal[], rowsRead: 0 };
+  const res = await db.prepare(dayTotalsSql(true)).bind(meterId, span.from, span.to, rangesJson(tenure)).all<StoredDayTotal>();
   return { days: res.results, rowsRead: res.meta.rows_read ?? 0 };
 }
 
-/** The first and last day with a row within `tenure` (null, null when none). */
-export function dayBoundsStatement(db: D1Database, meterId: string, tenure: readonly DayRange[]) {
-  return db
-    .prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_days WHERE meter_id = ?1 AND ${rangesFilterSql('day', '?2')}`)
-    .bind(meterId, rangesJson(tenure));
+/** SQL of a meter's day totals: ?1 meter, ?2..?3 days, and (`inRanges`) ?4 the tenure ranges. */
+export const dayTotalsSql = (inRanges: boolean) =>
+  `SELECT day, length(quality) AS slots, total, missing, estimated FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3${inRanges ? ` AND ${rangesFilterSql('day', '?4')}` : ''} ORDER BY day`;
+
+/** The first and last day with a row within each meter's tenure (null, null when none), in the order given. */
+export async function dayBounds(shards: UsageShards, meters: readonly { id: string; tenure: readonly DayRange[] }[]) {
+  const out = new Map<string, { first: string | null; last: string | null }>();
+  for (const { db, items } of await shards.group(meters, (m) => m.id)) {
+    const res = await db.batch<{ first: string | null; last: string | null }>(
+      items.map((m) => db.prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_days WHERE meter_id = ?1 AND ${rangesFilterSql('day', '?2')}`).bind(m.id, rangesJson(m.tenure))),
+    );
+    items.forEach((m, i) => out.set(m.id, res[i]?.results[0] ?? { first: null, last: null }));
+  }
+  return meters.map((m) => out.get(m.id) ?? { first: null, last: null });
 }
 
-/** A comparison group's daily aggregates (homes and summed use in the base unit). */
-export async function readPeerDays(db: D1Database, groupId: number, from: string, to: string) {
-  const res = await db
-    .prepare('SELECT day, homes, total FROM usage_peer_days WHERE group_id = ?1 AND day BETWEEN ?2 AND ?3')
-    .bind(groupId, from, to)
-    .all<{ day: string; homes: number; total: number }>();
-  return { days: res.results, rowsRead: res.meta.rows_read ?? 0 };
+/** The first (`min`) or last (`max`) day each meter has a row for, whatever its holders. */
+export async function dayEdges(shards: UsageShards, meterIds: readonly string[], edge: 'min' | 'max'): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const { db, items } of await shards.group(meterIds, (id) => id)) {
+    const { results } = await db
+      .prepare(`SELECT meter_id AS meterId, ${edge}(day) AS day FROM usage_days WHERE meter_id IN (SELECT value FROM json_each(?1)) GROUP BY meter_id`)
+      .bind(JSON.stringify(items))
+      .all<{ meterId: string; day: string }>();
+    for (const r of results) out.set(r.meterId, r.day);
+  }
+  return out;
+}
+
+/** A comparison group of homes, named the same on every shard. */
+export type PeerGroup = { kind: string; serviceArea: string; household: Household | 'any' };
+
+/** The comparison group to show a meter: same kind and service area, same household size when known. */
+export const similarGroup = (kind: string, serviceArea: string, household: Household | null): PeerGroup => ({ kind, serviceArea, household: household ?? 'any' });
+
+/**
+ * A comparison group's daily aggregates (homes and summed use in the base unit), added up over
+ * every shard: each shard counts its own homes, so the minimum of 10 homes applies to the sum.
+ * `found` is false when no shard has the group at all (no home of its kind has complete reads yet).
+ */
+export async function readPeerDays(shards: UsageShards, group: PeerGroup, from: string, to: string) {
+  const parts = await Promise.all(
+    shards.all.map((db) =>
+      db
+        .prepare('SELECT d.day, d.homes, d.total FROM usage_peer_groups g LEFT JOIN usage_peer_days d ON d.group_id = g.id AND d.day BETWEEN ?4 AND ?5 WHERE g.kind = ?1 AND g.service_area = ?2 AND g.household = ?3')
+        .bind(group.kind, group.serviceArea, group.household, from, to)
+        .all<{ day: string | null; homes: number; total: number }>(),
+    ),
+  );
+  const rows = parts.flatMap((p) => p.results);
+  const byDay = new Map<string, { day: string; homes: number; total: number }>();
+  for (const r of rows) {
+    if (r.day === null) continue;
+    const sum = byDay.get(r.day) ?? { day: r.day, homes: 0, total: 0 };
+    sum.homes += r.homes;
+    sum.total += r.total;
+    byDay.set(r.day, sum);
+  }
+  const days = [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+  return { days, found: rows.length > 0, rowsRead: parts.reduce((n, p) => n + (p.meta.rows_read ?? 0), 0) };
 }
 
 export type Household = '1' | '2' | '3' | '4' | '5+';
@@ -174,11 +274,3 @@ export function householdBucket(occupants: number | null | undefined): Household
 /** Creates missing comparison groups; rows are [kind, serviceArea, household]. */
 export const ensurePeerGroupsSql = `INSERT OR IGNORE INTO usage_peer_groups (kind, service_area, household) SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]' FROM json_each(?1)`;
 
-/** The comparison group to show a meter: same kind and service area, same household size when known. */
-export async function similarGroupId(db: D1Database, kind: string, serviceArea: string, household: Household | null): Promise<number | null> {
-  const row = await db
-    .prepare('SELECT id FROM usage_peer_groups WHERE kind = ?1 AND service_area = ?2 AND household = ?3')
-    .bind(kind, serviceArea, household ?? 'any')
-    .first<{ id: number }>();
-  return row?.id ?? null;
-}

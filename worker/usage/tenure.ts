@@ -12,17 +12,22 @@
 export type DayRange = { from: string | null; to: string | null };
 export type Tenure = DayRange & { accountId: string };
 
-/**
- * SQL condition: usage day `day` of meter `meter` falls in a tenure of an account in `accounts`.
- * `meter` and `day` are SQL expressions (column names); `accounts` is what follows IN, e.g. `(?1)`
- * or `(SELECT value FROM json_each(?2))`. For set-based SQL (the access package); a query for one
- * meter uses `rangesFilterSql` with the ranges from `meterTenures`, which reads fewer rows.
- */
-export function inTenureSql(meter: string, day: string, accounts: string): string {
-  return `EXISTS (SELECT 1 FROM meters tenure_m JOIN service_point_tenures tenure_t ON tenure_t.service_point_id = tenure_m.service_point_id
-    WHERE tenure_m.id = ${meter} AND tenure_t.account_id IN ${accounts}
-      AND (tenure_t.start_day IS NULL OR ${day} >= tenure_t.start_day) AND (tenure_t.end_day IS NULL OR ${day} <= tenure_t.end_day))`;
+/** A meter an account held and the days it held it, as `[meterId, [[from, to], …]]` (JSON for heldDaysSql). */
+export type HeldMeter = [string, [string | null, string | null][]];
+
+/** The meters an account held, with its days of each, in the shape heldDaysSql reads. */
+export async function heldMetersOf(db: D1Database, accountId: string): Promise<HeldMeter[]> {
+  return [...(await tenuredMeters(db, [accountId]))].map(([meterId, tenures]) => [meterId, tenures.map((t) => [t.from, t.to])]);
 }
+
+/**
+ * SQL condition for a table of a usage shard (which has no meters or tenures to join): usage day
+ * `day` of meter `meter` falls in the held days bound (as JSON of HeldMeter[]) to `param`. The IN
+ * lets SQLite seek the meters' rows by the primary key instead of reading the shard.
+ */
+export const heldDaysSql = (meter: string, day: string, param: string) =>
+  `${meter} IN (SELECT value ->> '$[0]' FROM json_each(${param})) AND EXISTS (SELECT 1 FROM json_each(${param}) held, json_each(held.value -> '$[1]') r
+    WHERE held.value ->> '$[0]' = ${meter} AND ${day} >= coalesce(r.value ->> '$[0]', '') AND ${day} <= coalesce(r.value ->> '$[1]', '9999-12-31'))`;
 
 /**
  * SQL condition: `day` falls in one of the ranges bound (as `rangesJson(ranges)`) to parameter

@@ -56,9 +56,8 @@ export function isUnitOf(kind: MeterKind, unit: string): unit is DisplayUnit {
   return unit in base[kind].perUnit;
 }
 
-/** Factor into the kind's base unit, as SQL, for a meters.unit column (used by the peer aggregates). */
-export const baseFactorSql = (kindColumn: string, unitColumn: string) =>
-  `(CASE WHEN ${kindColumn} = 'water' AND ${unitColumn} = 'ccf' THEN ${GALLONS_PER_CCF} WHEN ${kindColumn} = 'gas' AND ${unitColumn} = 'ccf' THEN ${THERMS_PER_GAS_CCF} ELSE 1 END)`;
+/** Factor into the kind's base unit for a meter's own unit (what the comparison aggregates add up). */
+export const baseFactor = (kind: MeterKind, unit: MeterUnit | string): number => conversionFactor(kind, unit as DisplayUnit, baseUnit(kind));
 
 /** Rounds for output: enough digits for the unit, no binary-float noise. */
 export function roundFor(unit: DisplayUnit, value: number): number {

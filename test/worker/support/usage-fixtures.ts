@@ -3,7 +3,9 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { householdProfiles, meters, servicePoints } from '../../../db/schema';
 import { ingestAudience } from '../../../worker/ingest/auth';
 import { signClientAssertion } from '../../../worker/ingest/client-assertion';
-import { dayWriteStatements, householdBucket } from '../../../worker/usage/store';
+import { usageShards } from '../../../worker/usage/shards';
+import { householdBucket, rebuildPeerDaysStatements, writeDays } from '../../../worker/usage/store';
+import { baseFactor } from '../../../worker/usage/units';
 import { daySlots } from '../../../worker/usage/time';
 import { db, givenAccount, givenUtility, uniqueId } from './sign-in';
 
@@ -33,9 +35,37 @@ export async function givenReads(meter: GivenMeter, days: string[], value: (day:
     const count = daySlots(day, TZ, meter.intervalMinutes).count;
     const vals = Array.from({ length: count }, (_, i) => value(day, i, count));
     const q = vals.map((v, i) => (v === null ? 'M' : (quality?.(day, i) ?? 'A'))).join('');
-    return { meterId: meter.meterId, day, vals, quality: q, kind: meter.kind, serviceArea: meter.serviceArea, household: householdBucket(meter.occupants) };
+    return { meterId: meter.meterId, day, vals, quality: q, kind: meter.kind, serviceArea: meter.serviceArea, household: householdBucket(meter.occupants), baseFactor: baseFactor(meter.kind, meter.unit) };
   });
-  await env.DB.batch(dayWriteStatements(env.DB, patches));
+  await writeDays(usageShards(env), patches);
+}
+
+/** Every shard's comparison aggregates, by group name (ids are each shard's own), summed over the shards. */
+export async function peerSnapshot() {
+  const sums = new Map<string, { group: string; day: string; homes: number; total: number }>();
+  for (const shard of usageShards(env).all) {
+    const { results } = await shard
+      .prepare("SELECT g.kind || '|' || g.service_area || '|' || g.household AS \"group\", d.day, d.homes, d.total FROM usage_peer_days d JOIN usage_peer_groups g ON g.id = d.group_id WHERE d.homes <> 0")
+      .all<{ group: string; day: string; homes: number; total: number }>();
+    for (const r of results) {
+      const key = `${r.group} ${r.day}`;
+      const s = sums.get(key) ?? { group: r.group, day: r.day, homes: 0, total: 0 };
+      s.homes += r.homes;
+      s.total += r.total;
+      sums.set(key, s);
+    }
+  }
+  return [...sums.values()].map((s) => ({ ...s, total: Math.round(s.total * 1e4) / 1e4 })).sort((a, b) => (`${a.group} ${a.day}` < `${b.group} ${b.day}` ? -1 : 1));
+}
+
+/** Rebuilds every shard's comparison aggregates from its day rows (to check the ones kept in step). */
+export async function rebuildPeerDays() {
+  const shards = usageShards(env);
+  for (const name of shards.names) {
+    const { results } = await env.DB.prepare('SELECT m.id, m.kind, m.unit FROM usage_shard_map s JOIN meters m ON m.id = s.meter_id WHERE s.shard = ?1').bind(name).all<{ id: string; kind: 'water' | 'electric' | 'gas'; unit: string }>();
+    const shard = shards.database(name);
+    await shard.batch(rebuildPeerDaysStatements(shard, results.map((m) => [m.id, baseFactor(m.kind, m.unit)])));
+  }
 }
 
 export type TestClient = { clientId: string; privateJwk: JWK; utilityId: string };
@@ -84,8 +114,11 @@ export async function sendBatch(
   });
 }
 
+/** A meter's stored day row, read from the shard the shard map gives it. */
 export async function dayRow(meterId: string, day: string) {
-  return env.DB.prepare('SELECT vals, quality, total, missing, estimated, updated_at AS updatedAt FROM usage_days WHERE meter_id = ?1 AND day = ?2')
+  const shard = await usageShards(env).forMeter(meterId);
+  if (!shard) return null;
+  return shard.prepare('SELECT vals, quality, total, missing, estimated, updated_at AS updatedAt FROM usage_days WHERE meter_id = ?1 AND day = ?2')
     .bind(meterId, day)
     .first<{ vals: string; quality: string; total: number; missing: number; estimated: number; updatedAt: string }>();
 }

@@ -24,6 +24,7 @@ import { alertChartSvg, formatAmount, shortLabel } from './chart-svg';
 import { alertDetail as alertSentence, alertTitle } from '../describe';
 import { longDay } from './format';
 import { readSettings, settingsAccountId, type KindSettings } from './settings';
+import { usageShards } from '../../usage/shards';
 import { alertDetail, alertForViewer, alertsFor, type AlertDetail, type AlertListItem } from './store';
 import { isLeakType, vocabularyIn } from './vocabulary';
 
@@ -375,7 +376,7 @@ const fillAlert: Filler = async (c, login, links) => {
   const db = drizzle(c.env.DB);
   try {
     const alert = await alertForViewer(db, c.env.DB, login.id, id);
-    return alertDetailHtml(await alertDetail(db, c.env.DB, login.id, alert), links);
+    return alertDetailHtml(await alertDetail(db, c.env.DB, usageShards(c.env), login.id, alert), links);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return c.redirect('/account/alerts/?error=not_found', 303);
     throw e;

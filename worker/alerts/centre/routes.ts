@@ -14,6 +14,7 @@ import { validate } from '../../http/validate';
 import { meterContext } from '../../usage/meters';
 import { alertActionBody, alertAnswerBody, alertIdParam, alertSettingsBody, alertSettingsQuery } from '../../shared/alert-forms';
 import { readSettings, saveSettings, settingsAccountId } from './settings';
+import { usageShards } from '../../usage/shards';
 import { alertDetail, alertForViewer, alertsFor, answerAlert, recordAction, utilityToday } from './store';
 
 const alertPage = (id: string) => `/account/alerts/alert/?id=${encodeURIComponent(id)}`;
@@ -48,7 +49,7 @@ export const alertsCentre = new Hono<AppEnv>()
   })
   .get('/:alertId', validate('param', alertIdParam), async (c) => {
     const { db, alert } = await viewable(c, c.req.valid('param').alertId);
-    return c.json(await alertDetail(db, c.env.DB, c.var.login.id, alert));
+    return c.json(await alertDetail(db, c.env.DB, usageShards(c.env), c.var.login.id, alert));
   })
   .post('/:alertId/answer', validate('param', alertIdParam), async (c) => {
     const { alertId } = c.req.valid('param');

@@ -14,6 +14,7 @@ import { maskAccountNumber } from '../../accounts/client';
 import { accountIdsWithRight, assertAccountRight } from '../../auth/account-access';
 import { ApiError, invalidRequest } from '../../http/errors';
 import { meterContext, type MeterContext } from '../../usage/meters';
+import type { UsageShards } from '../../usage/shards';
 import { readDayTotals } from '../../usage/store';
 import { meterTenures, type DayRange } from '../../usage/tenure';
 import { addDays, daysBetween, localDay } from '../../usage/time';
@@ -145,13 +146,13 @@ export type AlertDetail = {
 };
 
 /** Everything the alert page shows, for a login already allowed to see `alert`. */
-export async function alertDetail(db: DrizzleD1Database, raw: D1Database, loginId: string, alert: AlertRow, now = new Date()): Promise<AlertDetail> {
+export async function alertDetail(db: DrizzleD1Database, raw: D1Database, shards: UsageShards, loginId: string, alert: AlertRow, now = new Date()): Promise<AlertDetail> {
   const meter = await meterContext(db, alert.meterId, alert.accountId);
   if (!meter) throw new ApiError(404, 'not_found', 'No such alert.');
   const tenure: DayRange[] = (await meterTenures(raw, alert.meterId, [alert.accountId])).map(({ from, to }) => ({ from, to }));
   const window = chartWindow(alert);
   const unit = meter.unit as DisplayUnit;
-  const series = await usageSeries(raw, meter, { from: window.from, to: window.to, resolution: window.resolution, unit }, null, tenure);
+  const series = await usageSeries(shards, meter, { from: window.from, to: window.to, resolution: window.resolution, unit }, null, tenure);
 
   const [answerRows, actionRows, settings] = await raw.batch([
     raw.prepare('SELECT answer, note, answered_at AS answeredAt, login_id AS loginId FROM alert_answers WHERE alert_id = ?1 ORDER BY answered_at, rowid').bind(alert.id),
@@ -166,7 +167,7 @@ export async function alertDetail(db: DrizzleD1Database, raw: D1Database, loginI
   let actions: ActionView[] = [];
   const span = readSpan(actionsStored.map((a) => a.takenOn));
   if (span) {
-    const { days } = await readDayTotals(raw, meter.id, span.from, span.to < lastComplete ? span.to : lastComplete, tenure);
+    const { days } = await readDayTotals(shards, meter.id, span.from, span.to < lastComplete ? span.to : lastComplete, tenure);
     actions = actionsStored.map((a) => ({ ...a, effect: beforeAfter(days, a.takenOn, lastComplete) }));
   }
 

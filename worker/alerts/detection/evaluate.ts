@@ -9,6 +9,8 @@
  * open alerts are closed as `moved_out` with the last day of their tenure (closeAfterMoveOut).
  */
 import type { AlertType } from '../../../db/schema/alerts';
+import type { UsageShards } from '../../usage/shards';
+import { dayEdges } from '../../usage/store';
 import { rangesFilterSql, rangesJson, type DayRange } from '../../usage/tenure';
 import { addDays, addYears, dayStartUtc, localDay } from '../../usage/time';
 import { conversionFactor, baseUnit, type MeterKind, type MeterUnit } from '../../usage/units';
@@ -55,7 +57,7 @@ export async function closeAllAfterMoveOut(db: D1Database, now = new Date()) {
 }
 
 /** Evaluates the rules for each meter's changed days. `now` is injectable for tests and the bench. */
-export async function evaluateMeters(db: D1Database, work: MeterWork[], options: { utilityId: string; timeZone: string; now?: Date; backfill?: boolean }): Promise<EvaluationResult> {
+export async function evaluateMeters(db: D1Database, shards: UsageShards, work: MeterWork[], options: { utilityId: string; timeZone: string; now?: Date; backfill?: boolean }): Promise<EvaluationResult> {
   const base = detectionConfig(options.utilityId);
   // A backfill (loading history) reaches as far back as it is asked to.
   const config = options.backfill ? { ...base, episodes: { ...base.episodes, maxReevaluateDays: 100_000 } } : base;
@@ -64,7 +66,7 @@ export async function evaluateMeters(db: D1Database, work: MeterWork[], options:
   const moved = await closeAfterMoveOutStatement(db, today, { meterIds: work.map((w) => w.meterId) }).run();
   result.closedMovedOut = moved.meta.changes ?? 0;
   for (const w of work) {
-    const r = await evaluateMeter(db, w, { config, today, timeZone: options.timeZone, backfill: options.backfill ?? false });
+    const r = await evaluateMeter(db, shards, w, { config, today, timeZone: options.timeZone, backfill: options.backfill ?? false });
     result.meters++;
     result.changes += r.changes;
     result.notices.push(...r.notices);
@@ -74,19 +76,20 @@ export async function evaluateMeters(db: D1Database, work: MeterWork[], options:
 
 export type EvalContext = { config: DetectionConfig; today: string; timeZone: string; backfill: boolean };
 
-async function evaluateMeter(db: D1Database, work: MeterWork, ctx: EvalContext) {
+async function evaluateMeter(db: D1Database, shards: UsageShards, work: MeterWork, ctx: EvalContext) {
   const { config, today } = ctx;
   const [meterRes, tenureRes] = await db.batch([
     db
-      .prepare('SELECT kind, unit, interval_minutes AS intervalMinutes, (SELECT max(day) FROM usage_days WHERE meter_id = m.id) AS lastDay FROM meters m WHERE id = ?1')
+      .prepare('SELECT kind, unit, interval_minutes AS intervalMinutes FROM meters m WHERE id = ?1')
       .bind(work.meterId),
     db
       .prepare('SELECT t.account_id AS accountId, t.start_day AS startDay, t.end_day AS endDay FROM service_point_tenures t JOIN meters m ON m.service_point_id = t.service_point_id WHERE m.id = ?1')
       .bind(work.meterId),
   ]);
-  const meter = (meterRes!.results as MeterRow[])[0];
-  if (!meter?.lastDay) return { changes: 0, notices: [] };
-  const latest = meter.lastDay;
+  const row = (meterRes!.results as Omit<MeterRow, 'lastDay'>[])[0];
+  const latest = row && (await dayEdges(shards, [work.meterId], 'max')).get(work.meterId);
+  if (!row || !latest) return { changes: 0, notices: [] };
+  const meter: MeterRow = { ...row, lastDay: latest };
   const floor = addDays(latest, -config.episodes.maxReevaluateDays);
   let changes = 0;
   const notices: NoticeWritten[] = [];
@@ -96,7 +99,7 @@ async function evaluateMeter(db: D1Database, work: MeterWork, ctx: EvalContext) 
     const from = max(max(work.from, floor), tenure.startDay);
     const to = min(latest, tenure.endDay);
     if (from > to) continue;
-    const r = await evaluateHolder(db, work.meterId, meter, { accountId: tenure.accountId, from, to, floor: max(floor, tenure.startDay), tenure: { from: tenure.startDay, to: tenure.endDay } }, { ...ctx });
+    const r = await evaluateHolder(db, shards, work.meterId, meter, { accountId: tenure.accountId, from, to, floor: max(floor, tenure.startDay), tenure: { from: tenure.startDay, to: tenure.endDay } }, { ...ctx });
     changes += r.changes;
     notices.push(...r.notices);
   }
@@ -105,6 +108,7 @@ async function evaluateMeter(db: D1Database, work: MeterWork, ctx: EvalContext) 
 
 async function evaluateHolder(
   db: D1Database,
+  shards: UsageShards,
   meterId: string,
   meter: MeterRow,
   holder: { accountId: string; from: string; to: string; floor: string; tenure: DayRange },
@@ -145,14 +149,15 @@ async function evaluateHolder(
   const lastYearFrom = addYears(periodStart, -1);
   const lastYearTo = addYears(periodOf(to).end, -1);
   const factor = conversionFactor(meter.kind, meter.unit, baseUnit(meter.kind));
-  const [daysRes, olderRes, lastYearRes] = await db.batch([
-    db
+  const usage = (await shards.forMeter(meterId))!;
+  const [daysRes, olderRes, lastYearRes] = await usage.batch([
+    usage
       .prepare(`SELECT day, vals FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')} ORDER BY day`)
       .bind(meterId, dataFrom, to, rangesJson(ranges)),
-    db
+    usage
       .prepare(`SELECT day, total, length(quality) - missing AS known, length(quality) AS slots FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')}`)
       .bind(meterId, periodStart, addDays(dataFrom, -1), rangesJson(ranges)),
-    db
+    usage
       .prepare(`SELECT day, total, length(quality) - missing AS known, length(quality) AS slots FROM usage_days WHERE meter_id = ?1 AND day BETWEEN ?2 AND ?3 AND ${rangesFilterSql('day', '?4')}`)
       .bind(meterId, lastYearFrom, lastYearTo, rangesJson(ranges)),
   ]);

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { deliverAlert } from '../delivery/deliver-alert';
 import { localDay } from '../../usage/time';
+import { usageShards } from '../../usage/shards';
 import { closeAfterMoveOutStatement, evaluateMeters, type MeterWork } from './evaluate';
 
 export const METERS_PER_MESSAGE = 100;
@@ -89,7 +90,7 @@ export async function handOffToDetection(
 /** Evaluates one message and hands each notice written to delivery. */
 export async function processDetectionMessage(env: Env, body: DetectionMessage, options: { now?: Date; ctx?: ExecutionContext } = {}) {
   const work: MeterWork[] = body.meters.map(([meterId, from, to]) => ({ meterId, from, to }));
-  const result = await evaluateMeters(env.DB, work, { utilityId: body.utilityId, timeZone: body.timeZone, now: options.now });
+  const result = await evaluateMeters(env.DB, usageShards(env), work, { utilityId: body.utilityId, timeZone: body.timeZone, now: options.now });
   if (body.servicePoints.length) {
     const today = localDay((options.now ?? new Date()).getTime(), body.timeZone);
     const { results } = await env.DB.prepare('SELECT id FROM meters WHERE service_point_id IN (SELECT value FROM json_each(?1))').bind(JSON.stringify(body.servicePoints)).all<{ id: string }>();

@@ -26,6 +26,7 @@ export const dataExchangeEs: SpanishTable = {
     "No such resource under this authorisation (another customer's, a meter or period not shared).": 'No existe ese recurso con esta autorización (es de otro cliente, o es un medidor o un periodo que no se compartió).',
     'A published-min or published-max that is not an RFC 3339 instant.': 'Un published-min o published-max que no es un instante RFC 3339.',
     // The utility's ingest API
+    'Every usage shard is closed to new meters; nothing was written.': 'Todas las bases de datos de consumo están cerradas a medidores nuevos; no se guardó nada.',
     'A valid client assertion is required.': 'Se necesita una aserción de cliente válida.',
     'must be an ISO-8601 instant with Z or an offset': 'debe ser un instante ISO 8601 con Z o con un desfase horario',
     'the CSV is empty: a header row is required': 'el CSV está vacío: se necesita una fila de encabezado',
@@ -62,6 +63,7 @@ export const dataExchangeEs: SpanishTable = {
     'Too many page views from your network; they are not counted for a while.': 'Demasiadas páginas vistas desde su red; durante un rato no se cuentan.',
   },
   patterns: [
+    [/^The usage shard (\w+) is in the shard map but not bound to this worker\.$/, (m) => `La base de datos de consumo ${m[1]} está en el mapa de bases pero este worker no la tiene enlazada.`],
     [/^at most (\d+) days, as the application asked$/, (m) => `como máximo ${m[1]} días, según pidió la aplicación`],
     [/^at most (\d+) days from today$/, (m) => `como máximo ${m[1]} días a partir de hoy`],
     [/^a quoted field starting on line (\d+) is not closed$/, (m) => `un campo entre comillas que empieza en la línea ${m[1]} no está cerrado`],
