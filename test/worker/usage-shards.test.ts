@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { buildAccessPackage } from '../../worker/staff/access-package';
 import { usageShards } from '../../worker/usage/shards';
+import { moveMeters } from '../../worker/usage/shard-moves';
 import { signedIn, uniqueId } from './support/sign-in';
 import { dayRow, get, givenIngestClient, givenMeter, givenReads, peerSnapshot, rebuildPeerDays, sendBatch, type GivenMeter } from './support/usage-fixtures';
 
@@ -153,5 +154,38 @@ describe('the access package across shards', () => {
     const pkg = await buildAccessPackage(env.DB, usageShards(env), { accountId: accountMeter.accountId, loginIds: [], emails: [] }, 'req-shards');
     const rows = pkg.tables.find((t) => t.table === 'usage_days')!.rows as { meter_id: string; day: string }[];
     expect(rows.map((r) => `${r.meter_id} ${r.day}`).sort()).toEqual([`${accountMeter.meterId} 2025-09-01`, `${accountMeter.meterId} 2025-09-02`, `${second.meterId} 2025-09-01`].sort());
+  });
+});
+
+describe('splitting a shard', () => {
+  it('moves meters with their days to another shard: the customer sees the same, the sums stay right, a second run changes nothing', async () => {
+    const serviceArea = uniqueId('area');
+    const moving = await onShard(await givenMeter({ serviceArea, occupants: 3 }), 'USAGE_SHARD_1');
+    const staying = await onShard(await givenMeter({ serviceArea, occupants: 3 }), 'USAGE_SHARD_1');
+    const days = ['2025-10-01', '2025-10-02', '2025-10-03'];
+    for (const m of [moving, staying]) await givenReads(m, days, (d, slot) => (slot === 5 && d === '2025-10-02' ? null : slot / 4));
+    const { cookie } = await signedIn({ holderOf: [moving.accountId] });
+    // What the customer sees (rows read, a figure of the shard's own index, left out).
+    const seen = async () => {
+      const { rowsRead: _, ...body } = await (await get(`/api/usage/meters/${moving.meterId}/series?from=2025-10-01&to=2025-10-03&resolution=hour`, cookie)).json<{ rowsRead: number }>();
+      return body;
+    };
+    const before = await seen();
+    const peers = await peerSnapshot();
+    const counts = new Map((await placedCounts()).map((r) => [r.binding, r.meters]));
+
+    for (let run = 0; run < 2; run++) expect((await moveMeters(usageShards(env), 'USAGE_SHARD_1', 'USAGE_SHARD_2', [moving.meterId])).meters).toBe(1);
+
+    expect(await shardOf(moving.meterId)).toBe('USAGE_SHARD_2');
+    expect(await shardOf(staying.meterId)).toBe('USAGE_SHARD_1');
+    expect(await rowsOn(env.USAGE_SHARD_1, moving.meterId)).toBe(0);
+    expect(await rowsOn(env.USAGE_SHARD_2, moving.meterId)).toBe(3);
+    expect(await seen()).toEqual(before);
+    expect(await peerSnapshot()).toEqual(peers);
+    await rebuildPeerDays();
+    expect(await peerSnapshot()).toEqual(peers);
+    const after = new Map((await placedCounts()).map((r) => [r.binding, r.meters]));
+    expect(after.get('USAGE_SHARD_1')).toBe(counts.get('USAGE_SHARD_1')! - 1);
+    expect(after.get('USAGE_SHARD_2')).toBe((counts.get('USAGE_SHARD_2') ?? 0) + 1);
   });
 });
