@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { generateDevSecrets } from './db/demo/dev-secrets';
+import { generateDevSecrets } from './db/demo/dev-secrets.ts';
 
 /**
  * Three projects, one command:
