@@ -419,6 +419,15 @@ export const personalDataMap: PersonalDataEntry[] = [
     deletion: { action: 'none' },
   },
   {
+    table: 'cmd_authorization_meters',
+    label: 'Which meters each application you allowed may read',
+    tie: { by: 'account', describe: "a meter of one of the account's authorisations", where: (s) => ({ sql: 'authorization_id IN (SELECT id FROM cmd_authorizations WHERE account_id = ?1)', params: [s.accountId] }) },
+    personalColumns: ['meter_id'],
+    category: 'sharing',
+    export: { columns: ['authorization_id', 'meter_id'], orderBy: 'authorization_id, meter_id' },
+    deletion: { action: 'remove' },
+  },
+  {
     table: 'cmd_authorizations',
     label: 'Applications you allowed to fetch your data (Connect My Data)',
     tie: byAccount('account_id'),

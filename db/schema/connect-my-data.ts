@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { accounts } from './core';
 
 /**
@@ -64,6 +64,20 @@ export const cmdAuthorizations = sqliteTable(
     endedBy: text('ended_by', { enum: authorizationEndReasons }),
   },
   (t) => [index('cmd_authorizations_account').on(t.accountId, t.createdAt), index('cmd_authorizations_application').on(t.applicationId), index('cmd_authorizations_subscription').on(t.subscriptionId)],
+);
+
+/**
+ * The meters of each authorisation, one row each, so that the notice of new data finds the
+ * authorisations covering the meters an ingest batch wrote by index instead of reading every
+ * authorisation's JSON list (worker/connect-my-data/notify.ts). Written with the authorisation.
+ */
+export const cmdAuthorizationMeters = sqliteTable(
+  'cmd_authorization_meters',
+  {
+    meterId: text('meter_id').notNull(),
+    authorizationId: text('authorization_id').notNull().references(() => cmdAuthorizations.id),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.authorizationId] }), index('cmd_authorization_meters_authorization').on(t.authorizationId)],
 );
 
 /**

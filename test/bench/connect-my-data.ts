@@ -6,6 +6,9 @@
  *   - the same feed rendered in Node from generated days (the writer alone, no D1);
  *   - token verification per call: the CPU part (SHA-256 of the token) and the whole check with
  *     its one D1 read (the portal's own verifyAccessToken against a local D1 through getPlatformProxy);
+ *   - finding whom to notify of new data (notificationMessages, after every ingest batch) among
+ *     5,000 live authorisations: D1 rows read through the meters table beside the scan of every
+ *     authorisation's JSON meter list it replaced, same database, same run;
  *   - how many OAuth negative cases test/worker/connect-my-data-oauth.test.ts holds.
  *   tsx test/bench/connect-my-data.ts
  */
@@ -22,6 +25,7 @@ import { DEMO_SEED } from '../../db/demo/dataset';
 import { seededRandom } from '../../db/demo/random';
 import { dayTotal, demoMeters, generateMeterDays, USAGE_LAST_DAY } from '../../db/demo/usage';
 import { espiResource, parseEspiPath, type EspiSource } from '../../worker/connect-my-data/espi';
+import { notificationMessages } from '../../worker/connect-my-data/notify';
 import { verifyAccessToken } from '../../worker/connect-my-data/oauth';
 import { parseScope } from '../../worker/connect-my-data/scope';
 import { utility } from '../../worker/shared/utility';
@@ -45,6 +49,7 @@ function seedSql(token: string) {
   return [
     `INSERT INTO cmd_applications (id, name, organisation, purpose, client_secret_hash, redirect_uris, notify_uri, scope, status) VALUES ('bench-app', 'Bench', 'Bench Inc.', 'Measuring the feed.', 'x', '["https://bench.example/cb"]', 'https://bench.example/notify', '${SCOPE}', 'production')`,
     `INSERT INTO cmd_authorizations (id, application_id, account_id, granted_by, subscription_id, scope, meter_ids, data_from, ends_at) VALUES ('bench-authorization', 'bench-app', '${accountId}', 'bench', 'bench-subscription', '${SCOPE}', '["${meter.id}"]', '${from}', '2999-01-01T00:00:00.000Z')`,
+    `INSERT INTO cmd_authorization_meters (meter_id, authorization_id) VALUES ('${meter.id}', 'bench-authorization')`,
     `INSERT INTO cmd_tokens (token_hash, kind, authorization_id, account_id, expires_at) VALUES ('${sha256(token)}', 'access', 'bench-authorization', '${accountId}', '2999-01-01T00:00:00.000Z')`,
   ].join('; ');
 }
@@ -121,13 +126,60 @@ async function tokenVerification() {
       const t = performance.now();
       for (let i = 0; i < n; i++) await crypto.subtle.digest('SHA-256', data);
       const cpuMicros = ((performance.now() - t) * 1000) / n;
-      return { hashCpuMicrosPerCall: round(cpuMicros, 2), wholeCheckWithD1Read: stats(whole), note: 'one D1 read per call, timed through the Node-to-workerd proxy (its hop included); no signature to verify' };
+      return {
+        hashCpuMicrosPerCall: round(cpuMicros, 2),
+        wholeCheckWithD1Read: stats(whole),
+        note: 'one D1 read per call, timed through the Node-to-workerd proxy (its hop included); no signature to verify',
+        notifyLookup: await notifyLookup(proxy.env.DB),
+      };
     } finally {
       await proxy.dispose();
     }
   } finally {
     rmSync(persistTo, { recursive: true, force: true });
   }
+}
+
+/** Rows read to find the authorisations covering 10 meters of a batch, among 5,000 (one meter each). */
+async function notifyLookup(db: D1Database) {
+  const AUTHORIZATIONS = 5_000;
+  const ids = Array.from({ length: AUTHORIZATIONS }, (_, i) => `mtr-n-${String(i).padStart(5, '0')}`);
+  const rows = ids.map((m, i) => ({ id: `auth-n-${i}`, m }));
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const part = JSON.stringify(rows.slice(i, i + 1_000));
+    await db.batch([
+      db.prepare(
+        `INSERT INTO cmd_authorizations (id, application_id, account_id, granted_by, subscription_id, scope, meter_ids, data_from, ends_at)
+         SELECT value ->> '$.id', 'bench-app', '${accountId}', 'bench', value ->> '$.id', '${SCOPE}', json_array(value ->> '$.m'), '2020-01-01', '2999-01-01T00:00:00.000Z' FROM json_each(?1)`,
+      ).bind(part),
+      db.prepare(`INSERT INTO cmd_authorization_meters (meter_id, authorization_id) SELECT value ->> '$.m', value ->> '$.id' FROM json_each(?1)`).bind(part),
+    ]);
+  }
+  const written = JSON.stringify(ids.slice(0, 10));
+  const now = new Date().toISOString();
+  const byIndex = await db
+    .prepare(
+      `SELECT DISTINCT a.application_id, a.subscription_id FROM cmd_authorization_meters am JOIN cmd_authorizations a ON a.id = am.authorization_id JOIN cmd_applications p ON p.id = a.application_id
+        WHERE am.meter_id IN (SELECT value FROM json_each(?1)) AND a.ended_at IS NULL AND a.ends_at > ?2 AND p.status = 'production'`,
+    )
+    .bind(written, now)
+    .all();
+  const byScan = await db
+    .prepare(
+      `SELECT DISTINCT a.application_id, a.subscription_id FROM cmd_authorizations a JOIN cmd_applications p ON p.id = a.application_id
+        WHERE a.ended_at IS NULL AND a.ends_at > ?2 AND p.status = 'production' AND EXISTS (SELECT 1 FROM json_each(a.meter_ids) m WHERE m.value IN (SELECT value FROM json_each(?1)))`,
+    )
+    .bind(written, now)
+    .all();
+  const messages = await notificationMessages(db, 'https://portal.example', ids.slice(0, 10), new Date());
+  return {
+    authorizations: AUTHORIZATIONS,
+    metersWritten: 10,
+    subscriptionsFound: messages.reduce((n, m) => n + m.resources.length, 0),
+    rowsReadThroughMetersTable: byIndex.meta.rows_read,
+    rowsReadScanningJsonLists: byScan.meta.rows_read,
+    sameAnswer: byIndex.results.length === byScan.results.length,
+  };
 }
 
 /** The `it(` cases in the test file's negative-cases describe block. */

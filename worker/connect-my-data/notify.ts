@@ -27,10 +27,10 @@ export async function notificationMessages(db: D1Database, origin: string, meter
   if (meterIds.length === 0) return [];
   const { results } = await db
     .prepare(
-      `SELECT DISTINCT a.application_id AS applicationId, a.subscription_id AS subscriptionId FROM cmd_authorizations a JOIN cmd_applications p ON p.id = a.application_id
-       WHERE a.ended_at IS NULL AND a.ends_at > ?2 AND p.status = 'production'
-         AND EXISTS (SELECT 1 FROM json_each(a.meter_ids) m WHERE m.value IN (SELECT value FROM json_each(?1)))
-       ORDER BY a.application_id, a.subscription_id`,
+      `SELECT DISTINCT a.application_id AS applicationId, a.subscription_id AS subscriptionId
+         FROM cmd_authorization_meters am JOIN cmd_authorizations a ON a.id = am.authorization_id JOIN cmd_applications p ON p.id = a.application_id
+        WHERE am.meter_id IN (SELECT value FROM json_each(?1)) AND a.ended_at IS NULL AND a.ends_at > ?2 AND p.status = 'production'
+        ORDER BY a.application_id, a.subscription_id`,
     )
     .bind(JSON.stringify([...new Set(meterIds)]), now.toISOString())
     .all<{ applicationId: string; subscriptionId: string }>();

@@ -8,7 +8,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
-import { cmdApplications, cmdAuthorizations, cmdCodes, cmdConsentRequests, cmdTokens } from '../../db/schema';
+import { cmdApplications, cmdAuthorizationMeters, cmdAuthorizations, cmdCodes, cmdConsentRequests, cmdTokens } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
 import { base64url, randomToken, sha256Hex } from '../auth/tokens';
@@ -122,6 +122,7 @@ export async function approve(deps: Deps, loginId: string, pending: NonNullable<
       createdAt: iso(now),
       endsAt: iso(grant.endsAt),
     }),
+    db.insert(cmdAuthorizationMeters).values([...new Set(grant.meterIds)].map((meterId) => ({ meterId, authorizationId }))),
     db.insert(cmdCodes).values({ codeHash: await sha256Hex(code), authorizationId, accountId: grant.accountId, redirectUri: pending.request.redirectUri, codeChallenge: pending.request.codeChallenge, expiresAt: iso(later(now, CODE_SECONDS)) }),
     auditInsert(db, { event: 'connect.authorized', actorLoginId: loginId, subjectAccountId: grant.accountId, detail: { authorization: authorizationId, application: pending.application.id, meters: grant.meterIds.length } }),
   ]);
