@@ -26,6 +26,11 @@ export const spanishCookieText: Record<string, CookieText> = {
       'Reconoce este navegador como uno desde el que usted ya inició sesión, para poder avisarle por correo electrónico cuando alguien use su cuenta desde un navegador nuevo (con un enlace para cerrar esa sesión). Guarda un número al azar; con su cuenta solo guardamos una huella de ese número, y del navegador nada más que su tipo ("Firefox en Linux"). Se crea cuando usted inicia sesión y no se usa para nada más.',
     lifetime: '400 días desde la última vez que inició sesión en este navegador',
   },
+  '__Host-sign-in-return': {
+    purpose:
+      'Se crea cuando una aplicación que usted está conectando a sus datos lo envía aquí antes de que haya iniciado sesión: guarda la dirección de la solicitud de esa aplicación, para que al iniciar sesión vuelva a ella. Se borra al iniciar sesión, o a los 10 minutos.',
+    lifetime: '10 minutos, o hasta que inicie sesión',
+  },
   '__Host-db-bookmark': {
     purpose:
       'Se crea cuando usted cambia algo con la sesión iniciada (o cuando inicia sesión), para que las páginas que abra después ya muestren su cambio: guarda una marca de lo actualizada que debe estar nuestra base de datos para responderle, nada sobre usted.',

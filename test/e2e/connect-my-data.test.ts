@@ -5,7 +5,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
-import { signInAsDemoCustomer, signInAsDemoStaff } from './sign-in';
+import { registeredCustomer, signInAsDemoCustomer, signInAsDemoStaff } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -47,6 +47,20 @@ describe('Connect My Data in Chromium', () => {
     // The third party's next call is refused.
     await Promise.all([page.waitForURL(/\/dev\/third-party\/fetch$/), page.getByRole('button', { name: 'Fetch the data again' }).click()]);
     expect(await page.locator('#fetch-result').textContent()).toContain('The portal refused the request (401)');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('brings a customer who was signed out back to the application’s request once they sign in', async () => {
+    const who = await registeredCustomer(origin, 'acct-0284', 'connect-return');
+    const { page, context, consoleErrors } = await openPage(chromium.browser);
+    await page.goto(`${origin}/dev/third-party/`);
+    await Promise.all([page.waitForURL(/\/login\/\?error=unauthenticated/), page.getByRole('button', { name: 'Connect your Alder Creek data' }).click()]);
+    await page.getByLabel('E-mail address').fill(who.email);
+    await page.getByLabel('Password', { exact: true }).fill(who.password);
+    await Promise.all([page.waitForURL(/\/account\/sharing\/authorize\/\?request=/), page.locator('form[action="/api/accounts/login"] button[type="submit"]').click()]);
+    expect(await page.locator('main').textContent()).toContain('Bright Meter Analytics (a demo company)');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
     await context.close();
   });

@@ -10,7 +10,10 @@ import { cmdAuthorizations, cmdCodes, cmdTokens } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import { sha256Hex } from '../../worker/auth/tokens';
 import { planDeletion } from '../../worker/staff/deletion';
-import { authorizedCode, decide, espiGet, givenApplication, ORIGIN, portalFetch, SCOPE, startConsent, tokenRequest, tokensFor, verifierFor, type TestApp } from './support/connect-fixtures';
+import { SIGN_IN_RETURN_COOKIE } from '../../worker/auth/sign-in-return';
+import { givenLogin, login, postJson, sessionCookieFrom } from './support/accounts';
+import { authorizedCode, authorizeUrl, decide, espiGet, givenApplication, ORIGIN, portalFetch, SCOPE, startConsent, tokenRequest, tokensFor, verifierFor, type TestApp } from './support/connect-fixtures';
+import { totpCode } from '../../worker/auth/totp';
 import { db, signedIn } from './support/sign-in';
 import { givenMeter } from './support/usage-fixtures';
 
@@ -420,5 +423,45 @@ describe('Connect My Data: limits on what a login can repeat', () => {
     const { res } = await startConsent(cookie, app);
     expect(res.headers.get('Location')).toBe('/account/sharing/authorize/?error=too_many_requests');
     expect(await count('cmd_consent_requests')).toBe(before);
+  });
+});
+
+describe('Connect My Data: a customer who is signed out when the application sends them', () => {
+  const cookieValue = (res: Response, name: string) => res.headers.getSetCookie().find((v) => v.startsWith(`${name}=`));
+
+  it('comes back to the application’s request once signed in, with the password and the second factor', async () => {
+    const app = await givenApplication();
+    const meter = await givenMeter({ kind: 'electric' });
+    const secret = 'JBSWY3DPEHPK3PXP';
+    const who = await givenLogin({ holderOf: [meter.accountId], totpSecret: secret });
+    const request = await authorizeUrl(app);
+    const signedOut = await portalFetch(request);
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toBe('/login/?error=unauthenticated');
+    const kept = cookieValue(signedOut, SIGN_IN_RETURN_COOKIE)!;
+    expect(kept).toMatch(/HttpOnly/i);
+    expect(kept).toMatch(/Max-Age=600/);
+    const returnCookie = kept.split(';')[0]!;
+
+    // Password first (a second factor is due), then the code: only the completed sign-in goes back.
+    const first = await login(who.email, who.password, { cookie: returnCookie });
+    expect((await first.json<{ status: string; redirect: string }>()).redirect).toBe('/login/second-factor/?status=second-factor-needed');
+    const second = await postJson('/api/accounts/login/second-factor', { code: await totpCode(secret, new Date()) }, { cookie: [sessionCookieFrom(first), returnCookie].join('; ') });
+    const body = await second.json<{ redirect: string }>();
+    expect(body.redirect).toBe(`${request}&status=signed-in`);
+    // The kept address is forgotten once used.
+    expect(cookieValue(second, SIGN_IN_RETURN_COOKIE)).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+
+    const consent = await portalFetch(body.redirect, { headers: { Cookie: sessionCookieFrom(second)! } });
+    expect(consent.status).toBe(303);
+    expect(consent.headers.get('location')).toMatch(/^\/account\/sharing\/authorize\/\?request=/);
+  });
+
+  it('goes to the account page when the kept address is anything but an authorisation request', async () => {
+    const who = await givenLogin();
+    for (const forged of ['/account/payments/', 'https://elsewhere.example/api/connect/authorize?x=1', '/api/connect/authorize?x=1%0d%0aSet-Cookie:a=b"', '//elsewhere.example/']) {
+      const res = await login(who.email, who.password, { cookie: `${SIGN_IN_RETURN_COOKIE}=${encodeURIComponent(forged)}` });
+      expect((await res.json<{ redirect: string }>()).redirect, forged).toBe('/account/?status=signed-in');
+    }
   });
 });

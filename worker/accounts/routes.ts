@@ -34,6 +34,7 @@ import { secondFactorApi, setSignInCookies } from './second-factor-routes';
 import { register, verifyEmail } from './register';
 import { saveLanguage } from './language';
 import { passkeysApi } from '../auth/passkeys/routes';
+import { afterSignIn } from '../auth/sign-in-return';
 
 function setSessionCookie(c: Context<AppEnv>, session: Pick<IssuedSession, 'token' | 'expiresAt' | 'persistent'>) {
   // A session cookie unless the customer asked to be remembered; then it lives as long as the session.
@@ -72,7 +73,7 @@ export const accountsApi = new Hono<AppEnv>()
     setSignInCookies(c, session);
     sendMailSoon(c, deps);
     if (session.secondFactor === 'pending') return done(c, '/login/second-factor/', 'second-factor-needed', { secondFactor: 'required' });
-    return done(c, '/account/', 'signed-in');
+    return done(c, afterSignIn(c, '/account/'), 'signed-in');
   })
   .post('/login/second-factor', async (c) => {
     backTo(c, '/login/second-factor/');
@@ -81,7 +82,7 @@ export const accountsApi = new Hono<AppEnv>()
     const session = await passSecondFactor(deps, getCookie(c, SESSION_COOKIE), { method: 'totp', code }, c.env.TOTP_ENCRYPTION_KEYS, getCookie(c, DEVICE_COOKIE));
     setSignInCookies(c, session);
     sendMailSoon(c, deps);
-    return done(c, '/account/', 'signed-in');
+    return done(c, afterSignIn(c, '/account/'), 'signed-in');
   })
   .post('/logout', requireLogin, async (c) => {
     backTo(c, '/account/security/');

@@ -21,6 +21,7 @@ import { checkPasskeyFactor } from './second-factor-check';
 import { recoveryCodesApi } from './second-factor-pages';
 import { proveIdentity, proveIdentityWithPasskey } from './step-up-proof';
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment } from './totp-enrolment';
+import { afterSignIn } from '../auth/sign-in-return';
 
 /** Sets the session cookie and, on a completed sign-in, the device cookie. */
 export function setSignInCookies(c: Context<AppEnv>, session: IssuedSession) {
@@ -46,7 +47,7 @@ export const secondFactorApi = new Hono<AppEnv>()
     const session = await passSecondFactor(deps, getCookie(c, SESSION_COOKIE), { method: 'recovery_code', code: recoveryCode }, c.env.TOTP_ENCRYPTION_KEYS, getCookie(c, DEVICE_COOKIE));
     setSignInCookies(c, session);
     sendMailSoon(c, deps);
-    return done(c, '/account/', 'signed-in-with-recovery-code');
+    return done(c, afterSignIn(c, '/account/'), 'signed-in-with-recovery-code');
   })
   // The second sign-in step with a passkey (the answer to a `second_factor` challenge, worker/auth/passkeys/second-factor.ts).
   .post('/login/second-factor/passkey', async (c) => {
@@ -57,7 +58,7 @@ export const secondFactorApi = new Hono<AppEnv>()
     const session = await finishSecondFactor(deps, pending, 'passkey', { extra, deviceCookie: getCookie(c, DEVICE_COOKIE) });
     setSignInCookies(c, session);
     sendMailSoon(c, deps);
-    return done(c, '/account/', 'signed-in');
+    return done(c, afterSignIn(c, '/account/'), 'signed-in');
   })
   .post('/step-up/passkey', requireLogin, async (c) => {
     const body = await readBody(c, passkeyStepUpBody);

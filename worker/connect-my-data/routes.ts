@@ -24,6 +24,7 @@ import { approve, authenticateClient, consentRequest, deny, endAuthorization, ex
 import { parseScope } from './scope';
 import { loginLocale } from '../accounts/language';
 import type { Locale } from '../i18n/locale';
+import { rememberSignInReturn } from '../auth/sign-in-return';
 
 export const CONSENT_PAGE = '/account/sharing/authorize/';
 export const APPLICATIONS_PAGE = '/account/sharing/applications/';
@@ -110,7 +111,12 @@ export const connectApi = new Hono<AppEnv>()
     const locale = uiLocale(query.ui_locales) ?? (login ? await loginLocale(drizzle(c.env.DB), login.id) : 'en');
     c.header('Content-Language', locale);
     const page = (path: string) => (locale === 'es' ? `/es${path}` : path);
-    if (!login) return c.redirect(page('/login/?error=unauthenticated'), 303);
+    if (!login) {
+      // Back here once signed in, however the sign-in goes (password, second factor, passkey).
+      const url = new URL(c.req.url);
+      rememberSignInReturn(c, `${url.pathname}${url.search}`);
+      return c.redirect(page('/login/?error=unauthenticated'), 303);
+    }
     // Each consent request is a row: counted per login, as other repeatable writes are.
     const guard = [await throttle(c.env.LINK_SIGNING_SECRET, 'connectConsentLogin', login.id)];
     const now = new Date();

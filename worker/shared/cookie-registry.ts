@@ -90,6 +90,16 @@ export const cookieRegistry = [
     httpOnly: true,
   },
   {
+    name: '__Host-sign-in-return',
+    category: 'necessary',
+    purpose:
+      'Set when an application you are connecting to your data sends you here before you have signed in: it holds the address of that application’s request, so that once you sign in you come back to it. Deleted when you sign in, or after 10 minutes.',
+    lifetime: '10 minutes, or until you sign in',
+    maxAgeSeconds: 10 * 60,
+    party: 'first',
+    httpOnly: true,
+  },
+  {
     name: '__Host-db-bookmark',
     category: 'necessary',
     purpose:

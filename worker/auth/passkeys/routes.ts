@@ -25,6 +25,7 @@ import { finishPasskeyRegistration, listPasskeys, removeOwnPasskey, renameOwnPas
 import { relyingParty } from './relying-party';
 import { passkeyProofOptions } from './second-factor';
 import { passkeySignInOptions, signInWithPasskey } from './sign-in';
+import { afterSignIn } from '../sign-in-return';
 
 export const PASSKEY_ATTEMPT_COOKIE = '__Host-passkey-attempt';
 
@@ -81,7 +82,8 @@ export const passkeysApi = new Hono<AppEnv>()
     setSignInCookies(c, { ...session, secondFactor: 'passed' });
     // A browser new to the login was mailed a notice (worker/auth/devices.ts).
     deliverSoon(executionContext(c), c.env, deps.db);
-    return c.json({ status: 'signed-in', redirect: '/account/?status=signed-in' });
+    const next = afterSignIn(c, '/account/');
+    return c.json({ status: 'signed-in', redirect: `${next}${next.includes('?') ? '&' : '?'}status=signed-in` });
   })
   .post('/proof/options', async (c) => {
     const { purpose } = await readBody(c, passkeyProofOptionsBody);
