@@ -15,6 +15,7 @@ import * as passkeys from './passkeys';
 import * as programs from './programs';
 import * as payments from './payments';
 import * as requests from './requests';
+import * as shards from './shards';
 import * as site from './site';
 import * as usage from './usage';
 
@@ -26,6 +27,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['accounts', accounts],
   ['passkeys', passkeys],
   ['usage', usage],
+  ['shards', shards],
   ['requests', requests],
   ['alerts', alerts],
   ['green-button', greenButton],
