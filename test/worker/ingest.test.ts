@@ -40,6 +40,22 @@ describe('ingest authentication', () => {
     expect(await exists('accounts', ids.account)).toBe(false);
   }
 
+  it('refuses a caller without a valid assertion before taking in the body', async () => {
+    const client = await givenIngestClient();
+    const token = await signClientAssertion({ privateJwk: (await givenIngestClient()).privateJwk, clientId: client.clientId, audience: audience(), method: 'POST', url: ingestUrl(), body: '{}' });
+    for (const authorization of ['Bearer not-a-jwt', `Bearer ${token}`]) {
+      // A body announced as 64 KiB of which only the first KiB ever comes: were the worker to read it
+      // before checking the assertion, no answer would come.
+      const { readable, writable } = new FixedLengthStream(64 * 1024);
+      const writer = writable.getWriter();
+      void writer.write(new Uint8Array(1024)).catch(() => {});
+      const res = await portal('/api/ingest/batches', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: authorization }, body: readable });
+      expect(res.status).toBe(401);
+      expect((await res.json<Rejection>()).error.code).toBe('invalid_client');
+      await writer.abort().catch(() => {});
+    }
+  });
+
   it('refuses a request without a client assertion', async () => {
     const client = await givenIngestClient();
     await refused(client, { token: 'not-a-jwt' });

@@ -42,10 +42,19 @@ export function signedUrl(portalOrigin: string, requestUrl: string): string {
 
 /**
  * Verifies `Authorization: Bearer <jwt>` for the exact request (method, URL with query, body).
- * Returns the client, or throws 401. Records the token's jti so the same token is refused the
- * second time.
+ * Returns the client and the body, or throws 401. The body is read (by `readBody`) only once the
+ * signature, issuer, audience, lifetime, method and URL have passed, so a caller without a valid
+ * assertion never makes the worker take in a body of up to 16 MiB. Records the token's jti so the
+ * same token is refused the second time.
  */
-export async function authenticateClient(db: D1Database, authorization: string | undefined, body: Uint8Array<ArrayBuffer>, audience: string, request: SignedRequest, now = new Date()): Promise<IngestClient> {
+export async function authenticateClient(
+  db: D1Database,
+  authorization: string | undefined,
+  readBody: () => Promise<ArrayBuffer>,
+  audience: string,
+  request: SignedRequest,
+  now = new Date(),
+): Promise<{ client: IngestClient; body: Uint8Array<ArrayBuffer> }> {
   const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
   if (!token) throw refuse();
   let clientId: string;
@@ -81,6 +90,7 @@ export async function authenticateClient(db: D1Database, authorization: string |
   if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_S) throw refuse(`The assertion may live at most ${MAX_TOKEN_LIFETIME_S} seconds.`);
   if (typeof payload.jti !== 'string' || payload.jti.length < 16 || payload.jti.length > 200) throw refuse('The assertion needs a unique jti of 16 to 200 characters.');
   if (payload.htm !== request.method.toUpperCase() || payload.htu !== request.url) throw refuse('The assertion was made for another method or URL (htm and htu must name this request, query included).');
+  const body = new Uint8Array(await readBody());
   if (payload.body_sha256 !== (await sha256Base64url(body))) throw refuse('The assertion does not match this request body.');
 
   const expiresAt = new Date((payload.exp! + CLOCK_TOLERANCE_S) * 1000).toISOString();
@@ -90,5 +100,5 @@ export async function authenticateClient(db: D1Database, authorization: string |
   ]);
   // Zero when the jti was already there; a trigger's own writes would count on top, so test for none.
   if ((used?.meta.changes ?? 0) === 0) throw refuse('This assertion was already used.');
-  return { id: client.id, utilityId: client.utilityId, name: client.name };
+  return { client: { id: client.id, utilityId: client.utilityId, name: client.name }, body };
 }

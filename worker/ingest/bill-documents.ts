@@ -65,9 +65,8 @@ export const billDocuments = new Hono<AppEnv>().put(
     },
   }),
   async (c) => {
-    const body = new Uint8Array(await c.req.arrayBuffer());
     const db = c.env.DB;
-    const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
+    const { client, body } = await authenticateClient(db, c.req.header('authorization'), () => c.req.arrayBuffer(), ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
 
     const param = params.safeParse(c.req.param());
     if (!param.success) throw invalidRequest(fieldsOf(param.error));

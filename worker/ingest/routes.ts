@@ -44,9 +44,8 @@ const MAX_REPORTED = 1000;
  * its IntervalReadings become `reads` rows (./green-button.ts).
  */
 export const ingest = new Hono<AppEnv>().post('/batches', describeBatches, (c, next) => (isGreenButtonType(c.req.header('content-type')) ? xmlBodyLimit(c, next) : next()), async (c) => {
-  const body = new Uint8Array(await c.req.arrayBuffer());
   const db = c.env.DB;
-  const client = await authenticateClient(db, c.req.header('authorization'), body, ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
+  const { client, body } = await authenticateClient(db, c.req.header('authorization'), () => c.req.arrayBuffer(), ingestAudience(c.env.PORTAL_ORIGIN), { method: c.req.method, url: signedUrl(c.env.PORTAL_ORIGIN, c.req.url) });
   const utility = await db.prepare('SELECT time_zone AS timeZone FROM utilities WHERE id = ?1').bind(client.utilityId).first<{ timeZone: string }>();
   if (!utility) throw new ApiError(409, 'conflict', 'This client belongs to no configured utility.');
 
