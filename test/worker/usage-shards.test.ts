@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { buildAccessPackage } from '../../worker/staff/access-package';
 import { usageShards } from '../../worker/usage/shards';
+import { writeDays } from '../../worker/usage/store';
 import { moveMeters } from '../../worker/usage/shard-moves';
 import { signedIn, uniqueId } from './support/sign-in';
 import { dayRow, get, givenIngestClient, givenMeter, givenReads, peerSnapshot, rebuildPeerDays, sendBatch, type GivenMeter } from './support/usage-fixtures';
@@ -140,6 +141,27 @@ describe('ingest across shards', () => {
     expect(refused.status).toBe(409);
     expect(await dayRow(meter.meterId, day)).toEqual(stored);
     expect(await peerSnapshot()).toEqual(peers);
+  });
+});
+
+describe('writing to several shards', () => {
+  it('gives back what one shard took when another refuses its rows, so nothing is half written', async () => {
+    const serviceArea = uniqueId('area');
+    const first = await onShard(await givenMeter({ serviceArea }), 'USAGE_SHARD_1');
+    const second = await onShard(await givenMeter({ serviceArea }), 'USAGE_SHARD_2');
+    await givenReads(first, ['2025-04-01'], () => 1);
+    const before = { row: await dayRow(first.meterId, '2025-04-01'), peers: await peerSnapshot() };
+    const patch = (m: GivenMeter, day: string, value: number) => ({ meterId: m.meterId, day, vals: Array<number>(24).fill(value), quality: 'A'.repeat(24), kind: 'water', serviceArea, household: null, baseFactor: 1 });
+    // The second shard's table is away: its batch fails as a real database failure would.
+    await env.USAGE_SHARD_2.prepare('ALTER TABLE usage_days RENAME TO usage_days_away').run();
+    try {
+      await expect(writeDays(usageShards(env), [patch(first, '2025-04-01', 5), patch(first, '2025-04-02', 5), patch(second, '2025-04-01', 5)])).rejects.toThrow();
+    } finally {
+      await env.USAGE_SHARD_2.prepare('ALTER TABLE usage_days_away RENAME TO usage_days').run();
+    }
+    expect(await dayRow(first.meterId, '2025-04-01')).toEqual(before.row);
+    expect(await dayRow(first.meterId, '2025-04-02')).toBeNull();
+    expect(await peerSnapshot()).toEqual(before.peers);
   });
 });
 

@@ -70,7 +70,10 @@ export class UsageShards {
     const out = new Map<string, T[]>();
     for (const item of items) {
       const shard = shards.get(meterOf(item));
-      if (shard) out.set(shard, [...(out.get(shard) ?? []), item]);
+      if (!shard) continue;
+      const list = out.get(shard);
+      if (list) list.push(item);
+      else out.set(shard, [item]);
     }
     return [...out].map(([shard, list]) => ({ db: this.database(shard), items: list }));
   }
@@ -95,7 +98,9 @@ export class UsageShards {
       for (const id of unplaced) {
         const least = open.reduce((a, b) => (b.meters < a.meters ? b : a));
         least.meters++;
-        chosen.set(least.binding, [...(chosen.get(least.binding) ?? []), id]);
+        const list = chosen.get(least.binding);
+        if (list) list.push(id);
+        else chosen.set(least.binding, [id]);
       }
       // changes() is the row count of the INSERT just before it in the batch (one connection, in order).
       await this.primary.batch(

@@ -169,8 +169,15 @@ export async function writeDays(shards: UsageShards, patches: DayPatch[]): Promi
       return read.flatMap((r) => r.results);
     }),
   );
-  await Promise.all(groups.map(({ db, items }) => db.batch(dayWriteStatements(db, items))));
-  return { undo: async () => void (await Promise.all(groups.map(({ db, items }, i) => db.batch(restoreStatements(db, items, previous[i]!))))) };
+  const restore = (written: number[]) => Promise.all(written.map((i) => groups[i]!.db.batch(restoreStatements(groups[i]!.db, groups[i]!.items, previous[i]!))));
+  const outcomes = await Promise.allSettled(groups.map(({ db, items }) => db.batch(dayWriteStatements(db, items))));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) {
+    // One shard refused: the others that took their rows give them back, so nothing is half written.
+    await restore(outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : [])));
+    throw failed.reason;
+  }
+  return { undo: async () => void (await restore(groups.map((_, i) => i))) };
 }
 
 export type StoredDay = { day: string; vals: (number | null)[]; quality: string; total: number; missing: number; estimated: number };
@@ -210,25 +217,29 @@ export const dayTotalsSql = (inRanges: boolean) =>
 /** The first and last day with a row within each meter's tenure (null, null when none), in the order given. */
 export async function dayBounds(shards: UsageShards, meters: readonly { id: string; tenure: readonly DayRange[] }[]) {
   const out = new Map<string, { first: string | null; last: string | null }>();
-  for (const { db, items } of await shards.group(meters, (m) => m.id)) {
-    const res = await db.batch<{ first: string | null; last: string | null }>(
-      items.map((m) => db.prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_days WHERE meter_id = ?1 AND ${rangesFilterSql('day', '?2')}`).bind(m.id, rangesJson(m.tenure))),
-    );
-    items.forEach((m, i) => out.set(m.id, res[i]?.results[0] ?? { first: null, last: null }));
-  }
+  await Promise.all(
+    (await shards.group(meters, (m) => m.id)).map(async ({ db, items }) => {
+      const res = await db.batch<{ first: string | null; last: string | null }>(
+        items.map((m) => db.prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_days WHERE meter_id = ?1 AND ${rangesFilterSql('day', '?2')}`).bind(m.id, rangesJson(m.tenure))),
+      );
+      items.forEach((m, i) => out.set(m.id, res[i]?.results[0] ?? { first: null, last: null }));
+    }),
+  );
   return meters.map((m) => out.get(m.id) ?? { first: null, last: null });
 }
 
 /** The first (`min`) or last (`max`) day each meter has a row for, whatever its holders. */
 export async function dayEdges(shards: UsageShards, meterIds: readonly string[], edge: 'min' | 'max'): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const { db, items } of await shards.group(meterIds, (id) => id)) {
-    const { results } = await db
-      .prepare(`SELECT meter_id AS meterId, ${edge}(day) AS day FROM usage_days WHERE meter_id IN (SELECT value FROM json_each(?1)) GROUP BY meter_id`)
-      .bind(JSON.stringify(items))
-      .all<{ meterId: string; day: string }>();
-    for (const r of results) out.set(r.meterId, r.day);
-  }
+  await Promise.all(
+    (await shards.group(meterIds, (id) => id)).map(async ({ db, items }) => {
+      const { results } = await db
+        .prepare(`SELECT meter_id AS meterId, ${edge}(day) AS day FROM usage_days WHERE meter_id IN (SELECT value FROM json_each(?1)) GROUP BY meter_id`)
+        .bind(JSON.stringify(items))
+        .all<{ meterId: string; day: string }>();
+      for (const r of results) out.set(r.meterId, r.day);
+    }),
+  );
   return out;
 }
 
