@@ -6,7 +6,9 @@
 import { and, eq } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, passkeyChallenges, passkeyCredentials, recoveryCodes } from '../../db/schema';
+import { auditEvents, logins, passkeyChallenges, passkeyCredentials, recoveryCodes } from '../../db/schema';
+import { runBatch } from '../../worker/accounts/deps';
+import { keepsStaffFactor, staffFactorGuard } from '../../worker/auth/step-up';
 import { db, get, givenLogin, login, mailsTo, postForm, postJson, sessionCookieFrom } from './support/accounts';
 import { SoftAuthenticator } from './support/passkey-authenticator';
 import { errorCode, givenPasskey, passkeyIp, registrationOptions, steppedUp } from './support/passkeys';
@@ -232,5 +234,30 @@ describe('naming and removing passkeys', () => {
     const second = await givenPasskey(staff.cookie);
     expect((await postJson('/api/accounts/passkeys/remove', { passkey: id }, { cookie: staff.cookie })).status).toBe(200);
     expect((await storedFor(staff.loginId)).map((p) => p.id)).toEqual([second.id]);
+  });
+
+  it('keeps a staff login’s last factor when its passkey and its authenticator app are removed at the same moment', async () => {
+    const staff = await signedIn({ role: 'support' });
+    await steppedUp(staff.cookie, 'totp');
+    const { id } = await givenPasskey(staff.cookie);
+    await db().update(logins).set({ totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }).where(eq(logins.id, staff.loginId));
+    const answers = await Promise.all([
+      postJson('/api/accounts/passkeys/remove', { passkey: id }, { cookie: staff.cookie }),
+      postJson('/api/accounts/totp/remove', {}, { cookie: staff.cookie }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const [row] = await db().select({ totp: logins.totpSecret }).from(logins).where(eq(logins.id, staff.loginId));
+    const passkeys = await storedFor(staff.loginId);
+    expect(Number(row!.totp !== null) + passkeys.length).toBe(1);
+  });
+
+  it('fails the whole removal inside the transaction when a staff login would be left with no factor', async () => {
+    const staff = await signedIn({ role: 'admin' });
+    await db().update(logins).set({ totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }).where(eq(logins.id, staff.loginId));
+    // What a removal that passed its check a moment too early would write: the batch must not apply.
+    const removal = keepsStaffFactor(() => runBatch(db(), [db().update(logins).set({ totpSecret: null }).where(eq(logins.id, staff.loginId)), staffFactorGuard(db(), staff.loginId)]), 'keep one');
+    await expect(removal).rejects.toMatchObject({ status: 409, code: 'last_second_factor' });
+    const [row] = await db().select({ totp: logins.totpSecret }).from(logins).where(eq(logins.id, staff.loginId));
+    expect(row!.totp).not.toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { logins, totpEnrolments } from '../../db/schema';
 import { auditInsert } from '../audit/log';
-import { secondFactorsOf, stepUpStatement } from '../auth/step-up';
+import { keepsStaffFactor, secondFactorsOf, staffFactorGuard, stepUpStatement } from '../auth/step-up';
 import { staffRoles, type SignedInLogin } from '../auth/sessions';
 import { matchTotp, newTotpSecret, totpKeyUri } from '../auth/totp';
 import { openTotpSecret, parseTotpKeyring, sealTotpSecret, TotpKeyringError, TotpSecretUnreadable } from '../auth/totp-secrets';
@@ -131,9 +131,8 @@ export async function removeTotp(deps: AccountDeps, signedIn: SignedInLogin) {
   if (!login.totpSecret) throw new ApiError(409, 'totp_not_enabled', 'No authenticator app is set up.');
   const factors = await secondFactorsOf(db, login.id);
   const lastFactor = factors.passkeys === 0;
-  if (lastFactor && staffRoles.includes(login.role)) {
-    throw new ApiError(409, 'last_second_factor', 'A staff login must keep a passkey or an authenticator app. Add a passkey first, then remove the app.');
-  }
+  const keepOne = 'A staff login must keep a passkey or an authenticator app. Add a passkey first, then remove the app.';
+  if (lastFactor && staffRoles.includes(login.role)) throw new ApiError(409, 'last_second_factor', keepOne);
   const writes: BatchItem<'sqlite'>[] = [
     db.update(logins).set({ totpSecret: null, totpLastStep: null, updatedAt: now.toISOString() }).where(eq(logins.id, login.id)),
     db.delete(totpEnrolments).where(eq(totpEnrolments.loginId, login.id)),
@@ -142,6 +141,6 @@ export async function removeTotp(deps: AccountDeps, signedIn: SignedInLogin) {
   ];
   // Recovery codes stand in for a second factor; with none left they would be a back door to nothing.
   if (lastFactor) writes.push(deleteRecoveryCodes(deps, login.id));
-  await runBatch(db, writes);
+  await keepsStaffFactor(() => runBatch(db, [...writes, staffFactorGuard(db, login.id)]), keepOne);
   return { status: 'totp-removed' as const };
 }

@@ -10,7 +10,7 @@
  * the confirmation page themselves; a plain form post is sent there by `accountsOnError` with the
  * page to come back to (`/account/confirm/?return=…`).
  */
-import { and, count, eq, isNotNull, lt } from 'drizzle-orm';
+import { and, count, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { createMiddleware } from 'hono/factory';
 import { logins, passkeyCredentials, stepUps, type StepUpMethod } from '../../db/schema';
@@ -59,6 +59,30 @@ export class StepUpRequired extends ApiError {
         ? 'Your login has a second factor: confirm it is you with your authenticator app or passkey first.'
         : 'For your security, confirm it is you first, then try again.',
     );
+  }
+}
+
+/**
+ * For the end of a batch that removes a second factor: fails the whole batch (a malformed-JSON
+ * error, see keepsStaffFactor) when the login is staff and has none left. The check before the batch
+ * reads what two removals sent at once both see (each the other factor); this one runs inside the
+ * transaction, after whichever removal committed first.
+ */
+export const staffFactorGuard = (db: DrizzleD1Database, loginId: string) =>
+  db
+    .select({
+      ok: sql`CASE WHEN ${logins.role} = 'customer' OR ${logins.totpSecret} IS NOT NULL OR EXISTS (SELECT 1 FROM passkey_credentials p WHERE p.login_id = ${loginId}) THEN 1 ELSE json('last-second-factor') END`,
+    })
+    .from(logins)
+    .where(eq(logins.id, loginId));
+
+/** Runs a factor-removing batch; the guard's failure becomes the same 409 the check before it gives. */
+export async function keepsStaffFactor<T>(run: () => Promise<T>, message: string): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (/malformed JSON/i.test(String((e as Error).message))) throw new ApiError(409, 'last_second_factor', message);
+    throw e;
   }
 }
 

@@ -14,6 +14,7 @@ import { ApiError } from '../../http/errors';
 import { queueEmail } from '../../mail/outbox';
 import type { RegistrationCredential } from '../../shared/passkey-forms';
 import { staffRoles, type SignedInLogin } from '../sessions';
+import { keepsStaffFactor, staffFactorGuard } from '../step-up';
 import { PasskeyRefused, registrationOptions, verifyRegistration } from './ceremonies';
 import { bindToSession } from './challenges';
 import { listPasskeys, removePasskeyDelete, renamePasskey } from './credentials';
@@ -86,16 +87,16 @@ export async function removeOwnPasskey(deps: AccountDeps, login: SignedInLogin, 
   const passkey = own.find((p) => p.id === body.passkey);
   // Another login's passkey, or none: the same 404.
   if (!passkey) throw new ApiError(404, 'not_found', 'There is no such passkey.');
-  if (staffRoles.includes(login.role) && !row.totpSecret && own.length <= 1) {
-    throw new ApiError(409, 'last_second_factor', 'A staff login must keep a passkey or an authenticator app. Add another first.');
-  }
+  const keepOne = 'A staff login must keep a passkey or an authenticator app. Add another first.';
+  if (staffRoles.includes(login.role) && !row.totpSecret && own.length <= 1) throw new ApiError(409, 'last_second_factor', keepOne);
   const lastFactor = !row.totpSecret && own.length <= 1;
-  await runBatch(db, [
+  await keepsStaffFactor(() => runBatch(db, [
     removePasskeyDelete(db, login.id, passkey.id),
     auditInsert(db, { event: 'passkey.removed', actorLoginId: login.id, subjectLoginId: login.id, detail: { passkey: passkey.id, session: login.sessionId, lastFactor } }),
     queueEmail(db, passkeyMails.removed(row.email, deps.origin, passkey.name, row.locale)),
     // As when the app goes (totp-enrolment.ts): with no second factor left, old recovery codes
     // must not come back to life when a new one is added.
     ...(lastFactor ? [deleteRecoveryCodes(deps, login.id)] : []),
-  ]);
+    staffFactorGuard(db, login.id),
+  ]), keepOne);
 }
