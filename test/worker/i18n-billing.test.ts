@@ -153,6 +153,19 @@ describe('the bill pages in Spanish', () => {
     expect(english).not.toContain('(en inglés)');
   });
 
+  it('explains the rate in Spanish in the bill API when a Spanish page asks, in English otherwise', async () => {
+    const { bill, holder } = await billedCustomer();
+    const explained = async (page: string) => {
+      const res = await get(`/api/billing/bills/${encodeURIComponent(bill.id)}`, { cookie: holder.cookie, headers: { Referer: `${ORIGIN}${page}` } });
+      expect(res.status).toBe(200);
+      return JSON.stringify((await res.json<{ explanation: unknown[] }>()).explanation);
+    };
+    const [spanish, english] = [await explained('/es/account/bills/'), await explained('/account/bills/')];
+    expect(spanish).not.toEqual(english);
+    expect(spanish).toMatch(/por CCF|cargo fijo|por mes/i);
+    expect(english).toMatch(/per CCF|a month|fixed/i);
+  });
+
   it('shows the payment history in Spanish, the credit outside bills in words and the utility\'s description marked', async () => {
     const { holder } = await billedCustomer();
     const html = await (await get('/es/account/bills/payments/', { cookie: holder.cookie })).text();

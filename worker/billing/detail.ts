@@ -6,6 +6,7 @@ import { readBill, type BillDetail } from './bills';
 import { explainRate, type Explanation } from './rate-explained';
 import type { UsageShards } from '../usage/shards';
 import { tenureOverlapsSql } from '../usage/tenure';
+import type { Locale } from '../i18n/locale';
 import { accountMetersFrom, accountMetersStatement, periodUse, unitsOfBill, type MeterUse } from './use';
 
 export type BillView = {
@@ -18,7 +19,8 @@ export type BillView = {
   use: MeterUse[] | null;
 };
 
-export async function billView(db: D1Database, shards: UsageShards, loginId: string, billId: string): Promise<BillView> {
+/** One bill as its caller may see it; the rate is explained in `locale` (the API answers in its calling page's language). */
+export async function billView(db: D1Database, shards: UsageShards, loginId: string, billId: string, locale: Locale = 'en'): Promise<BillView> {
   const { accountId, canViewUsage } = await billForCaller(db, loginId, billId);
   const [bill, [accountRes, metersRes, firstRes, placesRes]] = await Promise.all([
     readBill(db, billId),
@@ -47,7 +49,7 @@ export async function billView(db: D1Database, shards: UsageShards, loginId: str
     accountNumber: maskAccountNumber((accountRes!.results[0] as { accountNumber: string }).accountNumber),
     serviceAddresses: (placesRes!.results as { address: string }[]).map((p) => p.address),
     bill,
-    explanation: explainRate(bill, bill.lines),
+    explanation: explainRate(bill, bill.lines, locale),
     use: use?.meters ?? null,
   };
 }

@@ -43,5 +43,5 @@ export const billingApi = new Hono<AppEnv>()
     const { adjustments, next } = await listAdjustments(c.env.DB, accountId, c.req.valid('query'));
     return c.json({ adjustments, next }, 200, noStore);
   })
-  .get('/bills/:billId', validate('param', billParam), async (c) => c.json(await billView(c.env.DB, usageShards(c.env), c.var.login.id, c.req.valid('param').billId), 200, noStore))
+  .get('/bills/:billId', validate('param', billParam), async (c) => c.json(await billView(c.env.DB, usageShards(c.env), c.var.login.id, c.req.valid('param').billId, c.get('locale')), 200, noStore))
   .get('/bills/:billId/document', validate('param', billParam), async (c) => billDocumentResponse(c.env, c.var.login.id, c.req.valid('param').billId));
