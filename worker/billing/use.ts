@@ -111,15 +111,17 @@ export async function periodUse(
     if (!heldThroughout(m, ly)) return 'not_held_then';
     return m.installedOn > ly.start ? 'meter_not_installed' : null;
   });
-  // This period and (where comparable) last year's, each shard's meters in one round trip.
+  // This period and (where comparable) last year's: each shard's meters in one round trip, the shards at once.
   const empty = { results: [] as StoredDayTotal[], meta: { rows_read: 0 } };
   const reads = new Map<string, { now: D1Result<StoredDayTotal>; before: D1Result<StoredDayTotal> | null }>();
   const asked = meters.map(({ meter: m, span }, i) => ({ id: m.id, spans: notes[i] === null ? [span, yearBefore(span)] : [span] }));
-  for (const { db, items } of await shards.group(asked, (a) => a.id)) {
-    const res = await db.batch<StoredDayTotal>(items.flatMap((a) => a.spans.map((s) => db.prepare(dayTotalsSql(false)).bind(a.id, s.start, s.end))));
-    let at = 0;
-    for (const a of items) reads.set(a.id, { now: res[at++]!, before: a.spans.length > 1 ? res[at++]! : null });
-  }
+  await Promise.all(
+    (await shards.group(asked, (a) => a.id)).map(async ({ db, items }) => {
+      const res = await db.batch<StoredDayTotal>(items.flatMap((a) => a.spans.map((s) => db.prepare(dayTotalsSql(false)).bind(a.id, s.start, s.end))));
+      let at = 0;
+      for (const a of items) reads.set(a.id, { now: res[at++]!, before: a.spans.length > 1 ? res[at++]! : null });
+    }),
+  );
   const out = meters.map(({ meter: m, span }, i): MeterUse => {
     const unit = options.showIn?.[m.kind] ?? (m.unit as DisplayUnit);
     const factor = conversionFactor(m.kind, m.unit as DisplayUnit, unit);
