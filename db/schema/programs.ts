@@ -10,9 +10,10 @@ import { accounts } from './core';
  *
  * Retention (worker/programs/retention.ts, daily cron): documents are deleted the program's
  * `documentsKeptDays` after the decision (documents_delete_on); a decided application with its
- * history is deleted 3 years after it was decided.
+ * history is deleted 3 years after it was decided. A customer's withdrawal (status `withdrawn`,
+ * only while undecided) counts as the decision for both.
  */
-export const programApplicationStatuses = ['submitted', 'need_info', 'approved', 'denied', 'paid'] as const;
+export const programApplicationStatuses = ['submitted', 'need_info', 'approved', 'denied', 'paid', 'withdrawn'] as const;
 export type ProgramApplicationStatus = (typeof programApplicationStatuses)[number];
 
 export const programApplications = sqliteTable(
@@ -38,7 +39,7 @@ export const programApplications = sqliteTable(
     paidBy: text('paid_by', { enum: ['bill_credit', 'cheque'] }),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
-    /** When it was decided for good (denied, paid, or approved for a program that pays nothing). */
+    /** When it was decided for good (denied, paid, approved for a program that pays nothing, or withdrawn by the customer). */
     decidedAt: text('decided_at'),
     /** The day the documents are deleted: the program's documentsKeptDays after the decision. */
     documentsDeleteOn: text('documents_delete_on'),

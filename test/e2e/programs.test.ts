@@ -3,13 +3,14 @@
  * customer applies for the toilet rebate with a receipt, is told beside the question when an answer
  * rules the application out, and sends it; the program officer finds it in the queue, approves it
  * and records the payment; the customer sees it paid, on the profile, and marked on the usage page.
- * The same form works without JavaScript. Every page axe-clean.
+ * The same form works without JavaScript. A customer withdraws an application they no longer want
+ * from its page. Every page axe-clean.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
-import { expectAccessible, openPage, useChromium } from './browser';
-import { signInAsDemoCustomer, signInAsDemoStaff } from './sign-in';
+import { expectAccessible, openPage, seriousAxeViolations, useChromium } from './browser';
+import { registeredCustomer, signInAsDemoCustomer, signInAsDemoStaff, signInThroughForm } from './sign-in';
 
 const origin = inject('portalOrigin');
 const chromium = useChromium();
@@ -102,6 +103,32 @@ describe('programs and rebates, in Chromium', () => {
     await Promise.all([page.waitForURL(/\/account\/programs\/application\/\?id=.+status=applied/), page.getByRole('button', { name: 'Send the application' }).click()]);
     await expect(page.getByText('Free home water check-up').first().isVisible()).resolves.toBe(true);
     await accessible(page, true);
+    await context.close();
+  });
+
+  it('withdraws an application from its page after ticking the confirmation, and offers the form no more', async () => {
+    const who = await registeredCustomer(origin, 'acct-0288', 'withdraw');
+    const { page, context } = await openPage(chromium.browser);
+    page.setDefaultTimeout(15_000);
+    await signInThroughForm(page, origin, who);
+    await page.goto(`${origin}/account/programs/apply/home-water-checkup/`);
+    await page.getByRole('group', { name: 'Has the address had a check-up in the last 3 years?' }).getByLabel('No', { exact: true }).check();
+    await page.getByRole('group', { name: 'When would you like the visit?' }).getByLabel('A weekday morning').check();
+    await page.getByRole('group', { name: 'Is there an automatic sprinkler system to test?' }).getByLabel('No', { exact: true }).check();
+    await Promise.all([page.waitForURL(/\/account\/programs\/application\/\?id=.+status=applied/), page.getByRole('button', { name: 'Send the application' }).click()]);
+
+    const section = page.getByRole('region', { name: 'Withdraw this application' });
+    await expect(section.isVisible()).resolves.toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // The box is required: the browser keeps the form until it is ticked.
+    await section.getByRole('button', { name: 'Withdraw the application' }).click();
+    expect(page.url()).toMatch(/status=applied/);
+    await section.getByLabel('I want to withdraw this application').check();
+    await Promise.all([page.waitForURL(/\/account\/programs\/application\/\?id=.+status=withdrawn/), section.getByRole('button', { name: 'Withdraw the application' }).click()]);
+    await expect(page.getByText('Your application is withdrawn.').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-fill="application"]').getByText('Withdrawn').first().isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('region', { name: 'Withdraw this application' }).count()).resolves.toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -284,6 +284,7 @@ const expected: Record<string, Row> = {
   'POST /api/programs/applications':            [401, 404, 404, 404, 404, 404, 404, 200],
   'GET /api/programs/applications/:id':         [401, 404, 404, 404, 404, 404, 404, 200],
   'POST /api/programs/applications/:id/respond': [401, 404, 404, 404, 404, 404, 404, 200],
+  'POST /api/programs/applications/:id/withdraw': [401, 404, 404, 404, 404, 404, 404, 200],
   'GET /api/programs/documents/:id':            [401, 404, 404, 404, 404, 200, 200, 200],
   'GET /api/staff/programs':                    [401, 403, 403, 403, 403, 200, 200, 403],
   'GET /api/staff/programs/:id':                [401, 403, 403, 403, 403, 200, 200, 403],
@@ -351,6 +352,7 @@ const customerDataRoutes = [
   'POST /api/programs/applications',
   'GET /api/programs/applications/:id',
   'POST /api/programs/applications/:id/respond',
+  'POST /api/programs/applications/:id/withdraw',
   'GET /api/programs/documents/:id',
   'GET /account/programs/application/',
 ];

@@ -9,7 +9,8 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { judgeAnswers } from '../../worker/programs/answers';
 import { purgeProgramRecords } from '../../worker/programs/retention';
-import { APPLICATION_KEPT_YEARS, staffQueue } from '../../worker/programs/store';
+import { drizzle } from 'drizzle-orm/d1';
+import { APPLICATION_KEPT_YEARS, customerApplication, staffQueue, withdraw } from '../../worker/programs/store';
 import { buildAccessPackage } from '../../worker/staff/access-package';
 import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
@@ -17,7 +18,7 @@ import { DEFAULT_DOCUMENTS_KEPT_DAYS, type ProgramQuestion } from '../../worker/
 import { utility } from '../../worker/shared/utility';
 import { localDay } from '../../worker/usage/time';
 import { get, mailsTo, ORIGIN, portal, postForm, postJson } from './support/accounts';
-import { givenAccount, signedIn } from './support/sign-in';
+import { givenAccount, givenUtility, signedIn, uniqueId } from './support/sign-in';
 import { describeWrites, installWriteLog, removeWriteLog, takeWrites } from './support/write-log';
 
 const pdf = (extra = 0) => new Uint8Array([...new TextEncoder().encode('%PDF-1.4\n'), ...new Uint8Array(extra), ...new TextEncoder().encode('\n%%EOF\n')]);
@@ -280,6 +281,215 @@ describe('bad input is refused naming its fields, with nothing written', () => {
     expect(respond.status).toBe(409);
     expect(describeWrites(await takeWrites())).toBe('');
   }, 30_000);
+});
+
+describe('a customer withdraws an application staff have not decided', () => {
+  type ErrorBody = { error: { code: string; message: string; fields?: { field: string; message: string }[] } };
+  const rowOf = (id: string) =>
+    env.DB.prepare('SELECT status, staff_note AS staffNote, decided_at AS decidedAt, documents_delete_on AS deleteOn FROM program_applications WHERE id = ?1')
+      .bind(id)
+      .first<{ status: string; staffNote: string | null; decidedAt: string | null; deleteOn: string | null }>();
+
+  it('withdraws an open application: status, a history event by the customer, an audit line and the applicant told in their language', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    await env.DB.prepare("UPDATE logins SET locale = 'es' WHERE id = ?1").bind(customer.loginId).run();
+    const id = await applyForToilet(customer.cookie, accountId);
+    const page = await (await get(`/account/programs/application/?id=${id}`, { cookie: customer.cookie })).text();
+    expect(page).toContain('Withdraw this application');
+    expect(page).toContain(`action="/api/programs/applications/${id}/withdraw"`);
+
+    const res = await postJson(`/api/programs/applications/${id}/withdraw`, { confirm: true }, { cookie: customer.cookie });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'withdrawn', redirect: `/account/programs/application/?id=${id}&status=withdrawn` });
+    const withdrawn = await (await get(`/api/programs/applications/${id}`, { cookie: customer.cookie })).json<Application>();
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(withdrawn.events.map((e) => [e.status, e.actorKind])).toEqual([
+      ['submitted', 'customer'],
+      ['withdrawn', 'customer'],
+    ]);
+    const audited = await env.DB.prepare("SELECT actor_login_id AS actor, subject_account_id AS account, detail FROM audit_events WHERE event = 'program_application.withdrawn' AND subject_account_id = ?1").bind(accountId).all<{ actor: string; account: string; detail: string }>();
+    expect(audited.results).toHaveLength(1);
+    expect(audited.results[0]!.actor).toBe(customer.loginId);
+    expect(JSON.parse(audited.results[0]!.detail)).toMatchObject({ application: id });
+    const [mail] = await mailsTo(await loginEmail(customer.loginId), 'program-application-withdrawn');
+    expect(mail!.subject).toBe('Su solicitud para Reembolso por inodoros de alta eficiencia: retirada');
+    expect(mail!.bodyText).toMatch(/^Hola:/);
+    expect(mail!.bodyText).toContain(`/account/programs/application/?id=${id}`);
+
+    // The page says so, and offers neither form any more.
+    const after = await (await get(`/account/programs/application/?id=${id}`, { cookie: customer.cookie })).text();
+    expect(after).toContain('Withdrawn');
+    expect(after).not.toContain('Withdraw this application');
+    const again = await postJson(`/api/programs/applications/${id}/withdraw`, { confirm: true }, { cookie: customer.cookie });
+    expect(again.status).toBe(409);
+  });
+
+  it('withdraws while staff wait on the customer, in English to an English applicant, and counts the withdrawal as the decision for retention', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    const staff = await signedIn({ role: 'programs' });
+    const id = await applyForToilet(customer.cookie, accountId);
+    const open = await applyForToilet(customer.cookie, accountId);
+    await postJson(`/api/staff/programs/${id}/need-info`, { note: 'Which model is it?' }, { cookie: staff.cookie });
+    expect((await postJson(`/api/programs/applications/${id}/withdraw`, { confirm: 'on' }, { cookie: customer.cookie })).status).toBe(200);
+    const [mail] = await mailsTo(await loginEmail(customer.loginId), 'program-application-withdrawn');
+    expect(mail!.subject).toBe('Your application for High-efficiency toilet rebate: withdrawn');
+
+    const row = await rowOf(id);
+    const today = localDay(Date.now(), utility.timeZone);
+    expect(row).toMatchObject({ status: 'withdrawn', staffNote: null });
+    expect(row!.decidedAt).not.toBeNull();
+    expect(row!.deleteOn).toBe(new Date(Date.parse(`${today}T00:00:00Z`) + DEFAULT_DOCUMENTS_KEPT_DAYS * 86_400_000).toISOString().slice(0, 10));
+    const key = (await env.DB.prepare('SELECT object_key AS k FROM program_application_documents WHERE application_id = ?1').bind(id).first<{ k: string }>())!.k;
+    await purgeProgramRecords(env, new Date(Date.parse(`${row!.deleteOn}T20:00:00Z`)));
+    expect(await env.PROGRAM_DOCUMENTS.head(key)).toBeNull();
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM program_applications WHERE id = ?1').bind(id).first('n')).toBe(1);
+    const later = new Date();
+    later.setUTCFullYear(later.getUTCFullYear() + APPLICATION_KEPT_YEARS, later.getUTCMonth(), later.getUTCDate() + 1);
+    await purgeProgramRecords(env, later);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM program_applications WHERE id = ?1').bind(id).first('n')).toBe(0);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM program_application_events WHERE application_id = ?1').bind(id).first('n')).toBe(0);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM program_applications WHERE id = ?1').bind(open).first('n')).toBe(1);
+  });
+
+  it('works without JavaScript: the form post answers 303 back to the application with a message, and a missing confirmation names its box', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    const id = await applyForToilet(customer.cookie, accountId);
+    const refused = await postForm(`/api/programs/applications/${id}/withdraw`, {}, { cookie: customer.cookie });
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toBe(`/account/programs/application/?id=${id}&error=invalid_request&field=confirm`);
+    const refusedPage = await (await get(refused.headers.get('location')!, { cookie: customer.cookie })).text();
+    expect(refusedPage).toContain('Check: “I want to withdraw this application”');
+    expect(refusedPage).toMatch(/data-field-error="confirm">Tick “I want to withdraw this application” to confirm\.<\/p>/);
+    expect(refusedPage).toMatch(/<input[^>]*name="confirm"[^>]*aria-invalid="true"/);
+    expect((await rowOf(id))!.status).toBe('submitted');
+
+    const ok = await postForm(`/api/programs/applications/${id}/withdraw`, { confirm: 'on' }, { cookie: customer.cookie });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/account/programs/application/?id=${id}&status=withdrawn`);
+    const page = await (await get(ok.headers.get('location')!, { cookie: customer.cookie })).text();
+    expect(page).toContain('Your application is withdrawn. We will not decide it; you can apply again at any time.');
+    const spanish = await (await get(`/es/account/programs/application/?id=${id}&status=withdrawn`, { cookie: customer.cookie })).text();
+    expect(spanish).toContain('Retiró su solicitud.');
+    expect(spanish).toContain('Retirada');
+  });
+
+  it('shows program staff the withdrawn application in its own queue and on its page, and refuses their decisions with 409', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    const staff = await signedIn({ role: 'programs' });
+    const id = await applyForToilet(customer.cookie, accountId);
+    await postJson(`/api/programs/applications/${id}/withdraw`, { confirm: true }, { cookie: customer.cookie });
+    const toCheck = await (await get('/api/staff/programs?view=submitted', { cookie: staff.cookie })).json<{ rows: { id: string }[] }>();
+    expect(toCheck.rows.map((r) => r.id)).not.toContain(id);
+    const queue = await (await get('/staff/programs/?view=withdrawn', { cookie: staff.cookie })).text();
+    expect(queue).toContain(`/staff/programs/application/?id=${id}`);
+    expect(queue).toContain('Withdrawn by the customer');
+    const detail = await (await get(`/staff/programs/application/?id=${id}`, { cookie: staff.cookie })).text();
+    expect(detail).toContain('The customer withdrew this application');
+    expect(detail).not.toContain(`/api/staff/programs/${id}/approve`);
+    for (const [path, body] of [
+      ['need-info', { note: 'Which model?' }],
+      ['approve', {}],
+      ['deny', { reason: 'Too late.' }],
+      ['pay', { amount: '75', paidBy: 'cheque' }],
+    ] as const) {
+      const res = await postJson(`/api/staff/programs/${id}/${path}`, body, { cookie: staff.cookie });
+      expect(res.status, path).toBe(409);
+      const error = (await res.json<ErrorBody>()).error;
+      expect(error.code, path).toBe('wrong_status');
+      expect(error.message, path).toBe('The application is withdrawn; it cannot be changed that way now.');
+    }
+    expect((await rowOf(id))!.status).toBe('withdrawn');
+  });
+
+  it('lets only one of a withdrawal and a staff decision made at the same time win', async () => {
+    const { accountId, customer } = await customerWithAccount();
+    const staff = await signedIn({ role: 'programs' });
+    const id = await applyForToilet(customer.cookie, accountId);
+    // The customer's page read the application before staff approved it; the withdrawal then loses.
+    const read = await customerApplication(env.DB, customer.loginId, id);
+    expect((await postJson(`/api/staff/programs/${id}/approve`, {}, { cookie: staff.cookie })).status).toBe(200);
+    await expect(withdraw(env, drizzle(env.DB), { id: customer.loginId, role: 'customer' }, read)).rejects.toMatchObject({ status: 409, code: 'wrong_status' });
+    expect((await rowOf(id))!.status).toBe('approved');
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM program_application_events WHERE application_id = ?1 AND status = 'withdrawn'").bind(id).first('n')).toBe(0);
+    expect(await mailsTo(await loginEmail(customer.loginId), 'program-application-withdrawn')).toHaveLength(0);
+  });
+
+  describe('refusals write nothing', () => {
+    beforeEach(async () => {
+      await installWriteLog();
+      await takeWrites();
+    });
+    afterEach(async () => {
+      await removeWriteLog();
+    });
+
+    it('refuses to withdraw an approved, denied or paid application with 409', async () => {
+      const { accountId, customer } = await customerWithAccount();
+      const staff = await signedIn({ role: 'programs' });
+      const approved = await applyForToilet(customer.cookie, accountId);
+      const denied = await applyForToilet(customer.cookie, accountId);
+      const paid = await applyForToilet(customer.cookie, accountId);
+      await postJson(`/api/staff/programs/${approved}/approve`, {}, { cookie: staff.cookie });
+      await postJson(`/api/staff/programs/${denied}/deny`, { reason: 'Not eligible.' }, { cookie: staff.cookie });
+      await postJson(`/api/staff/programs/${paid}/approve`, {}, { cookie: staff.cookie });
+      await postJson(`/api/staff/programs/${paid}/pay`, { amount: '75', paidBy: 'cheque' }, { cookie: staff.cookie });
+      const page = await (await get(`/account/programs/application/?id=${approved}`, { cookie: customer.cookie })).text();
+      expect(page).not.toContain('Withdraw this application');
+      await takeWrites();
+      for (const [id, status] of [
+        [approved, 'approved'],
+        [denied, 'denied'],
+        [paid, 'paid'],
+      ] as const) {
+        const res = await postJson(`/api/programs/applications/${id}/withdraw`, { confirm: true }, { cookie: customer.cookie });
+        expect(res.status, status).toBe(409);
+        expect((await res.json<ErrorBody>()).error, status).toMatchObject({ code: 'wrong_status', message: `The application is ${status}; it cannot be changed that way now.` });
+        expect((await rowOf(id))!.status).toBe(status);
+        const plain = await postForm(`/api/programs/applications/${id}/withdraw`, { confirm: 'on' }, { cookie: customer.cookie });
+        expect(plain.headers.get('location'), status).toBe(`/account/programs/application/?id=${id}&error=wrong_status`);
+      }
+      expect(describeWrites(await takeWrites())).toBe('');
+    });
+
+    it('refuses another customer, a delegate without the manage right, another utility’s customer and an anonymous caller', async () => {
+      const { accountId, customer } = await customerWithAccount();
+      const id = await applyForToilet(customer.cookie, accountId);
+      const other = await customerWithAccount();
+      const usageOnly = await signedIn({ delegateOf: [{ accountId, usage: true, billing: true, pay: true }] });
+      const foreignAccount = await givenAccount({ utilityId: await givenUtility('other-utility'), id: uniqueId('acct-other-utility') });
+      const foreign = await signedIn({ holderOf: [foreignAccount] });
+      await takeWrites();
+      for (const [who, cookie, status] of [
+        ['another customer', other.customer.cookie, 404],
+        ['a delegate without the manage right', usageOnly.cookie, 404],
+        ["another utility's customer", foreign.cookie, 404],
+        ['an anonymous caller', null, 401],
+      ] as const) {
+        const res = await postJson(`/api/programs/applications/${id}/withdraw`, { confirm: true }, { cookie });
+        expect(res.status, who).toBe(status);
+        expect(await res.text(), who).not.toContain(accountId);
+      }
+      expect(describeWrites(await takeWrites())).toBe('');
+      expect((await rowOf(id))!.status).toBe('submitted');
+    });
+
+    it('refuses a withdrawal without the ticked confirmation with 422 naming the field', async () => {
+      const { accountId, customer } = await customerWithAccount();
+      const id = await applyForToilet(customer.cookie, accountId);
+      await takeWrites();
+      for (const body of [{}, { confirm: false }, { confirm: 'off' }, { confirm: '' }]) {
+        const res = await postJson(`/api/programs/applications/${id}/withdraw`, body, { cookie: customer.cookie });
+        expect(res.status, JSON.stringify(body)).toBe(422);
+        const error = (await res.json<ErrorBody>()).error;
+        expect(error.code).toBe('invalid_request');
+        expect(error.fields).toEqual([{ field: 'confirm', message: 'Tick “I want to withdraw this application” to confirm.' }]);
+      }
+      const spanish = await postJson(`/api/programs/applications/${id}/withdraw`, {}, { cookie: customer.cookie, headers: { referer: `${ORIGIN}/es/account/programs/application/?id=${id}` } });
+      expect((await spanish.json<ErrorBody>()).error.fields).toEqual([{ field: 'confirm', message: 'Marque «Quiero retirar esta solicitud» para confirmar.' }]);
+      expect(describeWrites(await takeWrites())).toBe('');
+      expect((await rowOf(id))!.status).toBe('submitted');
+    });
+  });
 });
 
 describe('judging answers, apart from HTTP', () => {

@@ -36,6 +36,7 @@ const words: Record<Locale, Words> = {
       approved: 'is approved. Sign in to see the details',
       denied: 'was not approved. Sign in to see the reason; if you think we got it wrong, write to us from "Messages to support" in your account, or call us',
       paid: 'is paid. Sign in to see the amount and how it was paid',
+      withdrawn: 'was withdrawn from your account and will not be decided. You can apply again at any time; if no one on your account withdrew it, call us. The application stays in your account',
     },
     body: (program, change, page) => `Hello,\n\nYour application for "${program}" ${change}:\n\n${page}\n\n${utility.name}\n`,
   },
@@ -45,13 +46,14 @@ const words: Record<Locale, Words> = {
       text: `Hola:\n\nRecibimos su solicitud para «${program}». Le escribiremos cada vez que cambie su estado; también puede seguirla en su cuenta:\n\n${page}\n\n${utility.name}\n`,
     }),
     subject: (program, status) =>
-      `Su solicitud para ${program}: ${{ submitted: 'de vuelta con nuestro equipo', need_info: 'necesitamos más información', approved: 'aprobada', denied: 'no aprobada', paid: 'pagada' }[status]}`,
+      `Su solicitud para ${program}: ${{ submitted: 'de vuelta con nuestro equipo', need_info: 'necesitamos más información', approved: 'aprobada', denied: 'no aprobada', paid: 'pagada', withdrawn: 'retirada' }[status]}`,
     change: {
       submitted: 'está de vuelta con nuestro equipo',
       need_info: 'necesita más información de usted. Inicie sesión para ver qué necesitamos y responder',
       approved: 'fue aprobada. Inicie sesión para ver los detalles',
       denied: 'no fue aprobada. Inicie sesión para ver el motivo; si cree que nos equivocamos, escríbanos desde «Mensajes al servicio al cliente» en su cuenta, o llámenos',
       paid: 'está pagada. Inicie sesión para ver el importe y cómo se pagó',
+      withdrawn: 'se retiró desde su cuenta y no se decidirá. Puede volver a presentar una solicitud cuando quiera; si nadie de su cuenta la retiró, llámenos. La solicitud sigue en su cuenta',
     },
     body: (program, change, page) => `Hola:\n\nSu solicitud para «${program}» ${change}:\n\n${page}\n\n${utility.name}\n`,
   },

@@ -3,11 +3,11 @@
  * - /account/programs/: the applications on every account the login manages;
  * - /account/programs/apply/<program>/: the program's form (built from its front matter), with the
  *   accounts the login may apply for;
- * - /account/programs/application/?id=: one application, its history, answers and documents, and
- *   the form to send what staff asked for;
+ * - /account/programs/application/?id=: one application, its history, answers and documents, the
+ *   form to send what staff asked for, and the form to withdraw it while it is undecided;
  * - /staff/programs/?view=&after=: the queue, paged by index, no identities;
  * - /staff/programs/application/?id=: one application with its customer (a logged look-up), and the
- *   forms to ask for information, approve, deny and record a payment.
+ *   forms to ask for information, approve, deny and record a payment (none once the customer withdrew it).
  * Messages after a redirect come from codes (worker/shared/program-forms.ts), never from the URL.
  */
 import { Hono, type Context } from 'hono';
@@ -29,7 +29,7 @@ import type { CatalogProgram } from '../shared/program-catalog';
 import { applicationParam, MAX_NOTE, staffProgramQuery, staffProgramViews, staffViewLabels, type StaffProgramView } from '../shared/program-forms';
 import { programsOf } from './catalog';
 import { programRoles, STAFF_PROGRAMS_PAGE, staffApplicationPageFor } from './routes';
-import { applicationPageFor, customerApplication, listApplications, staffApplication, staffQueue, type Application } from './store';
+import { applicationPageFor, customerApplication, listApplications, staffApplication, staffQueue, withdrawableStatuses, type Application } from './store';
 import { html, text } from '../http/html';
 
 
@@ -173,9 +173,22 @@ const fillApplication: Filler = async (c, login, rewriter) => {
     throw e;
   }
   const program = (await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN)).get(a.programId);
-  const r = withMessage(c, rewriter, messageFor(c, program))
+  let r = withMessage(c, rewriter, messageFor(c, program))
     .on('[data-fill="title"]', text(titleIn(locale, a.programTitle, program)))
     .on('[data-fill="application"]', html(detailsHtml(a, 'customer', locale, program)));
+  // The withdrawal form while nothing is decided; without the page script, a missing confirmation is named beside its box too.
+  if (!withdrawableStatuses.includes(a.status)) r = r.on('[data-fill="withdraw-section"]', { element: (el) => void el.remove() });
+  else {
+    r = r
+      .on('[data-fill="withdraw-section"]', { element: (el) => void el.removeAttribute('hidden') })
+      .on('[data-fill="withdraw-form"]', { element: (el) => void el.setAttribute('action', `/api/programs/applications/${encodeURIComponent(a.id)}/withdraw`) });
+    if (c.req.query('error') === 'invalid_request' && c.req.query('field') === 'confirm') {
+      const said = programWords[locale].confirmToWithdraw;
+      r = r
+        .on('[data-field-error="confirm"]', { element: (el) => void (el.removeAttribute('hidden'), el.setInnerContent(said)) })
+        .on('input[name="confirm"]', { element: (el) => void el.setAttribute('aria-invalid', 'true') });
+    }
+  }
   if (a.status !== 'need_info') return r.on('[data-fill="respond-section"]', { element: (el) => void el.remove() });
   return r
     .on('[data-fill="respond-section"]', { element: (el) => void el.removeAttribute('hidden') })
@@ -203,6 +216,7 @@ function staffForms(a: Application) {
 <fieldset><legend>Paid by</legend><div class="check"><input type="radio" id="pay-credit" name="paidBy" value="bill_credit" required><label for="pay-credit">A credit on the customer's bill (posted to the account now)</label></div><div class="check"><input type="radio" id="pay-cheque" name="paidBy" value="cheque"><label for="pay-cheque">Cheque</label></div></fieldset>
 <button type="submit">Record the payment</button></form>`;
   }
+  if (a.status === 'withdrawn') return `<h2>Withdrawn</h2><p>The customer withdrew this application on ${when(a.decidedAt ?? a.updatedAt)}; it can no longer be decided.</p>`;
   return '';
 }
 
@@ -223,7 +237,7 @@ export const programPages = new Hono<AppEnv>()
       .map((v) => `<li><a href="${STAFF_PROGRAMS_PAGE}?view=${v}"${v === query.view ? ' aria-current="page"' : ''}>${esc(staffViewLabels[v])}</a></li>`)
       .join('')}</ul></nav>`;
     const table = page.rows.length
-      ? `<table class="queue"><caption>${esc(staffViewLabels[query.view])}, longest waiting first</caption><thead><tr><th scope="col">Waiting since</th><th scope="col">Program</th><th scope="col">Sent</th><th scope="col">Details (logged)</th></tr></thead><tbody>${page.rows
+      ? `<table class="queue"><caption>${esc(staffViewLabels[query.view])}, ${query.view === 'withdrawn' ? 'oldest first' : 'longest waiting first'}</caption><thead><tr><th scope="col">${query.view === 'withdrawn' ? 'Withdrawn on' : 'Waiting since'}</th><th scope="col">Program</th><th scope="col">Sent</th><th scope="col">Details (logged)</th></tr></thead><tbody>${page.rows
           .map((r) => `<tr><td>${when(r.updatedAt)}</td><td>${esc(r.programTitle)}</td><td>${when(r.createdAt)}</td><td><a href="${staffApplicationPageFor(r.id)}">Open</a></td></tr>`)
           .join('')}</tbody></table>`
       : '<p>Nothing in this queue.</p>';

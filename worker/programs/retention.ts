@@ -1,9 +1,11 @@
 /**
  * Retention of program applications (daily cron, worker/index.ts):
  * - documents, once the day their program keeps them to after the decision has come
- *   (documents_delete_on: the program's documentsKeptDays after it was denied, paid, or approved for
- *   a program that pays nothing), R2 objects first so no object outlives its row;
- * - a decided application with its history, APPLICATION_KEPT_YEARS after the decision.
+ *   (documents_delete_on: the program's documentsKeptDays after it was denied, paid, approved for
+ *   a program that pays nothing, or withdrawn by the customer), R2 objects first so no object
+ *   outlives its row;
+ * - a decided (or withdrawn) application with its history, APPLICATION_KEPT_YEARS after the decision
+ *   (decided_at, which a withdrawal sets to the day it was withdrawn).
  * Undecided applications are kept while they are open.
  */
 import { utility } from '../shared/utility';

@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import type { ZodType, z } from 'zod';
 import type { AppEnv } from '../app-types';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { accountsOnError, backTo, done, executionContext, isPlainFormPost } from '../accounts/http';
+import { accountsOnError, backTo, done, executionContext, isPlainFormPost, readBody } from '../accounts/http';
 import { spanishError } from '../i18n/api-errors-es';
 import { accountChoices } from '../auth/account-access';
 import { requireLogin, requireRole } from '../auth/require-login';
@@ -20,9 +20,9 @@ import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { deliverSoon } from '../mail/deliver';
 import { MAX_ATTACHMENT_BYTES } from '../messages/attachments';
 import { MAX_APPLICATION_FILES, type CatalogProgram } from '../shared/program-catalog';
-import { applicationParam, applyFields, approveBody, denyBody, documentParam, needInfoBody, payBody, respondBody, staffProgramQuery } from '../shared/program-forms';
+import { applicationParam, applyFields, approveBody, denyBody, documentParam, needInfoBody, payBody, respondBody, staffProgramQuery, withdrawBody } from '../shared/program-forms';
 import { programFor, programsOf } from './catalog';
-import { apply, applicationPageFor, customerApplication, decide, documentResponse, judgeApplication, listApplications, respond, staffApplication, staffQueue } from './store';
+import { apply, applicationPageFor, customerApplication, decide, documentResponse, judgeApplication, listApplications, respond, staffApplication, staffQueue, withdraw } from './store';
 
 export const PROGRAMS_PAGE = '/account/programs/';
 export const applyPageFor = (programId: string) => `${PROGRAMS_PAGE}apply/${programId}/`;
@@ -141,6 +141,16 @@ export const programsApi = new Hono<AppEnv>()
     const application = await customerApplication(c.env.DB, c.var.login.id, id);
     const program = (await programsOf(c.env.ASSETS, c.env.PORTAL_ORIGIN)).get(application.programId);
     const result = await respond(programsEnv(c), drizzle(c.env.DB), c.var.login.id, application, program, fields.note, documents);
+    return done(c, applicationPageFor(id), result.status);
+  })
+  /** The customer withdraws an application not yet decided; the ticked confirmation box is required (422 naming `confirm` without it). */
+  .post('/applications/:id/withdraw', async (c) => {
+    const id = idOf(c);
+    backTo(c, applicationPageFor(id));
+    await readBody(c, withdrawBody);
+    const application = await customerApplication(c.env.DB, c.var.login.id, id);
+    const result = await withdraw(programsEnv(c), drizzle(c.env.DB), { id: c.var.login.id, role: c.var.login.role }, application);
+    sendSoon(c);
     return done(c, applicationPageFor(id), result.status);
   })
   /** One document, to the account's managers or to program staff; never cached, always a download. */

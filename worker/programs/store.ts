@@ -8,8 +8,9 @@
  * written to the audit log.
  *
  * Statuses: submitted → need_info ⇄ submitted → approved → paid (a rebate), or denied with a reason
- * at any point before approval. Denied, paid, and approved for a program that pays nothing are
- * final: the decision day sets when the documents are deleted (the program's documentsKeptDays).
+ * at any point before approval; or withdrawn by the customer while still undecided (submitted or
+ * need_info). Denied, paid, approved for a program that pays nothing, and withdrawn are final: the
+ * decision (or withdrawal) day sets when the documents are deleted (the program's documentsKeptDays).
  * Every change is one D1 batch: the application, its history event, the customer's e-mail, the
  * audit line (and the bill credit when a rebate is paid that way). Documents go to R2 first and are
  * removed again if the batch fails.
@@ -298,6 +299,36 @@ export async function respond(env: ProgramsEnv, db: DrizzleD1Database, loginId: 
   return { status: 'responded' as const };
 }
 
+/** The statuses a customer may still withdraw from: nothing is decided yet. */
+export const withdrawableStatuses: readonly ProgramApplicationStatus[] = ['submitted', 'need_info'];
+
+/**
+ * The customer withdraws an application staff have not decided: final at once, like a decision
+ * (documents then kept the program's documentsKeptDays, the application 3 years). Staff can no
+ * longer decide it; a staff decision racing it loses on the status guard (or wins, and this does).
+ */
+export async function withdraw(env: ProgramsEnv, db: DrizzleD1Database, login: { id: string; role: string }, application: Application, now = new Date()) {
+  const raw = env.DB;
+  if (!withdrawableStatuses.includes(application.status)) throw wrongStatus(application.status);
+  const limits = await limitsFor(env, db, login.id, ['programRespondLogin'], now);
+  const at = now.toISOString();
+  const row = await raw.prepare('SELECT applicant_login_id AS applicant FROM program_applications WHERE id = ?1').bind(application.id).first<{ applicant: string | null }>();
+  const program = (await programsOf(env.ASSETS, env.PORTAL_ORIGIN)).get(application.programId);
+  const mailTo = (to: { email: string; locale: 'en' | 'es' }) =>
+    mailInsert(raw, to.email, applicationMail(to.locale, env.PORTAL_ORIGIN, titleIn(to.locale, application.programTitle, program), application.id, 'withdrawn'), 'program-application-withdrawn');
+  await inBatch(raw, [
+    statusGuard(raw, application.id, application.status),
+    raw
+      .prepare("UPDATE program_applications SET status = 'withdrawn', updated_at = ?2, staff_note = NULL, decided_at = ?2, documents_delete_on = ?3 WHERE id = ?1")
+      .bind(application.id, at, addDays(today(now), application.documentsKeptDays)),
+    eventInsert(raw, application.id, 'withdrawn', null, { kind: 'customer', loginId: login.id }, at),
+    ...(await starterOrHolders(raw, row?.applicant ?? null, application.accountId)).map(mailTo),
+    audit(raw, 'program_application.withdrawn', login, application.accountId, application.id, at),
+  ]);
+  await recordFailure(db, limits, now);
+  return { status: 'withdrawn' as const };
+}
+
 // ---- Staff ----
 
 export const STAFF_QUEUE_PAGE = 25;
@@ -369,7 +400,7 @@ export async function decide(env: ProgramsEnv, staff: Staff, id: string, decisio
   if (decision.action === 'pay' && row.programKind !== 'rebate') throw new ApiError(409, 'wrong_status', 'Only a rebate is paid.');
   const at = now.toISOString();
   const day = today(now);
-  const next: ProgramApplicationStatus = { need_info: 'need_info', approve: 'approved', deny: 'denied', pay: 'paid' }[decision.action] as ProgramApplicationStatus;
+  const next = { need_info: 'need_info', approve: 'approved', deny: 'denied', pay: 'paid' }[decision.action] as Exclude<ProgramApplicationStatus, 'submitted' | 'withdrawn'>;
   const final = next === 'denied' || next === 'paid' || (next === 'approved' && row.programKind === 'program');
   const note = decision.action === 'deny' ? decision.reason : decision.action === 'pay' ? null : decision.note || null;
   const paid = decision.action === 'pay' ? decision : null;
@@ -392,7 +423,7 @@ export async function decide(env: ProgramsEnv, staff: Staff, id: string, decisio
       ...(await starterOrHolders(raw, row.applicant, row.accountId)).map(mailTo),
     audit(raw, `staff.program_application_${{ need_info: 'info_requested', approve: 'approved', deny: 'denied', pay: 'paid' }[decision.action]}`, staff, row.accountId, id, at),
   ]);
-  const status = { need_info: 'asked-for-info', approved: 'approved', denied: 'denied', paid: 'paid', submitted: 'responded' }[next];
+  const status = { need_info: 'asked-for-info', approved: 'approved', denied: 'denied', paid: 'paid' }[next];
   return { status };
 }
 

@@ -35,6 +35,7 @@ const en = {
   optionalDocuments: 'Documents (optional)',
   files: (max: number) => (max === 1 ? 'One file' : `Up to ${max} files`),
   kinds: (mb: number) => `PDF, JPEG, PNG or HEIC, at most ${mb} MB each.`,
+  confirmToWithdraw: 'Tick “I want to withdraw this application” to confirm.',
 };
 
 export type ProgramWords = typeof en;
@@ -45,6 +46,7 @@ const statusEs: Record<ProgramApplicationStatus, string> = {
   approved: 'Aprobada',
   denied: 'Denegada',
   paid: 'Pagada',
+  withdrawn: 'Retirada',
 };
 
 const es: ProgramWords = {
@@ -62,8 +64,9 @@ const es: ProgramWords = {
   statuses: {
     applied: 'Su solicitud se envió. Le avisaremos por correo electrónico cuando cambie su estado.',
     responded: 'Su respuesta se envió. Le avisaremos por correo electrónico cuando cambie el estado.',
+    withdrawn: 'Retiró su solicitud. Ya no la decidiremos; puede volver a presentar una solicitud cuando quiera.',
   },
-  fields: { program: 'el programa', account: 'la cuenta', note: 'su nota' },
+  fields: { program: 'el programa', account: 'la cuenta', note: 'su nota', confirm: '«Quiero retirar esta solicitud»' },
   check: (label) => `Revise: ${label}`,
   someDocuments: 'los documentos',
   newestFirst: 'Las más recientes primero',
@@ -86,6 +89,7 @@ const es: ProgramWords = {
   optionalDocuments: 'Documentos (opcional)',
   files: (max) => (max === 1 ? 'Un archivo' : `Hasta ${max} archivos`),
   kinds: (mb) => `PDF, JPEG, PNG o HEIC, de ${mb} MB como máximo cada uno.`,
+  confirmToWithdraw: 'Marque «Quiero retirar esta solicitud» para confirmar.',
 };
 
 export const programWords: Record<Locale, ProgramWords> = { en, es };

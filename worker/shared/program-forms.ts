@@ -23,6 +23,14 @@ export const applyFields = z.object({
 /** The customer's answer to "we need more information": a note, documents, or both. */
 export const respondBody = z.object({ note: note.optional().default('') });
 
+/**
+ * The customer withdraws an undecided application: a ticked "I want to withdraw this application"
+ * box (a browser sends "on"; a script may send true) is the confirmation, so it works without JavaScript.
+ */
+export const withdrawBody = z.object({
+  confirm: z.union([z.literal('on'), z.literal(true)], { error: 'Tick “I want to withdraw this application” to confirm.' }),
+});
+
 export const needInfoBody = z.object({ note: note.min(1, 'Say what information you need.') });
 export const approveBody = z.object({ note: note.optional().default('') });
 export const denyBody = z.object({ reason: note.min(1, 'Give the reason the customer will read.') });
@@ -35,7 +43,7 @@ export const payBody = z.object({
   paidBy: z.enum(['bill_credit', 'cheque'], { message: 'Choose a bill credit or a cheque.' }),
 });
 
-export const staffProgramViews = ['submitted', 'need_info', 'approved'] as const;
+export const staffProgramViews = ['submitted', 'need_info', 'approved', 'withdrawn'] as const;
 export type StaffProgramView = (typeof staffProgramViews)[number];
 export const staffProgramQuery = z.object({
   view: z.enum(staffProgramViews).default('submitted'),
@@ -49,9 +57,10 @@ export const statusLabels: Record<ProgramApplicationStatus, string> = {
   approved: 'Approved',
   denied: 'Denied',
   paid: 'Paid',
+  withdrawn: 'Withdrawn',
 };
 
-export const staffViewLabels: Record<StaffProgramView, string> = { submitted: 'To check', need_info: 'Waiting on the customer', approved: 'Approved rebates to pay' };
+export const staffViewLabels: Record<StaffProgramView, string> = { submitted: 'To check', need_info: 'Waiting on the customer', approved: 'Approved rebates to pay', withdrawn: 'Withdrawn by the customer' };
 
 export const programErrorMessages: Record<string, string> = {
   invalid_request: 'Some of what you entered could not be used.',
@@ -67,10 +76,11 @@ export const programErrorMessages: Record<string, string> = {
 export const programStatusMessages: Record<string, string> = {
   applied: 'Your application is sent. We will e-mail you when its status changes.',
   responded: 'Your answer is sent. We will e-mail you when the status changes.',
+  withdrawn: 'Your application is withdrawn. We will not decide it; you can apply again at any time.',
   'asked-for-info': 'The customer is asked for more information and told by e-mail.',
   approved: 'The application is approved and the customer told by e-mail.',
   denied: 'The application is denied and the customer told by e-mail, with the reason in the portal.',
   paid: 'The payment is recorded and the customer told by e-mail.',
 };
 
-export const programFieldLabels: Record<string, string> = { program: 'the program', account: 'the account', note: 'your note', reason: 'the reason', amount: 'the amount', paidBy: 'how it is paid' };
+export const programFieldLabels: Record<string, string> = { program: 'the program', account: 'the account', note: 'your note', reason: 'the reason', amount: 'the amount', paidBy: 'how it is paid', confirm: '“I want to withdraw this application”' };

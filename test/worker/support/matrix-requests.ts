@@ -289,6 +289,8 @@ export const matrixRequests: Record<string, Builder> = {
   'GET /api/programs/applications/:id': (w) => ({ method: 'GET', path: `/api/programs/applications/${w.a.applicationId}` }),
   // Each caller answers a fresh request for more information (an answer moves the application back to staff).
   'POST /api/programs/applications/:id/respond': async (w) => ({ method: 'POST', path: `/api/programs/applications/${(await givenApplication(w.a.id, 'need_info')).applicationId}/respond`, json: { note: 'The model is WS-128.' } }),
+  // Each caller withdraws a fresh application of A's that staff have not decided (a withdrawal is final).
+  'POST /api/programs/applications/:id/withdraw': async (w) => ({ method: 'POST', path: `/api/programs/applications/${(await givenApplication(w.a.id, 'submitted')).applicationId}/withdraw`, json: { confirm: true } }),
   'GET /api/programs/documents/:id': (w) => ({ method: 'GET', path: `/api/programs/documents/${w.a.documentId}` }),
   'GET /api/staff/programs': () => ({ method: 'GET', path: '/api/staff/programs?view=submitted' }),
   'GET /api/staff/programs/:id': (w) => ({ method: 'GET', path: `/api/staff/programs/${w.a.applicationId}` }),

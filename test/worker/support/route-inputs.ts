@@ -33,7 +33,7 @@ import { beaconSchema } from '../../../worker/visits/beacon';
 import { espiResources, ESPI_PREFIX } from '../../../worker/connect-my-data/espi-routes';
 import { moveServiceBody, refuseServiceBody, serviceRequestIdBody, startServiceBody, stopServiceBody } from '../../../worker/shared/service-request-forms';
 import { newConversationBody, replyBody, staffQueueQuery } from '../../../worker/shared/message-forms';
-import { approveBody, denyBody, needInfoBody, payBody as rebatePayBody, respondBody, staffProgramQuery } from '../../../worker/shared/program-forms';
+import { approveBody, denyBody, needInfoBody, payBody as rebatePayBody, respondBody, staffProgramQuery, withdrawBody } from '../../../worker/shared/program-forms';
 import { acceptInvitationBody, delegateActionBody, delegateRightsBody, invitationActionBody, inviteDelegateBody, leaveAccountBody, registerByInvitationBody } from '../../../worker/shared/sharing-forms';
 import { fromJsonSchema, jsonSchemaOf, nearMiss, oddString, segment, type BodyKind, type Hints } from './arbitraries';
 import type { World } from './portal-world';
@@ -462,6 +462,7 @@ export function routeInputs(world: World): Record<string, RouteInput> {
     'POST /api/programs/applications': { body: { values: fc.oneof(coherentApplication, nearMiss(coherentApplication), flatApplication), kinds: ['json', 'form'] } },
     'GET /api/programs/applications/:id': { params: { id: applicationId } },
     'POST /api/programs/applications/:id/respond': { params: { id: applicationId }, body: schemaBody(respondBody) },
+    'POST /api/programs/applications/:id/withdraw': { params: { id: applicationId }, body: schemaBody(withdrawBody) },
     'GET /api/programs/documents/:id': { params: { id: segment(fc.constantFrom(world.a.documentId, world.b.documentId)) } },
     'GET /api/staff/programs': { query: fromSchema(staffProgramQuery, hints) },
     'GET /api/staff/programs/:id': { params: { id: applicationId } },

@@ -8,6 +8,7 @@ const applicationStatuses: Record<string, string> = {
   approved: 'aprobada',
   denied: 'denegada',
   paid: 'pagada',
+  withdrawn: 'retirada',
 };
 const things: Record<string, string> = { 'an application': 'una solicitud', 'a document': 'un documento' };
 
@@ -62,6 +63,7 @@ export const customerServiceEs: SpanishTable = {
     'This document is not available just now.': 'Este documento no está disponible en este momento.',
     'An application may carry at most 5 documents of 5 MB each.': 'Una solicitud puede llevar como máximo 5 documentos de 5 MB cada uno.',
     'Choose a program.': 'Elija un programa.',
+    'Tick “I want to withdraw this application” to confirm.': 'Marque «Quiero retirar esta solicitud» para confirmar.',
     'Choose the account this is for.': 'Elija la cuenta para la que es.',
     'Say what information you need.': 'Indique qué información necesita.',
     'Give the reason the customer will read.': 'Escriba el motivo que leerá el cliente.',
