@@ -17,7 +17,7 @@ import { utility } from '../../worker/shared/utility';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { demoApplicationStatement } from '../../worker/dev/third-party/demo-app';
 import { documentKey } from '../../worker/ingest/bill-documents';
-import { usageShards, type UsageShards } from '../../worker/usage/shards';
+import { meterWeight, usageShards, type UsageShards } from '../../worker/usage/shards';
 import { ensurePeerGroupsSql, rebuildPeerDaysStatements } from '../../worker/usage/store';
 import { baseFactor } from '../../worker/usage/units';
 import { DEMO_ALERT_DAYS, loadDemoAlerts } from './alerts';
@@ -160,7 +160,8 @@ async function loadBillDocuments(raw: D1Database, bucket: R2Bucket) {
 async function loadUsage(shards: UsageShards) {
   const started = performance.now();
   const meters = demoMeters(demoAccounts(seededRandom(DEMO_SEED)));
-  const placed = await shards.place(meters.map((m) => m.id));
+  const weights = new Map(meters.map((m) => [m.id, meterWeight(1440 / m.intervalMinutes)]));
+  const placed = await shards.place(meters.map((m) => m.id), (id) => weights.get(id)!);
   let statements = 0;
   let rows = 0;
   for (const name of shards.names) {

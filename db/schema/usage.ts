@@ -8,12 +8,14 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
  * The usage shards: D1 databases holding usage days (db/usage-shard/schema.ts), each a binding of the
  * worker named `binding` (USAGE_SHARD_1, …). A shard with `accepts_meters = 0` keeps serving the
  * meters it holds but is given no new ones (it is filling up; see the README's capacity plan).
- * `meters` counts the meters placed on it, so placing one never scans the map.
+ * `meters` counts the meters placed on it and `weight` adds up their sizes (one per hourly meter,
+ * four per 15-minute one: a day row's bytes grow with its intervals), so placing one never scans the map.
  */
 export const usageShards = sqliteTable('usage_shards', {
   binding: text('binding').primaryKey(),
   acceptsMeters: integer('accepts_meters', { mode: 'boolean' }).notNull().default(true),
   meters: integer('meters').notNull().default(0),
+  weight: integer('weight').notNull().default(0),
 });
 
 /**

@@ -55,6 +55,26 @@ describe('the shard map', () => {
     expect(Math.abs(a! - b!)).toBeLessThanOrEqual(1);
   });
 
+  it('weighs a 15-minute meter as four hourly ones, so the shards fill by size rather than by count', async () => {
+    const weights = async () => new Map((await env.DB.prepare('SELECT binding, weight FROM usage_shards').all<{ binding: string; weight: number }>()).results.map((r) => [r.binding, r.weight]));
+    // Level the two shards first, so the test starts from equal weights.
+    await usageShards(env).place([uniqueId('mtr')]);
+    const start = await weights();
+    const lighter = (start.get('USAGE_SHARD_1') ?? 0) <= (start.get('USAGE_SHARD_2') ?? 0) ? 'USAGE_SHARD_1' : 'USAGE_SHARD_2';
+    const heavier = lighter === 'USAGE_SHARD_1' ? 'USAGE_SHARD_2' : 'USAGE_SHARD_1';
+    const gap = Math.abs((start.get(heavier) ?? 0) - (start.get(lighter) ?? 0));
+    await usageShards(env).place(Array.from({ length: gap }, () => uniqueId('mtr')));
+    const electric = await givenMeter({ kind: 'electric' });
+    await givenReads(electric, ['2025-03-01'], () => 0.25);
+    const electricShard = (await shardOf(electric.meterId))!;
+    const hourly = Array.from({ length: 3 }, () => uniqueId('mtr'));
+    const placed = await usageShards(env).place(hourly);
+    // The three hourly meters all go to the other shard: together they still weigh less than the one 15-minute meter.
+    expect(new Set(placed.values())).toEqual(new Set([electricShard === 'USAGE_SHARD_1' ? 'USAGE_SHARD_2' : 'USAGE_SHARD_1']));
+    const after = await weights();
+    expect((after.get('USAGE_SHARD_1') ?? 0) + (after.get('USAGE_SHARD_2') ?? 0)).toBe((start.get('USAGE_SHARD_1') ?? 0) + (start.get('USAGE_SHARD_2') ?? 0) + gap + 4 + 3);
+  });
+
   it('gives a shard closed to new meters none, and refuses ingest with a JSON 503 when every shard is closed', async () => {
     await usageShards(env).place([uniqueId('mtr')]);
     await env.DB.prepare("UPDATE usage_shards SET accepts_meters = 0 WHERE binding = 'USAGE_SHARD_1'").run();

@@ -9,7 +9,7 @@
  * comparison sums for a moment (they are sums of homes, so a moment's extra home only ever makes a
  * figure more likely to show, never reveals one home).
  */
-import type { UsageShards } from './shards';
+import { meterWeight, type UsageShards } from './shards';
 import { dayWriteStatements, peerDeltaSql, type DayPatch, type Household } from './store';
 import { baseFactor, type MeterKind } from './units';
 
@@ -23,9 +23,9 @@ export async function moveMeters(shards: UsageShards, from: string, to: string, 
   const source = shards.database(from);
   const target = shards.database(to);
   const { results: meters } = await shards.primary
-    .prepare('SELECT id, kind, unit FROM meters WHERE id IN (SELECT value FROM json_each(?1))')
+    .prepare('SELECT id, kind, unit, interval_minutes AS intervalMinutes FROM meters WHERE id IN (SELECT value FROM json_each(?1))')
     .bind(JSON.stringify(meterIds))
-    .all<{ id: string; kind: MeterKind; unit: string }>();
+    .all<{ id: string; kind: MeterKind; unit: string; intervalMinutes: number }>();
   let days = 0;
   for (const meter of meters) {
     const factor = baseFactor(meter.kind, meter.unit);
@@ -55,7 +55,9 @@ export async function moveMeters(shards: UsageShards, from: string, to: string, 
       shards.primary.prepare('INSERT OR IGNORE INTO usage_shards (binding) VALUES (?1)').bind(to),
       shards.primary.prepare('UPDATE usage_shard_map SET shard = ?2 WHERE meter_id = ?1 AND shard = ?3').bind(meter.id, to, from),
       // changes() is the map update's count (1, or 0 when a run before this one switched it already).
-      shards.primary.prepare('UPDATE usage_shards SET meters = meters + CASE binding WHEN ?1 THEN changes() ELSE -changes() END WHERE binding IN (?1, ?2)').bind(to, from),
+      shards.primary
+        .prepare('UPDATE usage_shards SET meters = meters + CASE binding WHEN ?1 THEN changes() ELSE -changes() END, weight = weight + CASE binding WHEN ?1 THEN changes() ELSE -changes() END * ?3 WHERE binding IN (?1, ?2)')
+        .bind(to, from, meterWeight(1440 / meter.intervalMinutes)),
     ]);
     for (let i = 0; i < patches.length; i += DAYS_PER_BATCH) {
       const keys = JSON.stringify(patches.slice(i, i + DAYS_PER_BATCH).map((p) => [p.meterId, p.day, p.baseFactor]));

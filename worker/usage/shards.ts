@@ -5,13 +5,17 @@
  * the reports, ingest and the demo — asks here; nothing else names a shard.
  *
  * The shard map (usage_shard_map, in the primary database) places each meter; every binding named
- * USAGE_SHARD_<n> is a shard. A meter goes to the shard that accepts meters and holds the fewest, so
- * shards fill evenly; a full one is closed to new meters (usage_shards.accepts_meters = 0) and keeps
+ * USAGE_SHARD_<n> is a shard. A meter goes to the shard that accepts meters and holds the least
+ * weight (meterWeight: a 15-minute meter's days take four times an hourly one's bytes), so shards
+ * fill evenly by size; a full one is closed to new meters (usage_shards.accepts_meters = 0) and keeps
  * serving the ones it has. Splitting a shard moves meters' rows and then their map rows (README).
  */
 import { HTTPException } from 'hono/http-exception';
 
 export const SHARD_BINDING = /^USAGE_SHARD_\d+$/;
+
+/** A meter's share of a shard: its intervals per day over 24 (hourly 1, 15-minute 4), at least 1. */
+export const meterWeight = (intervalsPerDay: number) => Math.max(1, Math.round(intervalsPerDay / 24));
 
 /** What the routing needs of the worker's bindings: the primary database and the shard bindings. */
 export type ShardEnv = { DB: D1Database } & object;
@@ -79,35 +83,42 @@ export class UsageShards {
   }
 
   /**
-   * Gives every meter without a shard one: the accepting shard holding the fewest meters. Safe to
-   * run twice or concurrently: a meter keeps the first placement written, and the counters count
-   * only rows that were inserted.
+   * Gives every meter without a shard one: the accepting shard with the least weight (the sizes of
+   * the meters it holds; `weightOf` a meter's, from meterWeight, 1 when not given). Safe to run twice
+   * or concurrently: a meter keeps the first placement written, and the counters count only rows
+   * that were inserted.
    */
-  async place(meterIds: readonly string[]): Promise<Map<string, string>> {
+  async place(meterIds: readonly string[], weightOf: (meterId: string) => number = () => 1): Promise<Map<string, string>> {
     const known = await this.shardsOf(meterIds);
     const unplaced = [...known].filter(([, shard]) => shard === null).map(([id]) => id).sort();
     if (unplaced.length) {
       const register = this.names.map((name) => this.primary.prepare('INSERT OR IGNORE INTO usage_shards (binding) VALUES (?1)').bind(name));
       const results = await this.primary.batch([
         ...register,
-        this.primary.prepare('SELECT binding, meters FROM usage_shards WHERE accepts_meters = 1 AND binding IN (SELECT value FROM json_each(?1))').bind(JSON.stringify(this.names)),
+        this.primary.prepare('SELECT binding, weight FROM usage_shards WHERE accepts_meters = 1 AND binding IN (SELECT value FROM json_each(?1))').bind(JSON.stringify(this.names)),
       ]);
-      const open = (results.at(-1)?.results ?? []) as { binding: string; meters: number }[];
+      const open = (results.at(-1)?.results ?? []) as { binding: string; weight: number }[];
       if (!open.length) throw new HTTPException(503, { message: 'Every usage shard is closed to new meters; nothing was written.' });
+      // Heaviest first, each to the lightest shard at that moment: the shards end up near even.
+      const byWeight = unplaced.map((id) => ({ id, weight: weightOf(id) })).sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1));
       const chosen = new Map<string, string[]>();
-      for (const id of unplaced) {
-        const least = open.reduce((a, b) => (b.meters < a.meters ? b : a));
-        least.meters++;
-        const list = chosen.get(least.binding);
+      for (const { id, weight } of byWeight) {
+        const least = open.reduce((a, b) => (b.weight < a.weight ? b : a));
+        least.weight += weight;
+        const key = `${least.binding} ${weight}`;
+        const list = chosen.get(key);
         if (list) list.push(id);
-        else chosen.set(least.binding, [id]);
+        else chosen.set(key, [id]);
       }
       // changes() is the row count of the INSERT just before it in the batch (one connection, in order).
       await this.primary.batch(
-        [...chosen].flatMap(([shard, ids]) => [
-          this.primary.prepare('INSERT OR IGNORE INTO usage_shard_map (meter_id, shard) SELECT value, ?2 FROM json_each(?1)').bind(JSON.stringify(ids), shard),
-          this.primary.prepare('UPDATE usage_shards SET meters = meters + changes() WHERE binding = ?1').bind(shard),
-        ]),
+        [...chosen].flatMap(([key, ids]) => {
+          const [shard, weight] = key.split(' ') as [string, string];
+          return [
+            this.primary.prepare('INSERT OR IGNORE INTO usage_shard_map (meter_id, shard) SELECT value, ?2 FROM json_each(?1)').bind(JSON.stringify(ids), shard),
+            this.primary.prepare('UPDATE usage_shards SET meters = meters + changes(), weight = weight + changes() * ?2 WHERE binding = ?1').bind(shard, Number(weight)),
+          ];
+        }),
       );
       for (const id of unplaced) this.placed.delete(id);
     }

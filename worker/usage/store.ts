@@ -7,7 +7,7 @@
  * Writes are set-based: a whole chunk of day rows travels as ONE bound JSON parameter and is
  * unpacked with json_each, so a statement is never limited by D1's 100 bound parameters.
  */
-import type { UsageShards } from './shards';
+import { meterWeight, type UsageShards } from './shards';
 import { rangesFilterSql, rangesJson, visibleSpan, type DayRange } from './tenure';
 
 /** What one ingest or load writes for a meter-day: values where the batch has them, '-' elsewhere. */
@@ -160,7 +160,8 @@ function restoreStatements(db: D1Database, patches: DayPatch[], previous: Record
  */
 export async function writeDays(shards: UsageShards, patches: DayPatch[]): Promise<{ undo: () => Promise<void> }> {
   if (!patches.length) return { undo: async () => {} };
-  await shards.place(patches.map((p) => p.meterId));
+  const intervals = new Map(patches.map((p) => [p.meterId, p.vals.length]));
+  await shards.place([...intervals.keys()], (id) => meterWeight(intervals.get(id)!));
   const groups = await shards.group(patches, (p) => p.meterId);
   const previous = await Promise.all(
     groups.map(async ({ db, items }) => {
