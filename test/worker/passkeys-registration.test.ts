@@ -8,7 +8,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, logins, passkeyChallenges, passkeyCredentials, recoveryCodes } from '../../db/schema';
 import { runBatch } from '../../worker/accounts/deps';
-import { keepsStaffFactor, staffFactorGuard } from '../../worker/auth/step-up';
+import { staffFactorGuard } from '../../worker/auth/step-up';
+import { guarded } from '../../worker/http/batch-guard';
+import { ApiError } from '../../worker/http/errors';
 import { db, get, givenLogin, login, mailsTo, postForm, postJson, sessionCookieFrom } from './support/accounts';
 import { SoftAuthenticator } from './support/passkey-authenticator';
 import { errorCode, givenPasskey, passkeyIp, registrationOptions, steppedUp } from './support/passkeys';
@@ -255,7 +257,7 @@ describe('naming and removing passkeys', () => {
     const staff = await signedIn({ role: 'admin' });
     await db().update(logins).set({ totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }).where(eq(logins.id, staff.loginId));
     // What a removal that passed its check a moment too early would write: the batch must not apply.
-    const removal = keepsStaffFactor(() => runBatch(db(), [db().update(logins).set({ totpSecret: null }).where(eq(logins.id, staff.loginId)), staffFactorGuard(db(), staff.loginId)]), 'keep one');
+    const removal = guarded(() => runBatch(db(), [db().update(logins).set({ totpSecret: null }).where(eq(logins.id, staff.loginId)), staffFactorGuard(db(), staff.loginId)]), () => new ApiError(409, 'last_second_factor', 'keep one'));
     await expect(removal).rejects.toMatchObject({ status: 409, code: 'last_second_factor' });
     const [row] = await db().select({ totp: logins.totpSecret }).from(logins).where(eq(logins.id, staff.loginId));
     expect(row!.totp).not.toBeNull();

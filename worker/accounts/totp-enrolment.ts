@@ -13,7 +13,8 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { logins, totpEnrolments } from '../../db/schema';
 import { auditInsert } from '../audit/log';
-import { keepsStaffFactor, secondFactorsOf, staffFactorGuard, stepUpStatement } from '../auth/step-up';
+import { secondFactorsOf, staffFactorGuard, stepUpStatement } from '../auth/step-up';
+import { guarded } from '../http/batch-guard';
 import { staffRoles, type SignedInLogin } from '../auth/sessions';
 import { matchTotp, newTotpSecret, totpKeyUri } from '../auth/totp';
 import { openTotpSecret, parseTotpKeyring, sealTotpSecret, TotpKeyringError, TotpSecretUnreadable } from '../auth/totp-secrets';
@@ -141,6 +142,6 @@ export async function removeTotp(deps: AccountDeps, signedIn: SignedInLogin) {
   ];
   // Recovery codes stand in for a second factor; with none left they would be a back door to nothing.
   if (lastFactor) writes.push(deleteRecoveryCodes(deps, login.id));
-  await keepsStaffFactor(() => runBatch(db, [...writes, staffFactorGuard(db, login.id)]), keepOne);
+  await guarded(() => runBatch(db, [...writes, staffFactorGuard(db, login.id)]), () => new ApiError(409, 'last_second_factor', keepOne));
   return { status: 'totp-removed' as const };
 }

@@ -63,8 +63,8 @@ export class StepUpRequired extends ApiError {
 }
 
 /**
- * For the end of a batch that removes a second factor: fails the whole batch (a malformed-JSON
- * error, see keepsStaffFactor) when the login is staff and has none left. The check before the batch
+ * For the end of a batch that removes a second factor: fails the whole batch (a guard, see
+ * worker/http/batch-guard.ts) when the login is staff and has none left. The check before the batch
  * reads what two removals sent at once both see (each the other factor); this one runs inside the
  * transaction, after whichever removal committed first.
  */
@@ -75,16 +75,6 @@ export const staffFactorGuard = (db: DrizzleD1Database, loginId: string) =>
     })
     .from(logins)
     .where(eq(logins.id, loginId));
-
-/** Runs a factor-removing batch; the guard's failure becomes the same 409 the check before it gives. */
-export async function keepsStaffFactor<T>(run: () => Promise<T>, message: string): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (/malformed JSON/i.test(String((e as Error).message))) throw new ApiError(409, 'last_second_factor', message);
-    throw e;
-  }
-}
 
 /** Which second factors a login has (what it must use to confirm, and what the sign-in asks for). */
 export async function secondFactorsOf(db: DrizzleD1Database, loginId: string) {

@@ -20,6 +20,7 @@ import type { ProgramApplicationStatus } from '../../db/schema/programs';
 import { lockedUntil, recordFailure, throttle, type Throttle } from '../accounts/throttle';
 import { grantSql } from '../auth/account-access';
 import { ApiError, type FieldProblem } from '../http/errors';
+import { guardSql, guarded } from '../http/batch-guard';
 import { chosenFiles, downloadResponse, judgeFile, storeFiles, tooLarge, type CheckedFile } from '../messages/attachments';
 import type { CatalogProgram } from '../shared/program-catalog';
 import type { StaffProgramView } from '../shared/program-forms';
@@ -224,16 +225,10 @@ const eventInsert = (raw: D1Database, applicationId: string, status: ProgramAppl
 
 /** Fails the batch (nothing written) when the application is no longer in `status`: someone moved it since it was read. */
 const statusGuard = (raw: D1Database, id: string, status: ProgramApplicationStatus) =>
-  raw.prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM program_applications WHERE id = ?1 AND status = ?2) THEN 1 ELSE json('application-status-changed') END").bind(id, status);
+  raw.prepare(guardSql('EXISTS (SELECT 1 FROM program_applications WHERE id = ?1 AND status = ?2)', 'application-status-changed')).bind(id, status);
 
-async function inBatch(raw: D1Database, statements: D1PreparedStatement[]) {
-  try {
-    await raw.batch(statements);
-  } catch (e) {
-    if (/malformed JSON/i.test(String((e as Error).message))) throw new ApiError(409, 'wrong_status', 'The application changed a moment ago. Reload it to see where it is.');
-    throw e;
-  }
-}
+const inBatch = (raw: D1Database, statements: D1PreparedStatement[]) =>
+  guarded(() => raw.batch(statements), () => new ApiError(409, 'wrong_status', 'The application changed a moment ago. Reload it to see where it is.'));
 
 const mailInsert = (raw: D1Database, to: string, mail: { subject: string; text: string }, kind: string) =>
   raw.prepare('INSERT INTO outbox_emails (id, to_address, subject, body_text, kind) VALUES (?1, ?2, ?3, ?4, ?5)').bind(crypto.randomUUID(), to, mail.subject, mail.text, kind);

@@ -8,6 +8,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { accounts, privacyChoices, privacyRequests, type PrivacyRequestState, type RequestAnswer } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { ApiError } from '../http/errors';
+import { guardSql, guarded } from '../http/batch-guard';
 import { queueEmail } from '../mail/outbox';
 import { correctableFields, type CorrectableField } from '../shared/request-schemas';
 import { requestWording } from '../shared/request-wording';
@@ -34,20 +35,12 @@ export async function loadRequest(raw: D1Database, id: string): Promise<PrivacyR
 /** Fails the whole batch (malformed JSON error) unless the request is in `state` — the optimistic-concurrency guard. */
 function guard(raw: D1Database, requestId: string, state: PrivacyRequestState) {
   return raw
-    .prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM privacy_requests WHERE id = ?1 AND state = ?2) THEN 1 ELSE json('request-state-changed') END")
+    .prepare(guardSql('EXISTS (SELECT 1 FROM privacy_requests WHERE id = ?1 AND state = ?2)', 'request-state-changed'))
     .bind(requestId, state);
 }
 
-async function runBatch(raw: D1Database, statements: D1PreparedStatement[]) {
-  try {
-    return await raw.batch(statements);
-  } catch (e) {
-    if (/malformed JSON/i.test(String((e as Error).message))) {
-      throw new ApiError(409, 'conflict', 'Someone else changed this request a moment ago. Reload it and try again.');
-    }
-    throw e;
-  }
-}
+const runBatch = (raw: D1Database, statements: D1PreparedStatement[]) =>
+  guarded(() => raw.batch(statements), () => new ApiError(409, 'conflict', 'Someone else changed this request a moment ago. Reload it and try again.'));
 
 function check(row: PrivacyRequestRow, to: PrivacyRequestState) {
   try {

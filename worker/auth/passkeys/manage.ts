@@ -14,7 +14,8 @@ import { ApiError } from '../../http/errors';
 import { queueEmail } from '../../mail/outbox';
 import type { RegistrationCredential } from '../../shared/passkey-forms';
 import { staffRoles, type SignedInLogin } from '../sessions';
-import { keepsStaffFactor, staffFactorGuard } from '../step-up';
+import { guarded } from '../../http/batch-guard';
+import { staffFactorGuard } from '../step-up';
 import { PasskeyRefused, registrationOptions, verifyRegistration } from './ceremonies';
 import { bindToSession } from './challenges';
 import { listPasskeys, removePasskeyDelete, renamePasskey } from './credentials';
@@ -90,7 +91,7 @@ export async function removeOwnPasskey(deps: AccountDeps, login: SignedInLogin, 
   const keepOne = 'A staff login must keep a passkey or an authenticator app. Add another first.';
   if (staffRoles.includes(login.role) && !row.totpSecret && own.length <= 1) throw new ApiError(409, 'last_second_factor', keepOne);
   const lastFactor = !row.totpSecret && own.length <= 1;
-  await keepsStaffFactor(() => runBatch(db, [
+  await guarded(() => runBatch(db, [
     removePasskeyDelete(db, login.id, passkey.id),
     auditInsert(db, { event: 'passkey.removed', actorLoginId: login.id, subjectLoginId: login.id, detail: { passkey: passkey.id, session: login.sessionId, lastFactor } }),
     queueEmail(db, passkeyMails.removed(row.email, deps.origin, passkey.name, row.locale)),
@@ -98,5 +99,5 @@ export async function removeOwnPasskey(deps: AccountDeps, login: SignedInLogin, 
     // must not come back to life when a new one is added.
     ...(lastFactor ? [deleteRecoveryCodes(deps, login.id)] : []),
     staffFactorGuard(db, login.id),
-  ]), keepOne);
+  ]), () => new ApiError(409, 'last_second_factor', keepOne));
 }
