@@ -2,13 +2,18 @@
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { isPrivatePage } from './site/lib/private-pages.mjs';
+import { buildTenant } from './site/lib/tenant.ts';
 
 export default defineConfig({
+  // One build per utility (PORTAL_TENANT, scripts of package.json: build-sites.ts), each into its
+  // own directory of the one assets binding; the worker serves a host its tenant's directory.
   // Fictional production origin; local runs use http://localhost:8787 (wrangler dev).
-  site: 'https://portal.aldercreek-utility.example',
+  site: `https://${buildTenant.hosts[0]}`,
   srcDir: './site',
   publicDir: './site/public',
-  outDir: './dist',
+  outDir: `./dist/${buildTenant.id}`,
+  // Each build its own cache, so one tenant's content store never stands in for another's.
+  cacheDir: `./node_modules/.astro/${buildTenant.id}`,
   trailingSlash: 'always',
   output: 'static',
   // Lossless whitespace compression. Astro 7's default ('jsx') drops a line break between text

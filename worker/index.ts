@@ -43,6 +43,8 @@ import { requestPages } from './requests/pages';
 import { requests } from './requests/routes';
 import { runDailyMaintenance } from './requests/scheduled';
 import { d1Session } from './http/d1-session';
+import { forEachTenant, forEachTenantOfBatch } from './tenants/entry';
+import { tenantScope } from './tenants/middleware';
 import { requestMetricsPages } from './reports/request-metrics-pages';
 import { reportPages } from './reports/utility-reports-pages';
 import { runSharingMaintenance } from './sharing/maintenance';
@@ -79,6 +81,7 @@ import { isProgramUpload, MAX_PROGRAM_BODY_BYTES, programsApi, programUploadRefu
 const app = new Hono<AppEnv>();
 
 app.use(requestId());
+app.use(tenantScope);
 app.use(d1Session);
 app.use(portalSecureHeaders());
 app.use(localeContext());
@@ -197,7 +200,7 @@ app.all('*', async (c) => {
 app.onError(handleError);
 
 /**
- * The daily cron (wrangler.toml [triggers]): overdue marking and the 24-month purge of privacy
+ * The crons (wrangler.toml [triggers]), once per tenant (worker/tenants/entry.ts). Daily: overdue marking and the 24-month purge of privacy
  * requests, forgetting stale sign-in counters and used links, passkey challenges nobody answered, stale step-ups, devices and unconfirmed authenticator set-ups, the 24-month purge of consent proof,
  * yesterday's referrer candidates, sealing staff TOTP secrets under the newest key, removing the
  * bodies of mail and texts not delivered within 72 hours, a retry of queued mail, and the end of alerts
@@ -209,21 +212,22 @@ app.onError(handleError);
  * program documents past their program's keeping period, and applications decided more than 3 years ago (worker/programs/retention.ts).
  */
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  ctx.waitUntil(forEachTenant(env, (tenantEnv) => cronJobs(controller.cron, tenantEnv)));
+}
+
+/** One tenant's share of a cron run. */
+function cronJobs(cron: string, env: Env): Promise<unknown> {
   const db = drizzle(env.DB);
   // Every few minutes: texts whose quiet hours have ended, and texts and mail due to be tried again.
-  if (controller.cron === TEXTS_CRON) {
-    ctx.waitUntil(Promise.all([deliverQueuedSms(env, db), deliverQueued(env, db)]).then(() => undefined));
-    return;
-  }
-  ctx.waitUntil(Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date()), purgeClosedConversations(env), purgeProgramRecords(env)]).then(() => undefined));
+  if (cron === TEXTS_CRON) return Promise.all([deliverQueuedSms(env, db), deliverQueued(env, db)]);
+  return Promise.all([runDailyMaintenance(env.DB), purgeStaleAccountRecords(db), purgeExpiredChallenges(db), purgeSecondFactorRecords(db), purgeExpiredConsentProof(env.DB), purgeReferrerCandidates(db), parseTotpKeyring(env.TOTP_ENCRYPTION_KEYS).then((keys) => resealTotpSecrets(db, keys)), runSharingMaintenance(env).then(() => redactStaleOutbox(db)).then(() => deliverQueued(env, db)), redactStaleSms(db), closeAllAfterMoveOut(env.DB), purgeExpiredAlerts(env.DB), purgeExpiredConnectRecords(db, new Date()), purgeClosedConversations(env), purgeProgramRecords(env)]);
 }
 
 export type AppType = typeof routes;
 export { app };
-/** The consumers of the queues ingest sends to (wrangler.toml [[queues.consumers]]): alert detection, and Connect My Data notifications. */
+/** The consumers of the queues ingest sends to (wrangler.toml [[queues.consumers]]): alert detection, and Connect My Data notifications, each message in its tenant. */
 export async function queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
-  if (batch.queue === CONNECT_NOTIFY_QUEUE) return handleNotificationBatch(batch, env);
-  await handleDetectionBatch(batch, env, ctx);
+  await forEachTenantOfBatch(batch, env, (part, tenantEnv) => (part.queue === CONNECT_NOTIFY_QUEUE ? handleNotificationBatch(part, tenantEnv) : handleDetectionBatch(part, tenantEnv, ctx)));
 }
 
 export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Env>;

@@ -15,7 +15,7 @@ import { defaultDetectionConfig } from '../../worker/alerts/detection/config';
 import { reconcile } from '../../worker/alerts/detection/episodes';
 import { changeStatements, type EvalContext, type NoticeWritten } from '../../worker/alerts/detection/evaluate';
 import { alertFamilies, billingPeriods, evaluateRules } from '../../worker/alerts/detection/rules';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { addDays, eachDay } from '../../worker/usage/time';
 import { demoAccounts } from './customers';
 import { DEMO_SEED, DEMO_TODAY } from './dataset';

@@ -21,7 +21,7 @@ import { chunkRowsForInsert } from '../batching';
 import { accountBalances, adjustments, billLines, payments } from '../schema';
 import { addDays, daysBetween, eachDay } from '../../worker/usage/time';
 import { GALLONS_PER_CCF } from '../../worker/usage/units';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { billPdf } from './bill-pdf';
 import type { DemoAccount } from './customers';
 import { DEMO_MOVE } from './move';
@@ -235,8 +235,9 @@ export function demoNewcomerAccount(accounts: DemoAccount[]): DemoAccount {
   return { ...former, id, accountNumber, holderName, email, phone };
 }
 
-/** Every demo account's ledger, the move's new holder last (its bills from the move-in on; the former holder's up to the move-out). */
-export function demoLedgers(accounts: DemoAccount[], seed: number): DemoLedger[] {
+/** Every demo account's ledger, the move's new holder last (its bills from the move-in on; the former holder's up to the move-out); `withMove` false for a demo utility without the move (move.ts is Alder Creek's). */
+export function demoLedgers(accounts: DemoAccount[], seed: number, withMove = true): DemoLedger[] {
+  if (!withMove) return accounts.map((a, i) => demoLedger(a, i, seed));
   return [
     ...accounts.map((a, i) => demoLedger(a, i, seed, a.id === DEMO_MOVE.former.accountId ? { through: DEMO_MOVE.moveOut } : {})),
     demoLedger(demoNewcomerAccount(accounts), DEMO_MOVE.newcomer.accountIndex, seed, { from: DEMO_MOVE.moveIn }),
@@ -244,9 +245,9 @@ export function demoLedgers(accounts: DemoAccount[], seed: number): DemoLedger[]
 }
 
 /** Bill lines, payments, adjustments and stated balances of every demo account (the bills themselves are in dataset.ts). */
-export function demoBillingStatements(db: DrizzleD1Database, accounts: DemoAccount[], seed: number): BatchItem<'sqlite'>[] {
+export function demoBillingStatements(db: DrizzleD1Database, accounts: DemoAccount[], seed: number, withMove = true): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = [];
-  const all = demoLedgers(accounts, seed);
+  const all = demoLedgers(accounts, seed, withMove);
   const lineRows = all.flatMap((l) => l.bills.flatMap((b) => b.lines.map((x, i) => ({ billId: b.id, position: i + 1, ...x }))));
   for (const chunk of chunkRowsForInsert(lineRows)) statements.push(db.insert(billLines).values(chunk));
   for (const chunk of chunkRowsForInsert(all.flatMap((l) => l.payments.map((p) => ({ ...p, status: 'posted' as const }))))) statements.push(db.insert(payments).values(chunk));

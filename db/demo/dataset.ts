@@ -4,7 +4,7 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { chunkRowsForInsert } from '../batching';
 import { accounts, bills, meters, servicePoints, servicePointTenures, utilities } from '../schema';
 import { demoLedgers } from './billing';
-import { demoAccounts, demoUtilityRow, type DemoAccount } from './customers';
+import { alderCreekTown, demoAccounts, demoUtilityRow, utilityRow, type DemoAccount, type DemoTown } from './customers';
 import { DEMO_MOVE } from './move';
 import { seededRandom } from './random';
 
@@ -12,18 +12,23 @@ export const DEMO_SEED = 20261125;
 /** The demo's "today": data runs up to here, so the demo looks the same whenever it is loaded. */
 export const DEMO_TODAY = '2026-11-24';
 
-/** Every insert of the demo data set, in foreign-key order. Deterministic for a given seed. */
-export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchItem<'sqlite'>[] {
+/**
+ * Every insert of a demo utility's data set, in foreign-key order. Deterministic for a given seed.
+ * The move (move.ts) is Alder Creek's only.
+ */
+export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED, town: DemoTown = alderCreekTown): BatchItem<'sqlite'>[] {
   const random = seededRandom(seed);
-  const customers = demoAccounts(random);
-  const statements: BatchItem<'sqlite'>[] = [db.insert(utilities).values(demoUtilityRow)];
+  const customers = demoAccounts(random, town);
+  const withMove = town === alderCreekTown;
+  const utilityId = town.profile.id;
+  const statements: BatchItem<'sqlite'>[] = [db.insert(utilities).values(utilityRow(town.profile))];
   for (const a of customers) {
     // The holder who moved out (see move.ts) has their mail forwarded and the account closed.
-    const movedOut = a.id === DEMO_MOVE.former.accountId ? DEMO_MOVE.former.forwarding : null;
+    const movedOut = withMove && a.id === DEMO_MOVE.former.accountId ? DEMO_MOVE.former.forwarding : null;
     statements.push(
       db.insert(accounts).values({
         id: a.id,
-        utilityId: demoUtilityRow.id,
+        utilityId,
         accountNumber: a.accountNumber,
         holderName: a.holderName,
         emailOnFile: a.email,
@@ -56,9 +61,9 @@ export function demoStatements(db: DrizzleD1Database, seed = DEMO_SEED): BatchIt
       ),
     );
   }
-  statements.push(...demoMoveStatements(db, customers));
+  if (withMove) statements.push(...demoMoveStatements(db, customers));
   // Bills after every account and the move: their lines, payments and balances come from db/demo/billing.ts (the loader adds them).
-  for (const ledger of demoLedgers(customers, seed)) {
+  for (const ledger of demoLedgers(customers, seed, withMove)) {
     const rows = ledger.bills.map(({ lines: _lines, ...bill }) => bill);
     for (const chunk of chunkRowsForInsert(rows)) statements.push(db.insert(bills).values(chunk));
   }

@@ -17,8 +17,27 @@ async function receiptSigningJwks() {
   return JSON.stringify({ keys: [jwk] });
 }
 
-/** Every secret the worker declares in wrangler.toml `[secrets] required`. */
+/**
+ * Every secret the worker declares in wrangler.toml `[secrets] required`: one set per utility, the
+ * first's unprefixed and each other's under its prefix (JUNIPER_VALLEY_LINK_SIGNING_SECRET), as listed there.
+ */
 export async function generateDevSecrets(): Promise<Record<string, string>> {
+  const required = JSON.parse(/^required\s*=\s*(\[[^\]]*\])/m.exec(readFileSync(fileURLToPath(new URL('../../wrangler.toml', import.meta.url)), 'utf8'))?.[1] ?? '[]') as string[];
+  const sets = new Map<string, Record<string, string>>();
+  const out: Record<string, string> = {};
+  for (const name of required) {
+    const base = ONE_SET.find((b) => name.endsWith(b));
+    if (!base) throw new Error(`wrangler.toml requires ${name}, which db/demo/dev-secrets.ts cannot make`);
+    const prefix = name.slice(0, -base.length);
+    if (!sets.has(prefix)) sets.set(prefix, await secretsOfOneTenant());
+    out[name] = sets.get(prefix)![base]!;
+  }
+  return out;
+}
+
+const ONE_SET = ['LINK_SIGNING_SECRET', 'RECEIPT_SIGNING_JWKS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'TOTP_ENCRYPTION_KEYS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'];
+
+async function secretsOfOneTenant(): Promise<Record<string, string>> {
   return {
     // HMAC key for single-use links (e-mail verification, password reset, request verification).
     LINK_SIGNING_SECRET: randomSecret(),

@@ -1,7 +1,9 @@
 /**
- * Loads the demo data set into the local D1 that `wrangler dev` uses (after the migrations).
+ * Loads the demo data sets into the local D1 databases that `wrangler dev` uses (after the
+ * migrations): Alder Creek Water & Power into DB and USAGE_SHARD_<n>, Juniper Valley Water
+ * (db/demo/juniper-valley.ts) into JUNIPER_VALLEY_DB and its shard.
  *   tsx db/demo/load.ts [--persist-to DIR] [--secrets FILE] [--reset] [--skip-usage]
- * Skips when the demo utility is already there, unless --reset empties every table first.
+ * Skips a utility already there, unless --reset empties every table first.
  * Also registers a dev-only ingest client and writes its private key to DIR/demo-ingest-client.json,
  * and puts the demo customer's latest bill PDFs into the local R2 bucket.
  * Staff TOTP secrets are sealed with TOTP_ENCRYPTION_KEYS from FILE (default .dev.vars, created
@@ -13,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
 import { parseTotpKeyring, resealTotpSecrets } from '../../worker/auth/totp-secrets';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility, juniperValley } from '../../worker/tenants/profiles';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { demoApplicationStatement } from '../../worker/dev/third-party/demo-app';
 import { documentKey } from '../../worker/ingest/bill-documents';
@@ -29,13 +31,15 @@ import { DEMO_CUSTOMER, demoLoginStatements } from './logins';
 import { demoProgramSql } from './programs';
 import { demoMoveLoginStatements } from './move';
 import { seededRandom } from './random';
-import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams } from './usage';
+import { JUNIPER_DEMO_CUSTOMER, JUNIPER_DEMO_STAFF, juniperValleyTown } from './juniper-valley';
+import { demoIngestClient, demoMeters, insertDayRowsSql, usageInsertParams, type DemoMeter } from './usage';
 
 const { values: args } = parseArgs({ options: { 'persist-to': { type: 'string' }, 'secrets': { type: 'string' }, reset: { type: 'boolean', default: false }, 'skip-usage': { type: 'boolean', default: false } } });
 const persistRoot = args['persist-to'] ?? '.wrangler/state';
-const totpKeys = await parseTotpKeyring((await ensureDevSecrets(args.secrets ?? '.dev.vars')).TOTP_ENCRYPTION_KEYS);
+const secrets = await ensureDevSecrets(args.secrets ?? '.dev.vars');
+const totpKeys = await parseTotpKeyring(secrets.TOTP_ENCRYPTION_KEYS);
 
-const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket; USAGE_SHARD_1: D1Database }>({
+const proxy = await getPlatformProxy<{ DB: D1Database; BILL_DOCUMENTS: R2Bucket; USAGE_SHARD_1: D1Database; JUNIPER_VALLEY_DB: D1Database; JUNIPER_VALLEY_USAGE_SHARD_1: D1Database }>({
   configPath: 'wrangler.toml',
   persist: { path: `${persistRoot}/v3` },
   remoteBindings: false,
@@ -63,7 +67,7 @@ try {
     await raw.batch([...merged, ...demoProgramSql()].map((sql) => raw.prepare(sql)));
     const baseMs = performance.now() - started;
     const documents = await loadBillDocuments(raw, proxy.env.BILL_DOCUMENTS);
-    const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(shards);
+    const usage = args['skip-usage'] ? { statements: 0, rows: 0, ms: 0 } : await loadUsage(shards, demoMeters(demoAccounts(seededRandom(DEMO_SEED))));
     console.log(
       `Demo data loaded: ${statements.length} inserts as ${merged.length} statements in ${Math.round(baseMs)} ms; ${documents} bill documents; ${usage.rows} meter-days of reads in ${usage.statements} statements in ${Math.round(usage.ms)} ms.`,
     );
@@ -75,9 +79,10 @@ try {
   }
   const sealed = await resealTotpSecrets(db, totpKeys);
   if (sealed.resealed || sealed.unreadable) console.log(`Staff TOTP secrets sealed again under the newest key: ${sealed.resealed}; unreadable with these keys: ${sealed.unreadable}.`);
-  await registerDemoIngestClient(raw);
+  await registerDemoIngestClient(raw, utility.id, 'http://localhost:8787', 'demo-ingest-client.json');
   // The demo third party of Connect My Data (its development-only client is /dev/third-party/).
   await (await demoApplicationStatement(raw, 'http://localhost:8787')).run();
+  await loadJuniperValley(proxy.env.JUNIPER_VALLEY_DB, proxy.env.JUNIPER_VALLEY_USAGE_SHARD_1);
 } finally {
   await proxy.dispose();
 }
@@ -157,9 +162,8 @@ async function loadBillDocuments(raw: D1Database, bucket: R2Bucket) {
  * Two years of reads for every demo meter, each on the shard the shard map gives it (as ingest
  * would place it), then each shard's de-identified comparison aggregates.
  */
-async function loadUsage(shards: UsageShards) {
+async function loadUsage(shards: UsageShards, meters: DemoMeter[]) {
   const started = performance.now();
-  const meters = demoMeters(demoAccounts(seededRandom(DEMO_SEED)));
   const weights = new Map(meters.map((m) => [m.id, meterWeight(1440 / m.intervalMinutes)]));
   const placed = await shards.place(meters.map((m) => m.id), (id) => weights.get(id)!);
   let statements = 0;
@@ -186,16 +190,44 @@ async function loadUsage(shards: UsageShards) {
   return { statements, rows, ms: performance.now() - started };
 }
 
-/** A dev-only ingest client: public key in D1, private key in a local file beside the local D1 state. */
-async function registerDemoIngestClient(raw: D1Database) {
+/**
+ * Juniper Valley: its accounts, bills, logins and two years of hourly water reads, in its own
+ * databases; the same ingest client set-up as Alder Creek's, with a key of its own.
+ */
+async function loadJuniperValley(raw: D1Database, shard: D1Database) {
+  const db = drizzle(raw);
+  const shards = usageShards({ DB: raw, USAGE_SHARD_1: shard } as { DB: D1Database });
+  if (args.reset) for (const database of [raw, shard]) await emptyEveryTable(database);
+  const keys = await parseTotpKeyring(secrets.JUNIPER_VALLEY_TOTP_ENCRYPTION_KEYS!);
+  const existing = await raw.prepare('SELECT count(*) AS n FROM utilities').first<{ n: number }>();
+  if (existing && existing.n > 0) {
+    console.log('Juniper Valley demo data already loaded.');
+  } else {
+    const accounts = demoAccounts(seededRandom(DEMO_SEED), juniperValleyTown);
+    const statements = [
+      ...demoStatements(db, DEMO_SEED, juniperValleyTown),
+      ...demoBillingStatements(db, accounts, DEMO_SEED, false),
+      ...(await demoLoginStatements(db, keys, JUNIPER_DEMO_CUSTOMER, JUNIPER_DEMO_STAFF)),
+    ];
+    const merged = mergeInserts(statements.map((st) => (st as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL()));
+    await raw.batch(merged.map((sql) => raw.prepare(sql)));
+    const usage = args['skip-usage'] ? { rows: 0 } : await loadUsage(shards, demoMeters(accounts));
+    console.log(`Juniper Valley demo data loaded: ${accounts.length} accounts, ${usage.rows} meter-days of reads.`);
+  }
+  await resealTotpSecrets(db, keys);
+  await registerDemoIngestClient(raw, juniperValley.id, 'http://juniper-valley.localhost:8787', 'demo-ingest-client.juniper-valley.json');
+}
+
+/** A dev-only ingest client of one utility: public key in its D1, private key in a local file beside the local D1 state. */
+async function registerDemoIngestClient(raw: D1Database, utilityId: string, origin: string, fileName: string) {
   const client = await demoIngestClient();
   await raw
     .prepare("INSERT INTO ingest_clients (id, utility_id, name, public_jwk) VALUES (?1, ?2, 'Demo meter data system (local development only)', ?3) ON CONFLICT (id) DO UPDATE SET public_jwk = excluded.public_jwk, status = 'active'")
-    .bind(client.clientId, utility.id, JSON.stringify(client.publicJwk))
+    .bind(client.clientId, utilityId, JSON.stringify(client.publicJwk))
     .run();
   mkdirSync(persistRoot, { recursive: true });
-  const file = `${persistRoot}/demo-ingest-client.json`;
-  writeFileSync(file, JSON.stringify({ clientId: client.clientId, audienceFor: ingestAudience('http://localhost:8787'), privateJwk: client.privateJwk }, null, 2) + '\n', { mode: 0o600 });
+  const file = `${persistRoot}/${fileName}`;
+  writeFileSync(file, JSON.stringify({ clientId: client.clientId, audienceFor: ingestAudience(origin), privateJwk: client.privateJwk }, null, 2) + '\n', { mode: 0o600 });
   console.log(`Demo ingest client registered; its private key (local development only) is in ${file}.`);
 }
 

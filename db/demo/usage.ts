@@ -6,7 +6,7 @@
  */
 import { exportJWK, generateKeyPair } from 'jose';
 import { addDays, daySlots, eachDay, slotStart, wallTime } from '../../worker/usage/time';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import type { DemoAccount } from './customers';
 import { DEMO_MOVE } from './move';
 import { seededRandom, type Random } from './random';

@@ -4,7 +4,7 @@ import { accounts } from './core';
 
 /**
  * Applications for programs and rebates (worker/programs/). What a program asks and which
- * documents it needs come from its Markdown front matter (site/content/programs/); an application
+ * documents it needs come from its Markdown front matter (site/content/<tenant>/programs/); an application
  * keeps the program's title and the answers as they were when it was sent. Documents live in R2
  * (binding PROGRAM_DOCUMENTS) under random keys.
  *

@@ -4,7 +4,7 @@
  * Page prose lives in the pages; this catalog holds what every page shares.
  */
 import { cookieCategoryInfo } from '../../worker/shared/cookie-registry';
-import { utility } from '../../worker/shared/utility';
+import { utility } from '../lib/tenant';
 
 export const en = {
   'lang.name': 'English',

@@ -1,5 +1,5 @@
 import type { Messages } from './en';
-import { utility } from '../../worker/shared/utility';
+import { utility } from '../lib/tenant';
 
 /**
  * The site's chrome in Spanish, for readers in California: plain Latin American Spanish, "usted".
@@ -10,8 +10,8 @@ export const es = {
   'lang.switchTo': 'English',
   'lang.englishOnly': '(en inglés)',
 
-  'utility.serviceArea': 'la ciudad de Alder Creek y la zona no incorporada de Bramble Hills, California',
-  'utility.hours': 'de lunes a viernes, de 8 a.m. a 5 p.m., hora del Pacífico',
+  'utility.serviceArea': utility.es.serviceArea,
+  'utility.hours': utility.es.hours,
 
   'skipLink': 'Ir al contenido principal',
   'nav.main': 'Principal',

@@ -1,6 +1,6 @@
 /**
  * The programs in the reader's language. English entries are the source (kind, order, the online
- * application); a Spanish page takes its words from site/content/programs-es/<id>.md.
+ * application); a Spanish page takes its words from site/content/<tenant>/programs-es/<id>.md.
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Locale } from './index';

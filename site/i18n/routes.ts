@@ -4,6 +4,7 @@
  */
 import type { Locale } from './index';
 import { compareVersions } from '../lib/notice-translations';
+import { buildTenant } from '../lib/tenant';
 
 /**
  * English paths of the static Spanish pages (site/pages/es/**, dynamic routes aside). The 404 pages
@@ -13,21 +14,24 @@ export const translatedPages: string[] = Object.keys(import.meta.glob('../pages/
   .filter((file) => !file.includes('[') && !file.endsWith('/404.astro'))
   .map((file) => file.replace(/^\.\.\/pages\/es/, '').replace(/(index)?\.astro$/, '').replace(/([^/])$/, '$1/'));
 
-/** Program ids with a Spanish page and application form (site/content/programs-es/<id>.md). */
-export const translatedProgramIds: string[] = Object.keys(import.meta.glob('../content/programs-es/*.md')).map((file) =>
+/** The files of one of this build's content folders (site/content/<tenant>/<folder>/*.md); Vite's glob takes literals only, so every tenant's are listed and the others left out. */
+const ofThisTenant = (files: Record<string, unknown>) => Object.fromEntries(Object.entries(files).filter(([file]) => file.startsWith(`../content/${buildTenant.id}/`)));
+
+/** Program ids with a Spanish page and application form (site/content/<tenant>/programs-es/<id>.md). */
+export const translatedProgramIds: string[] = Object.keys(ofThisTenant(import.meta.glob('../content/*/programs-es/*.md'))).map((file) =>
   file.replace(/^.*\/([^/]+)\.md$/, '$1'),
 );
 
 /**
- * Privacy notice versions with a Spanish translation (site/content/notice-es/<slug>.md, beside the
- * English site/content/notice/<slug>.md), and the comparisons of consecutive English versions that
+ * Privacy notice versions with a Spanish translation (site/content/<tenant>/notice-es/<slug>.md, beside the
+ * English site/content/<tenant>/notice/<slug>.md), and the comparisons of consecutive English versions that
  * are both translated. Versions are ordered by number, as they are published.
  */
 const noticeSlugs = (files: Record<string, unknown>) => Object.keys(files).map((file) => file.replace(/^.*\/([^/]+)\.md$/, '$1'));
-const englishNoticeSlugs = noticeSlugs(import.meta.glob('../content/notice/*.md')).sort((a, b) =>
+const englishNoticeSlugs = noticeSlugs(ofThisTenant(import.meta.glob('../content/*/notice/*.md'))).sort((a, b) =>
   compareVersions(a.replace(/-/g, '.'), b.replace(/-/g, '.')),
 );
-export const translatedNoticeSlugs: string[] = noticeSlugs(import.meta.glob('../content/notice-es/*.md'));
+export const translatedNoticeSlugs: string[] = noticeSlugs(ofThisTenant(import.meta.glob('../content/*/notice-es/*.md')));
 const translatedNoticePages = [
   ...translatedNoticeSlugs.map((slug) => `/privacy/versions/${slug}/`),
   ...englishNoticeSlugs
@@ -40,7 +44,7 @@ const translatedNoticePages = [
 const translated = new Set<string>([
   ...translatedPages,
   // A program's Spanish page and its Spanish application form (site/pages/es/programs/[id].astro,
-  // site/pages/es/account/programs/apply/[id].astro) both come from its site/content/programs-es/ file.
+  // site/pages/es/account/programs/apply/[id].astro) both come from its site/content/<tenant>/programs-es/ file.
   ...translatedProgramIds.flatMap((id) => [`/programs/${id}/`, `/account/programs/apply/${id}/`]),
   ...translatedNoticePages,
 ]);

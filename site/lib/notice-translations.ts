@@ -2,7 +2,7 @@
  * Which English version of the privacy notice each translation sits beside and which one it
  * translates. Kept free of astro:content so tests can call it directly.
  *
- * A translation is site/content/notice-<lang>/<slug>.md: the slug is the English version it is
+ * A translation is site/content/<tenant>/notice-<lang>/<slug>.md: the slug is the English version it is
  * published beside (/es/privacy/versions/<slug>/), and its front matter `matches` names the English
  * version whose text it translates. Normally the two are the same; when the English notice moves on
  * and the translation has not caught up, `matches` names an older version and the page says so.
@@ -44,7 +44,7 @@ export function pairTranslations(
   const out = new Map<string, TranslationPairing>();
   for (const tr of translations) {
     const beside = english.find((e) => e.id === tr.id);
-    if (!beside) throw new Error(`${collection}/${tr.id}.md sits beside no English privacy notice version (no site/content/notice/${tr.id}.md)`);
+    if (!beside) throw new Error(`${collection}/${tr.id}.md sits beside no English privacy notice version (no site/content/<tenant>/notice/${tr.id}.md)`);
     if (!versions.has(tr.matches)) throw new Error(`${collection}/${tr.id}.md: matches "${tr.matches}", which is no English privacy notice version`);
     if (compareVersions(tr.matches, beside.version) > 0) {
       throw new Error(`${collection}/${tr.id}.md: matches "${tr.matches}", newer than the version ${beside.version} it sits beside`);

@@ -9,6 +9,7 @@
  * 3. How many login requests per second the route sustains from one client, and after how many it
  *    starts answering 429 (bounded loops on 127.0.0.1).
  */
+import './first-tenant';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { fileURLToPath } from 'node:url';

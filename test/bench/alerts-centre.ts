@@ -8,6 +8,7 @@
  * Latency includes the Node → workerd hop of getPlatformProxy on every D1 call (reported as
  * d1RoundTripMedianMs); the alert page makes about eight calls in a row, the counts one.
  */
+import './first-tenant';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { seededRandom } from '../../db/demo/random';
 import { USAGE_LAST_DAY } from '../../db/demo/usage';
 import { alertDetail, alertForViewer, alertsFor } from '../../worker/alerts/centre/store';
 import { countableMonths, monthRows, typeCounts } from '../../worker/alerts/staff/counts';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { addDays } from '../../worker/usage/time';
 import { runTool as run } from '../support/portal-server';
 

@@ -5,6 +5,7 @@
  * one pass gives the same episodes as evaluating each day's batch when it arrives.
  * Used by test/bench/alerts.ts; runnable alone: tsx test/bench/alerts-quality.ts
  */
+import './first-tenant';
 import { demoAccounts } from '../../db/demo/customers';
 import { DEMO_SEED } from '../../db/demo/dataset';
 import { DEMO_MOVE } from '../../db/demo/move';
@@ -14,7 +15,7 @@ import type { AlertType } from '../../db/schema/alerts';
 import { defaultDetectionConfig, type DetectionConfig } from '../../worker/alerts/detection/config';
 import { runsOf } from '../../worker/alerts/detection/episodes';
 import { alertFamilies, billingPeriods, evaluateRules, lookbackDays, type ReadDay } from '../../worker/alerts/detection/rules';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { addDays, daysBetween, eachDay } from '../../worker/usage/time';
 
 export type RuleSet = { name: string; config: DetectionConfig; types: AlertType[] };

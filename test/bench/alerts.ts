@@ -12,6 +12,7 @@
  * 3. Time from a batch accepted to the alert in the outbox, on the same portal: one leak batch at
  *    a time for demo holders with a login, the outbox watched at /dev/outbox/.
  */
+import './first-tenant';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ import { seededRandom } from '../../db/demo/random';
 import { demoMeterDays, demoMeters, USAGE_LAST_DAY } from '../../db/demo/usage';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { addDays, eachDay, localDay } from '../../worker/usage/time';
 import { startPortal, type RunningPortal } from '../support/portal-server';
 import { continuous24, ourRules, score } from './alerts-quality';

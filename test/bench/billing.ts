@@ -12,6 +12,7 @@
  * D1 wrapper that adds up `meta.rows_read` of every statement, the payments module's query
  * included. Latency includes wrangler dev's local proxy; /api/health is measured beside it for scale.
  */
+import './first-tenant';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

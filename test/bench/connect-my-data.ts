@@ -12,6 +12,7 @@
  *   - how many OAuth negative cases test/worker/connect-my-data-oauth.test.ts holds.
  *   tsx test/bench/connect-my-data.ts
  */
+import './first-tenant';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { espiResource, parseEspiPath, type EspiSource } from '../../worker/conne
 import { notificationMessages } from '../../worker/connect-my-data/notify';
 import { verifyAccessToken } from '../../worker/connect-my-data/oauth';
 import { parseScope } from '../../worker/connect-my-data/scope';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { addDays, eachDay } from '../../worker/usage/time';
 import { runTool, startPortal } from '../support/portal-server';
 

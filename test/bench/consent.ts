@@ -23,7 +23,7 @@ const median = (xs: number[]) => {
 };
 
 async function sizes() {
-  const astroDir = join(root, 'dist/_astro');
+  const astroDir = join(root, 'dist/alder-creek/_astro');
   const jsFile = readdirSync(astroDir).find((f) => f.startsWith('CookieBanner') && f.endsWith('.js'));
   if (!jsFile) throw new Error('dist/_astro has no CookieBanner script: run `npm run build` first.');
   const ourJs = readFileSync(join(astroDir, jsFile));
@@ -34,7 +34,7 @@ async function sizes() {
   const ccJs = readFileSync(join(ccDir, 'cookieconsent.umd.js'));
   const ccCss = readFileSync(join(ccDir, 'cookieconsent.css'));
   // vanilla-cookieconsent builds its markup in JS; ours ships in the page, so report it beside (not in) the total.
-  const page = readFileSync(join(root, 'dist/index.html'), 'utf8');
+  const page = readFileSync(join(root, 'dist/alder-creek/index.html'), 'utf8');
   const bannerHtml = page.slice(page.indexOf('<section class="cc"'), page.indexOf('</section>', page.indexOf('<section class="cc"')) + 10);
   const ours = { jsGzip: gz(ourJs), cssGzip: gz(ourCss), totalGzip: gz(ourJs) + gz(ourCss), jsRaw: ourJs.length, cssRaw: ourCss.length, bannerHtmlGzipInPage: gz(bannerHtml) };
   const theirs = { version: ccVersion, jsGzip: gz(ccJs), cssGzip: gz(ccCss), totalGzip: gz(ccJs) + gz(ccCss), jsRaw: ccJs.length, cssRaw: ccCss.length };

@@ -9,6 +9,7 @@
  * what the portal's own exporter (greenButtonFeed) writes for those days. Last, one 13-month file
  * of one meter (the size a meter-data system exports, over 1 MiB, so XML only).
  */
+import './first-tenant';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { DEMO_SEED } from '../../db/demo/dataset';
 import { generateMeterDays, dayTotal } from '../../db/demo/usage';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { greenButtonFeed, intervalsOf } from '../../worker/usage/export';
 import type { MeterContext } from '../../worker/usage/meters';
 import type { StoredDay } from '../../worker/usage/store';

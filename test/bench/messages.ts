@@ -10,6 +10,7 @@
  *    D1 rows read and latency of its first page, a page deep in the queue (after the 5,000th
  *    row), and "assigned to me" — the page the worker serves, through the same function.
  */
+import './first-tenant';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { staffQueue } from '../../worker/messages/store';

@@ -12,6 +12,7 @@
  *    beside a password sign-in of a login with no second factor.
  * 3. The worker bundle as `wrangler deploy --dry-run --outdir` writes it, raw and gzipped.
  */
+import './first-tenant';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,6 +10,7 @@
  *    same event redelivered (answered as a duplicate), (c) a bad signature (refused before any read).
  * Each request comes from its own client address, so the guessing throttles do not interfere.
  */
+import './first-tenant';
 import { fileURLToPath } from 'node:url';
 import { demoRegistrationFacts } from '../../db/demo/facts';
 import { generateDevSecrets } from '../../db/demo/dev-secrets';

@@ -11,6 +11,7 @@
  *    page, a page after the 5,000th row, and "approved rebates to pay", through the function the
  *    worker serves the page with.
  */
+import './first-tenant';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { staffQueue } from '../../worker/programs/store';

@@ -5,6 +5,7 @@
  * - receipts signed by the portal's code and verified by the independent Node-crypto verifier.
  * Runs against a fresh local D1 (wrangler's local SQLite through getPlatformProxy) in a temp directory.
  */
+import './first-tenant';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -30,6 +30,7 @@
  * of its own.
  *   tsx test/bench/shards.ts            BENCH_SHARD_METERS=1000 tsx test/bench/shards.ts
  */
+import './first-tenant';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,7 +41,7 @@ import { DEMO_SEED } from '../../db/demo/dataset';
 import { seededRandom } from '../../db/demo/random';
 import { demoMeters, generateMeterDays, insertDayRowsSql, usageInsertParams, USAGE_FIRST_DAY, USAGE_LAST_DAY, type DemoMeter } from '../../db/demo/usage';
 import { batchStatements, BatchProblems, checkBatch, parseRows, type RawBatch } from '../../worker/ingest/batch';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { UsageShards } from '../../worker/usage/shards';
 import { ensurePeerGroupsSql, readDays, rebuildPeerDaysStatements, writeDays } from '../../worker/usage/store';
 import { addDays, addYears, eachDay } from '../../worker/usage/time';

@@ -11,6 +11,7 @@
  * Latency includes the Node → workerd hop of getPlatformProxy (about a millisecond).
  *   tsx test/bench/usage.ts
  */
+import './first-tenant';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ import { UsageShards } from '../../worker/usage/shards';
 import { readDays, readDayTotals, similarGroup, writeDays } from '../../worker/usage/store';
 import { holderOn, meterTenures } from '../../worker/usage/tenure';
 import { addDays, addYears, dayStartUtc, daySlots, eachDay, slotStart } from '../../worker/usage/time';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { runTool as run } from '../support/portal-server';
 
 const ITERATIONS = 40;

@@ -14,7 +14,7 @@ import { DEMO_CUSTOMER } from '../../db/demo/logins';
 import { ingestAudience } from '../../worker/ingest/auth';
 import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import { longDay } from '../../worker/alerts/centre/format';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { addDays, localDay } from '../../worker/usage/time';
 import { openPage, seriousAxeViolations, useChromium } from './browser';
 import { signInAsDemoCustomer, signInAsDemoStaff, signInThroughForm } from './sign-in';

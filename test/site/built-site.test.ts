@@ -11,7 +11,7 @@ import { MESSAGE_RETENTION_DAYS } from '../../worker/messages/retention';
 import { APPLICATION_KEPT_YEARS } from '../../worker/programs/store';
 import { DEFAULT_DOCUMENTS_KEPT_DAYS } from '../../worker/shared/program-catalog';
 import { CONSENT_MAX_AGE_SECONDS, cookieRegistry } from '../../worker/shared/cookie-registry';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import {
   builtPages,
   DIST,
@@ -279,7 +279,7 @@ describe('the privacy pages', () => {
   });
 
   it('says on each program page how long its documents are kept, as the catalog the worker judges by says', () => {
-    const catalog = JSON.parse(readFileSync(join('dist', 'programs', 'catalog.json'), 'utf8')) as { programs: { id: string; application: { documents: unknown[]; documentsKeptDays: number } }[] };
+    const catalog = JSON.parse(readFileSync(join(DIST, 'programs', 'catalog.json'), 'utf8')) as { programs: { id: string; application: { documents: unknown[]; documentsKeptDays: number } }[] };
     expect(catalog.programs.length).toBeGreaterThan(0);
     for (const p of catalog.programs.filter((x) => x.application.documents.length)) {
       const text = elementTexts(page(`/programs/${p.id}/`), 'main')[0]!;

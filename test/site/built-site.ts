@@ -5,8 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { DEFAULT_TENANT } from '../../worker/tenants/registry';
 
-export const DIST = resolve(import.meta.dirname, '../../dist');
+/** One utility's build (dist/<tenant id>/): the first's unless named. */
+export const distOf = (tenantId: string) => resolve(import.meta.dirname, '../../dist', tenantId);
+export const DIST = distOf(DEFAULT_TENANT.id);
 
 export type Tag = { name: string; attrs: Map<string, string>; start: number; end: number };
 

@@ -17,7 +17,7 @@ import { isPrivatePage } from '../../site/lib/private-pages.mjs';
 import { builtPages, DIST, elementTexts, startTags, type BuiltPage } from './built-site';
 
 const SITE = 'https://portal.aldercreek-utility.example';
-const programIds = readdirSync(join(import.meta.dirname, '../../site/content/programs')).map((f) => f.replace(/\.md$/, ''));
+const programIds = readdirSync(join(import.meta.dirname, '../../site/content/alder-creek/programs')).map((f) => f.replace(/\.md$/, ''));
 
 /** The English pages that must have a Spanish twin (this slice: the public front door). */
 const FRONT_DOOR = [
@@ -35,9 +35,9 @@ const FRONT_DOOR = [
 
 /**
  * The privacy notice pages with a Spanish twin: the notice and its history, each version with a
- * translation (site/content/notice-es/), and each comparison of consecutive versions both translated.
+ * translation (site/content/<tenant>/notice-es/), and each comparison of consecutive versions both translated.
  */
-const noticeSlugs = (dir: string) => readdirSync(join(import.meta.dirname, '../../site/content', dir)).map((f) => f.replace(/\.md$/, ''));
+const noticeSlugs = (dir: string) => readdirSync(join(import.meta.dirname, '../../site/content/alder-creek', dir)).map((f) => f.replace(/\.md$/, ''));
 const versionOrder = (slug: string) => slug.split('-').map(Number) as [number, number];
 const englishNotices = noticeSlugs('notice').sort((a, b) => versionOrder(a)[0] - versionOrder(b)[0] || versionOrder(a)[1] - versionOrder(b)[1]);
 const spanishNotices = noticeSlugs('notice-es');

@@ -1,5 +1,5 @@
 /**
- * The privacy notice in Spanish (site/content/notice-es/): every English version has a translation
+ * The privacy notice in Spanish (site/content/<tenant>/notice-es/): every English version has a translation
  * naming it, its sections pair up with that version's, its retention table states the same periods
  * (the current one: the periods the code enforces), /es/privacy/ and /privacy/ are twins, and the
  * Spanish comparisons, one for each pair of consecutive versions, mark insertions and deletions as
@@ -20,7 +20,7 @@ import { DEFAULT_DOCUMENTS_KEPT_DAYS } from '../../worker/shared/program-catalog
 import { CONSENT_MAX_AGE_SECONDS } from '../../worker/shared/cookie-registry';
 import { builtPages, DIST, elementTexts, startTags, type BuiltPage } from './built-site';
 
-const CONTENT = join(import.meta.dirname, '../../site/content');
+const CONTENT = join(import.meta.dirname, '../../site/content/alder-creek');
 const SITE = 'https://portal.aldercreek-utility.example';
 
 type NoticeFile = { slug: string; front: string; body: string };

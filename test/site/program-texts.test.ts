@@ -1,5 +1,5 @@
 /**
- * The Spanish words of each program's online application (site/content/programs-es/, published in
+ * The Spanish words of each program's online application (site/content/<tenant>/programs-es/, published in
  * /programs/catalog.json as `texts.es`) match its English structure exactly: every question, hint,
  * unit, reason and option has its Spanish, and nothing the English application lacks is there. The
  * structure (types, values, eligibility) stays the English file's. Reads the built site (npm run build).

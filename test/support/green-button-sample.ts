@@ -7,11 +7,13 @@
  * batch, UsagePoint, MeterReading, ReadingType, IntervalBlock, LocalTimeParameters, UsageSummary,
  * Authorization, each as a feed or an entry) plus a notification's BatchList.
  */
+import { DEFAULT_TENANT } from '../../worker/tenants/registry';
+import { inTenant } from '../../worker/tenants/scope';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateMeterDays, dayTotal } from '../../db/demo/usage';
 import { DEMO_SEED } from '../../db/demo/dataset';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import type { MeterContext } from '../../worker/usage/meters';
 import { greenButtonFeed } from '../../worker/usage/export';
 import { eachDay } from '../../worker/usage/time';
@@ -30,6 +32,8 @@ const samples: { meter: MeterContext }[] = [
   { meter: { id: 'mtr-e-0008', accountId: 'acct-0008', kind: 'electric', unit: 'kWh', intervalMinutes: 15, serialNumber: 'E50000008', serviceArea: 'Alder Creek (city)', street: '2 Sample Street', timeZone: utility.timeZone, household: null } },
 ];
 const origin = 'https://portal.aldercreek-utility.example';
+// The samples are Alder Creek's: everything below runs as that utility, as one of its requests would.
+await inTenant(DEFAULT_TENANT, async () => {
 for (const { meter } of samples) {
   const generated = generateMeterDays({ kind: meter.kind as 'water' | 'electric', intervalMinutes: meter.intervalMinutes, accountIndex: 7, serviceArea: meter.serviceArea }, days, DEMO_SEED);
   const stored = generated.map((d) => ({ ...d, total: dayTotal(d.vals, meter.kind as 'water' | 'electric'), missing: [...d.quality].filter((q) => q === 'M' || q === '-').length, estimated: [...d.quality].filter((q) => q === 'E').length }));
@@ -39,6 +43,7 @@ for (const { meter } of samples) {
   console.log(file);
   await connectMyDataSamples(meter, stored);
 }
+});
 
 /** Every Connect My Data resource of one meter, through the same code the worker serves them with. */
 async function connectMyDataSamples(meter: MeterContext, stored: StoredDay[]) {

@@ -1,8 +1,10 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { DEFAULT_TENANT } from '../../worker/tenants/registry';
+import { runOutsideScopeAs } from '../../worker/tenants/scope';
 
 /**
- * Every test file starts on a freshly migrated D1: the very migrations `wrangler d1 migrations
+ * Every test file starts on freshly migrated D1 databases (every utility's): the very migrations `wrangler d1 migrations
  * apply` uses, applied to an empty database, and so does each usage shard (two, as in local
  * development: USAGE_SHARD_1 and USAGE_SHARD_2 in wrangler.toml) with the shards' migrations.
  *
@@ -40,6 +42,11 @@ async function emptyBuckets() {
   }
 }
 
-const shards = [env.USAGE_SHARD_1, env.USAGE_SHARD_2];
-await Promise.all([emptyDatabase(env.DB), ...shards.map(emptyDatabase), emptyBuckets()]);
-await Promise.all([applyD1Migrations(env.DB, env.TEST_MIGRATIONS), ...shards.map((db) => applyD1Migrations(db, env.TEST_USAGE_SHARD_MIGRATIONS))]);
+// Every utility's databases: the first one's (DB, USAGE_SHARD_<n>) and Juniper Valley's (worker/tenants/registry.ts).
+const primaries = [env.DB, env.JUNIPER_VALLEY_DB];
+const shards = [env.USAGE_SHARD_1, env.USAGE_SHARD_2, env.JUNIPER_VALLEY_USAGE_SHARD_1];
+await Promise.all([...primaries.map(emptyDatabase), ...shards.map(emptyDatabase), emptyBuckets()]);
+await Promise.all([...primaries.map((db) => applyD1Migrations(db, env.TEST_MIGRATIONS)), ...shards.map((db) => applyD1Migrations(db, env.TEST_USAGE_SHARD_MIGRATIONS))]);
+
+// A test that calls a domain function directly (not through the app) passes it the first tenant's bindings.
+runOutsideScopeAs(DEFAULT_TENANT);

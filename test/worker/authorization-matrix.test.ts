@@ -7,13 +7,18 @@
  *
  * Callers: anonymous; another customer (holds account B); a delegate of account A holding no right;
  * support, privacy officer, program staff and administrator (second factor passed); the holder of account A.
+ *
+ * The tenant axis: the holder and an administrator of another utility (Juniper Valley, databases
+ * of its own) whose account there has A's very id, number and holder e-mail, each with a live
+ * session there, get exactly what an anonymous caller gets here, and none of A's identifiers.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { espiResources, ESPI_PREFIX } from '../../worker/connect-my-data/espi-routes';
 import worker, { app } from '../../worker/index';
-import { matrixRequests, secretsOfA, sendAs } from './support/matrix-requests';
+import { matrixRequests, secretsOfA, sendAs, sendWithSession } from './support/matrix-requests';
+import { otherUtilitySessions } from './support/tenants';
 import { buildWorld, matrixCallers, ORIGIN, sessionCookie, type MatrixCaller, type World } from './support/portal-world';
 import { endpoints } from './support/routes';
 
@@ -385,9 +390,11 @@ const routes = endpoints(app);
 /** A Spanish page (/es/…) is its English twin's handler: it must answer every caller as the twin does. */
 const rowKey = (route: (typeof routes)[number]) => (route.englishKey && !(route.key in expected) ? route.englishKey : route.key);
 let world: World;
+let otherUtility: Awaited<ReturnType<typeof otherUtilitySessions>>;
 
 beforeAll(async () => {
   world = await buildWorld();
+  otherUtility = await otherUtilitySessions(world);
 }, 120_000);
 
 describe('authorisation matrix', () => {
@@ -424,6 +431,15 @@ describe('authorisation matrix', () => {
         const shown = secretsOfA(world).filter((secret) => text.includes(secret));
         if (!allowed && shown.length) leaks.push(`${caller} got ${shown.join(', ')}`);
         if (res.status >= 300 && res.status < 400) expect(new URL(res.headers.get('Location') ?? '', ORIGIN).origin, `${route.key} as ${caller}`).toBe(ORIGIN);
+      }
+      for (const [caller, cookie] of Object.entries(otherUtility)) {
+        const res = await sendWithSession(world, cookie, await build(world));
+        const text = await res.text();
+        // As anonymous gets it; an action anyone may repeat (filing a request) may by now be throttled for every caller.
+        const anonymous = expected[key]![0];
+        expect(res.status === anonymous || (res.status === 429 && anonymous < 300), `${route.key} as ${caller}: ${res.status}, anonymous ${anonymous}`).toBe(true);
+        const shown = secretsOfA(world).filter((secret) => text.includes(secret));
+        if (shown.length && !(alsoSeesA[key] ?? []).includes('anonymous')) leaks.push(`${caller} got ${shown.join(', ')}`);
       }
       expect(actual, `${route.key}: ${matrixCallers.join(', ')}`).toEqual([...expected[key]!]);
       expect(leaks, `${route.key} gave account A's identifiers to callers not allowed them`).toEqual([]);

@@ -12,7 +12,7 @@ import type { ConsentState } from '../../worker/consent/state';
 import { setRegisteredCookie, UnconsentedCookieError, UnregisteredCookieError } from '../../worker/http/cookies';
 import { handleError } from '../../worker/http/errors';
 import { CONSENT_MAX_AGE_SECONDS, COOKIE_POLICY_VERSION } from '../../worker/shared/cookie-registry';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { viewConsent } from '../../worker/consent/state';
 import { localDay, pagesBucket, parseVisitCookie, secondsToLocalMidnight, timeBucket } from '../../worker/visits/aggregate';
 import { countReferrer, purgeReferrerCandidates } from '../../worker/visits/referrers';

@@ -4,6 +4,7 @@
  * English; and alert mail and texts in each recipient's language (a login's, or the recipient's
  * own), within the segments an English text may take.
  */
+import { envOf } from './support/tenants';
 import { eq } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ import { givenBilledAccount } from './support/billing-fixtures';
 import { db, givenAccount, signedIn } from './support/sign-in';
 import { givenIngestClient, givenMeter, givenReads } from './support/usage-fixtures';
 
-const twins = () => spanishTwins(env.ASSETS, ORIGIN);
+const twins = () => spanishTwins(envOf().ASSETS, ORIGIN);
 /** 2026-10-03 14:00 in Alder Creek: outside quiet hours. */
 const afternoon = new Date('2026-10-03T21:00:00Z');
 const deps = async (now: Date) => ({ db: db(), secret: env.LINK_SIGNING_SECRET, origin: env.PORTAL_ORIGIN, now });

@@ -5,6 +5,7 @@
  * kept in Spanish; the refusals the same as in English; and a payment started from a Spanish page
  * (signed in or not) brought back by the processor to the Spanish pages, its notices and the bill-ready e-mail linking there.
  */
+import { envOf } from './support/tenants';
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -267,7 +268,7 @@ describe('refusals are the same in Spanish', () => {
   const pages = ['/account/bills/', '/account/bills/detail/?bill=x', '/account/bills/payments/', '/account/pay/', '/account/pay/return/?payment=x'];
 
   it('sends an anonymous visitor to the sign-in page from every Spanish billing page, as from the English one', async () => {
-    const twins = await spanishTwins(env.ASSETS, ORIGIN);
+    const twins = await spanishTwins(envOf().ASSETS, ORIGIN);
     for (const path of pages) {
       const [english, spanish] = [await get(path), await get(`/es${path}`)];
       expect([english.status, spanish.status]).toEqual([303, 303]);

@@ -6,6 +6,7 @@
  * Spanish page; and the authenticator-app and recovery-code pages in Spanish. Real worker, D1 and
  * built site (npm run build first).
  */
+import { envOf } from './support/tenants';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { newTotpSecret, totpCode } from '../../worker/auth/totp';
@@ -34,7 +35,7 @@ async function applyInSpanish(cookie: string, accountId: string, answers: Record
 }
 
 async function spanishCatalog() {
-  const res = await env.ASSETS.fetch(new Request(`${ORIGIN}/programs/catalog.json`));
+  const res = await envOf().ASSETS.fetch(new Request(`${ORIGIN}/programs/catalog.json`));
   return new Map(programCatalog.parse(await res.json()).programs.map((p) => [p.id, p]));
 }
 

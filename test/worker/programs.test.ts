@@ -15,7 +15,7 @@ import { buildAccessPackage } from '../../worker/staff/access-package';
 import { usageShards } from '../../worker/usage/shards';
 import { planDeletion } from '../../worker/staff/deletion';
 import { DEFAULT_DOCUMENTS_KEPT_DAYS, type ProgramQuestion } from '../../worker/shared/program-catalog';
-import { utility } from '../../worker/shared/utility';
+import { alderCreek as utility } from '../../worker/tenants/profiles';
 import { localDay } from '../../worker/usage/time';
 import { get, mailsTo, ORIGIN, portal, postForm, postJson } from './support/accounts';
 import { givenAccount, givenUtility, signedIn, uniqueId } from './support/sign-in';

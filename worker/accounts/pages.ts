@@ -18,7 +18,7 @@ import { accountMessagesIn, checkFields, messageFor } from '../shared/account-me
 import { formatsFor } from '../i18n/format';
 import { bothLanguages, isSpanishPath, type Locale } from '../i18n/locale';
 import { pageLinks, type PageLinks } from '../i18n/page-links';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { alertsCardHtml, openAlertCount } from '../alerts/centre/card';
 import { devSmsSection } from '../alerts/delivery/sms/dev-outbox';
 import { passkeySection } from '../auth/passkeys/page';
@@ -40,7 +40,7 @@ import type { CatalogProgram } from '../shared/program-catalog';
 export { escapeHtml };
 
 /** An instant as a `<time>` for a page, in English (formatsFor(locale).when for the page's language). */
-export const when = formatsFor('en').when;
+export const when = (iso: string) => formatsFor('en').when(iso);
 
 export async function shellFor(c: Context<AppEnv>, path?: string) {
   const url = new URL(c.req.url);
@@ -330,7 +330,7 @@ ${m.headers ? `<pre class="headers">${Object.entries(m.headers).map(([k, v]) => 
     .join('\n');
   c.header('Cache-Control', 'no-store');
   return c.html(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility.name)}</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dev outbox | ${escapeHtml(utility().name)}</title><meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main><h1>Development outbox</h1>
 <p>Mail the portal queued, newest first. Only a development worker shows this page; nothing here was sent.</p>
 <ol class="outbox">${items || '<li>The outbox is empty.</li>'}</ol>

@@ -19,7 +19,7 @@ import { requireLogin } from '../auth/require-login';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions';
 import { safeReturnPath, secondFactorsOf, STEP_UP_MS, steppedUpUntil } from '../auth/step-up';
 import { qrSvg } from '../auth/totp-qr';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { accountDeps, accountsOnError, isPlainFormPost } from './http';
 import { escapeHtml, publicPage, send, shellFor, signedInPage, withMessage, type Filler } from './pages';
 import { pendingTotp } from './totp-enrolment';
@@ -96,7 +96,7 @@ const stepUpState: Record<Locale, (until: Date | null) => string> = {
       ? `Hace poco confirmó que es usted: puede seguir adelante hasta ${/^1\D/.test(clock('es', until)) ? 'la' : 'las'} ${clock('es', until)}.`
       : `Al confirmar, podrá hacer cambios delicados durante los próximos ${STEP_UP_MS / 60_000} minutos.`,
 };
-const clock = (locale: Locale, at: Date) => new Intl.DateTimeFormat(intlTags[locale], { timeStyle: 'short', timeZone: utility.timeZone }).format(at);
+const clock = (locale: Locale, at: Date) => new Intl.DateTimeFormat(intlTags[locale], { timeStyle: 'short', timeZone: utility().timeZone }).format(at);
 
 /** /account/security/totp/: which state the set-up is in, and for a pending one, the QR code and key. */
 const fillTotp: Filler = async (c, login, rewriter) => {
@@ -110,7 +110,7 @@ const fillTotp: Filler = async (c, login, rewriter) => {
   const locale = c.get('locale');
   const words = secondFactorWords[locale];
   return rewriter
-    .on('[data-fill="totp-qr"]', html(qrSvg(pending.uri, words.qrAlt(utility.shortName))))
+    .on('[data-fill="totp-qr"]', html(qrSvg(pending.uri, words.qrAlt(utility().shortName))))
     .on('[data-fill="totp-secret"]', text(grouped))
     .on('[data-fill="totp-uri"]', { element: (el) => void el.setAttribute('href', pending.uri) })
     .on('[data-fill="totp-expires"]', html(words.setUpEnds(formatsFor(locale).when(pending.expiresAt))));

@@ -20,7 +20,7 @@ import { matchTotp, newTotpSecret, totpKeyUri } from '../auth/totp';
 import { openTotpSecret, parseTotpKeyring, sealTotpSecret, TotpKeyringError, TotpSecretUnreadable } from '../auth/totp-secrets';
 import { ApiError } from '../http/errors';
 import { queueEmail } from '../mail/outbox';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { runBatch, type AccountDeps } from './deps';
 import { deleteRecoveryCodes } from './recovery-codes';
 import { tooManyCodes } from './second-factor-check';
@@ -75,7 +75,7 @@ export async function pendingTotp(deps: AccountDeps, loginId: string, totpKeys: 
   try {
     const { secret } = await openTotpSecret(await keyring(totpKeys), loginId, row.pendingSecret);
     // The app lists the entry as "Alder Creek: <e-mail>"; the e-mail never leaves the page it is shown on.
-    return { secret, uri: totpKeyUri(utility.shortName, row.email, secret), expiresAt: row.pendingExpiresAt };
+    return { secret, uri: totpKeyUri(utility().shortName, row.email, secret), expiresAt: row.pendingExpiresAt };
   } catch (err) {
     if (err instanceof TotpSecretUnreadable) return null;
     throw err;

@@ -18,7 +18,7 @@ import { escapeHtml, html, text } from '../http/html';
 import { ApiError } from '../http/errors';
 import { bothLanguages, type Locale } from '../i18n/locale';
 import { pageLinks, type PageLinks } from '../i18n/page-links';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { localDay } from '../usage/time';
 import { unitLabelsIn } from '../usage/units';
 import { dueStatus, readBalance } from './balance';
@@ -331,7 +331,7 @@ const fillBill = async (c: Context<AppEnv>, login: SignedInLogin, rewriter: HTML
   const p = await pageOf(c);
   const title = p.w.billFor(p.f.period(view.bill.periodStart, view.bill.periodEnd));
   return rewriter
-    .on('title', text(`${title} | ${utility.name}`))
+    .on('title', text(`${title} | ${utility().name}`))
     .on('[data-fill="title"]', text(title))
     .on('[data-fill="bill"]', html(billHtml(p, view)));
 };

@@ -10,7 +10,7 @@ import { accountIdsWithRight } from '../auth/account-access';
 import { invalidRequest, type FieldProblem } from '../http/errors';
 import type { z } from 'zod';
 import type { consentDecisionBody } from '../shared/connect-forms';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { addDays, dayStartUtc, localDay } from '../usage/time';
 import { tenuredMeters, type DayRange } from '../usage/tenure';
 import type { Grant } from './oauth';
@@ -42,7 +42,7 @@ export async function accountTenureOn(raw: D1Database, accountId: string, meterI
   return ((await tenuredMeters(raw, [accountId])).get(meterId) ?? []).map(({ from, to }) => ({ from, to }));
 }
 
-export const today = (now: Date) => localDay(now.getTime(), utility.timeZone);
+export const today = (now: Date) => localDay(now.getTime(), utility().timeZone);
 
 /** Checks the customer's choice against what was asked and what they hold; a 422 naming the fields otherwise. */
 export function checkGrant(options: ShareableAccount[], body: z.infer<typeof consentDecisionBody>, asked: Scope, maxDays: number, now: Date): Grant {
@@ -64,6 +64,6 @@ export function checkGrant(options: ShareableAccount[], body: z.infer<typeof con
   else if (until > latest) problems.push({ field: 'until', message: `at most ${maxDays} days from today` });
   if (problems.length || !account) throw invalidRequest(problems.length ? problems : [{ field: 'meter', message: 'choose services of one of your accounts' }]);
   // The authorisation ends at the end of its last local day.
-  const endsAt = new Date(dayStartUtc(addDays(until, 1), utility.timeZone));
+  const endsAt = new Date(dayStartUtc(addDays(until, 1), utility().timeZone));
   return { accountId: account.accountId, meterIds: chosen, scope: { blocks, intervalSeconds: asked.intervalSeconds, historySeconds: days * 86_400 }, dataFrom: addDays(first, -days), endsAt };
 }

@@ -10,7 +10,7 @@ import { ApiError, errorResponse, fieldsOf, invalidRequest } from '../http/error
 import { describeRoute } from 'hono-openapi';
 import { errorBody, output } from '../ingest/openapi';
 import { recordDisclosure } from '../sharing/disclosures';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { localDay } from '../usage/time';
 import { usageShards } from '../usage/shards';
 import { d1Source, espiResource, parseEspiPath } from './espi';
@@ -39,7 +39,7 @@ async function serveEspi(c: Context<AppEnv>) {
   const parsed = range.safeParse(c.req.query());
   if (!parsed.success) throw invalidRequest(fieldsOf(parsed.error));
   const q = parsed.data;
-  const day = (s: string | undefined) => (s ? localDay(Date.parse(s), utility.timeZone) : undefined);
+  const day = (s: string | undefined) => (s ? localDay(Date.parse(s), utility().timeZone) : undefined);
   const answer = await espiResource({ source: d1Source(db, c.env.DB, usageShards(c.env)), access, path, origin: c.env.PORTAL_ORIGIN, now, range: { from: day(q['published-min']), to: day(q['published-max']) } });
   if (!answer) throw new ApiError(404, 'not_found', 'There is no such ESPI resource under this authorisation.');
   await recordDisclosure(db, {

@@ -16,7 +16,7 @@ import { accountTenureOn, today } from './consent';
 import type { Access } from './oauth';
 import { addDays, dayStartUtc, isDay } from '../usage/time';
 import type { DayRange } from '../usage/tenure';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 /** A resource path after `/api/espi/1_1/resource/`, parsed; null when it names nothing we serve. */
 export type EspiPath =
@@ -120,7 +120,7 @@ export async function espiResource(options: { source: EspiSource; access: Pick<A
     const self = `${base}/Authorization/${a.id}`;
     const created = Math.floor(Date.parse(a.createdAt) / 1000);
     const ends = Math.floor(Date.parse(a.endsAt) / 1000);
-    const content = `<espi:Authorization><espi:authorizedPeriod><espi:duration>${ends - created}</espi:duration><espi:start>${created}</espi:start></espi:authorizedPeriod><espi:publishedPeriod><espi:duration>${ends - Math.floor(dayStartUtc(a.dataFrom, utility.timeZone) / 1000)}</espi:duration><espi:start>${Math.floor(dayStartUtc(a.dataFrom, utility.timeZone) / 1000)}</espi:start></espi:publishedPeriod><espi:status>1</espi:status><espi:expires_at>${ends}</espi:expires_at><espi:grant_type>authorization_code</espi:grant_type><espi:scope>${xmlEscape(a.scope)}</espi:scope><espi:token_type>Bearer</espi:token_type><espi:resourceURI>${xmlEscape(`${base}/Batch/Subscription/${a.subscriptionId}`)}</espi:resourceURI><espi:authorizationURI>${xmlEscape(self)}</espi:authorizationURI></espi:Authorization>`;
+    const content = `<espi:Authorization><espi:authorizedPeriod><espi:duration>${ends - created}</espi:duration><espi:start>${created}</espi:start></espi:authorizedPeriod><espi:publishedPeriod><espi:duration>${ends - Math.floor(dayStartUtc(a.dataFrom, utility().timeZone) / 1000)}</espi:duration><espi:start>${Math.floor(dayStartUtc(a.dataFrom, utility().timeZone) / 1000)}</espi:start></espi:publishedPeriod><espi:status>1</espi:status><espi:expires_at>${ends}</espi:expires_at><espi:grant_type>authorization_code</espi:grant_type><espi:scope>${xmlEscape(a.scope)}</espi:scope><espi:token_type>Bearer</espi:token_type><espi:resourceURI>${xmlEscape(`${base}/Batch/Subscription/${a.subscriptionId}`)}</espi:resourceURI><espi:authorizationURI>${xmlEscape(self)}</espi:authorizationURI></espi:Authorization>`;
     return { xml: atomEntryDocument(await atomEntry(`authorization:${a.id}`, self, [['up', `${base}/Authorization`]], `Authorization for ${access.application.name}`, content, stamp)), records: 1, description: 'The terms of your authorisation' };
   }
 

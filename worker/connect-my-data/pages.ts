@@ -14,7 +14,7 @@ import { escapeHtml, signedInPage, type Filler, type PageMessage } from '../acco
 import { formatsFor } from '../i18n/format';
 import { bothLanguages, type Locale } from '../i18n/locale';
 import { pageLinks } from '../i18n/page-links';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { addDays } from '../usage/time';
 import { shareableAccounts, today } from './consent';
 import { authorizationsOf, consentRequest } from './oauth';
@@ -156,7 +156,7 @@ const fillConsent: Filler = async (c, login, rewriter) => {
   <h2 id="who-title">${escapeHtml(w.who)}</h2>
   <p>${w.runBy(theirs(app.name), theirs(app.organisation))}</p>
   <p>${escapeHtml(w.purpose)} ${theirs(app.purpose)}</p>
-  <p>${escapeHtml(w.noVouch(utility.name))}</p>
+  <p>${escapeHtml(w.noVouch(utility().name))}</p>
 </section>
 <form method="post" action="/api/connect/authorize">
   <input type="hidden" name="request" value="${escapeHtml(requestId)}">

@@ -1,7 +1,7 @@
 import { t, type Locale } from '../../site/i18n';
 import { formatsFor } from '../i18n/format';
 import { localDate } from '../requests/deadlines';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import type { ConsentView } from './state';
 
 /**
@@ -119,7 +119,7 @@ const choiceText = {
 
 /** The day a choice was made, in the utility's calendar and the page's language. */
 function formatDay(epochSeconds: number, locale: Locale) {
-  return formatsFor(locale).day(localDate(new Date(epochSeconds * 1000), utility.timeZone));
+  return formatsFor(locale).day(localDate(new Date(epochSeconds * 1000), utility().timeZone));
 }
 
 function describeChoice(view: ConsentView, when: string, locale: Locale): string {

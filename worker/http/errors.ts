@@ -4,6 +4,7 @@ import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { spanishError } from '../i18n/api-errors-es';
+import { withContacts } from '../tenants/scope';
 import { rememberIssue } from '../i18n/errors-es/zod-issues';
 
 /** One field at fault: a dotted path into the request and why it was refused. */
@@ -52,7 +53,8 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, body: Er
   const requestId = c.get('requestId') as string | undefined;
   // A request from a Spanish page is answered in Spanish (worker/i18n/middleware.ts sets the locale).
   const localized = c.get('locale') === 'es' ? spanishError(body) : body;
-  return c.json<ErrorBody>({ error: { ...localized, ...(requestId ? { requestId } : {}) } }, status);
+  const filled = { ...localized, message: withContacts(localized.message), ...(localized.fields ? { fields: localized.fields.map((f) => ({ ...f, message: withContacts(f.message) })) } : {}) };
+  return c.json<ErrorBody>({ error: { ...filled, ...(requestId ? { requestId } : {}) } }, status);
 }
 
 /** app.onError: every thrown error becomes the one JSON shape; only our own faults are 5xx. */

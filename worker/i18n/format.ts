@@ -4,14 +4,14 @@
  * utility's time zone, so a reading at 23:30 never lands on the next day.
  */
 import { intlTags } from '../../site/i18n';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { escapeHtml } from '../http/html';
 import type { Locale } from './locale';
 
-function build(locale: Locale) {
+function build(locale: Locale, timeZone: string) {
   const tag = intlTags[locale];
-  const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone });
-  const longDateTime = new Intl.DateTimeFormat(tag, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: utility.timeZone, timeZoneName: 'short' });
+  const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  const longDateTime = new Intl.DateTimeFormat(tag, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' });
   // Calendar dates (YYYY-MM-DD) are days, not instants: formatted at noon UTC so no zone shifts them.
   const day = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });
@@ -32,9 +32,13 @@ function build(locale: Locale) {
 }
 
 export type Formats = ReturnType<typeof build>;
-const formats: Partial<Record<Locale, Formats>> = {};
+const formats = new Map<string, Formats>();
 
-/** The formatters for a language (built once per isolate). */
+/** The formatters for a language in the utility's time zone (built once per isolate). */
 export function formatsFor(locale: Locale): Formats {
-  return (formats[locale] ??= build(locale));
+  const { timeZone } = utility();
+  const key = `${locale} ${timeZone}`;
+  let built = formats.get(key);
+  if (!built) formats.set(key, (built = build(locale, timeZone)));
+  return built;
 }

@@ -3,9 +3,12 @@
  * (/i18n/twins.json, from site/i18n/routes.ts): read once per isolate through the ASSETS binding,
  * so redirects only ever point at Spanish pages that exist.
  */
+import { currentTenant } from '../tenants/scope';
+
 export const TWINS_PATH = '/i18n/twins.json';
 
-let twins: Promise<ReadonlySet<string>> | null = null;
+/** Per tenant: each has its own build of the site. */
+const twinsOf = new Map<string, Promise<ReadonlySet<string>>>();
 
 async function load(assets: Fetcher, origin: string): Promise<ReadonlySet<string>> {
   const res = await assets.fetch(new Request(new URL(TWINS_PATH, origin)));
@@ -17,9 +20,11 @@ async function load(assets: Fetcher, origin: string): Promise<ReadonlySet<string
 
 /** The set; an unreadable file means "no twins" now (English pages still work) and is read again next time. */
 export async function spanishTwins(assets: Fetcher, origin: string): Promise<ReadonlySet<string>> {
-  twins ??= load(assets, origin);
+  const tenant = currentTenant().id;
+  let twins = twinsOf.get(tenant);
+  if (!twins) twinsOf.set(tenant, (twins = load(assets, origin)));
   return twins.catch((e: unknown) => {
-    twins = null;
+    twinsOf.delete(tenant);
     console.error(JSON.stringify({ level: 'error', event: 'twins_unreadable', message: e instanceof Error ? e.message : String(e) }));
     return new Set<string>();
   });

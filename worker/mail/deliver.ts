@@ -20,12 +20,13 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { outboxEmails } from '../../db/schema';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { DELIVERED_BODY } from './outbox';
 
 export type MailEnv = { EMAIL?: SendEmail; ENVIRONMENT: string };
 
-export const MAIL_FROM = { name: utility.name, email: utility.emails.customerService };
+/** The sender of every mail: the utility's customer service. */
+const mailFrom = () => ({ name: utility().name, email: utility().emails.customerService });
 
 export const CLAIM_MINUTES = 10;
 /** The wait after the 1st, 2nd, 3rd and 4th failed send; the 5th failure is final. */
@@ -53,7 +54,7 @@ export async function deliverQueued(env: MailEnv, db: DrizzleD1Database, options
     if (!claimed.length) continue;
     const attempts = claimed[0]!.attempts;
     try {
-      await env.EMAIL.send({ from: MAIL_FROM, to: mail.toAddress, subject: mail.subject, text: mail.bodyText, ...(mail.headers ? { headers: mail.headers } : {}) });
+      await env.EMAIL.send({ from: mailFrom(), to: mail.toAddress, subject: mail.subject, text: mail.bodyText, ...(mail.headers ? { headers: mail.headers } : {}) });
       await db.update(outboxEmails).set({ status: 'sent', sentAt: new Date().toISOString(), bodyText: DELIVERED_BODY, headers: null, nextAttemptAt: null }).where(eq(outboxEmails.id, mail.id));
       sent++;
     } catch {

@@ -3,9 +3,8 @@
  * Spanish mail links to the Spanish page when the site has one (the pages below; a test checks each
  * against the site's /i18n/twins.json), else to the English page.
  */
-import { catalogs } from '../../site/i18n';
 import type { Locale } from '../i18n/locale';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import type { OutgoingEmail } from './outbox';
 
 /** English pages whose Spanish twins the account mails link to. */
@@ -39,7 +38,7 @@ export function mailPage(locale: Locale, path: string): string {
 
 /** The closing lines of an account mail: who wrote, and how to reach them. */
 export function signature(locale: Locale): string {
-  return `\n\n${utility.name}\n${utility.phoneDisplay} · ${catalogs[locale]['utility.hours']}\n`;
+  return `\n\n${utility().name}\n${utility().phoneDisplay} · ${(locale === 'es' ? utility().es.hours : utility().hours)}\n`;
 }
 
 /** A mail's subject and text in each language, each built only when it is the one sent. */

@@ -16,7 +16,7 @@ import type { ConversationStatus, ConversationTopic } from '../../db/schema';
 import { lockedUntil, recordFailure, throttle, type Throttle } from '../accounts/throttle';
 import { accountChoices, grantSql } from '../auth/account-access';
 import { ApiError } from '../http/errors';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import type { NewConversationBody } from '../shared/message-forms';
 import { starterOrHolders } from '../mail/recipients';
 import type { Locale } from '../i18n/locale';
@@ -238,12 +238,12 @@ export async function assignToMe(raw: D1Database, staff: Staff, id: string, now 
 export const replyWaitingMail = (locale: Locale, origin: string, id: string) =>
   locale === 'es'
     ? {
-        subject: `Tiene una respuesta del servicio al cliente de ${utility.name}`,
-        text: `Hola:\n\nNuestro equipo de servicio al cliente respondió a su mensaje. Para proteger su privacidad, la respuesta no va en este correo: inicie sesión para leerla.\n\n${origin}${conversationPageFor(id)}\n\n${utility.name}\n`,
+        subject: `Tiene una respuesta del servicio al cliente de ${utility().name}`,
+        text: `Hola:\n\nNuestro equipo de servicio al cliente respondió a su mensaje. Para proteger su privacidad, la respuesta no va en este correo: inicie sesión para leerla.\n\n${origin}${conversationPageFor(id)}\n\n${utility().name}\n`,
       }
     : {
-        subject: `A reply from ${utility.name} support is waiting`,
-        text: `Hello,\n\nOur support team has replied to your message. For your privacy the reply is not in this e-mail: sign in to read it.\n\n${origin}${conversationPageFor(id)}\n\n${utility.name}\n`,
+        subject: `A reply from ${utility().name} support is waiting`,
+        text: `Hello,\n\nOur support team has replied to your message. For your privacy the reply is not in this e-mail: sign in to read it.\n\n${origin}${conversationPageFor(id)}\n\n${utility().name}\n`,
       };
 
 /** A staff reply: the conversation waits on the customer, who is mailed that a reply waits (no content). */

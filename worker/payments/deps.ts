@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { clientHash } from '../accounts/throttle';
 import type { Locale } from '../i18n/locale';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { paymentProcessor, type PaymentProcessor, type ProcessorEnv } from './processor';
 
 /** What the payment flows need from the outside; routes build it, tests pass their own clock or processor. */
@@ -30,11 +30,13 @@ export const isLiveKey = (key: string) => /^(sk|rk)_live_/.test(key);
  * One SDK client per isolate and configuration: building Stripe's client sets up every API
  * resource, which a webhook that only verifies a signature should not pay for on each request.
  */
-let cached: { key: string; processor: PaymentProcessor } | null = null;
+const processors = new Map<string, PaymentProcessor>();
 function processorFor(env: ProcessorEnv) {
+  // Each utility has its own processor account (its own keys) and origin.
   const key = [env.STRIPE_SECRET_KEY, env.STRIPE_WEBHOOK_SECRET, env.ENVIRONMENT, env.PORTAL_ORIGIN].join('\n');
-  if (cached?.key !== key) cached = { key, processor: paymentProcessor(env) };
-  return cached.processor;
+  let processor = processors.get(key);
+  if (!processor) processors.set(key, (processor = paymentProcessor(env)));
+  return processor;
 }
 
 export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
@@ -46,7 +48,7 @@ export async function paymentDeps(c: Context<AppEnv>): Promise<PaymentDeps> {
     locale: c.get('locale'),
     processor: processorFor(env),
     now: new Date(),
-    timeZone: utility.timeZone,
+    timeZone: utility().timeZone,
     client: await clientHash(env.LINK_SIGNING_SECRET, c.req.header('cf-connecting-ip')),
     live: isLiveKey(env.STRIPE_SECRET_KEY),
   };

@@ -5,7 +5,7 @@
  */
 import { lockedUntil, recordFailure, throttle } from '../accounts/throttle';
 import { ApiError } from '../http/errors';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { amountProblem, formatDollars, paymentBounds } from './amount';
 import { amountDueCents } from './amount-due';
 import { auditStatement, orm } from './d1';
@@ -66,7 +66,7 @@ export async function startPayment(deps: PaymentDeps, req: PaymentRequest): Prom
       amountCents: req.amountCents,
       currency: 'usd',
       signature,
-      description: `${utility.name} bill payment`,
+      description: `${utility().name} bill payment`,
       // The return pages show what the verified webhook recorded; their query decides nothing.
       successUrl: req.loginId ? `${returnBase}/return/?payment=${reference}` : `${returnBase}/return/`,
       cancelUrl: req.loginId ? `${returnBase}/?account=${encodeURIComponent(req.accountId)}&status=payment-cancelled` : `${returnBase}/?status=payment-cancelled`,

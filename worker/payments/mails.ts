@@ -5,18 +5,17 @@
  * Each goes in the recipient login's language.
  */
 import { maskAccountNumber } from '../accounts/client';
-import { utility } from '../shared/utility';
-import { es as siteEs } from '../../site/i18n/es';
+import { utility } from '../tenants/scope';
 import { intlTags } from '../../site/i18n';
 import { formatsFor } from '../i18n/format';
 import { mailPage } from '../mail/mail-language';
 import type { Locale } from '../i18n/locale';
 import { formatDollars } from './amount';
 
-const signature = `\n\n${utility.name}\n${utility.phoneDisplay} · ${utility.hours}\n`;
-const signatureEs = `\n\n${utility.name}\n${utility.phoneDisplay} · ${siteEs['utility.hours']}\n`;
-const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: utility.timeZone });
-const dayEs = new Intl.DateTimeFormat(intlTags.es, { dateStyle: 'long', timeZone: utility.timeZone });
+const signature = () => `\n\n${utility().name}\n${utility().phoneDisplay} · ${utility().hours}\n`;
+const signatureEs = () => `\n\n${utility().name}\n${utility().phoneDisplay} · ${utility().es.hours}\n`;
+const day = () => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: utility().timeZone });
+const dayEs = () => new Intl.DateTimeFormat(intlTags.es, { dateStyle: 'long', timeZone: utility().timeZone });
 const dollarsEs = (cents: number) => formatsFor('es').money(cents / 100);
 const payPageEs = mailPage('es', '/account/pay/');
 
@@ -28,34 +27,34 @@ export const paymentNotices = {
   paymentReceived: (p: { accountNumber: string; amountCents: number; paidAt: Date; reference: string; origin: string }): Notice => ({
     kind: 'payment-received',
     en: {
-      subject: `We received your ${utility.shortName} payment`,
-      text: `The payment processor confirmed a payment of ${formatDollars(p.amountCents)} on account ${maskAccountNumber(p.accountNumber)} on ${day.format(p.paidAt)}. Reference: ${p.reference}.\n\nIt counts in the amount due in your account at once; the utility records it on the account within two business days.\n\nYour payments: ${p.origin}/account/pay/${signature}`,
+      subject: `We received your ${utility().shortName} payment`,
+      text: `The payment processor confirmed a payment of ${formatDollars(p.amountCents)} on account ${maskAccountNumber(p.accountNumber)} on ${day().format(p.paidAt)}. Reference: ${p.reference}.\n\nIt counts in the amount due in your account at once; the utility records it on the account within two business days.\n\nYour payments: ${p.origin}/account/pay/${signature()}`,
     },
     es: {
-      subject: `Recibimos su pago a ${utility.shortName}`,
-      text: `El procesador de pagos confirmó un pago de ${dollarsEs(p.amountCents)} en la cuenta ${maskAccountNumber(p.accountNumber)} el ${dayEs.format(p.paidAt)}. Referencia: ${p.reference}.\n\nCuenta de inmediato en el importe pendiente de su cuenta; la empresa de servicios lo registra en la cuenta en un plazo de dos días hábiles.\n\nSus pagos: ${p.origin}${payPageEs}${signatureEs}`,
+      subject: `Recibimos su pago a ${utility().shortName}`,
+      text: `El procesador de pagos confirmó un pago de ${dollarsEs(p.amountCents)} en la cuenta ${maskAccountNumber(p.accountNumber)} el ${dayEs().format(p.paidAt)}. Referencia: ${p.reference}.\n\nCuenta de inmediato en el importe pendiente de su cuenta; la empresa de servicios lo registra en la cuenta en un plazo de dos días hábiles.\n\nSus pagos: ${p.origin}${payPageEs}${signatureEs()}`,
     },
   }),
   autopayOn: (p: { accountNumber: string; origin: string }): Notice => ({
     kind: 'autopay-on',
     en: {
-      subject: `Autopay is on for your ${utility.shortName} account`,
-      text: `Autopay is now on for account ${maskAccountNumber(p.accountNumber)}: the utility charges the payment method saved with our payment processor for each new bill on its due date.\n\nTo turn it off: ${p.origin}/account/pay/\n\nIf you did not set this up, call us at ${utility.phoneDisplay}.${signature}`,
+      subject: `Autopay is on for your ${utility().shortName} account`,
+      text: `Autopay is now on for account ${maskAccountNumber(p.accountNumber)}: the utility charges the payment method saved with our payment processor for each new bill on its due date.\n\nTo turn it off: ${p.origin}/account/pay/\n\nIf you did not set this up, call us at ${utility().phoneDisplay}.${signature()}`,
     },
     es: {
-      subject: `El pago automático está activado en su cuenta de ${utility.shortName}`,
-      text: `El pago automático ya está activado en la cuenta ${maskAccountNumber(p.accountNumber)}: la empresa de servicios cobra cada factura nueva en su fecha de vencimiento con el método de pago guardado en nuestro procesador de pagos.\n\nPara desactivarlo: ${p.origin}${payPageEs}\n\nSi usted no lo configuró, llámenos al ${utility.phoneDisplay}.${signatureEs}`,
+      subject: `El pago automático está activado en su cuenta de ${utility().shortName}`,
+      text: `El pago automático ya está activado en la cuenta ${maskAccountNumber(p.accountNumber)}: la empresa de servicios cobra cada factura nueva en su fecha de vencimiento con el método de pago guardado en nuestro procesador de pagos.\n\nPara desactivarlo: ${p.origin}${payPageEs}\n\nSi usted no lo configuró, llámenos al ${utility().phoneDisplay}.${signatureEs()}`,
     },
   }),
   autopayOff: (p: { accountNumber: string; origin: string }): Notice => ({
     kind: 'autopay-off',
     en: {
-      subject: `Autopay is off for your ${utility.shortName} account`,
-      text: `Autopay is now off for account ${maskAccountNumber(p.accountNumber)}, and the saved payment method was removed from our payment processor. Pay each bill yourself from now on: ${p.origin}/account/pay/\n\nIf you did not turn it off, call us at ${utility.phoneDisplay}.${signature}`,
+      subject: `Autopay is off for your ${utility().shortName} account`,
+      text: `Autopay is now off for account ${maskAccountNumber(p.accountNumber)}, and the saved payment method was removed from our payment processor. Pay each bill yourself from now on: ${p.origin}/account/pay/\n\nIf you did not turn it off, call us at ${utility().phoneDisplay}.${signature()}`,
     },
     es: {
-      subject: `El pago automático está desactivado en su cuenta de ${utility.shortName}`,
-      text: `El pago automático ya está desactivado en la cuenta ${maskAccountNumber(p.accountNumber)} y se quitó el método de pago guardado de nuestro procesador de pagos. A partir de ahora, pague usted cada factura: ${p.origin}${payPageEs}\n\nSi usted no lo desactivó, llámenos al ${utility.phoneDisplay}.${signatureEs}`,
+      subject: `El pago automático está desactivado en su cuenta de ${utility().shortName}`,
+      text: `El pago automático ya está desactivado en la cuenta ${maskAccountNumber(p.accountNumber)} y se quitó el método de pago guardado de nuestro procesador de pagos. A partir de ahora, pague usted cada factura: ${p.origin}${payPageEs}\n\nSi usted no lo desactivó, llámenos al ${utility().phoneDisplay}.${signatureEs()}`,
     },
   }),
 };

@@ -15,7 +15,7 @@ import { grantSql } from '../auth/account-access';
 import { formatsFor } from '../i18n/format';
 import type { Locale } from '../i18n/locale';
 import { mailPage, signature } from '../mail/mail-language';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 /** The notice in each language: the due date goes between `before` and `after`. */
 function noticeWords(locale: Locale, origin: string) {
@@ -23,16 +23,16 @@ function noticeWords(locale: Locale, origin: string) {
   const preferences = `${origin}${mailPage(locale, '/account/preferences/')}`;
   if (locale === 'es')
     return {
-      subject: `Su factura de ${utility.shortName} está lista`,
-      before: `Hay una factura nueva lista para su cuenta de ${utility.name}. Vence el `,
+      subject: `Su factura de ${utility().shortName} está lista`,
+      before: `Hay una factura nueva lista para su cuenta de ${utility().name}. Vence el `,
       after:
         `.\n\nInicie sesión para verla y pagarla:\n${bills}\n\n` +
         `Recibe este correo porque la facturación sin papel está activada para la cuenta: reemplaza la factura en papel, así que cancelar la suscripción al boletín, al correo de programas o a las alertas no lo detiene. ` +
         `Para volver a recibir facturas en papel por correo postal, elija facturas en papel en sus preferencias: ${preferences}${signature(locale)}`,
     };
   return {
-    subject: `Your ${utility.shortName} bill is ready`,
-    before: `A new bill for your ${utility.name} account is ready. It is due on `,
+    subject: `Your ${utility().shortName} bill is ready`,
+    before: `A new bill for your ${utility().name} account is ready. It is due on `,
     after:
       `.\n\nSign in to see it and pay it:\n${bills}\n\n` +
       `You get this e-mail because paperless billing is on for the account: it takes the place of the paper bill, so unsubscribing from the newsletter, program mail or alerts does not stop it. ` +

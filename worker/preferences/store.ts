@@ -11,7 +11,7 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { accountAccess, accounts, alertRecipients, contactPreferences, logins, recipientTopics, servicePoints, utilities, type MailTopic } from '../../db/schema';
 import { grantAllows } from '../auth/account-access';
 import { QUIET_HOURS_DEFAULT } from '../shared/preference-forms';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import type { QuietHours } from '../alerts/delivery/quiet-hours';
 import { defaultTopics, mailTopics } from './topics';
 import { holdersOf } from '../mail/recipients';
@@ -40,7 +40,7 @@ export async function topicsOf(db: DrizzleD1Database, recipientIds: string[]): P
 /** The account's time zone (its utility's), for quiet hours. */
 export async function accountTimeZone(db: DrizzleD1Database, accountId: string) {
   const [row] = await db.select({ timeZone: utilities.timeZone }).from(accounts).innerJoin(utilities, eq(utilities.id, accounts.utilityId)).where(eq(accounts.id, accountId)).limit(1);
-  return row?.timeZone ?? utility.timeZone;
+  return row?.timeZone ?? utility().timeZone;
 }
 
 export type QuietSettings = { quiet: QuietHours; leakAlertsInQuietHours: boolean; isDefault: boolean };

@@ -10,7 +10,7 @@ import { t } from '../../site/i18n';
 import { englishLinks, type PageLinks } from '../i18n/page-links';
 import { fragment, linkLines } from '../mail/link-lines';
 import type { OutgoingEmail } from '../mail/outbox';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import type { MailTopic } from './topics';
 import { topicShortLabelsIn } from './topics';
 import { signUnsubscribe } from './unsubscribe-token';
@@ -78,7 +78,7 @@ export async function topicMail(input: TopicMailInput): Promise<OutgoingEmail> {
     const all = await signUnsubscribe(input.secret, recipient.id, 'all', input.now);
     footer.push('', w.leave, ...linkLines(origin, { path: `${links.href('/unsubscribe/')}${fragment('code', all)}`, code: all }, links.locale));
   }
-  footer.push('', w.security, '', utility.name, `${utility.phoneDisplay} · ${t(links.locale)('utility.hours')}`);
+  footer.push('', w.security, '', utility().name, `${utility().phoneDisplay} · ${(links.locale === 'es' ? utility().es.hours : utility().hours)}`);
   return {
     to: recipient.address,
     kind: input.kind,

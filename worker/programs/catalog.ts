@@ -4,9 +4,11 @@
  * ASSETS binding, so the worker always judges by the programs deployed with it.
  */
 import { ApiError } from '../http/errors';
+import { currentTenant } from '../tenants/scope';
 import { PROGRAM_CATALOG_PATH, programCatalog, type CatalogProgram } from '../shared/program-catalog';
 
-let catalog: Promise<Map<string, CatalogProgram>> | null = null;
+/** Per tenant: each has its own programs. */
+const catalogs = new Map<string, Promise<Map<string, CatalogProgram>>>();
 
 async function load(assets: Fetcher, origin: string) {
   const res = await assets.fetch(new Request(new URL(PROGRAM_CATALOG_PATH, origin)));
@@ -17,11 +19,15 @@ async function load(assets: Fetcher, origin: string) {
 
 /** Every program by id; an unreadable catalog is a 503 now and is read again next time. */
 export async function programsOf(assets: Fetcher, origin: string): Promise<Map<string, CatalogProgram>> {
-  catalog ??= load(assets, origin).catch((e: unknown) => {
-    catalog = null;
+  const tenant = currentTenant().id;
+  const cached = catalogs.get(tenant);
+  if (cached) return cached;
+  const catalog = load(assets, origin).catch((e: unknown) => {
+    catalogs.delete(tenant);
     console.error(JSON.stringify({ level: 'error', event: 'program_catalog_unreadable', message: e instanceof Error ? e.message : String(e) }));
     throw new ApiError(503, 'unavailable', 'Applications cannot be taken just now. Please try again later.');
   });
+  catalogs.set(tenant, catalog);
   return catalog;
 }
 

@@ -7,7 +7,7 @@ import type { ProgramApplicationStatus } from '../../db/schema/programs';
 import type { Locale } from '../i18n/locale';
 import { mailPage } from '../mail/mail-language';
 import type { CatalogProgram } from '../shared/program-catalog';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 /** The application's page, in the recipient's language (worker/mail/mail-language.ts). */
 const pageOf = (locale: Locale, origin: string, id: string) => `${origin}${mailPage(locale, `/account/programs/application/?id=${encodeURIComponent(id)}`)}`;
@@ -27,7 +27,7 @@ const words: Record<Locale, Words> = {
   en: {
     received: (program, page) => ({
       subject: `We received your application: ${program}`,
-      text: `Hello,\n\nWe received your application for "${program}". We will e-mail you each time its status changes; you can follow it in your account:\n\n${page}\n\n${utility.name}\n`,
+      text: `Hello,\n\nWe received your application for "${program}". We will e-mail you each time its status changes; you can follow it in your account:\n\n${page}\n\n${utility().name}\n`,
     }),
     subject: (program, status) => `Your application for ${program}: ${status === 'need_info' ? 'we need more information' : status === 'submitted' ? 'back with our team' : status}`,
     change: {
@@ -38,12 +38,12 @@ const words: Record<Locale, Words> = {
       paid: 'is paid. Sign in to see the amount and how it was paid',
       withdrawn: 'was withdrawn from your account and will not be decided. You can apply again at any time; if no one on your account withdrew it, call us. The application stays in your account',
     },
-    body: (program, change, page) => `Hello,\n\nYour application for "${program}" ${change}:\n\n${page}\n\n${utility.name}\n`,
+    body: (program, change, page) => `Hello,\n\nYour application for "${program}" ${change}:\n\n${page}\n\n${utility().name}\n`,
   },
   es: {
     received: (program, page) => ({
       subject: `Recibimos su solicitud: ${program}`,
-      text: `Hola:\n\nRecibimos su solicitud para «${program}». Le escribiremos cada vez que cambie su estado; también puede seguirla en su cuenta:\n\n${page}\n\n${utility.name}\n`,
+      text: `Hola:\n\nRecibimos su solicitud para «${program}». Le escribiremos cada vez que cambie su estado; también puede seguirla en su cuenta:\n\n${page}\n\n${utility().name}\n`,
     }),
     subject: (program, status) =>
       `Su solicitud para ${program}: ${{ submitted: 'de vuelta con nuestro equipo', need_info: 'necesitamos más información', approved: 'aprobada', denied: 'no aprobada', paid: 'pagada', withdrawn: 'retirada' }[status]}`,
@@ -55,7 +55,7 @@ const words: Record<Locale, Words> = {
       paid: 'está pagada. Inicie sesión para ver el importe y cómo se pagó',
       withdrawn: 'se retiró desde su cuenta y no se decidirá. Puede volver a presentar una solicitud cuando quiera; si nadie de su cuenta la retiró, llámenos. La solicitud sigue en su cuenta',
     },
-    body: (program, change, page) => `Hola:\n\nSu solicitud para «${program}» ${change}:\n\n${page}\n\n${utility.name}\n`,
+    body: (program, change, page) => `Hola:\n\nSu solicitud para «${program}» ${change}:\n\n${page}\n\n${utility().name}\n`,
   },
 };
 

@@ -8,7 +8,7 @@
  *   (decided_at, which a withdrawal sets to the day it was withdrawn).
  * Undecided applications are kept while they are open.
  */
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { localDay } from '../usage/time';
 import { APPLICATION_KEPT_YEARS } from './store';
 
@@ -34,7 +34,7 @@ async function deleteDocuments(env: { DB: D1Database; PROGRAM_DOCUMENTS: R2Bucke
 
 export async function purgeProgramRecords(env: { DB: D1Database; PROGRAM_DOCUMENTS: R2Bucket }, now = new Date()) {
   const raw = env.DB;
-  const today = localDay(now.getTime(), utility.timeZone);
+  const today = localDay(now.getTime(), utility().timeZone);
   const documents = await deleteDocuments(env, 'p.documents_delete_on <= ?1', today);
   const cutoff = new Date(now);
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - APPLICATION_KEPT_YEARS);

@@ -77,7 +77,7 @@ async function readApplicationBody<T extends ZodType>(c: Context, schema: T): Pr
 /**
  * A refusal of a Spanish page's script whose answers rule the application out: each reason is the
  * program's own words (its `ineligible`), which the Spanish error table (worker/i18n/api-errors-es.ts)
- * cannot know, so it comes in the program's Spanish words (site/content/programs-es/, through the
+ * cannot know, so it comes in the program's Spanish words (site/content/<tenant>/programs-es/, through the
  * catalog's `texts.es`); the rest of the answer is put in Spanish as every error is. A plain form
  * goes back to its page, which shows the reason itself (worker/programs/pages.ts).
  */

@@ -24,7 +24,7 @@ import { guardSql, guarded } from '../http/batch-guard';
 import { chosenFiles, downloadResponse, judgeFile, storeFiles, tooLarge, type CheckedFile } from '../messages/attachments';
 import type { CatalogProgram } from '../shared/program-catalog';
 import type { StaffProgramView } from '../shared/program-forms';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { rangesFilterSql, rangesJson, type DayRange } from '../usage/tenure';
 import { localDay } from '../usage/time';
 import { starterOrHolders } from '../mail/recipients';
@@ -71,7 +71,7 @@ export const APPLICATION_KEPT_YEARS = 3;
 
 const notFound = () => new ApiError(404, 'not_found', 'There is no such application.');
 const wrongStatus = (now: ProgramApplicationStatus) => new ApiError(409, 'wrong_status', `The application is ${now.replace('_', ' ')}; it cannot be changed that way now.`);
-const today = (now: Date) => localDay(now.getTime(), utility.timeZone);
+const today = (now: Date) => localDay(now.getTime(), utility().timeZone);
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 // ---- Judging what the customer sent ----

@@ -6,7 +6,7 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { privacyRequestMetrics, privacyRequests, requestMetricCategories } from '../../db/schema';
 import { localDate } from '../requests/deadlines';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { readyToFreeze, yearFigures, yearReceived, type CategoryFigures, type RequestForMetrics, type YearFigures } from './request-metrics';
 
 export type PublishedYear = YearFigures & { frozen: boolean };
@@ -27,7 +27,7 @@ async function frozenYears(raw: D1Database): Promise<Map<number, CategoryFigures
 
 /** Every year from the first with a request (or frozen figures) to the current one, oldest first. */
 export async function publishedRequestMetrics(raw: D1Database, now = new Date()): Promise<PublishedYear[]> {
-  const timeZone = utility.timeZone;
+  const timeZone = utility().timeZone;
   const currentYear = Number(localDate(now, timeZone).slice(0, 4));
   const [frozen, requests] = await Promise.all([frozenYears(raw), requestsAsTheyStand(raw)]);
   const firstYear = Math.min(currentYear, ...frozen.keys(), ...requests.map((r) => yearReceived(r.receivedAt, timeZone)));
@@ -41,7 +41,7 @@ export async function publishedRequestMetrics(raw: D1Database, now = new Date())
 
 /** Freezes every finished year that is ready (see `readyToFreeze`); returns the years frozen. */
 export async function freezeFinishedYears(raw: D1Database, now = new Date()): Promise<number[]> {
-  const currentYear = Number(localDate(now, utility.timeZone).slice(0, 4));
+  const currentYear = Number(localDate(now, utility().timeZone).slice(0, 4));
   const frozenAt = now.toISOString();
   const toFreeze = (await publishedRequestMetrics(raw, now)).filter(
     (y) => !y.frozen && readyToFreeze(y.year, currentYear, y.categories.reduce((open, c) => open + c.open, 0)),

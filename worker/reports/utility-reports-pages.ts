@@ -11,7 +11,7 @@ import { requireLogin, requireRole } from '../auth/require-login';
 import { alertTypeLabels } from '../alerts/centre/vocabulary';
 import { localDate } from '../requests/deadlines';
 import { esc, servePage } from '../requests/page-fill';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { baseUnit, unitLabels, type MeterKind } from '../usage/units';
 import { barChart } from './chart';
 import { reportTable } from './table';
@@ -85,7 +85,7 @@ function visitSection(r: Awaited<ReturnType<typeof utilityReports>>): string {
 }
 
 export const reportPages = new Hono<AppEnv>().use(STAFF_REPORTS_PAGE, requireLogin, reportRoles).get(STAFF_REPORTS_PAGE, async (c) => {
-  const reports = await utilityReports(c.env.DB, usageShards(c.env), localDate(new Date(), utility.timeZone));
+  const reports = await utilityReports(c.env.DB, usageShards(c.env), localDate(new Date(), utility().timeZone));
   const html = useSection(reports) + alertSection(reports) + programSection(reports) + consentSection(reports) + visitSection(reports);
   return servePage(c, STAFF_REPORTS_PAGE, [{ selector: '[data-fill="reports"]', html }]);
 });

@@ -24,7 +24,7 @@ import { queueEmail } from '../mail/outbox';
 import type { PrivacyRequestInput } from '../shared/request-schemas';
 import { requestWording } from '../shared/request-wording';
 import type { Locale } from '../i18n/locale';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { deadlinesFor } from './deadlines';
 import { FormTokenError, verifyFormToken } from './form-token';
 import { makeVerifyLink, statusLink, statusToken, verifyMailLink } from './links';
@@ -55,7 +55,7 @@ export class FilingThrottled extends ApiError {
     super(
       429,
       'too_many_requests',
-      `We have received many requests from this connection or for this e-mail address in a short time. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or write to ${utility.emails.privacy} or call ${utility.phoneDisplay}: we take requests by e-mail and phone too.`,
+      `We have received many requests from this connection or for this e-mail address in a short time. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or write to ${utility().emails.privacy} or call ${utility().phoneDisplay}: we take requests by e-mail and phone too.`,
     );
   }
 }
@@ -130,7 +130,7 @@ export async function fileRequest(
 
   const id = `req-${crypto.randomUUID()}`;
   const receivedAt = now.toISOString();
-  const deadlines = deadlinesFor(input.type, now, utility.timeZone);
+  const deadlines = deadlinesFor(input.type, now, utility().timeZone);
 
   // Verification.
   let accountId: string | null = null;

@@ -10,7 +10,7 @@ import type { Locale } from '../i18n/locale';
 import { linkLines, type MailLink } from '../mail/link-lines';
 import type { OutgoingEmail } from '../mail/outbox';
 import { requestWording } from '../shared/request-wording';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 export type RequestMail = Omit<OutgoingEmail, 'to'>;
 
@@ -27,12 +27,16 @@ const text = (parts: string[]) => parts.filter((l, i, all) => l !== '' || all[i 
 const words = {
   en: {
     hello: 'Hello,',
-    signature: `${utility.name} privacy office`,
+    get signature() {
+      return `${utility().name} privacy office`;
+    },
     follow: 'Follow your request here:',
   },
   es: {
     hello: 'Hola:',
-    signature: `Oficina de privacidad de ${utility.name}`,
+    get signature() {
+      return `Oficina de privacidad de ${utility().name}`;
+    },
     follow: 'Siga su solicitud aquí:',
   },
 } satisfies Record<Locale, Record<string, string>>;
@@ -68,7 +72,7 @@ export function verifyMail(locale: Locale, m: { origin: string; type: PrivacyReq
         ? [
             w.hello,
             '',
-            `Alguien le pidió a ${utility.name} que actúe sobre la información personal de la cuenta que tiene registrado este correo: ${type}.`,
+            `Alguien le pidió a ${utility().name} que actúe sobre la información personal de la cuenta que tiene registrado este correo: ${type}.`,
             m.byAgent ? 'La solicitud la hizo un representante que dice actuar con su permiso firmado.' : '',
             'Si fue usted (o usted lo autorizó), confírmela en un plazo de 72 horas abriendo este enlace:',
             ...lines(m.origin, locale, m.verify),
@@ -78,7 +82,7 @@ export function verifyMail(locale: Locale, m: { origin: string; type: PrivacyReq
         : [
             w.hello,
             '',
-            `Someone asked ${utility.name} to act on the personal information of the account this address is on file for: ${type}.`,
+            `Someone asked ${utility().name} to act on the personal information of the account this address is on file for: ${type}.`,
             m.byAgent ? 'The request was made by an agent who says they act with your signed permission.' : '',
             'If it was you (or you authorised it), confirm it within 72 hours by opening this link:',
             ...lines(m.origin, locale, m.verify),
@@ -94,7 +98,7 @@ export function extendedMail(locale: Locale, m: { origin: string; type: PrivacyR
   const w = words[locale];
   const f = formatsFor(locale);
   const type = requestWording[locale].types[m.type];
-  const received = f.day(localDate(new Date(m.receivedAt), utility.timeZone));
+  const received = f.day(localDate(new Date(m.receivedAt), utility().timeZone));
   return {
     kind: 'privacy-request-extended',
     subject: locale === 'es' ? 'Necesitamos más tiempo para responder a su solicitud de privacidad' : 'We need more time to answer your privacy request',
@@ -114,8 +118,8 @@ export function refusedMail(locale: Locale, m: { origin: string; type: PrivacyRe
     subject: locale === 'es' ? 'Nuestra respuesta a su solicitud de privacidad' : 'Our answer to your privacy request',
     text: text(
       locale === 'es'
-        ? [w.hello, '', `No pudimos atender su solicitud (${type}).`, `Motivo: ${m.reason}`, '', ...statusLines(m.origin, locale, m.status), '', `Puede escribir a ${utility.emails.privacy} o presentar una queja ante la Agencia de Protección de la Privacidad de California (California Privacy Protection Agency).`]
-        : [w.hello, '', `We could not act on your request (${type}).`, `Why: ${m.reason}`, '', ...statusLines(m.origin, locale, m.status), '', `You may contact ${utility.emails.privacy} or file a complaint with the California Privacy Protection Agency.`],
+        ? [w.hello, '', `No pudimos atender su solicitud (${type}).`, `Motivo: ${m.reason}`, '', ...statusLines(m.origin, locale, m.status), '', `Puede escribir a ${utility().emails.privacy} o presentar una queja ante la Agencia de Protección de la Privacidad de California (California Privacy Protection Agency).`]
+        : [w.hello, '', `We could not act on your request (${type}).`, `Why: ${m.reason}`, '', ...statusLines(m.origin, locale, m.status), '', `You may contact ${utility().emails.privacy} or file a complaint with the California Privacy Protection Agency.`],
     ),
   };
 }
@@ -125,7 +129,7 @@ export function packageMail(locale: Locale, m: { origin: string; link: MailLink 
   const w = words[locale];
   return {
     kind: 'privacy-request-package',
-    subject: locale === 'es' ? `Su información personal de ${utility.name}` : `Your personal information from ${utility.name}`,
+    subject: locale === 'es' ? `Su información personal de ${utility().name}` : `Your personal information from ${utility().name}`,
     text: text(
       locale === 'es'
         ? [w.hello, '', 'Aquí tiene la información personal que tenemos sobre usted, en una copia para leer (HTML) y otra en formato de datos (JSON). Abra este enlace para obtenerla:', ...lines(m.origin, locale, m.link), '', 'El enlace funciona durante 7 días.', '', w.signature]

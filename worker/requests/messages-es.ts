@@ -3,11 +3,10 @@
  * catalogs (messages.ts), which the types enforce.
  */
 import type { Locale } from '../i18n/locale';
-import { utility } from '../shared/utility';
 import type { FormTokenProblem } from './form-token';
 import { requestPageProblems, type RequestPageProblems } from './messages';
 
-const reachUs = `También puede escribirnos a ${utility.emails.privacy} o llamarnos al ${utility.phoneDisplay}.`;
+const reachUs = `También puede escribirnos a {privacyEmail} o llamarnos al {phone}.`;
 const tooMany = `Recibimos varias solicitudes suyas en poco tiempo. Espere un rato y vuelva a intentarlo. ${reachUs}`;
 const heading = 'Hay un problema';
 
@@ -74,7 +73,7 @@ const es: RequestPageProblems = {
     heading,
     errors: {
       not_found: 'Este enlace de descarga no es válido. Use el enlace tal como llegó en el correo, o copie el código que aparece debajo.',
-      link_expired: `Este enlace de descarga venció (los enlaces duran 7 días). Pídanos uno nuevo: escriba a ${utility.emails.privacy} o llame al ${utility.phoneDisplay}.`,
+      link_expired: `Este enlace de descarga venció (los enlaces duran 7 días). Pídanos uno nuevo: escriba a {privacyEmail} o llame al {phone}.`,
       invalid_request: 'Escriba el código del correo.',
       too_many_requests: tooMany,
     },

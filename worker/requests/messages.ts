@@ -2,11 +2,10 @@
  * Every word the privacy-request pages say about a refused post, keyed by error code and field.
  * Redirects carry only codes and field names; the pages look the text up here.
  */
-import { utility } from '../shared/utility';
 import { formTokenMessages, type FormTokenProblem } from './form-token';
 import type { ProblemCatalog } from './page-fill';
 
-const reachUs = `You can also write to ${utility.emails.privacy} or call ${utility.phoneDisplay}.`;
+const reachUs = `You can also write to {privacyEmail} or call {phone}.`;
 
 const tooMany = `You have sent several requests in a short time. Please wait a while and try again. ${reachUs}`;
 
@@ -62,7 +61,7 @@ export const verifyPageProblems: ProblemCatalog = {
 /** Why an access package download was refused. */
 export const packageMessages = {
   not_found: 'This download link is not valid. Use the link exactly as it arrived in the e-mail, or copy the code shown under it.',
-  link_expired: `This download link has expired (links last 7 days). Ask us for a new one: write to ${utility.emails.privacy} or call ${utility.phoneDisplay}.`,
+  link_expired: `This download link has expired (links last 7 days). Ask us for a new one: write to {privacyEmail} or call {phone}.`,
 } as const;
 
 /** The download page at /privacy/request/package/. */

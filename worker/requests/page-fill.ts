@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-types';
+import { withContacts } from '../tenants/scope';
 
 export type Fill = { selector: string; html?: string; attributes?: Record<string, string>; remove?: boolean };
 
@@ -51,12 +52,12 @@ const own = <T>(record: Record<string, T> | undefined, key: string): T | undefin
 export function problemsFromQuery(url: URL, catalog: ProblemCatalog): string {
   const code = url.searchParams.get('error');
   if (!code) return '';
-  const summary = own(catalog.errors, code) ?? catalog.fallback;
+  const summary = withContacts(own(catalog.errors, code) ?? catalog.fallback);
   const items = [...new Set(url.searchParams.getAll('field'))]
     .map((name) => {
       const field = own(catalog.fields, name);
       if (!field) return '';
-      const message = own(own(catalog.fieldsByCode, code), name) ?? field.message;
+      const message = withContacts(own(own(catalog.fieldsByCode, code), name) ?? field.message);
       const anchor = field.anchor === undefined ? name : field.anchor;
       return anchor ? `<li><a href="#${esc(anchor)}">${esc(message)}</a></li>` : `<li>${esc(message)}</li>`;
     })

@@ -6,12 +6,12 @@
  */
 import { freezeFinishedYears } from '../reports/request-metrics-store';
 import { localDate } from './deadlines';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 export const RETENTION_MONTHS = 24;
 
 export async function runDailyMaintenance(raw: D1Database, now = new Date()) {
-  const today = localDate(now, utility.timeZone);
+  const today = localDate(now, utility().timeZone);
   const at = now.toISOString();
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - RETENTION_MONTHS);

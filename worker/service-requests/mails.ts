@@ -2,11 +2,10 @@
  * The e-mails of start, stop and move requests: receipt and decision, with the dates and the street
  * only, in the language of the request (the page it was sent from, kept in service_requests.locale).
  */
-import { es as siteEs } from '../../site/i18n/es';
 import { formatsFor } from '../i18n/format';
 import type { Locale } from '../i18n/locale';
 import type { OutgoingEmail } from '../mail/outbox';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 type Kind = 'stop' | 'move' | 'start';
 export type RequestSummary = { kind: Kind; street: string | null; stopOn: string | null; startOn: string | null; newStreet: string | null; locale: Locale };
@@ -24,12 +23,14 @@ const lines = (...parts: (string | null)[]) => parts.filter(Boolean).join('\n');
 
 const words: Record<Locale, Words> = {
   en: {
-    signature: `\n\n${utility.name}\n${utility.phoneDisplay} · ${utility.hours}\n`,
+    get signature() {
+      return `\n\n${utility().name}\n${utility().phoneDisplay} · ${utility().hours}\n`;
+    },
     what: { stop: 'stop service', move: 'move your service', start: 'start service' },
     details: (r) => lines(r.stopOn ? `Last day at ${r.street ?? 'the old address'}: ${r.stopOn}` : null, r.startOn ? `First day at ${r.newStreet}: ${r.startOn}` : null),
     received: {
       subject: (what) => `We received your request to ${what}`,
-      text: (what, details, next) => `We received your request to ${what}:\n\n${details}\n\nStaff will confirm it, and e-mail you.${next}\n\nIf you did not ask for this, call us at ${utility.phoneDisplay}.`,
+      text: (what, details, next) => `We received your request to ${what}:\n\n${details}\n\nStaff will confirm it, and e-mail you.${next}\n\nIf you did not ask for this, call us at ${utility().phoneDisplay}.`,
       start: ' To start service we first confirm who you are, by phone or e-mail.',
       follow: (url) => ` You can follow it at ${url}`,
     },
@@ -41,11 +42,13 @@ const words: Record<Locale, Words> = {
     },
     refused: {
       subject: (what) => `We could not act on your request to ${what}`,
-      text: (what, details, reason, after) => `We could not act on your request to ${what}:\n\n${details}\n\nThe reason: ${reason}\n\nCall us at ${utility.phoneDisplay} and we will help.${after}`,
+      text: (what, details, reason, after) => `We could not act on your request to ${what}:\n\n${details}\n\nThe reason: ${reason}\n\nCall us at ${utility().phoneDisplay} and we will help.${after}`,
     },
   },
   es: {
-    signature: `\n\n${utility.name}\n${utility.phoneDisplay} · ${siteEs['utility.hours']}\n`,
+    get signature() {
+      return `\n\n${utility().name}\n${utility().phoneDisplay} · ${utility().es.hours}\n`;
+    },
     what: { stop: 'dar de baja el servicio', move: 'trasladar su servicio', start: 'iniciar el servicio' },
     details: (r) => {
       const day = formatsFor('es').day;
@@ -54,7 +57,7 @@ const words: Record<Locale, Words> = {
     received: {
       subject: (what) => `Recibimos su solicitud para ${what}`,
       text: (what, details, next) =>
-        `Recibimos su solicitud para ${what}:\n\n${details}\n\nEl personal la confirmará y le enviará un correo electrónico.${next}\n\nSi usted no lo pidió, llámenos al ${utility.phoneDisplay}.`,
+        `Recibimos su solicitud para ${what}:\n\n${details}\n\nEl personal la confirmará y le enviará un correo electrónico.${next}\n\nSi usted no lo pidió, llámenos al ${utility().phoneDisplay}.`,
       start: ' Para iniciar el servicio, primero confirmamos quién es usted, por teléfono o por correo electrónico.',
       follow: (url) => ` Puede seguirla en ${url}`,
     },
@@ -67,7 +70,7 @@ const words: Record<Locale, Words> = {
     refused: {
       subject: (what) => `No pudimos atender su solicitud para ${what}`,
       text: (what, details, reason, after) =>
-        `No pudimos atender su solicitud para ${what}:\n\n${details}\n\nEl motivo: ${reason}\n\nLlámenos al ${utility.phoneDisplay} y le ayudaremos.${after}`,
+        `No pudimos atender su solicitud para ${what}:\n\n${details}\n\nEl motivo: ${reason}\n\nLlámenos al ${utility().phoneDisplay} y le ayudaremos.${after}`,
     },
   },
 };

@@ -20,7 +20,7 @@ import { queueEmail } from '../mail/outbox';
 import { accountTimeZone } from '../preferences/store';
 import { holdersOf, type Recipient } from '../mail/recipients';
 import type { MoveServiceBody, StartServiceBody, StopServiceBody } from '../shared/service-request-forms';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { addDays, localDay } from '../usage/time';
 import { serviceMails, type RequestSummary } from './mails';
 
@@ -111,7 +111,7 @@ export async function askToStopOrMove(deps: AccountDeps, loginId: string, kind: 
 /** A newcomer's start, without a login: staff confirm who they are before acting on it. */
 export async function askToStart(deps: AccountDeps, body: StartServiceBody) {
   const { db, now } = deps;
-  checkDay('startOn', body.startOn, localDay(now.getTime(), utility.timeZone));
+  checkDay('startOn', body.startOn, localDay(now.getTime(), utility().timeZone));
   const guards = [await throttle(deps.secret, 'serviceStartClient', deps.client), await throttle(deps.secret, 'serviceStartAddress', body.contactEmail)];
   if (await lockedUntil(db, guards, now)) throw tooMany();
   await recordFailure(db, guards, now);

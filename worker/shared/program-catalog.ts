@@ -1,5 +1,5 @@
 /**
- * How a program's Markdown front matter (site/content/programs/*.md) describes its online
+ * How a program's Markdown front matter (site/content/<tenant>/programs/*.md) describes its online
  * application: the eligibility questions and the documents it needs. The site's content collection
  * validates the front matter with this schema and publishes every program's application as
  * /programs/catalog.json; the worker reads that file (worker/programs/catalog.ts) and judges
@@ -76,7 +76,7 @@ export type ProgramKind = (typeof programKinds)[number];
 export const catalogProgram = z.object({
   id: slug,
   title: z.string().min(3),
-  /** The title in other languages (from site/content/programs-es/), for mail in the customer's language. */
+  /** The title in other languages (from site/content/<tenant>/programs-es/), for mail in the customer's language. */
   titles: z.object({ es: z.string().min(3) }).partial().default({}),
   kind: z.enum(programKinds),
   application: programApplication,

@@ -1,7 +1,7 @@
 /**
- * A program's application in another language. The English front matter (site/content/programs/)
+ * A program's application in another language. The English front matter (site/content/<tenant>/programs/)
  * is the one source of the application's structure: question types, eligibility rules, option
- * values, documents. A translation (site/content/programs-es/) only gives words, keyed by question
+ * values, documents. A translation (site/content/<tenant>/programs-es/) only gives words, keyed by question
  * id and option value, and must give exactly the words the English has: `textProblems` names every
  * missing or extra one (the build refuses them, and test/site/program-texts.test.ts checks it).
  */

@@ -8,7 +8,7 @@
 import type { PrivacyRequestState, PrivacyRequestType } from '../../db/schema';
 import type { Locale } from '../../site/i18n';
 import { correctableFields, requestTypeLabels, type CorrectableField } from './request-schemas';
-import { utility } from './utility';
+import { utility } from '../tenants/scope';
 import { stateLabels } from '../requests/state-machine';
 
 export type RequestWording = {
@@ -42,7 +42,7 @@ const en: RequestWording = {
     deleted: 'We deleted your personal information by de-identification. Your portal sign-in and your name and contact details are gone; what we kept, and why, is listed here.',
     corrected: (field) => `We corrected ${field.toLowerCase()} as you asked.`,
     optOut: (optOut, limit) =>
-      `We recorded your choice${optOut && limit ? 's' : ''}: ${[optOut ? 'no sale or sharing of your personal information' : null, limit ? 'use of sensitive information limited to providing service' : null].filter(Boolean).join('; ')}. ${utility.name} does not sell or share personal information in any case.`,
+      `We recorded your choice${optOut && limit ? 's' : ''}: ${[optOut ? 'no sale or sharing of your personal information' : null, limit ? 'use of sensitive information limited to providing service' : null].filter(Boolean).join('; ')}. ${utility().name} does not sell or share personal information in any case.`,
   },
 };
 
@@ -81,7 +81,7 @@ const es: RequestWording = {
       'Borramos su información personal quitándole todo lo que la identifica. Su acceso al portal, su nombre y sus datos de contacto ya no están; aquí le indicamos lo que conservamos y por qué.',
     corrected: (field) => `Corregimos este dato como nos pidió: ${field.toLowerCase()}.`,
     optOut: (optOut, limit) =>
-      `Anotamos ${optOut && limit ? 'sus decisiones' : 'su decisión'}: ${[optOut ? 'no vender ni compartir su información personal' : null, limit ? 'usar su información delicada solo para darle el servicio' : null].filter(Boolean).join('; ')}. ${utility.name} no vende ni comparte información personal en ningún caso.`,
+      `Anotamos ${optOut && limit ? 'sus decisiones' : 'su decisión'}: ${[optOut ? 'no vender ni compartir su información personal' : null, limit ? 'usar su información delicada solo para darle el servicio' : null].filter(Boolean).join('; ')}. ${utility().name} no vende ni comparte información personal en ningún caso.`,
   },
 };
 

@@ -10,7 +10,7 @@ import { fragment, linkLines } from '../mail/link-lines';
 import { mailPage, signature as signatureIn } from '../mail/mail-language';
 import type { OutgoingEmail } from '../mail/outbox';
 import { rightLabelsIn, type RightKey } from '../shared/sharing-forms';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 
 /** The account as a mail names it; a street the records lack is described instead. */
@@ -35,39 +35,39 @@ function words(locale: Locale) {
       someone: (login: string | null) => login ?? 'una persona autorizada',
       endedWhy: { holder: 'El titular de la cuenta lo terminó.', delegate: 'La propia persona lo terminó.', end_date: 'Llegó al último día elegido.' } satisfies Record<EndedBy, string>,
       invitation: (i: InvitationMail, link: string) => ({
-        subject: `${i.inviter ?? 'El titular de la cuenta'} le invita a su cuenta de ${utility.shortName}`,
+        subject: `${i.inviter ?? 'El titular de la cuenta'} le invita a su cuenta de ${utility().shortName}`,
         text:
-          `${i.inviter ?? 'El titular de la cuenta'} le invita a ver ${about(i.account)} en ${utility.name} por internet. Eligió que usted pueda:\n\n${list(i.rights, 'Nada')}\n\n` +
+          `${i.inviter ?? 'El titular de la cuenta'} le invita a ver ${about(i.account)} en ${utility().name} por internet. Eligió que usted pueda:\n\n${list(i.rights, 'Nada')}\n\n` +
           `${i.until ? `Su acceso terminaría después del ${f.day(i.until)}.` : 'Su acceso duraría hasta que esa persona o usted lo terminen.'}\n\n` +
           `Para aceptar, abra este enlace antes del ${f.day(i.expiresAt.toISOString())} e inicie sesión, o cree un usuario:\n\n${link}\n\n` +
           `Si no conoce a esa persona, no haga caso de este correo: no pasa nada a menos que acepte.${signature}`,
       }),
       invited: (i: InvitationMail & { email: string }, page: string) => ({
-        subject: `Se envió una invitación a su cuenta de ${utility.shortName}`,
-        text: `Se envió una invitación a ${about(i.account)} a ${i.email}, con estos permisos:\n\n${list(i.rights, 'Nada')}\n\n${i.until ? `Su acceso terminaría después del ${f.day(i.until)}.` : 'Su acceso duraría hasta que usted o esa persona lo terminen.'}\n\nFunciona durante 7 días. Para retirarla: ${page}\n\nSi usted no la envió, retírela, cambie su contraseña y llámenos al ${utility.phoneDisplay}.${signature}`,
+        subject: `Se envió una invitación a su cuenta de ${utility().shortName}`,
+        text: `Se envió una invitación a ${about(i.account)} a ${i.email}, con estos permisos:\n\n${list(i.rights, 'Nada')}\n\n${i.until ? `Su acceso terminaría después del ${f.day(i.until)}.` : 'Su acceso duraría hasta que usted o esa persona lo terminen.'}\n\nFunciona durante 7 días. Para retirarla: ${page}\n\nSi usted no la envió, retírela, cambie su contraseña y llámenos al ${utility().phoneDisplay}.${signature}`,
       }),
       withdrew: (email: string, account: AccountLabel, page: string) => ({
-        subject: `Se retiró una invitación a su cuenta de ${utility.shortName}`,
+        subject: `Se retiró una invitación a su cuenta de ${utility().shortName}`,
         text: `Se retiró la invitación a ${about(account)} enviada a ${email}; su enlace ya no funciona.\n\nQuién tiene acceso: ${page}${signature}`,
       }),
       accepted: (invited: string, byOther: string | null, account: AccountLabel, r: Rights, until: string | null, page: string) => ({
-        subject: `Alguien tiene ahora acceso a su cuenta de ${utility.shortName}`,
+        subject: `Alguien tiene ahora acceso a su cuenta de ${utility().shortName}`,
         text: `Se aceptó la invitación que envió a ${invited}${byOther ? `, con el usuario ${byOther}` : ''}. Ahora tiene acceso a ${about(account)}:\n\n${list(r, 'Nada')}\n\n${until ? `Su acceso termina después del ${f.day(until)}.` : 'Su acceso dura hasta que usted o esa persona lo terminen.'}\n\nPara cambiarlo o terminarlo: ${page}${signature}`,
       }),
       holderChanged: (login: string, account: AccountLabel, r: Rights, until: string | null, page: string) => ({
-        subject: `Cambió un acceso a su cuenta de ${utility.shortName}`,
+        subject: `Cambió un acceso a su cuenta de ${utility().shortName}`,
         text: `El acceso de ${login} a ${about(account)} ahora es:\n\n${list(r, 'Nada')}\n\n${until ? `Su acceso termina después del ${f.day(until)}.` : 'Su acceso dura hasta que usted o esa persona lo terminen.'}\n\nQuién tiene acceso: ${page}${signature}`,
       }),
       delegateChanged: (account: AccountLabel, r: Rights, until: string | null, page: string) => ({
-        subject: `Cambió su acceso a una cuenta de ${utility.shortName}`,
+        subject: `Cambió su acceso a una cuenta de ${utility().shortName}`,
         text: `El titular de ${about(account)} cambió lo que usted puede hacer allí:\n\n${list(r, 'Nada')}\n\n${until ? `Su acceso termina después del ${f.day(until)}.` : 'Su acceso dura hasta que el titular o usted lo terminen.'}\n\n${page}${signature}`,
       }),
       holderEnded: (login: string, account: AccountLabel, why: string, page: string) => ({
-        subject: `Alguien ya no tiene acceso a su cuenta de ${utility.shortName}`,
+        subject: `Alguien ya no tiene acceso a su cuenta de ${utility().shortName}`,
         text: `${login} ya no tiene acceso a ${about(account)}. ${why}\n\nQuién tiene acceso: ${page}${signature}`,
       }),
       delegateEnded: (account: AccountLabel, why: string, home: string) => ({
-        subject: `Terminó su acceso a una cuenta de ${utility.shortName}`,
+        subject: `Terminó su acceso a una cuenta de ${utility().shortName}`,
         text: `Ya no tiene acceso a ${about(account)}. ${why}\n\nSus propias cuentas: ${home}${signature}`,
       }),
     };
@@ -79,39 +79,39 @@ function words(locale: Locale) {
     someone: (login: string | null) => login ?? 'a delegate',
     endedWhy: { holder: 'The account holder ended it.', delegate: 'The person ended it themselves.', end_date: 'It reached the last day chosen for it.' } satisfies Record<EndedBy, string>,
     invitation: (i: InvitationMail, link: string) => ({
-      subject: `${i.inviter ?? 'The account holder'} invites you to their ${utility.shortName} account`,
+      subject: `${i.inviter ?? 'The account holder'} invites you to their ${utility().shortName} account`,
       text:
-        `${i.inviter ?? 'The account holder'} invites you to see ${about(i.account)} in ${utility.name} online. They chose that you may:\n\n${list(i.rights, 'Nothing')}\n\n` +
+        `${i.inviter ?? 'The account holder'} invites you to see ${about(i.account)} in ${utility().name} online. They chose that you may:\n\n${list(i.rights, 'Nothing')}\n\n` +
         `${i.until ? `Your access would end after ${f.day(i.until)}.` : 'Your access would last until they or you end it.'}\n\n` +
         `To accept, open this link before ${f.day(i.expiresAt.toISOString())} and sign in, or create a login:\n\n${link}\n\n` +
         `If you do not know them, ignore this e-mail: nothing happens unless you accept.${signature}`,
     }),
     invited: (i: InvitationMail & { email: string }, page: string) => ({
-      subject: `An invitation to your ${utility.shortName} account was sent`,
-      text: `An invitation to ${about(i.account)} was sent to ${i.email}, with these rights:\n\n${list(i.rights, 'Nothing')}\n\n${theirUntil(i.until)}\n\nIt works for 7 days. To withdraw it: ${page}\n\nIf you did not send it, withdraw it, change your password and call us at ${utility.phoneDisplay}.${signature}`,
+      subject: `An invitation to your ${utility().shortName} account was sent`,
+      text: `An invitation to ${about(i.account)} was sent to ${i.email}, with these rights:\n\n${list(i.rights, 'Nothing')}\n\n${theirUntil(i.until)}\n\nIt works for 7 days. To withdraw it: ${page}\n\nIf you did not send it, withdraw it, change your password and call us at ${utility().phoneDisplay}.${signature}`,
     }),
     withdrew: (email: string, account: AccountLabel, page: string) => ({
-      subject: `An invitation to your ${utility.shortName} account was withdrawn`,
+      subject: `An invitation to your ${utility().shortName} account was withdrawn`,
       text: `The invitation to ${about(account)} sent to ${email} was withdrawn; its link no longer works.\n\nWho has access: ${page}${signature}`,
     }),
     accepted: (invited: string, byOther: string | null, account: AccountLabel, r: Rights, until: string | null, page: string) => ({
-      subject: `Someone now has access to your ${utility.shortName} account`,
+      subject: `Someone now has access to your ${utility().shortName} account`,
       text: `The invitation you sent to ${invited} was accepted${byOther ? ` by the login ${byOther}` : ''}. They now have access to ${about(account)}:\n\n${list(r, 'Nothing')}\n\n${theirUntil(until)}\n\nTo change or end it: ${page}${signature}`,
     }),
     holderChanged: (login: string, account: AccountLabel, r: Rights, until: string | null, page: string) => ({
-      subject: `Access to your ${utility.shortName} account was changed`,
+      subject: `Access to your ${utility().shortName} account was changed`,
       text: `The access of ${login} to ${about(account)} is now:\n\n${list(r, 'Nothing')}\n\n${theirUntil(until)}\n\nWho has access: ${page}${signature}`,
     }),
     delegateChanged: (account: AccountLabel, r: Rights, until: string | null, page: string) => ({
-      subject: `Your access to a ${utility.shortName} account was changed`,
+      subject: `Your access to a ${utility().shortName} account was changed`,
       text: `The holder of ${about(account)} changed what you may do there:\n\n${list(r, 'Nothing')}\n\n${until ? `Your access ends after ${f.day(until)}.` : 'Your access lasts until they or you end it.'}\n\n${page}${signature}`,
     }),
     holderEnded: (login: string, account: AccountLabel, why: string, page: string) => ({
-      subject: `Someone no longer has access to your ${utility.shortName} account`,
+      subject: `Someone no longer has access to your ${utility().shortName} account`,
       text: `${login} no longer has access to ${about(account)}. ${why}\n\nWho has access: ${page}${signature}`,
     }),
     delegateEnded: (account: AccountLabel, why: string, home: string) => ({
-      subject: `Your access to a ${utility.shortName} account has ended`,
+      subject: `Your access to a ${utility().shortName} account has ended`,
       text: `You no longer have access to ${about(account)}. ${why}\n\nYour own accounts: ${home}${signature}`,
     }),
   };

@@ -6,7 +6,7 @@
 import { dataCategories, personalDataMap, type CategoryId, type DataSubject, type PersonalDataEntry } from '../../db/personal-data';
 import { formatsFor } from '../i18n/format';
 import type { Locale } from '../i18n/locale';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import type { UsageShards } from '../usage/shards';
 import { heldMetersOf } from '../usage/tenure';
 
@@ -68,11 +68,11 @@ export async function buildAccessPackage(raw: D1Database, shards: UsageShards, s
     format: 'alder-creek-access-package/1',
     generatedAt: (options.now ?? new Date()).toISOString(),
     requestId,
-    controller: { name: utility.name, legalName: utility.legalName, privacyEmail: utility.emails.privacy },
+    controller: { name: utility().name, legalName: utility().legalName, privacyEmail: utility().emails.privacy },
     categories: categoryIds.map((id) => ({ id, ...dataCategories[id], tables: exported.filter((e) => e.category === id).map((e) => e.table) })),
     tables,
     notCustomerData: map.filter((e) => e.tie.by === 'none').map((e) => ({ table: e.table, reason: (e.tie as { reason: string }).reason })),
-    sale: `${utility.name} does not sell personal information and does not share it for cross-context behavioural advertising.`,
+    sale: `${utility().name} does not sell personal information and does not share it for cross-context behavioural advertising.`,
   };
 }
 

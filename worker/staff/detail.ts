@@ -5,7 +5,7 @@ import { privacyRequestHistory } from '../../db/schema';
 import { auditInsert } from '../audit/log';
 import { localDate, urgency } from '../requests/deadlines';
 import { closedStates, transitions } from '../requests/state-machine';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { correctionView, loadRequest, noticeAddress } from './work';
 
 export async function requestDetail(env: Pick<Env, 'DB'>, id: string, staffLoginId: string, now = new Date()) {
@@ -29,7 +29,7 @@ export async function requestDetail(env: Pick<Env, 'DB'>, id: string, staffLogin
       acknowledgeBy: row.acknowledgeBy,
       acknowledgedAt: row.acknowledgedAt,
       dueOn: row.dueOn,
-      urgency: urgency(row.dueOn, localDate(now, utility.timeZone), closed),
+      urgency: urgency(row.dueOn, localDate(now, utility().timeZone), closed),
       extendedAt: row.extendedAt,
       extensionReason: row.extensionReason,
       overdueSince: row.overdueSince,

@@ -6,7 +6,7 @@
 import { privacyRequestStates, type PrivacyRequestState, type PrivacyRequestType } from '../../db/schema';
 import { localDate, urgency, type Urgency } from '../requests/deadlines';
 import { closedStates } from '../requests/state-machine';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 export type QueueItem = {
   id: string;
@@ -78,7 +78,7 @@ export async function listQueue(
   ]);
   const counts = countRows!.results[0] as { matched: number; unmatched: number };
   const total = Number(counts[view]);
-  const today = localDate(now, utility.timeZone);
+  const today = localDate(now, utility().timeZone);
   const rows = pageRows!.results as { id: string; type: PrivacyRequestType; state: PrivacyRequestState; received_at: string; due_on: string; extended_at: string | null; submitted_by: 'self' | 'agent'; matched: number }[];
   return {
     view,

@@ -15,7 +15,7 @@ import { requestWording } from '../shared/request-wording';
 import { formatsFor } from '../i18n/format';
 import { correctedMail, extendedMail, optOutMail, packageMail, refusedMail, type RequestMail } from '../requests/mails';
 import { contactEditedAtColumn } from '../ingest/contact-precedence';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { extendedDueOn, localDate } from '../requests/deadlines';
 import { makePackageLink, statusLinkFor } from '../requests/links';
 import { closedStates, assertTransition, TransitionError } from '../requests/state-machine';
@@ -174,7 +174,7 @@ export async function fulfilRequest(env: WorkEnv, id: string, staff: Staff, now 
       const accountId = needAccount();
       const link = await makePackageLink(env.LINK_SIGNING_SECRET, id, now);
       const to = await verifiedAddress(raw, row, accountId);
-      const until = formatsFor(row.locale).day(localDate(new Date(link.expires * 1000), utility.timeZone));
+      const until = formatsFor(row.locale).day(localDate(new Date(link.expires * 1000), utility().timeZone));
       answer = { summary: wording.answers.packageReady(until) };
       effects.push(stmt(raw, queueEmail(db, { to, ...packageMail(row.locale, { origin: env.PORTAL_ORIGIN, link }) })));
       break;

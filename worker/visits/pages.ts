@@ -11,6 +11,7 @@
  * they are the utility's own work, not visits.
  */
 import { isPrivatePage } from '../../site/lib/private-pages.mjs';
+import { currentTenant } from '../tenants/scope';
 
 export const PRIVATE_PAGE = '(private page)';
 
@@ -23,7 +24,8 @@ export function sitemapLocations(xml: string): string[] {
   return [...xml.matchAll(/<loc>\s*([^<\s]+)\s*<\/loc>/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
 }
 
-let publicPages: Promise<Set<string>> | null = null;
+/** Per tenant: each has its own build of the site. */
+const publicPagesByTenant = new Map<string, Promise<Set<string>>>();
 
 async function loadPublicPages(assets: Fetcher, origin: string): Promise<Set<string>> {
   const read = async (path: string) => {
@@ -41,11 +43,14 @@ async function loadPublicPages(assets: Fetcher, origin: string): Promise<Set<str
 
 /** The public pages of the deployed site; an unreadable sitemap counts nothing and is tried again next time. */
 export function publicPagesOf(assets: Fetcher, origin: string): Promise<Set<string>> {
+  const tenant = currentTenant().id;
+  let publicPages = publicPagesByTenant.get(tenant);
   if (!publicPages) {
     publicPages = loadPublicPages(assets, origin).catch(() => {
-      publicPages = null;
+      publicPagesByTenant.delete(tenant);
       return new Set<string>();
     });
+    publicPagesByTenant.set(tenant, publicPages);
   }
   return publicPages;
 }

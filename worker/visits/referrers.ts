@@ -13,7 +13,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { visitDailyCounts } from '../../db/schema';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { localDay } from './aggregate';
 
 export const DIRECT = '(direct)';
@@ -110,6 +110,6 @@ export async function countReferrer(
 export async function purgeReferrerCandidates(db: DrizzleD1Database, now = new Date()) {
   const result = await db
     .delete(visitDailyCounts)
-    .where(and(eq(visitDailyCounts.dimension, 'referrer_candidate'), lt(visitDailyCounts.day, localDay(now, utility.timeZone))));
+    .where(and(eq(visitDailyCounts.dimension, 'referrer_candidate'), lt(visitDailyCounts.day, localDay(now, utility().timeZone))));
   return { purgedReferrerCandidates: result.meta.changes ?? 0 };
 }

@@ -6,7 +6,7 @@ import { takeClientAllowance } from '../consent/throttle';
 import { setRegisteredCookie } from '../http/cookies';
 import { ApiError, fieldsOf, invalidRequest } from '../http/errors';
 import { VISIT_COOKIE } from '../shared/cookie-registry';
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 import { aggregateBeacon, continuesVisit, formatVisitCookie, localDay, parseVisitCookie, secondsToLocalMidnight } from './aggregate';
 import { beaconSchema } from './beacon';
 import { classifyPage, publicPagesOf } from './pages';
@@ -42,7 +42,7 @@ export const visits = new Hono<AppEnv>().post('/', async (c) => {
   if (!(await takeClientAllowance(c, 'visitClient'))) throw new ApiError(429, 'too_many_requests', 'Too many page views from your network; they are not counted for a while.');
 
   const now = new Date();
-  const day = localDay(now, utility.timeZone);
+  const day = localDay(now, utility().timeZone);
   const visit = parseVisitCookie(getCookie(c, VISIT_COOKIE));
   const db = drizzle(c.env.DB);
   const referrer =
@@ -53,7 +53,7 @@ export const visits = new Hono<AppEnv>().post('/', async (c) => {
   const [first, ...rest] = outcome.statements;
   await db.batch([first!, ...rest]);
   if (outcome.visitCookie) {
-    setRegisteredCookie(c, VISIT_COOKIE, formatVisitCookie(outcome.visitCookie), { maxAgeSeconds: Math.min(30 * 60, secondsToLocalMidnight(now, utility.timeZone)) });
+    setRegisteredCookie(c, VISIT_COOKIE, formatVisitCookie(outcome.visitCookie), { maxAgeSeconds: Math.min(30 * 60, secondsToLocalMidnight(now, utility().timeZone)) });
   }
   return c.body(null, 204);
 });

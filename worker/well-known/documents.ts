@@ -1,4 +1,4 @@
-import { utility } from '../shared/utility';
+import { utility } from '../tenants/scope';
 
 const DAY_MS = 86_400_000;
 
@@ -9,8 +9,8 @@ const DAY_MS = 86_400_000;
 export function securityTxt(origin: string, now: Date): string {
   const expires = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + 180 * DAY_MS);
   return [
-    `Contact: mailto:${utility.emails.security}`,
-    `Contact: tel:${utility.phone}`,
+    `Contact: mailto:${utility().emails.security}`,
+    `Contact: tel:${utility().phone}`,
     `Expires: ${expires.toISOString()}`,
     `Policy: ${origin}/security/`,
     `Preferred-Languages: en`,

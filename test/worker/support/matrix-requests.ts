@@ -367,7 +367,11 @@ export const matrixRequests: Record<string, Builder> = {
 
 /** Sends a route's matrix request as `caller` (a fresh session, a fresh client address). */
 export async function sendAs(world: World, caller: MatrixCaller, request: MatrixRequest): Promise<Response> {
-  const { cookie } = await cookieFor(world, caller);
+  return sendWithSession(world, (await cookieFor(world, caller)).cookie, request);
+}
+
+/** Sends a route's matrix request with a session cookie of any making (another utility's, say), or none. */
+export async function sendWithSession(world: World, cookie: string | null, request: MatrixRequest): Promise<Response> {
   const cookies = [cookie, request.consent ? world.consentCookie : null].filter(Boolean).join('; ');
   const headers: Record<string, string> = { Origin: ORIGIN, Accept: 'application/json', 'CF-Connecting-IP': freshIp() };
   if (cookies) headers.Cookie = cookies;

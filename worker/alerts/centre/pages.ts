@@ -13,7 +13,7 @@ import type { AppEnv } from '../../app-types';
 import { resolveSession, SESSION_COOKIE, type SignedInLogin } from '../../auth/sessions';
 import { ApiError } from '../../http/errors';
 import { esc } from '../../requests/page-fill';
-import { utility } from '../../shared/utility';
+import { utility } from '../../tenants/scope';
 import { alertFieldLabelsIn, alertMessageFor, ANSWER_NOTE_MAX, settingsLimits } from '../../shared/alert-forms';
 import { unitLabelsIn, type DisplayUnit } from '../../usage/units';
 import { intlTags } from '../../../site/i18n';
@@ -261,7 +261,7 @@ const tableHead = (w: Words) => `<thead><tr>${w.head.map((h) => `<th scope="col"
 
 const fillList: Filler = async (c, login, links) => {
   const list = await alertsFor(drizzle(c.env.DB), c.env.DB, login.id);
-  const tz = utility.timeZone;
+  const tz = utility().timeZone;
   const w = words[links.locale];
   const open = list.filter((a) => a.status === 'open');
   const past = list.filter((a) => a.status === 'closed');

@@ -23,7 +23,7 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { alertDeliveries, alertNotices, alerts, meters, servicePoints, type AlertNoticeKind, type AlertType } from '../../../db/schema';
 import { queueEmail } from '../../mail/outbox';
-import { utility } from '../../shared/utility';
+import { utility } from '../../tenants/scope';
 import type { MeterKind } from '../../usage/units';
 import { accountTimeZone, holderLoginsWithoutRow, isAccountHoldersOwn, liveRecipients, newLoginRecipient, quietSettings, topicsOf } from '../../preferences/store';
 import { isLeakTopic } from '../../preferences/topics';
@@ -123,7 +123,7 @@ function emailLines(n: NoticeRow, forLogin: boolean, origin: string, links: Page
     ? n.notice === 'closed'
       ? [w.staysInCentre(url('/account/alerts/'))]
       : [w.seeReads(url('/account/alerts/')), w.howToCheck(url('/help/leaks-and-alerts/'))]
-    : [w.holderAsked(url('/help/leaks-and-alerts/')), w.call(utility.phoneDisplay)];
+    : [w.holderAsked(url('/help/leaks-and-alerts/')), w.call(utility().phoneDisplay)];
   return [w.hello, '', w.about(n.street), ...lines, '', ...next];
 }
 
@@ -132,8 +132,8 @@ export function smsBody(n: Pick<NoticeRow, 'type' | 'meterKind' | 'notice' | 'st
   const w = messageWords[links.locale];
   const title = alertTitle({ type: n.type, kind: n.meterKind }, links.locale);
   const head = n.notice === 'closed' ? w.over(title) : n.notice === 'reminder' ? w.still(title) : title;
-  const more = forLogin ? `${w.details} ${origin}${links.href('/account/alerts/')}` : `${w.questions} ${utility.phoneDisplay}`;
-  return toGsm7(`${utility.shortName}: ${head} ${w.at} ${n.street}. ${more} ${w.stop}`);
+  const more = forLogin ? `${w.details} ${origin}${links.href('/account/alerts/')}` : `${w.questions} ${utility().phoneDisplay}`;
+  return toGsm7(`${utility().shortName}: ${head} ${w.at} ${n.street}. ${more} ${w.stop}`);
 }
 
 export async function deliverNotice(deps: DeliveryDeps, noticeId: string): Promise<NoticeDelivery> {

@@ -15,7 +15,7 @@ import { requireLogin } from '../../auth/require-login';
 import { ApiError, handleError } from '../../http/errors';
 import { esc, noticeFromQuery, problemsFromQuery, servePage, type Fill, type ProblemCatalog } from '../../requests/page-fill';
 import { customerAlertsQuery, staffCountsQuery, supportQueueQuery } from '../../shared/alert-forms';
-import { utility } from '../../shared/utility';
+import { utility } from '../../tenants/scope';
 import { alertDetail as alertSentence } from '../describe';
 import { longDay } from '../centre/format';
 import { alertTypeLabels, answeredLabels, closeReasonLabels } from '../centre/vocabulary';
@@ -26,7 +26,7 @@ import { customerAlerts, openSupportItem, supportQueue, type CustomerAlert, type
 
 const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthName = (m: string) => monthFormat.format(new Date(`${m}-01T00:00:00Z`));
-const at = (iso: string | null) => (iso ? `<time datetime="${esc(iso)}">${esc(new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility.timeZone }).format(new Date(iso)))}</time>` : '—');
+const at = (iso: string | null) => (iso ? `<time datetime="${esc(iso)}">${esc(new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: utility().timeZone }).format(new Date(iso)))}</time>` : '—');
 const answerCellLabel = (key: string) => (key === 'none' ? 'No answer yet' : (answeredLabels as Record<string, string>)[key] ?? key);
 
 function cellsTable(caption: string, keyHeading: string, cells: ProtectedCells, label: (key: string) => string, minHomes: number) {
@@ -100,7 +100,7 @@ export const alertStaffPages = new Hono<AppEnv>()
     } catch {
       month = countsMonth(undefined);
     }
-    const fills: Fill[] = [{ selector: '[data-fill="counts"]', html: countsHtml(await monthCounts(c.env.DB, month), countableMonths(utility.timeZone)) }];
+    const fills: Fill[] = [{ selector: '[data-fill="counts"]', html: countsHtml(await monthCounts(c.env.DB, month), countableMonths(utility().timeZone)) }];
     if (isSupport(c)) {
       const status = supportQueueQuery.safeParse(c.req.query()).data?.status ?? 'open';
       fills.push({ selector: '[data-fill="help"]', html: queueHtml(await supportQueue(c.env.DB, status), status) });

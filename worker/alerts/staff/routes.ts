@@ -13,7 +13,7 @@ import { ApiError, invalidRequest } from '../../http/errors';
 import { validate } from '../../http/validate';
 import { isFormPost, parseBody, problemQuery } from '../../requests/form-io';
 import { customerAlertsQuery, staffCountsQuery, supportCloseBody, supportItemParam, supportQueueQuery } from '../../shared/alert-forms';
-import { utility } from '../../shared/utility';
+import { utility } from '../../tenants/scope';
 import { countableMonths, isCountableMonth, monthCounts } from './counts';
 import { closeSupportItem, customerAlerts, openSupportItem, supportQueue } from './support';
 
@@ -24,8 +24,8 @@ export const supportRoles = requireRole('support', 'admin');
 
 /** The month asked for, or the last ended one; 422 for a month that has not ended or is too old. */
 export function countsMonth(asked: string | undefined, now = new Date()): string {
-  if (asked === undefined) return countableMonths(utility.timeZone, now)[0]!;
-  if (!isCountableMonth(asked, utility.timeZone, now)) throw invalidRequest([{ field: 'month', message: 'Choose one of the last 24 months that have ended.' }]);
+  if (asked === undefined) return countableMonths(utility().timeZone, now)[0]!;
+  if (!isCountableMonth(asked, utility().timeZone, now)) throw invalidRequest([{ field: 'month', message: 'Choose one of the last 24 months that have ended.' }]);
   return asked;
 }
 
@@ -39,7 +39,7 @@ export const staffAlerts = new Hono<AppEnv>()
   })
   .get('/counts', countRoles, validate('query', staffCountsQuery), async (c) => {
     const month = countsMonth(c.req.valid('query').month);
-    return c.json({ ...(await monthCounts(c.env.DB, month)), months: countableMonths(utility.timeZone) });
+    return c.json({ ...(await monthCounts(c.env.DB, month)), months: countableMonths(utility().timeZone) });
   })
   .get('/help', supportRoles, validate('query', supportQueueQuery), async (c) => c.json(await supportQueue(c.env.DB, c.req.valid('query').status)))
   .get('/help/:id', supportRoles, validate('param', supportItemParam), async (c) => c.json(await openSupportItem(drizzle(c.env.DB), c.env.DB, staffOf(c), c.req.valid('param').id)))

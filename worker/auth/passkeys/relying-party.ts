@@ -3,7 +3,7 @@
  * never from the request's Host header, which a client chooses. A passkey made for one origin is
  * then refused on any other, including a look-alike host that reached the worker.
  */
-import { utility } from '../../shared/utility';
+import { utility } from '../../tenants/scope';
 
 export type RelyingParty = {
   /** The RP id: the portal's host name (a passkey is scoped to it and its subdomains' parent). */
@@ -16,7 +16,7 @@ export type RelyingParty = {
 
 export function relyingParty(portalOrigin: string): RelyingParty {
   const url = new URL(portalOrigin);
-  return { id: url.hostname, origin: url.origin, name: utility.name };
+  return { id: url.hostname, origin: url.origin, name: utility().name };
 }
 
 /**

@@ -1,7 +1,6 @@
 /** Privacy requests (filing, confirming, status, the access package) and the staff console that answers them. */
 import { formTokenMessages } from '../../requests/form-token';
 import { packageMessages, verifyMessages } from '../../requests/messages';
-import { utility } from '../../shared/utility';
 import type { SpanishTable } from './table';
 
 /** Those English tables feed ApiErrors through variables, so they are keyed here by their own entries. */
@@ -16,7 +15,7 @@ export const privacyEs: SpanishTable = {
     [verifyMessages.verify_expired]: 'Este enlace de confirmación venció (los enlaces sirven durante 72 horas). Presente la solicitud de nuevo.',
     [verifyMessages.verify_used]: 'Este enlace de confirmación ya se usó.',
     [packageMessages.not_found]: 'Este enlace de descarga no es válido. Use el enlace tal como llegó en el correo electrónico, o copie el código que aparece debajo.',
-    [packageMessages.link_expired]: `Este enlace de descarga venció (los enlaces sirven durante 7 días). Pídanos uno nuevo: escriba a ${utility.emails.privacy} o llame al ${utility.phoneDisplay}.`,
+    [packageMessages.link_expired]: `Este enlace de descarga venció (los enlaces sirven durante 7 días). Pídanos uno nuevo: escriba a {privacyEmail} o llame al {phone}.`,
     // Filing a request
     'The password is not right. To delete your data, re-enter your current password.': 'La contraseña no es correcta. Para eliminar sus datos, vuelva a escribir su contraseña actual.',
     'The password is not right.': 'La contraseña no es correcta.',

@@ -5,6 +5,7 @@ export const sharedEs: SpanishTable = {
   messages: {
     'The request has fields that are missing or not valid.': 'La solicitud tiene datos que faltan o no son válidos.',
     'Request refused.': 'Solicitud rechazada.',
+    'No utility is served at this address.': 'Esta dirección no corresponde a ninguna empresa de servicios.',
     'Something went wrong on our side. Please try again.': 'Algo falló de nuestro lado. Inténtelo de nuevo.',
     'The body is not valid JSON.': 'El contenido no es JSON válido.',
     // Hono's validator, in front of a route's own checks

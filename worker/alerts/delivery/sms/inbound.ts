@@ -22,7 +22,7 @@ import { auditInsert } from '../../../audit/log';
 import { isFormBody } from '../../../http/body';
 import { ApiError } from '../../../http/errors';
 import { normalizeUsPhone } from '../../../shared/preference-forms';
-import { utility } from '../../../shared/utility';
+import { utility } from '../../../tenants/scope';
 import { confirmNumberByReply } from '../../../preferences/recipients';
 import { cancelQueuedSmsTo, markNumberStopped } from '../sms-outbox';
 import { keywordOf } from './keywords';
@@ -33,7 +33,7 @@ export const INBOUND_PATH = '/api/sms/inbound';
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[ch]!);
 export const twiml = (message?: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<Response>${message ? `<Message>${escapeXml(message)}</Message>` : ''}</Response>`;
 
-export const NOT_READ_REPLY = `${utility.shortName} alerts: this number does not read replies. Questions: ${utility.phoneDisplay}. Reply STOP to end texts.`;
+export const notReadReply = () => `${utility().shortName} alerts: this number does not read replies. Questions: ${utility().phoneDisplay}. Reply STOP to end texts.`;
 
 /** What an incoming text changes; returns the reply to send, if any. */
 export async function handleInboundText(db: DrizzleD1Database, message: { from: string; body: string }, now = new Date()): Promise<{ action: 'stop' | 'start' | 'help' | 'other'; confirmed: number; reply: string | null }> {
@@ -66,7 +66,7 @@ export async function handleInboundText(db: DrizzleD1Database, message: { from: 
     return { action: 'start', confirmed, reply: null };
   }
   if (keyword?.kind === 'help') return { action: 'help', confirmed: 0, reply: null };
-  return { action: 'other', confirmed: 0, reply: NOT_READ_REPLY };
+  return { action: 'other', confirmed: 0, reply: notReadReply() };
 }
 
 export const smsWebhook = new Hono<AppEnv>().post('/inbound', async (c) => {

@@ -19,7 +19,7 @@ import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { smsStandInMessages } from '../../../../db/schema';
 import { normalizeUsPhone } from '../../../shared/preference-forms';
-import { utility } from '../../../shared/utility';
+import { utility } from '../../../tenants/scope';
 import { keywordOf, startKeywords, stopKeywords } from './keywords';
 import { twilioSignature } from './signature';
 import type { SmsTransport } from './twilio';
@@ -120,11 +120,11 @@ export function standInTransport(env: StandInEnv): SmsTransport {
 }
 
 /** The stand-in's own answers to a keyword, as Twilio's default opt-out handling sends them (our words). */
-const keywordReplies = {
-  stop: `${utility.shortName} alerts: you will get no more texts from this number. Reply START to get them again.`,
-  start: `${utility.shortName} alerts: texts from this number can reach you again. Reply STOP to stop.`,
-  help: `${utility.name} alerts. Help: ${utility.phoneDisplay}. Reply STOP to stop texts.`,
-};
+const keywordReplies = () => ({
+  stop: `${utility().shortName} alerts: you will get no more texts from this number. Reply START to get them again.`,
+  start: `${utility().shortName} alerts: texts from this number can reach you again. Reply STOP to stop.`,
+  help: `${utility().name} alerts. Help: ${utility().phoneDisplay}. Reply STOP to stop texts.`,
+});
 
 /** The form parameters Twilio posts to a messaging webhook for an incoming text. */
 export function inboundParams(env: StandInEnv, message: { sid: string; from: string; body: string }): [string, string][] {
@@ -159,7 +159,7 @@ export async function standInReply(env: StandInEnv, deliver: (request: Request) 
   await db.insert(smsStandInMessages).values({ sid, accountSid: env.TWILIO_ACCOUNT_SID, direction: 'inbound', fromNumber: message.from, toNumber: env.SMS_FROM, body: message.body, status: 'received', createdAt: new Date(now).toISOString() });
   const keyword = keywordOf(message.body);
   if (keyword) {
-    await db.insert(smsStandInMessages).values({ sid: newMessageSid(), accountSid: env.TWILIO_ACCOUNT_SID, direction: 'outbound-reply', fromNumber: env.SMS_FROM, toNumber: message.from, body: keywordReplies[keyword.kind], status: 'sent', createdAt: new Date(now + 1).toISOString() });
+    await db.insert(smsStandInMessages).values({ sid: newMessageSid(), accountSid: env.TWILIO_ACCOUNT_SID, direction: 'outbound-reply', fromNumber: env.SMS_FROM, toNumber: message.from, body: keywordReplies()[keyword.kind], status: 'sent', createdAt: new Date(now + 1).toISOString() });
   }
   const url = `${env.PORTAL_ORIGIN}/api/sms/inbound`;
   const params = inboundParams(env, { sid, from: message.from, body: message.body });
