@@ -19,6 +19,9 @@ import { ingestAudience } from '../../worker/ingest/auth';
 import { usageShards } from '../../worker/usage/shards';
 import { givenAccount, signedIn, uniqueId } from './support/sign-in';
 import { requestBody } from './support/requests';
+import { givenApplication, tokensFor } from './support/connect-fixtures';
+import { givenMeter, givenReads, TZ } from './support/usage-fixtures';
+import { addDays, localDay } from '../../worker/usage/time';
 import { JUNIPER, JUNIPER_ORIGIN, juniperLogin } from './support/tenants';
 
 const ALDER = 'https://portal.test';
@@ -138,6 +141,24 @@ describe('one utility cannot reach another', () => {
     expect((await post(JUNIPER_HOST, env.PORTAL_ORIGIN)).status).toBe(401);
     // The same client, at its own utility, is heard.
     expect((await post(ALDER, env.PORTAL_ORIGIN)).status).not.toBe(401);
+  });
+
+  it("refuses another utility's third party: its access token and its client", async () => {
+    const water = await givenMeter({ kind: 'water' });
+    await givenReads(water, [addDays(localDay(Date.now(), TZ), -2)], () => 2);
+    const { cookie } = await signedIn({ holderOf: [water.accountId] });
+    const application = await givenApplication({ name: 'Water Coach' });
+    const tokens = await tokensFor(cookie, application, [water.meterId]);
+    const path = new URL(tokens.resourceURI).pathname;
+    const at = (origin: string) => exports.default.fetch(new Request(`${origin}${path}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } }));
+    expect((await at(ALDER)).status).toBe(200);
+    const refused = await at(JUNIPER_HOST);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain(water.meterId);
+    // Its client id and secret mean nothing at the other utility's token endpoint either.
+    const basic = btoa(`${application.clientId}:${application.secret}`);
+    const token = await exports.default.fetch(new Request(`${JUNIPER_HOST}/api/connect/token`, { method: 'POST', headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }) }));
+    expect(token.status).toBe(401);
   });
 
   it("refuses a privacy request form signed for another utility (each has its own keys)", async () => {
