@@ -17,6 +17,7 @@ import * as payments from './payments';
 import * as requests from './requests';
 import * as shards from './shards';
 import * as site from './site';
+import * as tenants from './tenants';
 import * as usage from './usage';
 
 type BenchModule = { bench: () => Promise<Record<string, unknown>> };
@@ -28,6 +29,7 @@ const benches: [name: string, module: BenchModule][] = [
   ['passkeys', passkeys],
   ['usage', usage],
   ['shards', shards],
+  ['tenants', tenants],
   ['requests', requests],
   ['alerts', alerts],
   ['green-button', greenButton],

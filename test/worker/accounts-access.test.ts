@@ -171,7 +171,7 @@ describe('dev outbox', () => {
   });
 
   it('is not there outside development', async () => {
-    const res = await app.fetch(new Request('https://portal.test/dev/outbox/'), { ...env, ENVIRONMENT: 'production' });
+    const res = await app.fetch(new Request('https://portal.aldercreek-utility.example/dev/outbox/'), { ...env, ENVIRONMENT: 'production' });
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('outbox');
   });

@@ -90,7 +90,8 @@ describe('the stand-in is for development only', () => {
     for (const path of ['/dev/sms/reply', '/dev/outbox/']) {
       const ctx = createExecutionContext();
       const init = path === '/dev/sms/reply' ? { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ from: freshPhone(), body: 'STOP' }) } : {};
-      const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), production(), ctx);
+      // At the utility's production host: a host of no utility would be refused before the route.
+      const res = await worker.fetch(new Request(`https://portal.aldercreek-utility.example${path}`, init), production(), ctx);
       await waitOnExecutionContext(ctx);
       // Not served: the request is answered as any unknown page (404, or 405 for a POST).
       expect([404, 405], path).toContain(res.status);

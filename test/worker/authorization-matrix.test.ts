@@ -451,7 +451,8 @@ describe('authorisation matrix', () => {
     for (const caller of matrixCallers) {
       const cookie = caller === 'anonymous' ? null : await sessionCookie(world.logins[caller].id, ['support', 'privacy_officer', 'programs', 'admin'].includes(caller) ? 'passed' : 'none');
       const ctx = createExecutionContext();
-      const res = await worker.fetch(new Request(`${ORIGIN}/dev/outbox/`, { headers: cookie ? { Cookie: cookie } : {} }), production, ctx);
+      // At the utility's production host: a host of no utility would be refused before the route.
+      const res = await worker.fetch(new Request('https://portal.aldercreek-utility.example/dev/outbox/', { headers: cookie ? { Cookie: cookie } : {} }), production, ctx);
       await waitOnExecutionContext(ctx);
       const text = await res.text();
       expect(res.status, caller).toBe(404);

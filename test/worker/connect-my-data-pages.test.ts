@@ -180,7 +180,7 @@ describe('the development third party', () => {
   it('does not exist in production', async () => {
     for (const path of ['/dev/third-party/', '/dev/third-party/start']) {
       const ctx = createExecutionContext();
-      const res = await worker.fetch(new Request(`${ORIGIN}${path}`), { ...env, ENVIRONMENT: 'production' }, ctx);
+      const res = await worker.fetch(new Request(`https://portal.aldercreek-utility.example${path}`), { ...env, ENVIRONMENT: 'production' }, ctx);
       await waitOnExecutionContext(ctx);
       expect(res.status, path).toBe(404);
     }

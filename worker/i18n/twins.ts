@@ -1,14 +1,13 @@
 /**
  * The English pages that have a Spanish twin, as the deployed site publishes them
- * (/i18n/twins.json, from site/i18n/routes.ts): read once per isolate through the ASSETS binding,
+ * (/i18n/twins.json, from site/i18n/routes.ts): read once per isolate and tenant through the ASSETS binding,
  * so redirects only ever point at Spanish pages that exist.
  */
-import { currentTenant } from '../tenants/scope';
+import { oncePerTenant } from '../tenants/once';
 
 export const TWINS_PATH = '/i18n/twins.json';
 
-/** Per tenant: each has its own build of the site. */
-const twinsOf = new Map<string, Promise<ReadonlySet<string>>>();
+const twinsOnce = oncePerTenant<ReadonlySet<string>>();
 
 async function load(assets: Fetcher, origin: string): Promise<ReadonlySet<string>> {
   const res = await assets.fetch(new Request(new URL(TWINS_PATH, origin)));
@@ -20,11 +19,7 @@ async function load(assets: Fetcher, origin: string): Promise<ReadonlySet<string
 
 /** The set; an unreadable file means "no twins" now (English pages still work) and is read again next time. */
 export async function spanishTwins(assets: Fetcher, origin: string): Promise<ReadonlySet<string>> {
-  const tenant = currentTenant().id;
-  let twins = twinsOf.get(tenant);
-  if (!twins) twinsOf.set(tenant, (twins = load(assets, origin)));
-  return twins.catch((e: unknown) => {
-    twinsOf.delete(tenant);
+  return twinsOnce(() => load(assets, origin)).catch((e: unknown) => {
     console.error(JSON.stringify({ level: 'error', event: 'twins_unreadable', message: e instanceof Error ? e.message : String(e) }));
     return new Set<string>();
   });

@@ -1,14 +1,13 @@
 /**
  * The programs customers may apply for, as the deployed site publishes them
- * (/programs/catalog.json, built from the Markdown front matter): read once per isolate through the
+ * (/programs/catalog.json, built from the Markdown front matter): read once per isolate and tenant through the
  * ASSETS binding, so the worker always judges by the programs deployed with it.
  */
 import { ApiError } from '../http/errors';
-import { currentTenant } from '../tenants/scope';
+import { oncePerTenant } from '../tenants/once';
 import { PROGRAM_CATALOG_PATH, programCatalog, type CatalogProgram } from '../shared/program-catalog';
 
-/** Per tenant: each has its own programs. */
-const catalogs = new Map<string, Promise<Map<string, CatalogProgram>>>();
+const catalogOnce = oncePerTenant<Map<string, CatalogProgram>>();
 
 async function load(assets: Fetcher, origin: string) {
   const res = await assets.fetch(new Request(new URL(PROGRAM_CATALOG_PATH, origin)));
@@ -19,16 +18,10 @@ async function load(assets: Fetcher, origin: string) {
 
 /** Every program by id; an unreadable catalog is a 503 now and is read again next time. */
 export async function programsOf(assets: Fetcher, origin: string): Promise<Map<string, CatalogProgram>> {
-  const tenant = currentTenant().id;
-  const cached = catalogs.get(tenant);
-  if (cached) return cached;
-  const catalog = load(assets, origin).catch((e: unknown) => {
-    catalogs.delete(tenant);
+  return catalogOnce(() => load(assets, origin)).catch((e: unknown) => {
     console.error(JSON.stringify({ level: 'error', event: 'program_catalog_unreadable', message: e instanceof Error ? e.message : String(e) }));
     throw new ApiError(503, 'unavailable', 'Applications cannot be taken just now. Please try again later.');
   });
-  catalogs.set(tenant, catalog);
-  return catalog;
 }
 
 /** One program, or 422 naming `program` when there is no such program. */

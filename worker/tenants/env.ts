@@ -52,7 +52,21 @@ function prefixedAssets(assets: Fetcher, tenant: Tenant): Fetcher {
   } as Fetcher;
 }
 
+/**
+ * The deployment's env object lives as long as the isolate, so each tenant's view of it is built
+ * once (test/bench/tenants.ts measures both).
+ */
+const views = new WeakMap<Env, Map<Tenant, Env>>();
+
 export function tenantEnv(env: Env, tenant: Tenant): Env {
+  let byTenant = views.get(env);
+  if (!byTenant) views.set(env, (byTenant = new Map()));
+  let view = byTenant.get(tenant);
+  if (!view) byTenant.set(tenant, (view = buildTenantEnv(env, tenant)));
+  return view;
+}
+
+function buildTenantEnv(env: Env, tenant: Tenant): Env {
   const others = tenants.filter((t) => t !== tenant && t.bindingPrefix).map((t) => t.bindingPrefix);
   const own: Record<string, unknown> = {};
   const shared: Record<string, unknown> = {};

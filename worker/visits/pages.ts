@@ -11,7 +11,7 @@
  * they are the utility's own work, not visits.
  */
 import { isPrivatePage } from '../../site/lib/private-pages.mjs';
-import { currentTenant } from '../tenants/scope';
+import { oncePerTenant } from '../tenants/once';
 
 export const PRIVATE_PAGE = '(private page)';
 
@@ -24,8 +24,7 @@ export function sitemapLocations(xml: string): string[] {
   return [...xml.matchAll(/<loc>\s*([^<\s]+)\s*<\/loc>/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
 }
 
-/** Per tenant: each has its own build of the site. */
-const publicPagesByTenant = new Map<string, Promise<Set<string>>>();
+const publicPagesOnce = oncePerTenant<Set<string>>();
 
 async function loadPublicPages(assets: Fetcher, origin: string): Promise<Set<string>> {
   const read = async (path: string) => {
@@ -43,16 +42,7 @@ async function loadPublicPages(assets: Fetcher, origin: string): Promise<Set<str
 
 /** The public pages of the deployed site; an unreadable sitemap counts nothing and is tried again next time. */
 export function publicPagesOf(assets: Fetcher, origin: string): Promise<Set<string>> {
-  const tenant = currentTenant().id;
-  let publicPages = publicPagesByTenant.get(tenant);
-  if (!publicPages) {
-    publicPages = loadPublicPages(assets, origin).catch(() => {
-      publicPagesByTenant.delete(tenant);
-      return new Set<string>();
-    });
-    publicPagesByTenant.set(tenant, publicPages);
-  }
-  return publicPages;
+  return publicPagesOnce(() => loadPublicPages(assets, origin)).catch(() => new Set<string>());
 }
 
 export function classifyPage(path: string, publicSet: Set<string>): PageKind {
