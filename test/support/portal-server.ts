@@ -59,10 +59,12 @@ async function waitForHealth(origin: string, child: ChildProcess, log: () => str
  * Migrates a fresh local D1, loads the demo data, starts `wrangler dev` and waits until it is healthy. Needs `dist/` built.
  * `reuse` restarts on an existing state directory (no migration, no demo load); `secrets` overrides the generated ones
  * (e.g. to rotate the receipt signing key); `keepState` leaves the directory on stop; `beforeStart` may
- * change the loaded state (through the directory) before the portal starts.
+ * change the loaded state (through the directory) before the portal starts; `withoutUsage` loads the
+ * demo without its two years of reads and the alerts drawn from them (for a test that needs neither:
+ * the load takes about a minute less).
  */
 export async function startPortal(
-  options: { port?: number; reuse?: string; secrets?: Record<string, string>; keepState?: boolean; beforeStart?: (persistTo: string) => Promise<void> } = {},
+  options: { port?: number; reuse?: string; secrets?: Record<string, string>; keepState?: boolean; withoutUsage?: boolean; beforeStart?: (persistTo: string) => Promise<void> } = {},
 ): Promise<RunningPortal> {
   const persistTo = options.reuse ?? mkdtempSync(join(tmpdir(), 'portal-d1-'));
   // Written before the demo load, which seals staff TOTP secrets with its key; a restart keeps the
@@ -72,7 +74,7 @@ export async function startPortal(
   writeFileSync(envFile, toEnvFile({ ...kept, ...(options.secrets ?? {}) }));
   if (!options.reuse) {
     runTool('npx', ['tsx', 'db/migrate.ts', '--local', '--persist-to', persistTo]);
-    runTool('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile]);
+    runTool('npx', ['tsx', 'db/demo/load.ts', '--persist-to', persistTo, '--secrets', envFile, ...(options.withoutUsage ? ['--skip-usage'] : [])]);
   }
   await options.beforeStart?.(persistTo);
   const port = options.port ?? (await freePort());
