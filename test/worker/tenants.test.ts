@@ -12,7 +12,6 @@ import { signClientAssertion } from '../../worker/ingest/client-assertion';
 import worker from '../../worker/index';
 import { forEachTenant, forEachTenantOfBatch } from '../../worker/tenants/entry';
 import { TENANT_OWN, tenantEnv } from '../../worker/tenants/env';
-import { juniperValley } from '../../worker/tenants/profiles';
 import { DEFAULT_TENANT, tenantForHost, tenantOrigin, tenants } from '../../worker/tenants/registry';
 import { currentTenant, utility } from '../../worker/tenants/scope';
 import { ingestAudience } from '../../worker/ingest/auth';
